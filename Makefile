@@ -1,0 +1,64 @@
+# lossviz: the two commands are `make lab` and `make test`; everything else is a helper.
+# Both create .venv at the repository root when it is missing and (re)install the project
+# only when pyproject.toml changed (stamp files inside .venv).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Run tools from the venv first on PATH, so Jupyter's "python3" kernel is the venv's.
+RUN := PATH="$(abspath $(BIN)):$$PATH" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+PORT ?= 8888
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: help lab test sync bench browser clean-venv
+
+help:
+	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
+	@echo "make test   - set up .venv with the dev extra and run the whole test suite"
+	@echo "make sync   - sync every notebook pair (.py <-> .ipynb) and strip outputs"
+	@echo "make bench  - run the benchmarks under bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Runtime install (make lab). The dev install below also satisfies it.
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.stamp-run $@
+
+lab: $(VENV)/.stamp-run
+	cd notebooks && $(RUN) ../$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
+
+# The browser test needs Debian's Chromium; install it when missing and we are root.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "WARNING: /usr/bin/chromium is missing and we are not root: the browser test will say so"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.stamp-dev browser
+	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+
+sync: $(VENV)/.stamp-dev
+	$(RUN) $(BIN)/python tools/notebooks.py sync
+
+bench: $(VENV)/.stamp-dev
+	@for script in bench/bench_*.py; do echo "== $$script"; $(RUN) $(BIN)/python $$script || exit 1; done
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,122 @@
+"""Shared input checks, with one message style for the whole package.
+
+Every check raises ``ValueError`` with a message of the form Keras uses::
+
+    Invalid value for argument `y_pred`. Expected values in [0, 1]
+    (probabilities; pass from_logits=True for logits). Received: min=-0.3, max=1.2.
+
+The argument name comes first, then what was expected, then what arrived, so a
+learner can fix the call without reading our source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "fail",
+    "as_float_array",
+    "check_finite",
+    "check_probabilities",
+    "check_interval",
+    "check_one_of",
+    "check_same_length",
+    "describe",
+]
+
+
+def describe(value) -> str:
+    """A short description of what arrived, for error messages."""
+    if isinstance(value, np.ndarray):
+        if value.size == 0:
+            return f"an empty array of shape {value.shape}"
+        if value.size <= 6:
+            return f"array of shape {value.shape}: {np.array2string(value.ravel(), precision=4)}"
+        return f"array of shape {value.shape}"
+    return f"{value!r}"
+
+
+def fail(name: str, expected: str, received) -> None:
+    """Raise the package's ValueError for argument ``name``.
+
+    ``received`` is either a ready string (starting with ``"Received"``) or a value,
+    which is described with :func:`describe`.
+    """
+    if not (isinstance(received, str) and received.startswith("Received")):
+        received = f"Received: {name}={describe(received)}"
+    raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. {received}.")
+
+
+def as_float_array(value, name: str, *, allow_empty: bool = False) -> np.ndarray:
+    """``np.asarray(value, float64)``, refusing empty, non-numeric and non-finite input."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(name, "a numeric array", value)
+    if array.size == 0 and not allow_empty:
+        fail(name, "a non-empty array", array)
+    check_finite(array, name)
+    return array
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Refuse NaN and +-inf, saying how many and where the first one is."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        fail(
+            name,
+            "finite values (no NaN or inf)",
+            f"Received: {int(bad.sum())} non-finite value(s), the first "
+            f"{array[first]!r} at index {first}",
+        )
+
+
+def check_probabilities(array: np.ndarray, name: str, *, hint: str = "") -> None:
+    """Refuse values outside [0, 1]."""
+    low, high = float(array.min()), float(array.max())
+    if low < 0.0 or high > 1.0:
+        fail(name, f"values in [0, 1]{hint}", f"Received: min={low:.6g}, max={high:.6g}")
+
+
+def check_interval(
+    value,
+    name: str,
+    low: float = -np.inf,
+    high: float = np.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Check a scalar hyperparameter against an interval and return it as float."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        fail(name, "a real number", value)
+    below = number <= low if low_open else number < low
+    above = number >= high if high_open else number > high
+    if not np.isfinite(number) and not (np.isinf(number) and np.isinf(low if number < 0 else high)):
+        below = True
+    if below or above or np.isnan(number):
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        fail(name, f"a number in {interval}", value)
+    return number
+
+
+def check_one_of(value, name: str, options: Iterable) -> None:
+    """Refuse a value outside a fixed set of options."""
+    options = list(options)
+    if value not in options:
+        fail(name, f"one of {{{', '.join(repr(o) for o in options)}}}", value)
+
+
+def check_same_length(first: np.ndarray, second: np.ndarray, names: tuple[str, str]) -> None:
+    """Refuse arrays whose first dimensions differ."""
+    if len(first) != len(second):
+        fail(
+            names[1],
+            f"the same number of samples as `{names[0]}` ({len(first)})",
+            f"Received: {len(second)}",
+        )
