@@ -14,6 +14,7 @@ there is one source for every formula.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +61,7 @@ POSITIVE_COLOR = "#DD8452"
 TRAIN_COLOR = "#9DB9E0"
 TEST_COLOR = "#E4572E"
 UNUSED_COLOR = "#EEEEEE"
-BACKGROUND_CURVE_COLOR = "#B0B0B0"
+CLASS_0_COLOR = "#8C8C8C"
 
 
 def _axes(ax: Axes | None, **subplots_kwargs) -> Axes:
@@ -117,13 +118,14 @@ class CurveFamilyArtists:
 
 
 def _style_family(lines: Mapping[str, Line2D], highlight: str | None) -> None:
+    # Every curve keeps its own colour (the legend stays readable); the others fade.
     for index, (name, line) in enumerate(lines.items()):
         if highlight is None:
             line.set(color=f"C{index}", linewidth=2.0, alpha=1.0, zorder=2)
         elif name == highlight:
-            line.set(color="C0", linewidth=2.6, alpha=1.0, zorder=3)
+            line.set(color=f"C{index}", linewidth=2.8, alpha=1.0, zorder=3)
         else:
-            line.set(color=BACKGROUND_CURVE_COLOR, linewidth=1.0, alpha=0.8, zorder=1)
+            line.set(color=f"C{index}", linewidth=1.0, alpha=0.35, zorder=1)
 
 
 def _fit_limits(ax: Axes, lines: Sequence[Line2D], margin: float = 0.08) -> None:
@@ -141,17 +143,18 @@ def _fit_limits(ax: Axes, lines: Sequence[Line2D], margin: float = 0.08) -> None
 
 def plot_curve_family(x, curves: Mapping[str, Any], ax: Axes | None = None, *,
                       highlight: str | None = None, xlabel: str | None = None,
-                      ylabel: str | None = None, title: str | None = None
-                      ) -> CurveFamilyArtists:
-    """Draw several curves over the same x, optionally one highlighted, the rest grey.
+                      ylabel: str | None = None, title: str | None = None,
+                      legend: bool = True) -> CurveFamilyArtists:
+    """Draw several curves over the same x, optionally one highlighted, the rest faded.
 
     Args:
         x: 1-D array (n,) of x values shared by every curve.
         curves: mapping name -> 1-D array (n,) of y values; legend labels are the names.
         ax: axes to draw on; None creates a new figure.
-        highlight: name of the curve to emphasise (others are drawn thin and grey);
+        highlight: name of the curve to emphasise (others are drawn thin and faded);
             None draws every curve in its own colour.
         xlabel, ylabel, title: axis labels and title.
+        legend: draw a legend when there is more than one curve.
 
     Returns:
         CurveFamilyArtists with ``lines`` {name: Line2D} and an ``update`` method.
@@ -185,7 +188,7 @@ def plot_curve_family(x, curves: Mapping[str, Any], ax: Axes | None = None, *,
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.axhline(0.0, color="black", linewidth=0.6, zorder=0)
     ax.axvline(0.0, color="black", linewidth=0.6, zorder=0)
-    if len(lines) > 1:
+    if legend and len(lines) > 1:
         ax.legend(loc="upper center", fontsize="small", ncols=min(3, len(lines)))
     return artists
 
@@ -259,7 +262,8 @@ def plot_loss_and_gradient(x, loss, gradient, ax: Sequence[Axes] | None = None, 
         loss=plot_curve_family(x, loss, ax[0], highlight=highlight, xlabel=xlabel,
                                ylabel="loss", title="loss"),
         gradient=plot_curve_family(x, gradient, ax[1], highlight=highlight, xlabel=xlabel,
-                                   ylabel="d loss / d y_pred", title="gradient"),
+                                   ylabel="d loss / d y_pred", title="gradient",
+                                   legend=False),
     )
 
 
@@ -503,8 +507,12 @@ class CvSplitArtists:
 
     def update(self, cv, X, y=None, groups=None) -> None:
         """Draw the folds of another splitter (or the same on other data)."""
-        splits = [(np.asarray(train), np.asarray(test))
-                  for train, test in cv.split(X, y, groups)]
+        with warnings.catch_warnings():
+            # The diagram passes groups to every splitter to draw them; only the
+            # splitter's own warnings (e.g. too few members per class) are news.
+            warnings.filterwarnings("ignore", message="The groups parameter is ignored")
+            splits = [(np.asarray(train), np.asarray(test))
+                      for train, test in cv.split(X, y, groups)]
         n_samples = len(X)
         rows = [_fold_row(train, test, n_samples) for train, test in splits]
         labels = [f"fold {index + 1}" for index in range(len(splits))]
@@ -537,7 +545,7 @@ def _fold_row(train, test, n_samples: int) -> np.ndarray:
 
 
 def _class_row(y: np.ndarray) -> np.ndarray:
-    return np.where((y == 1)[:, None], to_rgb(POSITIVE_COLOR), to_rgb(NEGATIVE_COLOR))
+    return np.where((y == 1)[:, None], to_rgb(POSITIVE_COLOR), to_rgb(CLASS_0_COLOR))
 
 
 def _group_row(groups: np.ndarray) -> np.ndarray:
@@ -556,8 +564,9 @@ def _fold_summary(test, y) -> str:
 def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSplitArtists:
     """Draw which samples each fold of a scikit-learn splitter trains and tests on.
 
-    One row per split (light blue = train, red = test, grey = unused, as in
-    TimeSeriesSplit), then a row of class labels and a row of groups when given; the
+    One row per split (light blue = train, red = test, light grey = unused, as in
+    TimeSeriesSplit), then a row of class labels (grey 0, orange 1) and a row of groups
+    when given; the
     right-hand labels count each test fold's samples and positives, which shows at a
     glance whether a fold has no positive at all.
 

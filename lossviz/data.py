@@ -1,0 +1,227 @@
+"""Small seeded data sets for the notebooks and explorers (generated, or bundled with scikit-learn).
+
+Everything here is offline and deterministic: the same arguments give the same arrays
+on every machine. Generators draw all their random numbers from ``seed`` in a fixed
+order, so moving one argument (say the outlier fraction) changes only what that
+argument controls, which keeps an explorer's picture steady while a slider moves.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from lossviz._validation import check_interval, fail
+
+__all__ = [
+    "RegressionData",
+    "regression_with_outliers",
+    "imbalanced_binary",
+    "scored_binary",
+    "breast_cancer_split",
+]
+
+
+def _check_count(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        fail(name, f"an integer >= {minimum}", value)
+    return int(value)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        fail("seed", "a non-negative integer", seed)
+    return int(seed)
+
+
+def _positive_count(n: int, positive_fraction) -> int:
+    positive_fraction = check_interval(positive_fraction, "positive_fraction", 0.0, 1.0,
+                                       low_open=True, high_open=True)
+    count = round(n * positive_fraction)
+    if not 1 <= count <= n - 1:
+        fail("positive_fraction",
+             f"a fraction giving between 1 and {n - 1} positives out of n={n}",
+             f"Received: positive_fraction={positive_fraction!r} ({count} positives)")
+    return count
+
+
+@dataclass(frozen=True)
+class RegressionData:
+    """A 1-D regression data set: inputs, targets, which points are outliers, true line.
+
+    Unpacks as ``x, y, is_outlier = data``.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    is_outlier: np.ndarray
+    slope: float
+    intercept: float
+
+    def __iter__(self):
+        return iter((self.x, self.y, self.is_outlier))
+
+
+def regression_with_outliers(n: int = 60, outlier_fraction: float = 0.1,
+                             outlier_size: float = 8.0, seed: int = 0) -> RegressionData:
+    """Points on a line with Gaussian noise, some of them pushed up by ``outlier_size``.
+
+    ``y = slope * x + intercept + noise`` with slope 1.5, intercept 1.0, ``x`` uniform
+    in [0, 10] (sorted), noise ~ N(0, 1). Then ``round(outlier_fraction * n)`` points,
+    taken from the right half of x, get ``y += outlier_size``. Outliers on one side of x
+    tilt a least-squares line; a robust loss (MAE, Huber) resists them. The outliers for
+    a larger fraction include those for a smaller one, so a slider adds points.
+
+    Args:
+        n: number of points, integer >= 4 (default 60).
+        outlier_fraction: fraction of points made outliers, in [0, 0.5] (default 0.1).
+        outlier_size: how far outliers are pushed up, in [0, 100] (default 8.0).
+        seed: non-negative integer seed (default 0).
+
+    Returns:
+        RegressionData with x (n,), y (n,), is_outlier (n,) bool, slope, intercept.
+
+    Raises:
+        ValueError: for an argument out of its range.
+
+    Example:
+        >>> x, y, is_outlier = regression_with_outliers(n=20, outlier_fraction=0.25)
+        >>> x.shape, int(is_outlier.sum()), bool(x[is_outlier].min() >= x[10])
+        ((20,), 5, True)
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    n = _check_count(n, "n", 4)
+    outlier_fraction = check_interval(outlier_fraction, "outlier_fraction", 0.0, 0.5)
+    outlier_size = check_interval(outlier_size, "outlier_size", 0.0, 100.0)
+    rng = np.random.default_rng(_check_seed(seed))
+    slope, intercept = 1.5, 1.0
+    x = np.sort(rng.uniform(0.0, 10.0, n))
+    noise = rng.normal(0.0, 1.0, n)
+    right_half = np.arange(n // 2, n)
+    candidates = rng.permutation(right_half)
+    is_outlier = np.zeros(n, dtype=bool)
+    is_outlier[candidates[: round(outlier_fraction * n)]] = True
+    y = slope * x + intercept + noise + outlier_size * is_outlier
+    return RegressionData(x=x, y=y, is_outlier=is_outlier, slope=slope, intercept=intercept)
+
+
+def imbalanced_binary(n: int = 400, positive_fraction: float = 0.1,
+                      separation: float = 2.0, seed: int = 0
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian classes in 2-D, with a rare positive class.
+
+    Negatives ~ N(0, I), positives ~ N(mu, I) with mu = separation * (1, 1) / sqrt(2), so
+    the class means are ``separation`` apart. Exactly ``round(n * positive_fraction)``
+    samples are positive; rows are shuffled.
+
+    Args:
+        n: number of samples, integer >= 2 (default 400).
+        positive_fraction: fraction of positives, in (0, 1) (default 0.1), giving at
+            least one sample of each class.
+        separation: distance between the class means, in [0, 10] (default 2.0).
+        seed: non-negative integer seed (default 0).
+
+    Returns:
+        (X, y): X of shape (n, 2) float, y of shape (n,) int in {0, 1}.
+
+    Raises:
+        ValueError: for an argument out of its range.
+
+    Example:
+        >>> X, y = imbalanced_binary(n=100, positive_fraction=0.05)
+        >>> X.shape, int(y.sum())
+        ((100, 2), 5)
+
+    Taught in: notebooks/04_weighting.ipynb
+    """
+    n = _check_count(n, "n", 2)
+    positives = _positive_count(n, positive_fraction)
+    separation = check_interval(separation, "separation", 0.0, 10.0)
+    rng = np.random.default_rng(_check_seed(seed))
+    y = np.zeros(n, dtype=np.int64)
+    y[:positives] = 1
+    X = rng.normal(0.0, 1.0, (n, 2)) + np.outer(y, np.full(2, separation / np.sqrt(2.0)))
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def scored_binary(n: int = 1000, positive_fraction: float = 0.3, separation: float = 1.5,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and classifier-like scores in (0, 1), for curves, thresholds and metrics.
+
+    A latent score is N(0, 1) for negatives and N(separation, 1) for positives (the
+    "binormal" model: its ROC AUC is Phi(separation / sqrt(2))); the returned score is
+    sigmoid(latent - separation / 2), a probability-like number that is 0.5 midway
+    between the classes. Exactly ``round(n * positive_fraction)`` samples are positive;
+    samples are shuffled.
+
+    Args:
+        n: number of samples, integer >= 2 (default 1000).
+        positive_fraction: fraction of positives, in (0, 1) (default 0.3).
+        separation: distance between the class means of the latent score, in [0, 10]
+            (default 1.5; 0 is a useless scorer).
+        seed: non-negative integer seed (default 0).
+
+    Returns:
+        (y_true, y_score): y_true (n,) int in {0, 1}, y_score (n,) float in (0, 1).
+
+    Raises:
+        ValueError: for an argument out of its range.
+
+    Example:
+        >>> y_true, y_score = scored_binary(n=200, positive_fraction=0.25)
+        >>> int(y_true.sum()), bool(y_score[y_true == 1].mean() > y_score[y_true == 0].mean())
+        (50, True)
+
+    Taught in: notebooks/06_roc_pr.ipynb
+    """
+    n = _check_count(n, "n", 2)
+    positives = _positive_count(n, positive_fraction)
+    separation = check_interval(separation, "separation", 0.0, 10.0)
+    rng = np.random.default_rng(_check_seed(seed))
+    y_true = np.zeros(n, dtype=np.int64)
+    y_true[:positives] = 1
+    latent = rng.normal(0.0, 1.0, n) + separation * y_true
+    y_score = 1.0 / (1.0 + np.exp(-(latent - separation / 2.0)))
+    order = rng.permutation(n)
+    return y_true[order], y_score[order]
+
+
+def breast_cancer_split(test_size: float = 0.25, seed: int = 0):
+    """scikit-learn's bundled breast cancer data, split (stratified) and standardised.
+
+    The scaler is fitted on the training part only (fitting it on all rows would leak
+    the test set's statistics into training). Labels are scikit-learn's: 0 = malignant,
+    1 = benign.
+
+    Args:
+        test_size: fraction of the 569 samples held out, in (0, 1) (default 0.25).
+        seed: non-negative integer seed of the split (default 0).
+
+    Returns:
+        (X_train, X_test, y_train, y_test): float arrays with 30 features, int labels.
+
+    Raises:
+        ValueError: for an argument out of its range.
+
+    Example:
+        >>> X_train, X_test, y_train, y_test = breast_cancer_split()
+        >>> X_train.shape, X_test.shape, round(float(X_train.mean()), 6)
+        ((426, 30), (143, 30), 0.0)
+
+    Taught in: notebooks/05_custom_metrics.ipynb
+    """
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    test_size = check_interval(test_size, "test_size", 0.0, 1.0, low_open=True,
+                               high_open=True)
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, random_state=_check_seed(seed), stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test

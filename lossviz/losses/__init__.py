@@ -1,0 +1,294 @@
+"""NumPy twins of every Keras 3 built-in loss, with hand-written gradients.
+
+Each function has the name, positional ``(y_true, y_pred)``, keyword arguments and
+defaults of its ``keras.losses`` counterpart (Keras 3.15), and returns the same
+per-sample values (``reduction=None``) in float64. Where Keras's code disagrees with
+its own documentation the twin follows the documented mathematics and says so
+(:func:`tversky`, label smoothing with ``axis != -1``, generalized cross-entropy with
+``(B, 1)`` labels).
+
+=========================  ============================================  ===============
+module                     losses                                        notebook
+=========================  ============================================  ===============
+``regression``             mean_squared_error (mse), mean_absolute_error  01
+                           (mae), mean_absolute_percentage_error (mape),
+                           mean_squared_logarithmic_error (msle), huber,
+                           log_cosh, cosine_similarity
+``robust`` (not Keras)     pseudo_huber, general_robust (Barron)          01
+``crossentropy``           binary_crossentropy (bce),                     02
+                           binary_focal_crossentropy,
+                           categorical_crossentropy,
+                           categorical_focal_crossentropy,
+                           sparse_categorical_crossentropy,
+                           categorical_generalized_cross_entropy
+``probabilistic``          poisson, kl_divergence (kld), ctc              02
+``hinge``                  hinge, squared_hinge, categorical_hinge        02
+``overlap``                dice, tversky                                  02
+``metric_learning``        circle                                         02
+=========================  ============================================  ===============
+
+:func:`gradient` gives d(sum of per-sample losses)/d y_pred for any of them;
+:func:`residual_loss` and :func:`residual_gradient` give the elementwise curves of the
+regression losses as functions of the residual ``y_pred - y_true``, for plots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from lossviz._validation import as_float_array, fail
+from lossviz.losses import crossentropy, hinge as _hinge_module, metric_learning, overlap, probabilistic
+from lossviz.losses import regression, robust
+from lossviz.losses.crossentropy import (
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
+    sparse_categorical_crossentropy,
+)
+from lossviz.losses.hinge import categorical_hinge, hinge, squared_hinge
+from lossviz.losses.metric_learning import circle
+from lossviz.losses.overlap import dice, tversky
+from lossviz.losses.probabilistic import ctc, kl_divergence, poisson
+from lossviz.losses.regression import (
+    cosine_similarity,
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+from lossviz.losses.robust import general_robust, pseudo_huber
+
+# The Keras shorthands.
+mse = mean_squared_error
+mae = mean_absolute_error
+mape = mean_absolute_percentage_error
+msle = mean_squared_logarithmic_error
+kld = kl_divergence
+bce = binary_crossentropy
+
+__all__ = [
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "huber",
+    "log_cosh",
+    "cosine_similarity",
+    "poisson",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "kl_divergence",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+    "categorical_generalized_cross_entropy",
+    "dice",
+    "tversky",
+    "ctc",
+    "circle",
+    "pseudo_huber",
+    "general_robust",
+    "mse",
+    "mae",
+    "mape",
+    "msle",
+    "kld",
+    "bce",
+    "ALIASES",
+    "LOSSES",
+    "RESIDUAL_LOSSES",
+    "get",
+    "gradient",
+    "residual_loss",
+    "residual_gradient",
+]
+
+_GRADIENTS: dict[Callable, Callable] = {}
+for _module in (regression, robust, crossentropy, probabilistic, _hinge_module, overlap, metric_learning):
+    _GRADIENTS.update(_module.GRADIENTS)
+
+#: Every loss by its snake-case name (the Keras function name for Keras losses).
+LOSSES: dict[str, Callable] = {function.__name__: function for function in _GRADIENTS}
+
+#: The Keras shorthands, mapped to full names.
+ALIASES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence",
+    "bce": "binary_crossentropy",
+}
+
+
+def get(loss) -> Callable:
+    """The loss function for a name (full or shorthand) or a loss function itself.
+
+    Args:
+        loss: A name such as ``"huber"`` or ``"mse"``, or one of this module's functions.
+
+    Returns:
+        The loss function.
+
+    Raises:
+        ValueError: If ``loss`` is not one of this module's losses.
+
+    Example:
+        >>> get("mse") is mean_squared_error
+        True
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    if callable(loss):
+        if loss in _GRADIENTS:
+            return loss
+        fail("loss", "one of the lossviz.losses functions", f"Received: loss={loss!r}")
+    if isinstance(loss, str) and ALIASES.get(loss, loss) in LOSSES:
+        return LOSSES[ALIASES.get(loss, loss)]
+    fail("loss", f"a loss name, one of {sorted(LOSSES) + sorted(ALIASES)}", f"Received: loss={loss!r}")
+
+
+def gradient(loss, y_true, y_pred, **kwargs) -> np.ndarray:
+    """Analytic gradient of the summed per-sample loss with respect to ``y_pred``.
+
+    ``gradient(loss, y_true, y_pred, **kwargs) = d sum(loss(y_true, y_pred, **kwargs)) / d y_pred``
+
+    Every derivative is written by hand next to its loss (no numeric differencing) and
+    matches what ``tf.GradientTape`` gives for the Keras loss, including its clipping
+    conventions: where Keras clips a probability to ``[1e-7, 1 - 1e-7]`` (or a
+    prediction to ``>= 1e-7`` in MSLE) the loss is flat and the gradient is exactly 0.
+    Summing over samples means ``reduction="sum"``; divide by the number of samples
+    for Keras's default ``"sum_over_batch_size"``.
+
+    Args:
+        loss: A loss name (``"huber"``, ``"bce"`` ...) or a function of this module.
+        y_true: Targets, as for the loss.
+        y_pred: Predictions, as for the loss.
+        **kwargs: The loss's keyword arguments (``delta=``, ``from_logits=`` ...).
+
+    Returns:
+        Array of the same shape as ``y_pred``.
+
+    Raises:
+        ValueError: On an unknown ``loss``, and on any input the loss itself refuses.
+
+    Example:
+        >>> import numpy as np
+        >>> gradient("mse", [[0.0, 0.0]], [[1.0, -2.0]])  # 2 (y_pred - y_true) / 2
+        array([[ 1., -2.]])
+        >>> gradient("binary_crossentropy", [[1.0]], [[0.0]], from_logits=True)
+        array([[-0.5]])
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    function = get(loss)
+    result = _GRADIENTS[function](y_true, y_pred, **kwargs)
+    # Rank alignment may have added or dropped a trailing axis of size 1.
+    return np.reshape(result, np.shape(np.asarray(y_pred)))
+
+
+# Elementwise loss curves of the regression losses, for plots: (loss, derivative, check).
+def _no_parameters(**kwargs):
+    if kwargs:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(kwargs)}")
+    return {}
+
+
+def _delta_parameters(delta=1.0):
+    return {"delta": regression.check_delta(delta)}
+
+
+def _robust_parameters(alpha=1.0, scale=1.0):
+    alpha, scale = robust.check_robust_parameters(alpha, scale)
+    return {"alpha": alpha, "scale": scale}
+
+
+_RESIDUAL_CURVES = {
+    "mean_squared_error": (regression.squared_error, regression.squared_error_gradient, _no_parameters),
+    "mean_absolute_error": (regression.absolute_error, regression.absolute_error_gradient, _no_parameters),
+    "huber": (regression.huber_elementwise, regression.huber_elementwise_gradient, _delta_parameters),
+    "log_cosh": (regression.log_cosh_elementwise, regression.log_cosh_elementwise_gradient, _no_parameters),
+    "pseudo_huber": (robust.pseudo_huber_elementwise, robust.pseudo_huber_elementwise_gradient, _delta_parameters),
+    "general_robust": (
+        robust.general_robust_elementwise,
+        robust.general_robust_elementwise_gradient,
+        _robust_parameters,
+    ),
+}
+
+#: Names accepted by :func:`residual_loss` and :func:`residual_gradient`.
+RESIDUAL_LOSSES = tuple(_RESIDUAL_CURVES) + ("mse", "mae")
+
+
+def _residual_curve(name, residual, kwargs, which):
+    key = ALIASES.get(name, name) if isinstance(name, str) else name
+    if key not in _RESIDUAL_CURVES:
+        fail("name", f"a regression loss with an elementwise curve, one of {list(RESIDUAL_LOSSES)}", name)
+    curve, derivative, parameters = _RESIDUAL_CURVES[key]
+    parameters = parameters(**kwargs)
+    residual = as_float_array(residual, "residual")
+    return np.asarray((curve, derivative)[which](residual, **parameters))
+
+
+def residual_loss(name, residual, **kwargs) -> np.ndarray:
+    """Elementwise loss of a residual ``x = y_pred - y_true``, for plotting loss curves.
+
+    Uses the same elementwise maths as the per-sample losses (before the mean over the
+    last axis): ``"mse"`` gives ``x**2``, ``"mae"`` ``|x|``, ``"huber"`` the Huber
+    curve and so on.
+
+    Args:
+        name: One of ``"mean_squared_error"``/``"mse"``, ``"mean_absolute_error"``/
+            ``"mae"``, ``"huber"``, ``"log_cosh"``, ``"pseudo_huber"``, ``"general_robust"``.
+        residual: Array of residuals, any shape.
+        **kwargs: The loss's hyperparameters: ``delta`` (huber, pseudo_huber),
+            ``alpha`` and ``scale`` (general_robust).
+
+    Returns:
+        Array of the same shape as ``residual``.
+
+    Raises:
+        ValueError: On any other ``name`` (classification losses have no residual),
+            an invalid hyperparameter, NaN/inf or empty ``residual``.
+
+    Example:
+        >>> import numpy as np
+        >>> residual_loss("huber", np.array([-3.0, 0.5, 3.0]), delta=1.0)
+        array([2.5  , 0.125, 2.5  ])
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    return _residual_curve(name, residual, kwargs, 0)
+
+
+def residual_gradient(name, residual, **kwargs) -> np.ndarray:
+    """Derivative of :func:`residual_loss` with respect to the residual ``x``.
+
+    Args:
+        name: As for :func:`residual_loss`.
+        residual: Array of residuals, any shape.
+        **kwargs: As for :func:`residual_loss`.
+
+    Returns:
+        Array of the same shape as ``residual``.
+
+    Raises:
+        ValueError: As for :func:`residual_loss`.
+
+    Example:
+        >>> import numpy as np
+        >>> residual_gradient("huber", np.array([-3.0, 0.5, 3.0]), delta=1.0)
+        array([-1. ,  0.5,  1. ])
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    return _residual_curve(name, residual, kwargs, 1)

@@ -1,0 +1,187 @@
+"""Shared plumbing of the loss twins: input checks, Keras's rank alignment, stable maths.
+
+Everything here is private. The public twins live in the sibling modules and are
+re-exported by :mod:`lossviz.losses`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz._validation import as_float_array, check_interval, check_probabilities, fail
+
+#: ``keras.backend.epsilon()``: the clipping constant of every Keras loss.
+EPSILON = 1e-7
+
+PROBABILITY_HINT = " (probabilities; pass from_logits=True for logits)"
+
+
+def as_batch_array(value, name: str) -> np.ndarray:
+    """A finite, non-empty float64 array with at least one (batch) dimension."""
+    array = as_float_array(value, name)
+    if array.ndim == 0:
+        fail(name, "an array with at least one dimension (samples first)", array)
+    return array
+
+
+def align_ranks(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's ``squeeze_or_expand_to_same_rank``: fix ranks that differ by one.
+
+    When one array has exactly one more dimension than the other and that extra
+    trailing dimension has size 1, Keras drops it, except that a rank-1 partner is
+    expanded instead, so ``(B,)`` against ``(B, 1)`` becomes ``(B, 1)`` twice and the
+    per-sample value stays per sample.
+    """
+    true_rank, pred_rank = y_true.ndim, y_pred.ndim
+    if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
+        if pred_rank == 1:
+            y_pred = y_pred[:, np.newaxis]
+        else:
+            y_true = y_true[..., 0]
+    elif pred_rank == true_rank + 1 and y_pred.shape[-1] == 1:
+        if true_rank == 1:
+            y_true = y_true[:, np.newaxis]
+        else:
+            y_pred = y_pred[..., 0]
+    return y_true, y_pred
+
+
+def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
+    """Validate ``y_true`` and ``y_pred``, align their ranks and insist on equal shapes.
+
+    Keras's loss classes only add or drop a trailing dimension of size 1; anything
+    else would be a silent broadcast (``(B,)`` against ``(B, C)`` gives a ``(B, B)``
+    mess), so it is refused. With ``class_axis`` the message explains a one-hot width
+    mismatch, the usual cause.
+    """
+    y_true = as_batch_array(y_true, "y_true")
+    y_pred = as_batch_array(y_pred, "y_pred")
+    true_shape, pred_shape = y_true.shape, y_pred.shape
+    y_true, y_pred = align_ranks(y_true, y_pred)
+    if y_true.shape == y_pred.shape:
+        return y_true, y_pred
+    if class_axis is not None and y_true.ndim == y_pred.ndim and -y_pred.ndim <= class_axis < y_pred.ndim:
+        axis = class_axis % y_pred.ndim
+        others_match = all(
+            t == p for i, (t, p) in enumerate(zip(y_true.shape, y_pred.shape)) if i != axis
+        )
+        if others_match:
+            fail(
+                "y_true",
+                f"one-hot targets with as many classes as `y_pred` along axis {class_axis} "
+                f"({y_pred.shape[axis]})",
+                f"Received: {y_true.shape[axis]} classes (y_true.shape={true_shape}, "
+                f"y_pred.shape={pred_shape})",
+            )
+    hint = ""
+    if class_axis is not None and y_true.ndim == y_pred.ndim - 1:
+        hint = "; integer class labels need sparse_categorical_crossentropy"
+    fail(
+        "y_pred",
+        f"a shape that matches `y_true` {true_shape} up to a trailing dimension of size 1 "
+        f"(Keras aligns ranks that way and never broadcasts){hint}",
+        f"Received: y_pred.shape={pred_shape}",
+    )
+
+
+def check_probabilities_unless_logits(y_pred: np.ndarray, from_logits: bool) -> None:
+    """Refuse ``y_pred`` outside [0, 1] when it is meant to hold probabilities."""
+    if not from_logits:
+        check_probabilities(y_pred, "y_pred", hint=PROBABILITY_HINT)
+
+
+def check_label_smoothing(label_smoothing) -> float:
+    return check_interval(label_smoothing, "label_smoothing", 0.0, 1.0)
+
+
+def check_gamma(gamma) -> float:
+    return check_interval(gamma, "gamma", 0.0)
+
+
+def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool = True):
+    """Validate ``axis`` (an int, a tuple of ints, or None) against ``ndim`` dimensions.
+
+    Returns the axis with negative entries kept (NumPy accepts them), as a tuple when
+    several axes are given.
+    """
+    if axis is None:
+        if allow_none:
+            return None
+        fail("axis", "an integer axis", axis)
+    axes = axis if isinstance(axis, (tuple, list)) and allow_tuple else (axis,)
+    for entry in axes:
+        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, (int, np.integer)):
+            fail("axis", "an integer or a tuple of integers" if allow_tuple else "an integer", axis)
+        if not -ndim <= entry < ndim:
+            fail("axis", f"an axis of an array with {ndim} dimension(s), in [{-ndim}, {ndim - 1}]", axis)
+    if len({int(entry) % ndim for entry in axes}) != len(axes):
+        fail("axis", "distinct axes", axis)
+    return tuple(int(entry) for entry in axes) if isinstance(axis, (tuple, list)) else int(axis)
+
+
+def check_integer_labels(labels: np.ndarray, name: str, num_classes: int, *, ignore_class=None) -> np.ndarray:
+    """Refuse labels that are not whole numbers in ``[0, num_classes)`` (or ``ignore_class``)."""
+    if not np.all(labels == np.round(labels)):
+        fail(name, "integer class labels", labels)
+    valid = (labels >= 0) & (labels < num_classes)
+    if ignore_class is not None:
+        valid |= labels == ignore_class
+    if not valid.all():
+        first_bad = labels[~valid].ravel()[0]
+        fail(
+            name,
+            f"class labels in [0, {num_classes - 1}] for {num_classes} classes"
+            + ("" if ignore_class is None else f" (or ignore_class={ignore_class})"),
+            f"Received: label {first_bad:g} (min={labels.min():g}, max={labels.max():g})",
+        )
+    return labels.astype(np.int64)
+
+
+def clip_mask(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Where ``np.clip(values, low, high)`` passes a gradient: TensorFlow's
+    ``clip_by_value`` lets it through on the bounds themselves, and zeroes it outside."""
+    return (values >= low) & (values <= high)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` without overflow for large ``|x|``."""
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    """``log(1 + exp(x))`` without overflow for large ``x``."""
+    return np.logaddexp(0.0, x)
+
+
+def logsumexp(x: np.ndarray, axis, keepdims: bool = False) -> np.ndarray:
+    """``log(sum(exp(x)))`` shifted by the maximum so that nothing overflows."""
+    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    with np.errstate(divide="ignore"):  # all -inf (nothing to sum) gives log(0) = -inf
+        result = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return result if keepdims else np.squeeze(result, axis=axis)
+
+
+def log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
+    return logits - logsumexp(logits, axis=axis, keepdims=True)
+
+
+def softmax(logits: np.ndarray, axis: int) -> np.ndarray:
+    return np.exp(log_softmax(logits, axis))
+
+
+def softmax_backward(grad_probs: np.ndarray, probs: np.ndarray, axis: int) -> np.ndarray:
+    """Chain rule through ``softmax``: ``s * (g - sum(g * s))`` along ``axis``."""
+    return probs * (grad_probs - np.sum(grad_probs * probs, axis=axis, keepdims=True))
+
+
+def normalize_backward(grad_normalized: np.ndarray, normalized: np.ndarray, total: np.ndarray, axis: int) -> np.ndarray:
+    """Chain rule through ``p / sum(p)``: ``(g - sum(g * p / sum(p))) / sum(p)`` along ``axis``."""
+    return (grad_normalized - np.sum(grad_normalized * normalized, axis=axis, keepdims=True)) / total
+
+
+def per_sample_mean_gradient(elementwise_gradient: np.ndarray, axis=-1) -> np.ndarray:
+    """The gradient of ``mean(f(x), axis)`` summed over samples: ``f'(x) / n``."""
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    count = int(np.prod([elementwise_gradient.shape[a] for a in axes]))
+    return elementwise_gradient / count

@@ -1,0 +1,594 @@
+"""Cross-entropy losses of Keras 3 as NumPy twins, with their hand-written gradients.
+
+Conventions shared with Keras 3.15 (TensorFlow backend):
+
+* probabilities are clipped to ``[1e-7, 1 - 1e-7]`` before any ``log``; inside the
+  clipped region the loss is flat, so its gradient is exactly 0 there (TensorFlow's
+  ``clip_by_value`` still passes the gradient on the bounds themselves);
+* ``from_logits=True`` uses the stable logits formulas (``log_softmax``, the sigmoid
+  cross-entropy ``max(x, 0) - x y + log(1 + exp(-|x|))``), never ``log(sigmoid(x))``;
+* label smoothing moves targets towards uniform: ``y (1 - ls) + ls / 2`` for binary,
+  ``y (1 - ls) + ls / C`` for C classes.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from lossviz._validation import check_interval, check_probabilities, fail
+from lossviz.losses._common import (
+    EPSILON,
+    as_batch_array,
+    check_axis,
+    check_gamma,
+    check_integer_labels,
+    check_label_smoothing,
+    check_probabilities_unless_logits,
+    clip_mask,
+    log_softmax,
+    normalize_backward,
+    paired_arrays,
+    per_sample_mean_gradient,
+    sigmoid,
+    softmax,
+    softmax_backward,
+)
+
+__all__ = [
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+    "categorical_generalized_cross_entropy",
+]
+
+
+def _clip_probabilities(probabilities):
+    return np.clip(probabilities, EPSILON, 1.0 - EPSILON)
+
+
+# Binary cross-entropy and its focal variant.
+
+
+def _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
+    label_smoothing = check_label_smoothing(label_smoothing)
+    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_probabilities(y_true, "y_true", hint=" (binary targets or soft labels)")
+    check_probabilities_unless_logits(y_pred, from_logits)
+    axis = check_axis(axis, y_pred.ndim)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return y_true, y_pred, axis
+
+
+def _binary_crossentropy_elementwise(target, probability):
+    clipped = _clip_probabilities(probability)
+    return -(target * np.log(clipped) + (1.0 - target) * np.log(1.0 - clipped))
+
+
+def _binary_crossentropy_elementwise_gradient(target, probability):
+    clipped = _clip_probabilities(probability)
+    slope = -(target / clipped - (1.0 - target) / (1.0 - clipped))
+    return np.where(clip_mask(probability, EPSILON, 1.0 - EPSILON), slope, 0.0)
+
+
+def _logits_binary_crossentropy_elementwise(target, logits):
+    # max(x, 0) - x y + log(1 + exp(-|x|)) = -(y log sigmoid(x) + (1 - y) log sigmoid(-x)).
+    return np.maximum(logits, 0.0) - logits * target + np.log1p(np.exp(-np.abs(logits)))
+
+
+def _focal_bce(target, y_pred, probability, from_logits):
+    """The cross-entropy inside the focal loss. For logits Keras's TensorFlow backend
+    recovers them from its sigmoid (``_keras_logits``) and uses the unclipped logits
+    formula; probabilities are clipped as usual."""
+    if from_logits:
+        return _logits_binary_crossentropy_elementwise(target, y_pred)
+    return _binary_crossentropy_elementwise(target, probability)
+
+
+def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy per sample.
+
+    With targets ``y`` smoothed to ``y (1 - ls) + ls / 2``::
+
+        probabilities: p = clip(y_pred, 1e-7, 1 - 1e-7)
+                       bce = -(y log p + (1 - y) log(1 - p))
+        logits x:      bce = max(x, 0) - x y + log(1 + exp(-|x|))
+        loss = mean(bce, axis=axis)
+
+    The logits form equals the probability form with ``p = sigmoid(x)`` but never
+    takes ``log(0)``: a logit of -100 with label 1 costs 100, where clipped
+    probabilities would cap it at ``-log(1e-7) = 16.1``.
+
+    Args:
+        y_true: Targets in [0, 1] (labels or soft labels), shape ``(B, d0, ..., dN)``.
+        y_pred: Probabilities in [0, 1], or logits if ``from_logits``; same shape.
+        from_logits: Whether ``y_pred`` holds logits. Defaults to False.
+        label_smoothing: Float in [0, 1]. Defaults to 0.0.
+        axis: Axis (or tuple of axes) to average over. Defaults to -1.
+
+    Returns:
+        Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
+
+    Raises:
+        ValueError: On targets outside [0, 1], probabilities outside [0, 1] without
+            ``from_logits``, ``label_smoothing`` outside [0, 1], a bad ``axis``, shapes
+            that do not align, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_true = [[0.0, 1.0], [0.0, 0.0]]
+        >>> np.round(binary_crossentropy(y_true, [[0.6, 0.4], [0.4, 0.6]]), 4)
+        array([0.9163, 0.7136])
+        >>> np.round(binary_crossentropy([[1.0]], [[-100.0]], from_logits=True), 4)
+        array([100.])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    if from_logits:
+        elementwise = _logits_binary_crossentropy_elementwise(y_true, y_pred)
+    else:
+        elementwise = _binary_crossentropy_elementwise(y_true, y_pred)
+    return np.asarray(np.mean(elementwise, axis=axis))
+
+
+def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    if from_logits:
+        elementwise = sigmoid(y_pred) - y_true
+    else:
+        elementwise = _binary_crossentropy_elementwise_gradient(y_true, y_pred)
+    return per_sample_mean_gradient(elementwise, axis)
+
+
+def _check_binary_alpha(alpha) -> float:
+    return check_interval(alpha, "alpha", 0.0, 1.0)
+
+
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    *,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
+    """Binary focal cross-entropy per sample (Lin et al., 2017): easy examples count less.
+
+    With ``p = sigmoid(y_pred)`` for logits (else ``y_pred``) and smoothed targets ``y``::
+
+        p_t  = y p + (1 - y) (1 - p)                 # probability of the right answer
+        bce  = binary_crossentropy(y, y_pred, from_logits)   # elementwise
+        loss = mean(w * (1 - p_t) ** gamma * bce, axis=axis)
+
+    ``w = y alpha + (1 - y) (1 - alpha)`` ONLY when ``apply_class_balancing=True``;
+    by default ``alpha`` is ignored (a frequent misunderstanding). With logits the
+    ``bce`` factor uses the stable, unclipped logits formula: Keras's code applies
+    ``sigmoid`` first, but its TensorFlow backend remembers the logits of its own
+    sigmoid and uses them (other backends would clip ``p``).
+
+    Args:
+        y_true: Targets in [0, 1], shape ``(B, d0, ..., dN)``.
+        y_pred: Probabilities in [0, 1], or logits if ``from_logits``; same shape.
+        apply_class_balancing: Whether to weight classes by ``alpha``. Defaults to False.
+        alpha: Weight of class 1 in [0, 1] (class 0 gets ``1 - alpha``). Defaults to 0.25.
+        gamma: Focusing parameter >= 0; 0 gives plain cross-entropy. Defaults to 2.0.
+        from_logits: Whether ``y_pred`` holds logits. Defaults to False.
+        label_smoothing: Float in [0, 1]. Defaults to 0.0.
+        axis: Axis (or tuple of axes) to average over. Defaults to -1.
+
+    Returns:
+        Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
+
+    Raises:
+        ValueError: On ``gamma < 0``, ``alpha`` or ``label_smoothing`` outside [0, 1],
+            targets or probabilities outside [0, 1], a bad ``axis``, shapes that do not
+            align, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_true, y_pred = [[0.0, 1.0], [0.0, 0.0]], [[0.6, 0.4], [0.4, 0.6]]
+        >>> np.round(binary_focal_crossentropy(y_true, y_pred, gamma=2.0), 4)
+        array([0.3299, 0.2058])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    alpha, gamma = _check_binary_alpha(alpha), check_gamma(gamma)
+    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    probability = sigmoid(y_pred) if from_logits else y_pred
+    p_t = y_true * probability + (1.0 - y_true) * (1.0 - probability)
+    focal = np.power(1.0 - p_t, gamma) * _focal_bce(y_true, y_pred, probability, from_logits)
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
+    return np.asarray(np.mean(focal, axis=axis))
+
+
+def _binary_focal_crossentropy_gradient(
+    y_true,
+    y_pred,
+    *,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
+    alpha, gamma = _check_binary_alpha(alpha), check_gamma(gamma)
+    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    probability = sigmoid(y_pred) if from_logits else y_pred
+    miss = y_true * (1.0 - probability) + (1.0 - y_true) * probability  # 1 - p_t
+    bce = _focal_bce(y_true, y_pred, probability, from_logits)
+    # d(miss)/dp = 1 - 2y; d(miss**gamma)/d(miss) = gamma miss**(gamma - 1), which is 0
+    # for gamma = 0 and infinite at miss = 0 for 0 < gamma < 1 (a true vertical slope).
+    with np.errstate(divide="ignore"):
+        focal_slope = gamma * np.power(miss, gamma - 1.0) if gamma else np.zeros_like(miss)
+    d_focal = focal_slope * (1.0 - 2.0 * y_true)
+    if from_logits:
+        sigmoid_slope = probability * (1.0 - probability)
+        # A saturated sigmoid (p exactly 0 or 1) has slope 0; when that also makes
+        # miss = 0, the limit of the product is 0, not 0 * inf.
+        d_focal = np.where(sigmoid_slope > 0.0, d_focal * sigmoid_slope, 0.0)
+        d_bce = sigmoid(y_pred) - y_true
+    else:
+        d_bce = _binary_crossentropy_elementwise_gradient(y_true, probability)
+    gradient = d_focal * bce + np.power(miss, gamma) * d_bce
+    if apply_class_balancing:
+        gradient = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * gradient
+    return per_sample_mean_gradient(gradient, axis)
+
+
+# Categorical cross-entropy and its focal variant.
+
+
+def _check_class_axis(axis, ndim):
+    return check_axis(axis, ndim, allow_tuple=False)
+
+
+def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name):
+    label_smoothing = check_label_smoothing(label_smoothing)
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        fail("axis", "an integer axis", axis)
+    y_true, y_pred = paired_arrays(y_true, y_pred, class_axis=axis)
+    axis = _check_class_axis(axis, y_pred.ndim)
+    check_probabilities(y_true, "y_true", hint=" (one-hot or soft labels)")
+    check_probabilities_unless_logits(y_pred, from_logits)
+    num_classes = y_pred.shape[axis]
+    if not from_logits and np.any(np.sum(y_pred, axis=axis) <= 0.0):
+        fail("y_pred", f"probabilities with a positive sum along axis {axis}", "Received: a row of zeros")
+    if num_classes == 1:
+        warnings.warn(
+            f"In {name}, y_pred has a single class along axis {axis} (shape {y_pred.shape}): "
+            "the loss is then constant; use binary_crossentropy for two classes.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if label_smoothing:
+        # Keras 3.15 divides by the size of the LAST axis even when axis != -1; the
+        # number of classes is the size of `axis`, which is what is used here.
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+    return y_true, y_pred, axis
+
+
+def _normalized_probabilities(y_pred, axis):
+    total = np.sum(y_pred, axis=axis, keepdims=True)
+    return y_pred / total, total
+
+
+def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Categorical cross-entropy per sample, for one-hot (or soft) targets.
+
+    With targets smoothed to ``y (1 - ls) + ls / C`` (C classes along ``axis``)::
+
+        probabilities: p = clip(y_pred / sum(y_pred), 1e-7, 1 - 1e-7)
+                       loss = -sum(y log p, axis=axis)
+        logits x:      loss = -sum(y log_softmax(x), axis=axis)
+
+    Probabilities are renormalised to sum to 1 before clipping, as in Keras.
+
+    Args:
+        y_true: One-hot or soft targets in [0, 1], shape ``(B, d0, ..., C)``.
+        y_pred: Probabilities in [0, 1], or logits if ``from_logits``; same shape.
+        from_logits: Whether ``y_pred`` holds logits. Defaults to False.
+        label_smoothing: Float in [0, 1]. Defaults to 0.0.
+        axis: The class axis (an int). Defaults to -1.
+
+    Returns:
+        Array of ``y_pred``'s shape without ``axis``.
+
+    Raises:
+        ValueError: On a one-hot width mismatch, targets or probabilities outside
+            [0, 1], a probability row summing to 0, ``label_smoothing`` outside [0, 1],
+            a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_true = [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+        >>> y_pred = [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]
+        >>> np.round(categorical_crossentropy(y_true, y_pred), 4)
+        array([0.0513, 2.3026])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    y_true, y_pred, axis = _categorical_inputs(
+        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_crossentropy"
+    )
+    if from_logits:
+        return np.asarray(-np.sum(y_true * log_softmax(y_pred, axis), axis=axis))
+    normalized, _ = _normalized_probabilities(y_pred, axis)
+    return np.asarray(-np.sum(y_true * np.log(_clip_probabilities(normalized)), axis=axis))
+
+
+def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred, axis = _categorical_inputs(
+        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_crossentropy"
+    )
+    if from_logits:
+        # -sum(y log softmax(x)) = sum(y) logsumexp(x) - sum(y x). TensorFlow's fused op
+        # returns softmax - y instead, which is only right when every target row sums to 1.
+        return np.sum(y_true, axis=axis, keepdims=True) * softmax(y_pred, axis) - y_true
+    normalized, total = _normalized_probabilities(y_pred, axis)
+    clipped = _clip_probabilities(normalized)
+    d_normalized = np.where(clip_mask(normalized, EPSILON, 1.0 - EPSILON), -y_true / clipped, 0.0)
+    return normalize_backward(d_normalized, normalized, total, axis)
+
+
+def _check_categorical_alpha(alpha, num_classes, axis, ndim):
+    """A scalar or one weight per class, non-negative (class weights may exceed 1)."""
+    try:
+        weights = np.asarray(alpha, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail("alpha", "a number or one weight per class", alpha)
+    if weights.ndim > 1 or (weights.ndim == 1 and weights.shape[0] != num_classes):
+        fail("alpha", f"a number or a sequence of {num_classes} class weights", weights)
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0.0):
+        fail("alpha", "finite, non-negative weights", weights)
+    if weights.ndim == 1:
+        shape = [1] * ndim
+        shape[axis] = num_classes
+        weights = weights.reshape(shape)
+    return weights
+
+
+def categorical_focal_crossentropy(
+    y_true,
+    y_pred,
+    *,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
+    """Categorical focal cross-entropy per sample: confident right answers count less.
+
+    With ``p = softmax(y_pred)`` for logits (else ``y_pred``), renormalised and clipped,
+    ``p = clip(p / sum(p), 1e-7, 1 - 1e-7)``, and smoothed targets ``y``::
+
+        loss = sum(alpha * (1 - p) ** gamma * (-y log p), axis=axis)
+
+    Unlike the binary version, ``alpha`` always applies (a scalar, or one weight per class).
+
+    Args:
+        y_true: One-hot or soft targets in [0, 1], shape ``(B, d0, ..., C)``.
+        y_pred: Probabilities in [0, 1], or logits if ``from_logits``; same shape.
+        alpha: Non-negative scalar or sequence of C class weights. Defaults to 0.25.
+        gamma: Focusing parameter >= 0. Defaults to 2.0.
+        from_logits: Whether ``y_pred`` holds logits. Defaults to False.
+        label_smoothing: Float in [0, 1]. Defaults to 0.0.
+        axis: The class axis (an int). Defaults to -1.
+
+    Returns:
+        Array of ``y_pred``'s shape without ``axis``.
+
+    Raises:
+        ValueError: On ``gamma < 0``, negative or mis-sized ``alpha``, a one-hot width
+            mismatch, targets or probabilities outside [0, 1], ``label_smoothing``
+            outside [0, 1], a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_true = [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+        >>> y_pred = [[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]]
+        >>> np.round(categorical_focal_crossentropy(y_true, y_pred), 6)
+        array([2.63e-04, 6.75912e-01])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    gamma = check_gamma(gamma)
+    y_true, y_pred, axis = _categorical_inputs(
+        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
+    )
+    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
+    probabilities = softmax(y_pred, axis) if from_logits else y_pred
+    clipped = _clip_probabilities(_normalized_probabilities(probabilities, axis)[0])
+    focal = weights * np.power(1.0 - clipped, gamma) * (-y_true * np.log(clipped))
+    return np.asarray(np.sum(focal, axis=axis))
+
+
+def _categorical_focal_crossentropy_gradient(
+    y_true,
+    y_pred,
+    *,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
+    gamma = check_gamma(gamma)
+    y_true, y_pred, axis = _categorical_inputs(
+        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
+    )
+    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
+    probabilities = softmax(y_pred, axis) if from_logits else y_pred
+    normalized, total = _normalized_probabilities(probabilities, axis)
+    clipped = _clip_probabilities(normalized)
+    miss = 1.0 - clipped  # >= 1e-7 after clipping, so miss ** (gamma - 1) is finite
+    # d/dp [(1 - p)^gamma (-y log p)] = gamma (1 - p)^(gamma - 1) y log p - (1 - p)^gamma y / p
+    d_clipped = weights * (
+        gamma * np.power(miss, gamma - 1.0) * y_true * np.log(clipped) - np.power(miss, gamma) * y_true / clipped
+    )
+    d_normalized = np.where(clip_mask(normalized, EPSILON, 1.0 - EPSILON), d_clipped, 0.0)
+    d_probabilities = normalize_backward(d_normalized, normalized, total, axis)
+    if from_logits:
+        return softmax_backward(d_probabilities, probabilities, axis)
+    return d_probabilities
+
+
+# Integer-label cross-entropies.
+
+
+def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
+    y_pred = as_batch_array(y_pred, "y_pred")
+    y_true = as_batch_array(y_true, "y_true")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        fail("axis", "an integer axis", axis)
+    axis = _check_class_axis(axis, y_pred.ndim) % y_pred.ndim
+    if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
+        y_true = np.squeeze(y_true, axis=axis)
+    expected_shape = y_pred.shape[:axis] + y_pred.shape[axis + 1 :]
+    if y_true.shape != expected_shape:
+        fail(
+            "y_true",
+            f"integer class labels of shape {expected_shape} (y_pred.shape={y_pred.shape} "
+            f"without its class axis {axis}); one-hot targets need categorical_crossentropy",
+            f"Received: y_true.shape={y_true.shape}",
+        )
+    num_classes = y_pred.shape[axis]
+    labels = check_integer_labels(y_true, "y_true", num_classes, ignore_class=ignore_class)
+    check_probabilities_unless_logits(y_pred, from_logits)
+    valid = np.ones(labels.shape, dtype=bool) if ignore_class is None else labels != ignore_class
+    # Class axis last, so that labels index the last dimension.
+    scores = np.moveaxis(y_pred, axis, -1)
+    one_hot = np.eye(num_classes)[np.where(valid, labels, 0)] * valid[..., np.newaxis]
+    return one_hot, scores, valid, axis
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore_class=None, axis=-1):
+    """Categorical cross-entropy per sample, for integer class labels.
+
+    ``loss = -log p[y]`` with::
+
+        logits x:      log p = log_softmax(x)
+        probabilities: log p = log(c) - log(sum(c)),  c = clip(y_pred, 1e-7, 1 - 1e-7)
+
+    For probabilities Keras takes ``log`` of the clipped values and feeds them to a
+    softmax cross-entropy as if they were logits, so a row that does not sum to 1 is
+    renormalised (after clipping); this twin does the same. Labels equal to
+    ``ignore_class`` give a loss of 0 (Keras also masks them out of the mean).
+
+    Args:
+        y_true: Integer labels in [0, C), shape ``(B, d0, ...)`` (a trailing size-1
+            axis is dropped).
+        y_pred: Probabilities or logits with the class axis ``axis``: ``(B, d0, ..., C)``.
+        from_logits: Whether ``y_pred`` holds logits. Defaults to False.
+        ignore_class: Optional label to ignore (e.g. -1 or 255). Defaults to None.
+        axis: The class axis of ``y_pred``. Defaults to -1.
+
+    Returns:
+        Array of ``y_pred``'s shape without ``axis``.
+
+    Raises:
+        ValueError: On labels that are not integers in [0, C), probabilities outside
+            [0, 1] without ``from_logits``, label shapes that do not match, a bad
+            ``axis``, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_pred = [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]
+        >>> np.round(sparse_categorical_crossentropy([1, 2], y_pred), 4)
+        array([0.0513, 2.3026])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    one_hot, scores, valid, _ = _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
+    if from_logits:
+        log_probabilities = log_softmax(scores, -1)
+    else:
+        clipped = _clip_probabilities(scores)
+        log_probabilities = np.log(clipped) - np.log(np.sum(clipped, axis=-1, keepdims=True))
+    loss = -np.sum(one_hot * log_probabilities, axis=-1)
+    return np.asarray(np.where(valid, loss, 0.0))
+
+
+def _sparse_categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, ignore_class=None, axis=-1):
+    one_hot, scores, valid, axis = _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
+    if from_logits:
+        gradient = softmax(scores, -1) - one_hot
+    else:
+        clipped = _clip_probabilities(scores)
+        gradient = 1.0 / np.sum(clipped, axis=-1, keepdims=True) - one_hot / clipped
+        gradient = np.where(clip_mask(scores, EPSILON, 1.0 - EPSILON), gradient, 0.0)
+    gradient = np.where(valid[..., np.newaxis], gradient, 0.0)
+    return np.moveaxis(gradient, -1, axis)
+
+
+def _generalized_inputs(y_true, y_pred, q):
+    q = check_interval(q, "q", 0.0, 1.0, low_open=True, high_open=True)
+    one_hot, probabilities, _, _ = _sparse_inputs(y_true, y_pred, False, None, -1)
+    return one_hot, probabilities, q
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
+    """Generalized cross-entropy per sample (Zhang & Sabuncu, 2018), robust to noisy labels.
+
+    ``loss = (1 - p[y] ** q) / q`` with ``p[y]`` the predicted probability of the true
+    class (not clipped). As ``q -> 0`` it tends to cross-entropy ``-log p[y]``; at
+    ``q = 1`` it is ``1 - p[y]``, an MAE-like loss.
+
+    Keras 3.15 documents labels of shape ``(B,)`` or ``(B, 1)`` but silently broadcasts
+    ``(B, 1)`` into a ``(B, B)`` result; here ``(B, 1)`` is treated as ``(B,)``.
+
+    Args:
+        y_true: Integer labels in [0, C), shape ``(B,)`` or ``(B, 1)``
+            (more generally ``y_pred.shape[:-1]``).
+        y_pred: Probabilities in [0, 1], shape ``(B, C)``.
+        q: Noise parameter in the open interval (0, 1); required, as in Keras's
+            function (the class ``CategoricalGeneralizedCrossEntropy`` defaults to 0.5).
+
+    Returns:
+        Array of shape ``(B,)``.
+
+    Raises:
+        ValueError: On ``q`` outside (0, 1), labels that are not integers in [0, C),
+            probabilities outside [0, 1], label shapes that do not match, NaN/inf or
+            empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> y_pred = [[0.7, 0.3], [0.2, 0.8]]
+        >>> np.round(categorical_generalized_cross_entropy([0, 1], y_pred, q=0.5), 4)
+        array([0.3267, 0.2111])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    one_hot, probabilities, q = _generalized_inputs(y_true, y_pred, q)
+    true_class_probability = np.sum(probabilities * one_hot, axis=-1)
+    return np.asarray((1.0 - np.power(true_class_probability, q)) / q)
+
+
+def _categorical_generalized_cross_entropy_gradient(y_true, y_pred, *, q):
+    one_hot, probabilities, q = _generalized_inputs(y_true, y_pred, q)
+    true_class_probability = np.sum(probabilities * one_hot, axis=-1, keepdims=True)
+    # -p^(q-1) is -inf at p = 0: the loss really is vertical there (no clipping in Keras).
+    with np.errstate(divide="ignore"):
+        slope = -np.power(true_class_probability, q - 1.0)
+    return np.where(one_hot > 0.0, slope, 0.0)
+
+
+GRADIENTS = {
+    binary_crossentropy: _binary_crossentropy_gradient,
+    binary_focal_crossentropy: _binary_focal_crossentropy_gradient,
+    categorical_crossentropy: _categorical_crossentropy_gradient,
+    categorical_focal_crossentropy: _categorical_focal_crossentropy_gradient,
+    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_gradient,
+    categorical_generalized_cross_entropy: _categorical_generalized_cross_entropy_gradient,
+}

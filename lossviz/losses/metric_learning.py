@@ -1,0 +1,177 @@
+"""Circle loss (Sun et al., 2020) of Keras 3 as a NumPy twin: metric learning on embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz._validation import check_interval, fail
+from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus
+
+__all__ = ["circle"]
+
+
+def _labels(values, name):
+    labels = as_batch_array(values, name)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        fail(name, "integer labels of shape (batch_size,) or (batch_size, 1)", f"Received: {name}.shape={labels.shape}")
+    if not np.all(labels == np.round(labels)):
+        fail(name, "integer class labels", labels)
+    return labels.astype(np.int64)
+
+
+def _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin):
+    gamma = check_gamma(gamma)
+    margin = check_interval(margin, "margin")
+    labels = _labels(y_true, "y_true")
+    embeddings = as_batch_array(y_pred, "y_pred")
+    if embeddings.ndim != 2 or embeddings.shape[0] != labels.shape[0]:
+        fail(
+            "y_pred",
+            f"embeddings of shape ({labels.shape[0]}, embedding_dim), one row per label",
+            f"Received: y_pred.shape={embeddings.shape}",
+        )
+    references = embeddings if ref_embeddings is None else as_batch_array(ref_embeddings, "ref_embeddings")
+    reference_labels = labels if ref_labels is None else _labels(ref_labels, "ref_labels")
+    if references.ndim != 2 or references.shape[1] != embeddings.shape[1]:
+        fail(
+            "ref_embeddings",
+            f"embeddings of shape (n_references, {embeddings.shape[1]})",
+            f"Received: ref_embeddings.shape={references.shape}",
+        )
+    if reference_labels.shape[0] != references.shape[0]:
+        fail(
+            "ref_labels",
+            f"one label per reference embedding ({references.shape[0]})",
+            f"Received: {reference_labels.shape[0]} labels",
+        )
+    return labels, embeddings, reference_labels, references, gamma, margin
+
+
+def _pair_masks(labels, reference_labels, remove_diagonal):
+    positive = labels[:, np.newaxis] == reference_labels[np.newaxis, :]
+    negative = ~positive
+    if remove_diagonal:
+        positive &= ~np.eye(len(labels), len(reference_labels), dtype=bool)
+    return positive, negative
+
+
+def _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin):
+    labels, embeddings, reference_labels, references, gamma, margin = _circle_inputs(
+        y_true, y_pred, ref_labels, ref_embeddings, gamma, margin
+    )
+    positive, negative = _pair_masks(labels, reference_labels, remove_diagonal)
+    similarity = embeddings @ references.T
+    distance = np.maximum(1.0 - similarity, 0.0)
+    # Optimum for positives: distance 0 - margin; for negatives: 1 + margin. Pairs far
+    # from their optimum get a larger weight (the "circle" decision boundary).
+    positive_weight = np.maximum((margin + distance) * positive, 0.0)
+    negative_weight = np.maximum((1.0 + margin - distance) * negative, 0.0)
+    positive_logits = -gamma * positive_weight * (margin - distance)
+    negative_logits = gamma * negative_weight * ((1.0 - margin) - distance)
+    return {
+        "embeddings": embeddings,
+        "references": references,
+        "gamma": gamma,
+        "margin": margin,
+        "positive": positive,
+        "negative": negative,
+        "similarity": similarity,
+        "distance": distance,
+        "positive_weight": positive_weight,
+        "negative_weight": negative_weight,
+        "positive_logits": np.where(positive, positive_logits, -np.inf),
+        "negative_logits": np.where(negative, negative_logits, -np.inf),
+    }
+
+
+def circle(
+    y_true,
+    y_pred,
+    *,
+    ref_labels=None,
+    ref_embeddings=None,
+    remove_diagonal=True,
+    gamma=80,
+    margin=0.4,
+):
+    """Circle loss per sample: pull same-label embeddings together, push others apart.
+
+    With cosine distances ``d = max(1 - y_pred @ ref_embeddings.T, 0)`` and ``m = margin``::
+
+        positives j (same label):  a_j = -gamma * max(m + d_j, 0) * (m - d_j)
+        negatives j (other label): b_j =  gamma * max(1 + m - d_j, 0) * (1 - m - d_j)
+        loss = softplus(logsumexp_j a_j + logsumexp_j b_j)
+
+    A sample without any positive (or any negative) pair gets a loss of 0. Embeddings
+    should be L2-normalised (e.g. a ``UnitNormalization`` layer); this is not checked,
+    as in Keras. Keras also attaches a mask ``loss > 0`` used by its mean reduction.
+
+    Args:
+        y_true: Integer labels, shape ``(B,)`` or ``(B, 1)``.
+        y_pred: Embeddings, shape ``(B, D)``.
+        ref_labels: Labels of the reference embeddings, shape ``(R,)``; defaults to
+            ``y_true``.
+        ref_embeddings: Reference embeddings, shape ``(R, D)``; defaults to ``y_pred``.
+        remove_diagonal: Whether a sample is not its own positive. Defaults to True.
+        gamma: Scale >= 0 of the similarity logits. Defaults to 80.
+        margin: Relaxation margin. Defaults to 0.4.
+
+    Returns:
+        Array of shape ``(B,)``.
+
+    Raises:
+        ValueError: On ``gamma < 0``, non-integer labels, mismatched shapes, NaN/inf or
+            empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> embeddings = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+        >>> np.round(circle([0, 0, 1, 1], embeddings, gamma=1.0), 4)  # perfectly separated
+        array([0.897, 0.897, 0.897, 0.897])
+        >>> np.round(circle([0, 0, 1, 1], embeddings, gamma=80.0), 4)  # the default scale
+        array([0., 0., 0., 0.])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    terms = _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin)
+    positive_part = logsumexp(terms["positive_logits"], axis=1)
+    negative_part = logsumexp(terms["negative_logits"], axis=1)
+    return np.asarray(softplus(positive_part + negative_part))
+
+
+def _circle_gradient(
+    y_true,
+    y_pred,
+    *,
+    ref_labels=None,
+    ref_embeddings=None,
+    remove_diagonal=True,
+    gamma=80,
+    margin=0.4,
+):
+    terms = _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin)
+    gamma, margin, distance = terms["gamma"], terms["margin"], terms["distance"]
+    positive, negative = terms["positive"], terms["negative"]
+    positive_logits, negative_logits = terms["positive_logits"], terms["negative_logits"]
+    positive_part = logsumexp(positive_logits, axis=1, keepdims=True)
+    negative_part = logsumexp(negative_logits, axis=1, keepdims=True)
+    # dL/d(positive_part) = dL/d(negative_part) = sigmoid(positive_part + negative_part).
+    outer = sigmoid(positive_part + negative_part)
+    with np.errstate(invalid="ignore"):
+        positive_share = np.where(positive, np.exp(positive_logits - positive_part), 0.0)
+        negative_share = np.where(negative, np.exp(negative_logits - negative_part), 0.0)
+    # Chain through max(.., 0) weights (TensorFlow passes the gradient on a tie).
+    d_positive = -gamma * ((margin + distance >= 0.0) * (margin - distance) - terms["positive_weight"])
+    d_negative = -gamma * ((1.0 + margin - distance >= 0.0) * (1.0 - margin - distance) + terms["negative_weight"])
+    d_distance = outer * (positive_share * d_positive + negative_share * d_negative)
+    d_similarity = np.where(1.0 - terms["similarity"] >= 0.0, -d_distance, 0.0)
+    gradient = d_similarity @ terms["references"]
+    if ref_embeddings is None:
+        # The batch is its own reference set: y_pred also sits on the right of the product.
+        gradient = gradient + d_similarity.T @ terms["embeddings"]
+    return gradient
+
+
+GRADIENTS = {circle: _circle_gradient}

@@ -1,0 +1,275 @@
+"""Poisson, Kullback-Leibler and CTC losses of Keras 3 as NumPy twins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz._validation import as_float_array, check_probabilities, fail
+from lossviz.losses._common import (
+    EPSILON,
+    check_integer_labels,
+    clip_mask,
+    log_softmax,
+    logsumexp,
+    paired_arrays,
+    per_sample_mean_gradient,
+    softmax,
+)
+
+__all__ = ["poisson", "kl_divergence", "ctc"]
+
+
+def _poisson_inputs(y_true, y_pred):
+    y_true, y_pred = paired_arrays(y_true, y_pred)
+    for values, name, what in ((y_true, "y_true", "counts"), (y_pred, "y_pred", "rates")):
+        if values.min() < 0.0:
+            fail(
+                name,
+                f"non-negative {what} (Keras returns NaN for log of a negative rate)",
+                f"Received: min={values.min():.6g}",
+            )
+    return y_true, y_pred
+
+
+def poisson(y_true, y_pred):
+    """Poisson loss per sample: the negative log-likelihood of counts, up to a constant.
+
+    ``loss = mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)``
+
+    The dropped constant ``log(y_true!)`` makes the loss negative for some inputs; its
+    minimum over ``y_pred`` sits at ``y_pred = y_true``. Rates must be non-negative
+    (use an ``exp`` or ``softplus`` output).
+
+    Args:
+        y_true: Non-negative counts, shape ``(B, d0, ..., dN)``.
+        y_pred: Non-negative predicted rates, same shape as ``y_true``.
+
+    Returns:
+        Array of shape ``(B, d0, ..., dN-1)``.
+
+    Raises:
+        ValueError: On negative counts or rates, shapes that do not align, NaN/inf or
+            empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(poisson([[2.0, 0.0]], [[2.0, 1.0]]), 4)
+        array([0.8069])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    y_true, y_pred = _poisson_inputs(y_true, y_pred)
+    return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
+
+
+def _poisson_gradient(y_true, y_pred):
+    y_true, y_pred = _poisson_inputs(y_true, y_pred)
+    return per_sample_mean_gradient(1.0 - y_true / (y_pred + EPSILON))
+
+
+def _kl_inputs(y_true, y_pred):
+    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_probabilities(y_true, "y_true", hint=" (a probability distribution)")
+    check_probabilities(y_pred, "y_pred", hint=" (a probability distribution)")
+    return np.clip(y_true, EPSILON, 1.0), y_pred
+
+
+def kl_divergence(y_true, y_pred):
+    """Kullback-Leibler divergence per sample, ``KL(y_true || y_pred)``.
+
+    ``loss = sum(t * log(t / p), axis=-1)`` with ``t = clip(y_true, 1e-7, 1)`` and
+    ``p = clip(y_pred, 1e-7, 1)``.
+
+    Because zeros are clipped to ``1e-7`` (not dropped), a class with ``y_true = 0``
+    still contributes ``1e-7 * log(1e-7 / p)``, a tiny non-zero amount.
+
+    Args:
+        y_true: Target distributions, values in [0, 1], shape ``(B, d0, ..., C)``.
+        y_pred: Predicted distributions, values in [0, 1], same shape.
+
+    Returns:
+        Array of shape ``(B, d0, ..., dN-1)``.
+
+    Raises:
+        ValueError: On values outside [0, 1], shapes that do not align, NaN/inf or
+            empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]]), 4)
+        array([0.1438])
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    clipped_true, y_pred = _kl_inputs(y_true, y_pred)
+    clipped_pred = np.clip(y_pred, EPSILON, 1.0)
+    return np.asarray(np.sum(clipped_true * np.log(clipped_true / clipped_pred), axis=-1))
+
+
+def _kl_divergence_gradient(y_true, y_pred):
+    clipped_true, y_pred = _kl_inputs(y_true, y_pred)
+    clipped_pred = np.clip(y_pred, EPSILON, 1.0)
+    return np.where(clip_mask(y_pred, EPSILON, 1.0), -clipped_true / clipped_pred, 0.0)
+
+
+# Connectionist temporal classification.
+
+BLANK = 0
+
+
+def _ctc_inputs(y_true, y_pred):
+    """Validate CTC inputs and return the label sequences without their padding."""
+    labels = as_float_array(y_true, "y_true")
+    logits = as_float_array(y_pred, "y_pred")
+    if labels.ndim != 2:
+        fail("y_true", "integer labels of shape (batch_size, max_length)", f"Received: y_true.shape={labels.shape}")
+    if logits.ndim != 3:
+        fail(
+            "y_pred",
+            "logits of shape (batch_size, time_steps, num_classes)",
+            f"Received: y_pred.shape={logits.shape}",
+        )
+    if labels.shape[0] != logits.shape[0]:
+        fail("y_pred", f"the batch size of `y_true` ({labels.shape[0]})", f"Received: {logits.shape[0]}")
+    batch_size, time_steps, num_classes = logits.shape
+    labels = check_integer_labels(labels, "y_true", num_classes)
+    sequences = []
+    for row in labels:
+        length = int(np.count_nonzero(row != BLANK))
+        # Keras takes the first `length` entries: a 0 inside the sequence would be read
+        # as a label and the last label dropped.
+        if np.any(row[:length] == BLANK):
+            fail(
+                "y_true",
+                "labels first, then only padding 0s (0 is the blank and may not occur inside a sequence)",
+                f"Received: row {row.tolist()}",
+            )
+        sequence = row[:length]
+        repeats = int(np.sum(sequence[1:] == sequence[:-1]))
+        if length + repeats > time_steps:
+            fail(
+                "y_pred",
+                f"at least {length + repeats} time steps to emit the labels {sequence.tolist()} "
+                "(one per label plus one blank between repeated labels)",
+                f"Received: {time_steps} time steps",
+            )
+        sequences.append(sequence)
+    return sequences, logits
+
+
+def _extended_with_blanks(sequence):
+    """``[a, b]`` -> ``[blank, a, blank, b, blank]``, and where a jump over a blank is allowed."""
+    extended = np.full(2 * len(sequence) + 1, BLANK, dtype=np.int64)
+    extended[1::2] = sequence
+    can_skip = np.zeros(len(extended), dtype=bool)
+    can_skip[2:] = (extended[2:] != BLANK) & (extended[2:] != extended[:-2])
+    return extended, can_skip
+
+
+def _ctc_forward(log_probs, extended, can_skip):
+    """log alpha[t, s]: log-probability of all prefixes that emit ``extended[:s+1]`` by time t."""
+    time_steps, length = log_probs.shape[0], len(extended)
+    log_alpha = np.full((time_steps, length), -np.inf)
+    log_alpha[0, : min(2, length)] = log_probs[0, extended[: min(2, length)]]
+    for t in range(1, time_steps):
+        previous = log_alpha[t - 1]
+        step, skip = np.full(length, -np.inf), np.full(length, -np.inf)
+        step[1:] = previous[:-1]
+        skip[2:] = previous[:-2]
+        skip = np.where(can_skip, skip, -np.inf)
+        log_alpha[t] = logsumexp(np.stack([previous, step, skip]), axis=0) + log_probs[t, extended]
+    return log_alpha
+
+
+def _ctc_backward(log_probs, extended, can_skip):
+    """log beta[t, s]: log-probability of all suffixes from state s at time t (emission at t included)."""
+    time_steps, length = log_probs.shape[0], len(extended)
+    log_beta = np.full((time_steps, length), -np.inf)
+    log_beta[-1, max(length - 2, 0) :] = log_probs[-1, extended[max(length - 2, 0) :]]
+    # A jump from s to s + 2 is allowed when state s + 2 may be reached by skipping.
+    skip_from = np.zeros(length, dtype=bool)
+    skip_from[:-2] = can_skip[2:]
+    for t in range(time_steps - 2, -1, -1):
+        following = log_beta[t + 1]
+        step, skip = np.full(length, -np.inf), np.full(length, -np.inf)
+        step[:-1] = following[1:]
+        skip[:-2] = following[2:]
+        skip = np.where(skip_from, skip, -np.inf)
+        log_beta[t] = logsumexp(np.stack([following, step, skip]), axis=0) + log_probs[t, extended]
+    return log_beta
+
+
+def _ctc_log_likelihood(log_alpha):
+    return logsumexp(log_alpha[-1, -2:], axis=0)
+
+
+def ctc(y_true, y_pred):
+    """Connectionist temporal classification loss per sample (Graves et al., 2006).
+
+    ``loss = -log sum over alignments a of prod_t softmax(y_pred)[t, a_t]``, where the
+    alignments are the length-T paths that collapse (merge repeats, drop blanks) to the
+    label sequence. Computed with the forward algorithm in log space: with the labels
+    interleaved with blanks, ``l' = [0, l1, 0, l2, ..., 0]``::
+
+        alpha[t, s] = logsumexp(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2]*)
+                      + log_softmax(y_pred)[t, l'_s]
+        loss = -logsumexp(alpha[T-1, -1], alpha[T-1, -2])
+
+    (* only when ``l'_s`` is not blank and differs from ``l'_{s-2}``).
+
+    Keras casts float64 logits to float32 for ``tf.nn.ctc_loss``; this twin stays in
+    float64, so the two agree to about 1e-6 relative.
+
+    Args:
+        y_true: Integer labels in [1, C), shape ``(B, L)``, padded at the end with 0
+            (0 is the blank and is never a label).
+        y_pred: Logits (not softmax outputs), shape ``(B, T, C)``.
+
+    Returns:
+        Array of shape ``(B,)``.
+
+    Raises:
+        ValueError: On wrong ranks, labels out of range or with a 0 inside a sequence,
+            too few time steps for a label sequence, NaN/inf or empty input.
+
+    Example:
+        >>> import numpy as np
+        >>> # Uniform logits over 2 classes and 2 steps: 3 of the 4 paths read "1".
+        >>> loss = ctc([[1]], np.zeros((1, 2, 2)))
+        >>> np.round(loss, 6), np.round(-np.log(3 / 4), 6)
+        (array([0.287682]), np.float64(0.287682))
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    sequences, logits = _ctc_inputs(y_true, y_pred)
+    log_probs = log_softmax(logits, -1)
+    losses = []
+    for sample_log_probs, sequence in zip(log_probs, sequences):
+        log_alpha = _ctc_forward(sample_log_probs, *_extended_with_blanks(sequence))
+        losses.append(-_ctc_log_likelihood(log_alpha))
+    return np.asarray(losses)
+
+
+def _ctc_gradient(y_true, y_pred):
+    sequences, logits = _ctc_inputs(y_true, y_pred)
+    log_probs = log_softmax(logits, -1)
+    gradient = softmax(logits, -1)
+    for index, sequence in enumerate(sequences):
+        extended, can_skip = _extended_with_blanks(sequence)
+        log_alpha = _ctc_forward(log_probs[index], extended, can_skip)
+        log_beta = _ctc_backward(log_probs[index], extended, can_skip)
+        # Posterior of being in state s at time t; both alpha and beta include the
+        # emission at t, so it is divided out once.
+        log_occupancy = log_alpha + log_beta - log_probs[index][:, extended] - _ctc_log_likelihood(log_alpha)
+        occupancy = np.exp(log_occupancy)
+        # d(-log p) / d logit[t, k] = softmax[t, k] - sum of occupancies of states labelled k.
+        for state, symbol in enumerate(extended):
+            gradient[index, :, symbol] -= occupancy[:, state]
+    return gradient
+
+
+GRADIENTS = {
+    poisson: _poisson_gradient,
+    kl_divergence: _kl_divergence_gradient,
+    ctc: _ctc_gradient,
+}

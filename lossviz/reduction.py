@@ -1,0 +1,251 @@
+"""How Keras turns per-sample losses and weights into one number, in NumPy.
+
+Keras computes a loss in two steps: a per-sample function (``keras.losses.mean_squared_error``
+and friends, or the ``call`` of a ``keras.losses.Loss``) and then ONE reduction,
+``reduce_weighted_values`` in ``keras/src/losses/loss.py``. This module reproduces that
+second step, the conversion ``model.fit(class_weight=...)`` does before it
+(``keras/src/trainers/data_adapters/data_adapter_utils.py``), and the weighted mean that
+mean-type metrics such as ``keras.metrics.Mean`` compute (which is NOT the loss's).
+
+The three formulas side by side, for per-sample values ``l_i`` and weights ``w_i``
+(``N`` = number of elements of ``l``)::
+
+    "sum_over_batch_size" (default, alias "mean")  sum_i w_i l_i / N       zero weights still count
+    "mean_with_sample_weight"                      sum_i w_i l_i / sum_i w_i
+    "sum"                                          sum_i w_i l_i
+    keras.metrics.Mean / weighted_metrics=         sum_i w_i l_i / sum_i w_i
+
+Everything is float64 NumPy; Keras computes in float32, so the two agree to float32
+precision. Taught in: notebooks/04_weighting.ipynb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from lossviz._validation import as_float_array, check_interval, check_one_of, describe, fail
+
+__all__ = [
+    "REDUCTIONS",
+    "reduce_values",
+    "class_weight_to_sample_weight",
+    "weighted_mean",
+]
+
+#: Every reduction ``keras.losses.Loss(reduction=...)`` accepts in Keras 3.15.
+REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight", "sum", "none", None)
+
+
+def _align_ranks(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's ``squeeze_or_expand_to_same_rank``: fix a rank difference of exactly one.
+
+    A trailing axis of length 1 on the higher-rank array is dropped, except that a rank-1
+    partner is expanded instead; that is why weights of shape (B,) meet per-sample values
+    of shape (B, 1) without broadcasting to (B, B).
+    """
+    if values.ndim == weights.ndim + 1 and values.shape[-1] == 1:
+        if weights.ndim == 1:
+            weights = weights[..., np.newaxis]
+        else:
+            values = values[..., 0]
+    if weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
+        if values.ndim == 1:
+            values = values[..., np.newaxis]
+        else:
+            weights = weights[..., 0]
+    return values, weights
+
+
+def _mask_to_weight(mask: np.ndarray, reduction) -> np.ndarray:
+    """Keras's ``apply_mask``: for the mean reductions valid entries weigh total/valid.
+
+    So that ``sum(w * l) / total`` becomes ``sum(w * l) / valid``: masked entries are
+    left out of the mean instead of counting as zeros.
+    """
+    mask = mask.astype(bool)
+    if reduction in ("mean", "sum_over_batch_size"):
+        valid = mask.sum()
+        scale = mask.size / valid if valid else 0.0
+        return np.where(mask, scale, 0.0)
+    return mask.astype(np.float64)
+
+
+def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size", mask=None):
+    """Reduce per-sample loss values exactly as ``keras.losses.Loss.__call__`` does.
+
+    Formula, with ``l`` the values, ``w`` the sample weights (1 when None) and ``N`` the
+    number of elements of ``l`` (after weighting)::
+
+        "sum_over_batch_size" / "mean":  sum(w * l) / N
+        "mean_with_sample_weight":       sum(w * l) / sum(w)   (sum(l) / N without weights)
+        "sum":                           sum(w * l)
+        "none" / None:                   w * l, unreduced
+
+    A division by zero gives 0 (Keras's ``divide_no_nan``). A scalar ``values`` (the
+    classic bug of a custom loss that already averaged) is multiplied by the weights
+    and then reduced, so the weights can only rescale it: with "sum_over_batch_size"
+    the result is ``l * mean(w)``, whatever sample carries which weight.
+
+    Args:
+        values: per-sample losses, shape (B,) or (B, ...); a scalar is accepted and
+            treated as Keras treats it.
+        sample_weight: weights broadcastable to ``values`` after Keras's rank alignment
+            (a trailing axis of length 1 is squeezed or added), typically shape (B,).
+            Defaults to None (every weight 1).
+        reduction: one of ``REDUCTIONS``. Defaults to "sum_over_batch_size".
+        mask: optional boolean array shaped like ``values`` (Keras masks, e.g. from
+            ``ignore_class``); False entries are left out. Defaults to None.
+
+    Returns:
+        A float for every reduction except "none"/None, which returns the weighted
+        values as an array.
+
+    Raises:
+        ValueError: if ``reduction`` is unknown, if an array is empty or non-finite, or
+            if ``sample_weight`` / ``mask`` cannot be broadcast to ``values``.
+
+    Example:
+        >>> losses = np.array([1.0, 2.0, 3.0, 4.0])
+        >>> weights = np.array([1.0, 1.0, 0.0, 0.0])
+        >>> reduce_values(losses, weights)  # (1 + 2) / 4: zero weights still count
+        0.75
+        >>> reduce_values(losses, weights, reduction="mean_with_sample_weight")  # (1 + 2) / 2
+        1.5
+        >>> reduce_values(losses, weights, reduction="sum")
+        3.0
+
+    Taught in: notebooks/04_weighting.ipynb
+    """
+    check_one_of(reduction, "reduction", REDUCTIONS)
+    values = as_float_array(values, "values")
+    weights = None if sample_weight is None else as_float_array(sample_weight, "sample_weight")
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.shape != values.shape:
+            fail("mask", f"an array of the shape of `values` {values.shape}", mask)
+        mask_weight = _mask_to_weight(mask, reduction)
+        if weights is None:
+            weights = mask_weight
+        else:
+            mask_weight, weights = _align_ranks(mask_weight, weights)
+            weights = _broadcast(weights, mask_weight, "sample_weight") * mask_weight
+    if weights is not None:
+        values, weights = _align_ranks(values, weights)
+        values = _broadcast(weights, values, "sample_weight") * values
+    if reduction in (None, "none") or values.ndim == 0:
+        return values if values.ndim else float(values)
+    total = float(np.sum(values))
+    if reduction == "sum":
+        return total
+    divisor = values.size
+    if reduction == "mean_with_sample_weight" and weights is not None:
+        # Keras divides by the sum of the weights as passed, not broadcast to `values`.
+        divisor = float(np.sum(weights))
+    return total / divisor if divisor else 0.0
+
+
+def _broadcast(weights: np.ndarray, values: np.ndarray, name: str) -> np.ndarray:
+    try:
+        np.broadcast_shapes(weights.shape, values.shape)
+    except ValueError:
+        fail(
+            name,
+            f"a shape that broadcasts to the per-sample values {values.shape}",
+            f"Received: {name} of shape {weights.shape}",
+        )
+    return weights
+
+
+def class_weight_to_sample_weight(y, class_weight):
+    """Per-sample weights from ``class_weight``, as ``model.fit(class_weight=...)`` makes them.
+
+    Formula: ``w_i = class_weight.get(c_i, 1.0)``, with the class ``c_i`` of sample ``i``
+    read from its target: ``argmax(y_i)`` when ``y`` has a last axis longer than 1
+    (one-hot or probabilities), else ``round(y_i)`` (NumPy rounds half to even, so a soft
+    label of exactly 0.5 is class 0). Classes missing from ``class_weight`` weigh 1.0.
+
+    Args:
+        y: targets of shape (B,), (B, 1) (class ids or 0/1 labels) or (B, C) (one-hot).
+        class_weight: mapping from integer class id to a non-negative finite weight.
+
+    Returns:
+        float64 array of shape (B,), the ``sample_weight`` Keras feeds to the loss.
+
+    Raises:
+        ValueError: if ``class_weight`` is not a mapping of integer ids to non-negative
+            numbers, or ``y`` is empty, non-finite or of rank other than 1 or 2.
+
+    Example:
+        >>> class_weight_to_sample_weight(np.array([0, 1, 1, 2]), {0: 1.0, 1: 5.0})
+        array([1., 5., 5., 1.])
+        >>> class_weight_to_sample_weight(np.array([[0.1, 0.9], [0.8, 0.2]]), {1: 3.0})
+        array([3., 1.])
+
+    Taught in: notebooks/04_weighting.ipynb
+    """
+    weights_by_class = _checked_class_weight(class_weight)
+    y = as_float_array(y, "y")
+    if y.ndim not in (1, 2):
+        fail("y", "targets of shape (B,), (B, 1) or (B, C)", f"Received: y of shape {y.shape}")
+    if y.ndim == 2:
+        y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[:, 0]
+    classes = np.round(y).astype(np.int64)
+    return np.array([weights_by_class.get(int(c), 1.0) for c in classes], dtype=np.float64)
+
+
+def _checked_class_weight(class_weight) -> dict[int, float]:
+    if not isinstance(class_weight, Mapping):
+        fail("class_weight", "a dict mapping class ids to weights, e.g. {0: 1.0, 1: 5.0}", class_weight)
+    checked = {}
+    for key, weight in class_weight.items():
+        if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
+            fail(
+                "class_weight",
+                "integer class ids as keys, e.g. {0: 1.0, 1: 5.0}",
+                f"Received: a key {describe(key)}",
+            )
+        checked[int(key)] = check_interval(weight, f"class_weight[{int(key)}]", 0.0)
+    return checked
+
+
+def weighted_mean(values, sample_weight=None):
+    """The weighted mean a ``keras.metrics.Mean`` (and every ``weighted_metrics=`` entry) keeps.
+
+    Formula: ``sum_i w_i m_i / sum_i w_i``, where ``m_i`` is the mean of ``values`` over
+    every axis but the first. Unlike the default loss reduction, samples of weight 0
+    do not count in the denominator. 0 when every weight is 0.
+
+    Args:
+        values: per-sample metric values, shape (B,) or (B, ...).
+        sample_weight: weights of shape (B,) or (B, 1). Defaults to None (all 1).
+
+    Returns:
+        A float.
+
+    Raises:
+        ValueError: if an array is empty or non-finite, or the weights do not have one
+            entry per sample.
+
+    Example:
+        >>> weighted_mean(np.array([1.0, 3.0, 5.0, 7.0]), np.array([1.0, 1.0, 0.0, 0.0]))
+        2.0
+
+    Taught in: notebooks/04_weighting.ipynb
+    """
+    values = np.atleast_1d(as_float_array(values, "values"))
+    samplewise = values.reshape(len(values), -1).mean(axis=1)
+    if sample_weight is None:
+        return float(samplewise.mean())
+    weights = as_float_array(sample_weight, "sample_weight")
+    if weights.ndim == 2 and weights.shape[1] == 1:
+        weights = weights[:, 0]
+    if weights.shape != samplewise.shape:
+        fail(
+            "sample_weight",
+            f"one weight per sample, shape {samplewise.shape}",
+            f"Received: sample_weight of shape {weights.shape}",
+        )
+    total_weight = float(weights.sum())
+    return float(np.sum(weights * samplewise)) / total_weight if total_weight else 0.0

@@ -1,0 +1,589 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 Custom metrics: precision, recall and F1 done right
+#
+# **After this notebook you can**
+# - derive accuracy, precision, recall, specificity, F1 and F-beta from TP / TN / FP / FN,
+#   and say what micro, macro and weighted averaging really average;
+# - explain, with numbers, why a metric written as a function of one batch is wrong;
+# - write a stateful `keras.metrics.Metric` and check it against a reference.
+#
+# Many Keras 2 blog posts define precision, recall and F1 as functions of one batch
+# (`tf.round`, `K.sum`) and pass them to `compile`. Keras averages those per-batch values
+# over the epoch, which is not the precision of the epoch. We measure how wrong it is.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import inspect
+from fractions import Fraction
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import sklearn.metrics
+
+import lossviz
+import lossviz.data
+import lossviz.keras_metrics
+import lossviz.metrics
+import lossviz.plots
+import lossviz.widgets
+from lossviz.checks import check_metric
+
+keras.utils.set_random_seed(0)
+print("lossviz", lossviz.__version__, "| keras", keras.__version__)
+
+# %% [markdown]
+# ## Intuition: every metric is a ratio of cells of one matrix
+#
+# A tiny Keras model (logistic regression) on scikit-learn's breast cancer data. We make
+# **1 = malignant** the positive class (scikit-learn codes it 0), because "positive" should
+# mean the thing we are looking for. A sample is predicted positive when its score is above
+# 0.5.
+
+# %%
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
+y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
+
+model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy")
+model.fit(X_train, y_train[:, None], epochs=15, batch_size=128, verbose=0)
+
+y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0]
+y_pred = (y_score > 0.5).astype(int)
+print(f"{len(y_test)} test samples, {y_test.sum()} malignant, {y_pred.sum()} predicted malignant")
+
+# %%
+matrix = lossviz.metrics.confusion_matrix(y_test, y_pred)
+figure, ax = plt.subplots(figsize=(4, 3.5), layout="constrained")
+lossviz.plots.plot_confusion_matrix(matrix, ax, labels=["benign", "malignant"],
+                                    title="rows: truth, columns: prediction")
+assert np.array_equal(matrix, sklearn.metrics.confusion_matrix(y_test, y_pred))
+tn, fp, fn, tp = matrix.ravel()
+assert tp + fn == y_test.sum() and tp + fp == y_pred.sum()
+
+# %% [markdown]
+# ## Formula
+#
+# With N = TP + TN + FP + FN samples (rows of the matrix are the truth):
+#
+# | metric | formula | reads as |
+# |---|---|---|
+# | accuracy | (TP + TN) / N | share of right decisions |
+# | error rate | (FP + FN) / N = 1 - accuracy | share of wrong decisions |
+# | precision | TP / (TP + FP) | of the predicted positives, how many are positive |
+# | recall = TPR = sensitivity | TP / (TP + FN) | of the positives, how many we found |
+# | specificity = TNR | TN / (TN + FP) | of the negatives, how many we cleared |
+# | false positive rate (FPR) | FP / (FP + TN) = 1 - specificity | of the negatives, how many we flagged |
+# | F1 | 2 P R / (P + R) = 2 TP / (2 TP + FP + FN) | harmonic mean of precision and recall |
+# | F-beta | (1 + beta^2) P R / (beta^2 P + R) | recall counts beta times as much as precision |
+#
+# Precision and recall are **ratios of counts**. Keep that in mind: a mean of ratios is
+# not the ratio of the summed counts.
+
+# %% [markdown]
+# ## Code: the lossviz twins beside scikit-learn
+#
+# Each formula is computed from the four counts, by `lossviz.metrics` and by
+# scikit-learn; all three must agree.
+
+# %%
+n = tn + fp + fn + tp
+by_formula = {
+    "accuracy_score": (tp + tn) / n, "error_rate": (fp + fn) / n,
+    "precision_score": tp / (tp + fp), "recall_score": tp / (tp + fn),
+    "specificity_score": tn / (tn + fp), "false_positive_rate": fp / (fp + tn),
+    "f1_score": 2 * tp / (2 * tp + fp + fn),
+}
+for name, value in by_formula.items():
+    ours = getattr(lossviz.metrics, name)(y_test, y_pred)
+    print(f"{name:20s} formula {value:.4f}  lossviz {ours:.4f}")
+    assert np.isclose(ours, value)
+for name in ("accuracy_score", "precision_score", "recall_score", "f1_score"):
+    assert np.isclose(getattr(sklearn.metrics, name)(y_test, y_pred), by_formula[name])
+# scikit-learn has no specificity: it is the recall of the negative class.
+assert np.isclose(sklearn.metrics.recall_score(y_test, y_pred, pos_label=0),
+                  by_formula["specificity_score"])
+
+# %% [markdown]
+# F-beta weighs recall beta times as much as precision: F2 sits closer to recall,
+# F0.5 closer to precision, and F1 is F-beta with beta = 1.
+
+# %%
+precision, recall = by_formula["precision_score"], by_formula["recall_score"]
+for beta in (0.5, 1.0, 2.0):
+    formula = (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
+    ours = lossviz.metrics.fbeta_score(y_test, y_pred, beta=beta)
+    assert np.isclose(ours, formula)
+    assert np.isclose(ours, sklearn.metrics.fbeta_score(y_test, y_pred, beta=beta))
+    print(f"F{beta:g} = {ours:.4f}   (precision {precision:.4f}, recall {recall:.4f})")
+f_half, f_two = (lossviz.metrics.fbeta_score(y_test, y_pred, beta=b) for b in (0.5, 2.0))
+assert abs(f_two - recall) < abs(f_half - recall)
+
+# %% [markdown]
+# The classification report prints precision, recall, F1 and support per class, and the
+# averages explained in the next section. lossviz's report is scikit-learn's, to the
+# character.
+
+# %%
+names = ["benign", "malignant"]
+report = lossviz.metrics.classification_report(y_test, y_pred, target_names=names, digits=3)
+print(report)
+assert report == sklearn.metrics.classification_report(y_test, y_pred, target_names=names,
+                                                       digits=3)
+
+# %% [markdown]
+# ## Several classes: micro, macro and weighted averaging
+#
+# With C classes every class gets its own one-vs-rest precision and recall. Three ways to
+# turn them into one number:
+#
+# - **micro**: pool every decision first (add the TP, FP, FN of all classes), then one
+#   ratio. With one label per sample, every wrong prediction is a FP for one class and a
+#   FN for another, so micro precision = micro recall = micro F1 = accuracy.
+# - **macro**: compute the score per class, then the plain mean: a rare class counts as
+#   much as a common one.
+# - **weighted**: the per-class scores averaged with weights = support (true samples per
+#   class). Weighted recall always equals accuracy.
+#
+# A worked example: 10 animals, 5 cats (0), 3 dogs (1), 2 birds (2).
+
+# %%
+animal_true = np.array([0, 0, 0, 0, 0, 1, 1, 1, 2, 2])
+animal_pred = np.array([0, 0, 0, 1, 1, 1, 1, 0, 2, 1])
+print(lossviz.metrics.confusion_matrix(animal_true, animal_pred))
+per_class = lossviz.metrics.precision_recall_fscore_support(animal_true, animal_pred)
+precisions, recalls, f1s, support = per_class
+# Column totals 4, 5, 1 are the predictions per class; row totals 5, 3, 2 the support.
+assert np.allclose(precisions, [3 / 4, 2 / 5, 1 / 1])
+assert np.allclose(recalls, [3 / 5, 2 / 3, 1 / 2])
+assert np.allclose(f1s, [2 / 3, 1 / 2, 2 / 3]) and list(support) == [5, 3, 2]
+
+# %% [markdown]
+# Now the three averages, by hand (exact fractions) and by lossviz and scikit-learn:
+
+# %%
+by_hand = {  # (precision, recall, F1)
+    "micro": (Fraction(6, 10),) * 3,  # 6 of 10 right: pooled TP = 6, FP = FN = 4
+    "macro": (Fraction(43, 60), Fraction(53, 90), Fraction(11, 18)),  # plain means
+    "weighted": (Fraction(139, 200), Fraction(6, 10), Fraction(37, 60)),  # by 5, 3, 2
+}
+for average, expected in by_hand.items():
+    ours = lossviz.metrics.precision_recall_fscore_support(
+        animal_true, animal_pred, average=average)[:3]
+    theirs = sklearn.metrics.precision_recall_fscore_support(
+        animal_true, animal_pred, average=average)[:3]
+    print(f"{average:8s} P {ours[0]:.4f}  R {ours[1]:.4f}  F1 {ours[2]:.4f}")
+    assert np.allclose(ours, [float(value) for value in expected])
+    assert np.allclose(ours, theirs)
+assert np.isclose(by_hand["micro"][0], lossviz.metrics.accuracy_score(animal_true, animal_pred))
+
+# %% [markdown]
+# Two common mix-ups, measured:
+#
+# - **Macro F1 is the mean of the per-class F1**, not the F1 of macro precision and macro
+#   recall (a different number some tutorials compute).
+# - **The micro / macro swap**: a widely copied post describes micro averaging as "compute
+#   each class's curve or score, then average" and macro as "flatten all classes into one".
+#   That is backwards: micro pools (flattens), macro averages per class. Notebook 06 shows
+#   the same for ROC curves.
+
+# %%
+macro_p, macro_r = float(by_hand["macro"][0]), float(by_hand["macro"][1])
+f1_of_macro_means = 2 * macro_p * macro_r / (macro_p + macro_r)
+macro_f1 = lossviz.metrics.f1_score(animal_true, animal_pred, average="macro")
+print(f"macro F1 {macro_f1:.4f}  vs  F1(macro P, macro R) {f1_of_macro_means:.4f}")
+assert abs(macro_f1 - f1_of_macro_means) > 0.03
+# Flattening one-hot labels and predictions is the micro average, not the macro one.
+one_hot = np.eye(3, dtype=int)
+flat_precision = lossviz.metrics.precision_score(one_hot[animal_true].ravel(),
+                                                 one_hot[animal_pred].ravel())
+assert np.isclose(flat_precision, float(by_hand["micro"][0]))
+assert not np.isclose(flat_precision, macro_p)
+
+# %% [markdown]
+# ## Why a metric of one batch is wrong
+#
+# The recipe many Keras 2 posts copy: round the batch's predictions, count TP, FP, FN in
+# **that batch**, return 2PR / (P + R), and pass the function to `compile(metrics=...)`.
+# Keras calls it once per batch and reports the **mean of the batch values**, every batch
+# counting once. lossviz keeps that recipe, clearly labelled wrong, as
+# `lossviz.keras_metrics.batchwise_f1`, and the right one, a stateful metric that adds the
+# counts over the epoch, as `StreamingF1`. We evaluate the same trained model with both at
+# several batch sizes.
+
+# %%
+model.compile(loss="binary_crossentropy", metrics=[
+    lossviz.keras_metrics.batchwise_f1, lossviz.keras_metrics.StreamingF1(name="streaming_f1")])
+epoch_f1 = lossviz.metrics.f1_score(y_test, y_pred)
+logged = {}
+for batch_size in (143, 32, 8):
+    logged[batch_size] = model.evaluate(X_test, y_test[:, None], batch_size=batch_size,
+                                        verbose=0, return_dict=True)
+    print(f"batch {batch_size:3d}: recipe {logged[batch_size]['batchwise_f1']:.4f}   "
+          f"streaming {logged[batch_size]['streaming_f1']:.4f}   epoch F1 {epoch_f1:.4f}")
+
+# %% [markdown]
+# What the reader should see, asserted:
+#
+# - with one batch holding the whole test set, the recipe is right (one batch = the epoch);
+# - with 32 it reports the mean of 5 batch F1 values (`lossviz.metrics.batch_averaged`
+#   reproduces it), which is not the epoch F1;
+# - with 8, some batch has no malignant sample at all: recall is 0 / 0 there, and that
+#   NaN poisons the whole epoch's value.
+
+# %%
+def recipe_f1(batch_true, batch_pred):  # NumPy twin of the recipe, for batch_averaged
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tp, fp = np.sum(batch_true * batch_pred), np.sum((1 - batch_true) * batch_pred)
+        fn = np.sum(batch_true * (1 - batch_pred))
+        precision, recall = tp / (tp + fp), tp / (tp + fn)
+        return 2 * precision * recall / (precision + recall)
+
+
+assert np.isclose(logged[143]["batchwise_f1"], epoch_f1, atol=1e-6)
+expected_32 = lossviz.metrics.batch_averaged(recipe_f1, y_test, y_pred, 32)
+assert np.isclose(logged[32]["batchwise_f1"], expected_32, atol=1e-5)
+assert abs(logged[32]["batchwise_f1"] - epoch_f1) > 1e-3
+empty_batches = sum(y_test[start:start + 8].sum() == 0 for start in range(0, len(y_test), 8))
+print(f"batches of 8 without a positive: {empty_batches}; recipe reports "
+      f"{logged[8]['batchwise_f1']}")
+assert empty_batches >= 1 and np.isnan(logged[8]["batchwise_f1"])
+
+# %% [markdown]
+# ## Explore: batch size against the gap
+#
+# The explorer uses 1000 scored samples with 10 % positives. Bars are the F1 of each batch
+# (the patched recipe that adds `K.epsilon()` scores an empty batch 0 instead of NaN), the
+# dashed line their mean (what Keras would log), the black line the F1 of the epoch. Drag
+# the batch size down and watch the dashed line fall away.
+
+# %%
+batch_explorer = lossviz.widgets.batch_f1_explorer()
+batch_explorer
+
+# %% [markdown]
+# The check: moving from 256 down to 4 samples per batch, the gap between the epoch F1
+# and the mean of the batch F1 grows at every step, and more and more batches hold no
+# positive at all.
+
+# %%
+gaps, empties = [], []
+for batch_size in (256, 64, 16, 4):
+    batch_explorer.set(batch_size=batch_size)
+    results = batch_explorer.results
+    gaps.append(results["epoch_f1"] - results["batch_mean"])
+    empties.append(results["batches_without_positive"])
+    print(f"batch {batch_size:3d}: gap {gaps[-1]:.3f}, batches without a positive "
+          f"{empties[-1]}")
+assert all(earlier < later for earlier, later in zip(gaps, gaps[1:]))
+assert gaps[-1] > 0.2 and empties[0] == 0 and empties[-1] > 100
+
+# %% [markdown]
+# ## The right ways
+#
+# **1. A stateful metric.** `StreamingF1` keeps three variables (TP, FP, FN) and adds each
+# batch's counts to them in `update_state`; `result()` divides only at the end. Read it:
+# `lossviz.keras_metrics.StreamingF1??`. Whatever the batch size, it logged the epoch F1:
+
+# %%
+for batch_size, values in logged.items():
+    assert np.isclose(values["streaming_f1"], epoch_f1, atol=1e-6), batch_size
+print(f"StreamingF1 = {epoch_f1:.4f} at batch sizes {sorted(logged)}")
+
+# %% [markdown]
+# **2. Keras's own metrics.** `Precision` and `Recall` are stateful too (positive means
+# score > threshold, default 0.5). `F1Score` wants 2-D input `(batch, classes)`, and its
+# default `threshold=None` marks each row's **argmax** as positive; give it a threshold for
+# a single sigmoid output. They agree with the counts:
+
+# %%
+scores_2d, labels_2d = y_score[:, None], y_test[:, None].astype("float32")
+keras_values = {}
+for metric in (keras.metrics.Precision(), keras.metrics.Recall(),
+               keras.metrics.F1Score(threshold=0.5)):
+    metric.update_state(labels_2d, scores_2d)
+    keras_values[metric.name] = float(np.squeeze(metric.result()))
+print(keras_values)
+assert np.isclose(keras_values["precision"], by_formula["precision_score"], atol=1e-6)
+assert np.isclose(keras_values["recall"], by_formula["recall_score"], atol=1e-6)
+assert np.isclose(keras_values["f1_score"], epoch_f1, atol=1e-6)
+
+# %% [markdown]
+# `F1Score` refuses 1-D input with a `ValueError` (shown and checked here):
+
+# %%
+message = "no error"
+try:
+    keras.metrics.F1Score(threshold=0.5).update_state(y_test.astype("float32"), y_score)
+except ValueError as error:
+    message = str(error)
+    print(message)
+assert "expects 2D inputs" in message
+
+# %% [markdown]
+# And without a threshold, a single sigmoid column is every row's argmax: **every sample
+# counts as positive**, whatever its score. F1 then is the F1 of "always malignant",
+# 2 pi / (1 + pi) with pi the positive fraction (keras-team/keras#19716).
+
+# %%
+argmax_f1 = keras.metrics.F1Score()  # threshold=None
+argmax_f1.update_state(labels_2d, scores_2d)
+always_positive = lossviz.metrics.f1_score(y_test, np.ones_like(y_test))
+positive_fraction = y_test.mean()
+print(f"F1Score() {float(argmax_f1.result()[0]):.4f}, F1 of 'always positive' "
+      f"{always_positive:.4f}, real F1 {epoch_f1:.4f}")
+assert np.isclose(float(argmax_f1.result()[0]), always_positive, atol=1e-6)
+assert np.isclose(always_positive, 2 * positive_fraction / (1 + positive_fraction))
+
+# %% [markdown]
+# **3. A percentage error that respects sample weights.** Write the weighting into the
+# state: keep sum(w * error) and sum(w), divide in `result()`. This is the mean absolute
+# percentage error, error = 100 |y - y_hat| / max(|y|, eps), weighted per sample.
+
+# %%
+class WeightedMAPE(keras.metrics.Metric):
+    """sum(w * 100 |y - y_hat| / max(|y|, eps)) / sum(w), accumulated over batches."""
+
+    def __init__(self, name="weighted_mape", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.weighted_error = self.add_variable(shape=(), initializer="zeros", name="error")
+        self.total_weight = self.add_variable(shape=(), initializer="zeros", name="weight")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = keras.ops.ravel(y_true), keras.ops.ravel(y_pred)
+        scale = keras.ops.maximum(keras.ops.abs(y_true), keras.backend.epsilon())
+        error = 100 * keras.ops.abs(y_true - y_pred) / scale
+        weight = 1.0 if sample_weight is None else keras.ops.ravel(sample_weight)
+        self.weighted_error.assign_add(keras.ops.sum(weight * error))
+        self.total_weight.assign_add(keras.ops.sum(weight))
+
+    def result(self):
+        return keras.ops.divide_no_nan(self.weighted_error, self.total_weight)
+
+# %% [markdown]
+# Fed in two batches, it matches Keras's `MeanAbsolutePercentageError` with the same
+# weights and scikit-learn's weighted MAPE; a weight of 0 removes a sample entirely.
+
+# %%
+targets = np.array([100.0, 10.0, 1.0, 50.0, 20.0, 5.0])
+predictions = np.array([90.0, 12.0, 2.0, 50.0, 25.0, 4.0])
+weights = np.array([1.0, 1.0, 0.0, 2.0, 1.0, 3.0])
+ours = WeightedMAPE()
+for part in (slice(0, 4), slice(4, 6)):  # two batches of different sizes
+    ours.update_state(targets[part], predictions[part], sample_weight=weights[part])
+keras_mape = keras.metrics.MeanAbsolutePercentageError()  # wants (samples, 1) columns
+keras_mape.update_state(targets[:, None], predictions[:, None], sample_weight=weights)
+sklearn_mape = 100 * sklearn.metrics.mean_absolute_percentage_error(
+    targets, predictions, sample_weight=weights)
+print(f"WeightedMAPE {float(ours.result()):.4f}, Keras {float(keras_mape.result()):.4f}, "
+      f"scikit-learn {sklearn_mape:.4f}")
+assert np.allclose([float(ours.result()), float(keras_mape.result())], sklearn_mape)
+
+# %% [markdown]
+# The recipe-style version, a function returning one number per batch, cannot take
+# per-sample weights at all: Keras must broadcast the weights onto that one number and
+# fails.
+
+# %%
+def batch_mape(y_true, y_pred):  # WRONG: one number per batch
+    return 100 * keras.ops.mean(keras.ops.abs((y_true - y_pred) / y_true))
+
+
+error_name = "no error"
+try:
+    wrapped = keras.metrics.MeanMetricWrapper(batch_mape)
+    wrapped.update_state(targets[:, None], predictions[:, None], sample_weight=weights)
+except Exception as error:  # TensorFlow's error type, not a Python builtin
+    error_name = type(error).__name__
+    print(error_name, str(error).splitlines()[0][:100])
+assert error_name == "InvalidArgumentError"
+
+# %% [markdown]
+# ## Pitfalls, measured
+#
+# **`keras.metrics.Accuracy` is exact equality.** It compares `y_true == y_pred`, so on
+# probabilities it only counts the scores a saturated sigmoid rounded to exactly 0.0 or
+# 1.0 in float32. For scores use `BinaryAccuracy` (threshold 0.5), or the string
+# `"accuracy"` in `compile`, which picks the right one from the shapes
+# (keras-team/keras#18796).
+
+# %%
+exact = keras.metrics.Accuracy()
+exact.update_state(labels_2d, scores_2d)
+binary = keras.metrics.BinaryAccuracy()
+binary.update_state(labels_2d, scores_2d)
+print(f"Accuracy {float(exact.result()):.4f}  BinaryAccuracy {float(binary.result()):.4f}")
+assert np.isclose(float(exact.result()), np.mean(y_score == y_test))
+assert float(exact.result()) < float(binary.result()) - 0.5
+assert np.isclose(float(binary.result()), by_formula["accuracy_score"], atol=1e-6)
+
+# %% [markdown]
+# **`Precision` on softmax outputs flattens the classes.** Without `class_id` or `top_k`,
+# Keras treats every cell of the (samples, classes) matrix as one binary decision with a
+# 0.5 threshold. On the animals, with softmax probabilities whose argmax is the
+# prediction above, that number is none of micro (0.6), macro or weighted precision
+# (keras-team/keras#5400).
+
+# %%
+animal_probs = np.array([[.7, .2, .1], [.6, .3, .1], [.45, .3, .25], [.3, .6, .1],
+                         [.4, .45, .15], [.1, .8, .1], [.3, .4, .3], [.5, .3, .2],
+                         [.2, .2, .6], [.3, .4, .3]])
+assert np.array_equal(animal_probs.argmax(axis=1), animal_pred)
+flattened = keras.metrics.Precision()
+flattened.update_state(one_hot[animal_true], animal_probs)
+cells = lossviz.metrics.precision_score(one_hot[animal_true].ravel(),
+                                        (animal_probs.ravel() > 0.5).astype(int))
+print(f"Keras Precision() {float(flattened.result()):.4f} = precision over the 30 cells "
+      f"{cells:.4f}; micro 0.6, macro {macro_p:.4f}")
+assert np.isclose(float(flattened.result()), cells) and not np.isclose(cells, 0.6)
+assert not np.isclose(cells, macro_p)
+
+# %% [markdown]
+# The fix: `top_k=1` makes the argmax the one positive per row (micro precision), and
+# `class_id=k, top_k=1` gives class k's precision; or use `F1Score(average="macro")`.
+
+# %%
+top_one = keras.metrics.Precision(top_k=1)
+top_one.update_state(one_hot[animal_true], animal_probs)
+assert np.isclose(float(top_one.result()), 0.6)
+for k in range(3):
+    per_class_metric = keras.metrics.Precision(class_id=k, top_k=1)
+    per_class_metric.update_state(one_hot[animal_true], animal_probs)
+    assert np.isclose(float(per_class_metric.result()), precisions[k])
+macro_f1_keras = keras.metrics.F1Score(average="macro")
+macro_f1_keras.update_state(one_hot[animal_true], animal_probs)
+assert np.isclose(float(macro_f1_keras.result()), macro_f1, atol=1e-6)
+
+# %% [markdown]
+# **`metrics=` ignores sample weights; `weighted_metrics=` uses them.** Weigh each
+# malignant sample 5 times as much and evaluate the same model with the same metric in
+# both places.
+
+# %%
+model.compile(loss="binary_crossentropy",
+              metrics=[keras.metrics.BinaryAccuracy(name="plain")],
+              weighted_metrics=[keras.metrics.BinaryAccuracy(name="weighted")])
+sample_weight = np.where(y_test == 1, 5.0, 1.0)
+evaluated = model.evaluate(X_test, y_test[:, None], sample_weight=sample_weight,
+                           verbose=0, return_dict=True)
+weighted_accuracy = lossviz.metrics.accuracy_score(y_test, y_pred, sample_weight=sample_weight)
+print(f"metrics=: {evaluated['plain']:.4f} (unweighted {by_formula['accuracy_score']:.4f})"
+      f"   weighted_metrics=: {evaluated['weighted']:.4f} (weighted {weighted_accuracy:.4f})")
+assert np.isclose(evaluated["plain"], by_formula["accuracy_score"], atol=1e-6)
+assert np.isclose(evaluated["weighted"], weighted_accuracy, atol=1e-6)
+assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
+
+# %% [markdown]
+# **Old posts in a Keras 3 world.** The recipe above was written with `keras.backend`
+# maths (`K.sum`, `K.round`, `K.epsilon`). Keras 3 removed the maths from `keras.backend`
+# (only helpers such as `epsilon()` remain): use `keras.ops`. Other things those posts use
+# are gone too: `keras.wrappers.scikit_learn` (use `keras.wrappers.SKLearnClassifier`),
+# `sklearn.cross_validation` (use `sklearn.model_selection`), and positional `classes` in
+# `label_binarize` (write `classes=`).
+
+# %%
+assert not hasattr(keras.backend, "sum") and not hasattr(keras.backend, "round")
+assert hasattr(keras.ops, "sum") and hasattr(keras.ops, "round")
+assert keras.backend.epsilon() == 1e-7
+
+# %% [markdown]
+# ## Exercise: a stateful specificity
+#
+# Write `Specificity`, a `keras.metrics.Metric` that reports TN / (TN + FP) for a single
+# sigmoid output (positive when the score is above `threshold`) over **everything it has
+# seen**, honouring `sample_weight`. The start below has one piece missing. The checker
+# feeds it uneven batches, weights, a `get_config` round trip and a compiled
+# `model.evaluate`, and compares it with `lossviz.metrics.specificity_score` on all
+# samples at once.
+
+# %%
+class Specificity(keras.metrics.Metric):
+    def __init__(self, threshold=0.5, name="specificity", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.threshold = threshold
+        self.true_negatives = self.add_variable(shape=(), initializer="zeros", name="tn")
+        self.false_positives = self.add_variable(shape=(), initializer="zeros", name="fp")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        negative = 1 - keras.ops.cast(keras.ops.ravel(y_true), "float32")
+        predicted = keras.ops.cast(keras.ops.ravel(y_pred) > self.threshold, "float32")
+        weight = 1.0 if sample_weight is None else keras.ops.ravel(sample_weight)
+        self.true_negatives.assign_add(keras.ops.sum(weight * negative * (1 - predicted)))
+        # TODO: count the false positives as well
+
+    def result(self):
+        return keras.ops.divide_no_nan(self.true_negatives,
+                                       self.true_negatives + self.false_positives)
+
+    def get_config(self):
+        return {**super().get_config(), "threshold": self.threshold}
+
+
+check = check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
+
+# %% [markdown]
+# Solution (run it even if yours passed: the notebook's last check depends on it).
+
+# %% tags=["solution"]
+class Specificity(keras.metrics.Metric):
+    def __init__(self, threshold=0.5, name="specificity", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.threshold = threshold
+        self.true_negatives = self.add_variable(shape=(), initializer="zeros", name="tn")
+        self.false_positives = self.add_variable(shape=(), initializer="zeros", name="fp")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        negative = 1 - keras.ops.cast(keras.ops.ravel(y_true), "float32")
+        predicted = keras.ops.cast(keras.ops.ravel(y_pred) > self.threshold, "float32")
+        weight = 1.0 if sample_weight is None else keras.ops.ravel(sample_weight)
+        self.true_negatives.assign_add(keras.ops.sum(weight * negative * (1 - predicted)))
+        self.false_positives.assign_add(keras.ops.sum(weight * negative * predicted))
+
+    def result(self):
+        return keras.ops.divide_no_nan(self.true_negatives,
+                                       self.true_negatives + self.false_positives)
+
+    def get_config(self):
+        return {**super().get_config(), "threshold": self.threshold}
+
+
+check = check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
+assert check, check.report()
+
+# %% [markdown]
+# ## Summary
+#
+# - Every binary metric is a ratio of cells of the confusion matrix; lossviz's twins equal
+#   scikit-learn's, and the classification report is the same text.
+# - Micro pools all decisions (= accuracy for one label per sample), macro averages the
+#   per-class scores, weighted averages them by support.
+# - A metric function of one batch is averaged over batches: wrong for precision, recall
+#   and F1, worse for small batches, NaN on a batch without positives. Use a stateful
+#   `keras.metrics.Metric` (lossviz's `StreamingF1`) or Keras's `Precision`, `Recall`,
+#   `F1Score(threshold=...)` with 2-D inputs.
+# - `Accuracy` is exact equality, `Precision` flattens softmax columns, and only
+#   `weighted_metrics=` use sample weights.
+#
+# Next: [06 ROC and PR curves](06_roc_pr_curves.ipynb), every threshold at once.

@@ -1,0 +1,524 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 ROC and PR curves: every threshold at once
+#
+# **After this notebook you can**
+# - read a ROC curve and a precision-recall curve as one threshold sliding over the
+#   scores, and say what ROC AUC and average precision measure;
+# - explain why PR curves drop under class imbalance while ROC curves do not, and why
+#   Keras's `AUC` differs from scikit-learn's;
+# - choose a threshold: for a target recall or specificity, or from the costs of errors.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import sklearn.metrics
+import sklearn.preprocessing
+from sklearn.datasets import load_iris
+from sklearn.model_selection import train_test_split
+
+import lossviz
+import lossviz.data
+import lossviz.metrics
+import lossviz.plots
+import lossviz.widgets
+
+keras.utils.set_random_seed(0)
+print("lossviz", lossviz.__version__, "| keras", keras.__version__)
+
+# %% [markdown]
+# ## Intuition: one threshold splits two histograms
+#
+# A tiny Keras model (logistic regression) scores scikit-learn's breast cancer data;
+# **1 = malignant** is the positive class. Every threshold cuts the two score histograms:
+# positives right of it are true positives, negatives right of it false positives. A ROC
+# or PR curve is that cut moved over every possible threshold.
+
+# %%
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
+y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
+
+model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy")
+model.fit(X_train, y_train[:, None], epochs=15, batch_size=128, verbose=0)
+y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0].astype(np.float64)
+
+figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+histograms = lossviz.plots.plot_score_histograms(y_test, y_score, ax, threshold=0.5)
+assert histograms.positives.get_data().values.sum() == y_test.sum()
+
+# %% [markdown]
+# ## Formula
+#
+# For a threshold t, predict positive when the score s >= t (scikit-learn's curves;
+# Keras's metrics use s > t, the same points for untied scores):
+#
+# - ROC curve: x = FPR(t) = FP / (FP + TN), y = TPR(t) = recall = TP / (TP + FN).
+# - **ROC AUC** = the area under it = P(s+ > s-) + 1/2 P(s+ = s-): the probability that a
+#   random positive scores above a random negative, ties counting one half.
+# - PR curve: x = recall(t), y = precision(t) = TP / (TP + FP).
+# - **Average precision** AP = sum_n (R_n - R_(n-1)) P_n: precision at each threshold,
+#   weighted by the recall it adds (steps, no interpolation).
+# - The **trapezoidal PR AUC** joins the points with straight lines instead; precision is
+#   not linear between two thresholds, so this area is not a precision any threshold
+#   reaches.
+
+# %% [markdown]
+# ## Code: curves and areas beside scikit-learn
+
+# %%
+fpr, tpr, roc_thresholds = lossviz.metrics.roc_curve(y_test, y_score)
+sk_fpr, sk_tpr, sk_thresholds = sklearn.metrics.roc_curve(y_test, y_score)
+assert np.allclose(fpr, sk_fpr) and np.allclose(tpr, sk_tpr)
+assert np.allclose(roc_thresholds[1:], sk_thresholds[1:])  # [0] is +inf in both
+roc_auc = lossviz.metrics.roc_auc_score(y_test, y_score)
+assert np.isclose(roc_auc, sklearn.metrics.roc_auc_score(y_test, y_score))
+assert np.isclose(roc_auc, lossviz.metrics.auc(fpr, tpr))  # the area under those points
+print(f"ROC AUC {roc_auc:.5f} from {len(fpr)} curve points")
+
+# %% [markdown]
+# **AUC is a probability.** Compare every positive with every negative: count 1 when the
+# positive scores higher, 1/2 for a tie. The mean over all pairs is the ROC AUC.
+
+# %%
+def pairwise_auc(y_true, scores):
+    difference = scores[y_true == 1][:, None] - scores[y_true == 0][None, :]
+    return np.mean((difference > 0) + 0.5 * (difference == 0))
+
+
+pairs = y_test.sum() * (len(y_test) - y_test.sum())
+print(f"{pairs} pairs: pairwise {pairwise_auc(y_test, y_score):.6f} = AUC {roc_auc:.6f}")
+assert np.isclose(pairwise_auc(y_test, y_score), roc_auc)
+
+# %% [markdown]
+# Ties matter: round the scores to one decimal and some pairs tie. Counted as 1/2 they give
+# the AUC of the rounded scores; counted as 0 (a common slip) the value is lower, by half
+# the share of tied pairs.
+
+# %%
+rounded = np.round(y_score, 1)
+positives, negatives = rounded[y_test == 1], rounded[y_test == 0]
+tie_share = np.mean(positives[:, None] == negatives[None, :])
+ties_as_zero = np.mean(positives[:, None] > negatives[None, :])
+rounded_auc = lossviz.metrics.roc_auc_score(y_test, rounded)
+print(f"{tie_share:.1%} of pairs tie; ties as 1/2: {pairwise_auc(y_test, rounded):.4f}, "
+      f"as 0: {ties_as_zero:.4f}, roc_auc_score: {rounded_auc:.4f}")
+assert tie_share > 0 and np.isclose(pairwise_auc(y_test, rounded), rounded_auc)
+assert np.isclose(rounded_auc - ties_as_zero, tie_share / 2)
+
+# %% [markdown]
+# **Average precision against the trapezoid.** scikit-learn's `average_precision_score`
+# is the step sum; `auc(recall, precision)` the trapezoid. They are different numbers, and
+# the difference grows when the classes overlap more (here: the model, then the 400 scores
+# the explorers below use, whose classes overlap much more).
+
+# %%
+def ap_and_trapezoid(y_true, scores):
+    precision, recall, _ = lossviz.metrics.precision_recall_curve(y_true, scores)
+    average_precision = lossviz.metrics.average_precision_score(y_true, scores)
+    assert np.isclose(average_precision, sklearn.metrics.average_precision_score(y_true, scores))
+    return average_precision, lossviz.metrics.auc(recall, precision)
+
+
+model_ap, model_trapezoid = ap_and_trapezoid(y_test, y_score)
+overlap_ap, overlap_trapezoid = ap_and_trapezoid(*lossviz.data.scored_binary(n=400))
+print(f"model:      AP {model_ap:.5f}, trapezoid {model_trapezoid:.5f}")
+print(f"overlapping: AP {overlap_ap:.5f}, trapezoid {overlap_trapezoid:.5f}")
+assert model_ap != model_trapezoid
+assert abs(overlap_ap - overlap_trapezoid) > abs(model_ap - model_trapezoid)
+assert abs(overlap_ap - overlap_trapezoid) > 1e-3
+
+# %% [markdown]
+# ## Explore: one threshold, three linked views
+#
+# Scores of 400 samples (30 % positive, classes overlapping). The slider picks one
+# threshold; the dot moves on the ROC curve and the PR curve, and the confusion matrix
+# shows the counts behind it. Move it up: fewer samples are flagged, so recall and FPR
+# fall, and precision (here) rises.
+
+# %%
+roc_pr = lossviz.widgets.roc_pr_explorer()
+roc_pr
+
+# %% [markdown]
+# The check: at thresholds 0.2, 0.5, 0.8 recall and FPR fall and precision rises, and
+# each dot lies exactly on its curve.
+
+# %%
+all_fpr, all_tpr, _ = lossviz.metrics.roc_curve(roc_pr.y_true, roc_pr.y_score,
+                                                drop_intermediate=False)
+seen = []
+for threshold in (0.2, 0.5, 0.8):
+    roc_pr.set(threshold=threshold)
+    results = roc_pr.results
+    seen.append((results["recall"], results["false_positive_rate"], results["precision"]))
+    dot = roc_pr.roc.point.get_xydata()[0]
+    assert np.any(np.isclose(all_fpr, dot[0]) & np.isclose(all_tpr, dot[1]))
+    assert results["confusion_matrix"].sum() == 400
+    print(f"t={threshold}: recall {seen[-1][0]:.3f}, FPR {seen[-1][1]:.3f}, "
+          f"precision {seen[-1][2]:.3f}")
+recalls, fprs, precisions = np.array(seen).T
+assert np.all(np.diff(recalls) < 0) and np.all(np.diff(fprs) < 0)
+assert np.all(np.diff(precisions) > 0)
+
+# %% [markdown]
+# ## ROC against PR under class imbalance
+#
+# TPR is measured on the positives only and FPR on the negatives only, so neither depends
+# on how many of each there are. Precision mixes the two classes. With pi the positive
+# fraction:
+#
+# precision = TPR pi / (TPR pi + FPR (1 - pi))
+#
+# The same operating point, (FPR, TPR), has a much lower precision when positives are
+# rare. Checked on the explorer's point at threshold 0.5, then moved to pi = 1 %:
+
+# %%
+roc_pr.set(threshold=0.5)
+point = roc_pr.results
+pi = roc_pr.y_true.mean()
+
+
+def precision_from_rates(tpr, fpr, pi):
+    return tpr * pi / (tpr * pi + fpr * (1 - pi))
+
+
+assert np.isclose(precision_from_rates(point["recall"], point["false_positive_rate"], pi),
+                  point["precision"])
+rare = precision_from_rates(point["recall"], point["false_positive_rate"], 0.01)
+print(f"precision at pi={pi:.2f}: {point['precision']:.3f}; same rates at pi=0.01: {rare:.3f}")
+assert rare < point["precision"] / 10
+
+# %% [markdown]
+# The imbalance explorer draws both curves for 2000 scored samples; slide the positive
+# fraction down. The ROC curve wobbles (fewer positives, noisier), the PR curve sinks
+# towards its baseline, the positive fraction.
+
+# %%
+imbalance = lossviz.widgets.imbalance_explorer()
+imbalance
+
+# %%
+imbalance.set(positive_fraction=0.5)
+balanced = dict(imbalance.results)
+imbalance.set(positive_fraction=0.02)
+rare_positives = dict(imbalance.results)
+print(f"positives 50 %: ROC AUC {balanced['roc_auc']:.3f}, AP {balanced['average_precision']:.3f}")
+print(f"positives  2 %: ROC AUC {rare_positives['roc_auc']:.3f}, "
+      f"AP {rare_positives['average_precision']:.3f}")
+assert abs(rare_positives["roc_auc"] - balanced["roc_auc"]) < 0.05
+assert balanced["average_precision"] - rare_positives["average_precision"] > 0.5
+
+# %% [markdown]
+# Which to report? ROC AUC answers "how well does the model rank?", independent of the
+# class mix. When you care about the few positives you flag (fraud, disease), AP and the
+# PR curve show what a user of the flags will see, and they say how rare positives are.
+
+# %% [markdown]
+# ## Keras's AUC is an approximation
+#
+# `keras.metrics.AUC` does not sort the scores. It counts TP, FP, TN, FN at
+# `num_thresholds=200` evenly spaced thresholds in [0, 1] and sums trapezoids between
+# them: all scores inside one bucket look tied. `lossviz.metrics.keras_auc` reproduces
+# that bucketing in NumPy. On the model's scores, spread over [0, 1], the gap to the exact
+# AUC is small:
+
+# %%
+keras_roc = keras.metrics.AUC()
+keras_roc.update_state(y_test, y_score)
+bucketed = lossviz.metrics.keras_auc(y_test, y_score)
+print(f"Keras {float(keras_roc.result()):.6f}, lossviz.keras_auc {bucketed:.6f}, "
+      f"exact {roc_auc:.6f}, gap {float(keras_roc.result()) - roc_auc:+.2e}")
+assert np.isclose(float(keras_roc.result()), bucketed, atol=1e-6)
+assert abs(bucketed - roc_auc) < 0.01
+
+# %% [markdown]
+# Now a **calibrated rare-event model**: 1 % positives, so honest probabilities are small
+# and nearly every score falls into the first few of Keras's 200 buckets. We take scored
+# data and map the scores through Bayes' rule to calibrated probabilities; the map is
+# increasing, so the ranking and the exact AUC do not change.
+
+# %%
+separation, rare_fraction = 3.0, 0.01
+rare_true, symmetric_score = lossviz.data.scored_binary(
+    n=2000, positive_fraction=rare_fraction, separation=separation)
+latent = np.log(symmetric_score / (1 - symmetric_score)) + separation / 2
+log_odds = separation * latent - separation**2 / 2 + np.log(rare_fraction / (1 - rare_fraction))
+rare_score = 1 / (1 + np.exp(-log_odds))  # P(positive | score) for these classes
+exact_rare = lossviz.metrics.roc_auc_score(rare_true, rare_score)
+assert np.isclose(exact_rare, lossviz.metrics.roc_auc_score(rare_true, symmetric_score))
+print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
+      f"(the first 10 buckets); exact AUC {exact_rare:.4f}")
+
+# %% [markdown]
+# Keras's bucketed AUC is now visibly off; more thresholds bring it closer (and cost
+# memory and time in every `update_state`):
+
+# %%
+gaps = {}
+for num_thresholds in (200, 2000, 20000):
+    metric = keras.metrics.AUC(num_thresholds=num_thresholds)
+    metric.update_state(rare_true, rare_score)
+    ours = lossviz.metrics.keras_auc(rare_true, rare_score, num_thresholds=num_thresholds)
+    assert np.isclose(float(metric.result()), ours, atol=1e-6)
+    gaps[num_thresholds] = ours - exact_rare
+    print(f"num_thresholds={num_thresholds:5d}: Keras {float(metric.result()):.5f}, "
+          f"gap to exact {gaps[num_thresholds]:+.5f}")
+assert abs(gaps[200]) > 0.01
+assert abs(gaps[200]) > abs(gaps[2000]) > abs(gaps[20000])
+
+# %% [markdown]
+# The same holds for `AUC(curve="PR")`: a bucketed (Davis-Goadrich interpolated) area,
+# not scikit-learn's average precision.
+
+# %%
+keras_pr = keras.metrics.AUC(curve="PR")
+keras_pr.update_state(rare_true, rare_score)
+bucketed_pr = lossviz.metrics.keras_auc(rare_true, rare_score, curve="PR")
+rare_ap = lossviz.metrics.average_precision_score(rare_true, rare_score)
+print(f"Keras PR AUC {float(keras_pr.result()):.4f}, lossviz {bucketed_pr:.4f}, AP {rare_ap:.4f}")
+assert np.isclose(float(keras_pr.result()), bucketed_pr, atol=1e-5)
+assert abs(bucketed_pr - rare_ap) > 0.01
+
+# %% [markdown]
+# ## Several classes: micro and macro ROC
+#
+# A small softmax model on iris (3 classes), deliberately undertrained so the classes
+# differ. Each class gives a one-vs-rest ROC curve. Then:
+#
+# - **micro**: ravel the one-hot labels and the probabilities into one long binary
+#   problem (every sample-class pair is one decision) and draw **one** curve;
+# - **macro**: compute each class's AUC (curve) and take the **plain mean**.
+#
+# A widely copied post states these the other way round (micro = average of the class
+# curves, macro = flatten), and its comment on `roc_auc_score(average="micro")` says the
+# same: both are backwards.
+
+# %%
+X, y = load_iris(return_X_y=True)
+iris_train, iris_test, label_train, label_test = train_test_split(
+    X, y, test_size=0.5, random_state=0, stratify=y)
+scaler = sklearn.preprocessing.StandardScaler().fit(iris_train)
+softmax_model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+softmax_model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+softmax_model.fit(scaler.transform(iris_train), label_train, epochs=10, batch_size=32, verbose=0)
+probabilities = keras.ops.convert_to_numpy(softmax_model(scaler.transform(iris_test)))
+probabilities = probabilities.astype(np.float64)
+one_hot = sklearn.preprocessing.label_binarize(label_test, classes=[0, 1, 2])
+
+# %% [markdown]
+# Both averages, computed both ways (by definition, and by `roc_auc_score`), in lossviz
+# and scikit-learn:
+
+# %%
+per_class = [lossviz.metrics.roc_auc_score(one_hot[:, k], probabilities[:, k]) for k in range(3)]
+micro_by_definition = lossviz.metrics.roc_auc_score(one_hot.ravel(), probabilities.ravel())
+macro_by_definition = np.mean(per_class)
+averages = {}
+for average in ("micro", "macro"):
+    averages[average] = lossviz.metrics.roc_auc_score(label_test, probabilities,
+                                                      average=average, multi_class="ovr")
+    assert np.isclose(averages[average], sklearn.metrics.roc_auc_score(
+        label_test, probabilities, average=average, multi_class="ovr"))
+print("per class", np.round(per_class, 4), "| micro", round(averages["micro"], 4),
+      "| macro", round(averages["macro"], 4))
+assert np.isclose(averages["micro"], micro_by_definition)
+assert np.isclose(averages["macro"], macro_by_definition)
+assert abs(averages["micro"] - averages["macro"]) > 1e-3
+
+# %% [markdown]
+# Plotted together: the class curves (thin), the micro curve (one curve of the raveled
+# problem) and the macro curve (the mean of the class curves' TPR on a common FPR grid,
+# whose area is close to, though not exactly, the mean of the class AUCs).
+
+# %%
+figure, ax = plt.subplots(figsize=(4.5, 4.5), layout="constrained")
+micro_fpr, micro_tpr, _ = lossviz.metrics.roc_curve(one_hot.ravel(), probabilities.ravel())
+lossviz.plots.plot_roc_curve(micro_fpr, micro_tpr, ax, title="iris, one-vs-rest")
+grid = np.linspace(0, 1, 201)
+class_tprs = []
+for k in range(3):
+    class_fpr, class_tpr, _ = lossviz.metrics.roc_curve(one_hot[:, k], probabilities[:, k])
+    ax.plot(class_fpr, class_tpr, linewidth=0.8, label=f"class {k}: {per_class[k]:.3f}")
+    class_tprs.append(np.interp(grid, class_fpr, class_tpr))
+ax.plot(grid, np.mean(class_tprs, axis=0), "k:", linewidth=2,
+        label=f"macro: {averages['macro']:.3f}")
+ax.get_lines()[1].set_label(f"micro: {averages['micro']:.3f}")
+ax.legend(loc="lower right", fontsize="small")
+assert np.isclose(lossviz.metrics.auc(micro_fpr, micro_tpr), averages["micro"])
+assert abs(lossviz.metrics.auc(grid, np.mean(class_tprs, axis=0)) - averages["macro"]) < 0.02
+
+# %% [markdown]
+# The same post calls `label_binarize(y, np.arange(n))`; scikit-learn now takes `classes`
+# by keyword only, so that line raises a `TypeError`:
+
+# %%
+try:
+    sklearn.preprocessing.label_binarize(label_test, np.arange(3))
+    raised = None
+except TypeError as error:
+    raised = error
+print(raised)
+assert isinstance(raised, TypeError)
+
+# %% [markdown]
+# ## Choosing a threshold
+#
+# **For a target rate.** Keras's `PrecisionAtRecall(r)` reports the best precision among
+# thresholds whose recall is at least r; `SensitivityAtSpecificity(s)` the best recall
+# among those with specificity at least s. Keras only looks at its 200 evenly spaced
+# thresholds; `lossviz.metrics` tries every distinct score (exact) or Keras's grid
+# (`num_thresholds=200`). The exact value can only be higher: it searches more
+# thresholds. On the rare-event scores:
+
+# %%
+rows = []
+for make_metric, exact_fn, target in (
+        (keras.metrics.PrecisionAtRecall, lossviz.metrics.precision_at_recall, 0.9),
+        (keras.metrics.PrecisionAtRecall, lossviz.metrics.precision_at_recall, 0.5),
+        (keras.metrics.SensitivityAtSpecificity, lossviz.metrics.sensitivity_at_specificity, 0.99),
+        (keras.metrics.SensitivityAtSpecificity, lossviz.metrics.sensitivity_at_specificity, 0.9)):
+    metric = make_metric(target)
+    metric.update_state(rare_true, rare_score)
+    exact = exact_fn(rare_true, rare_score, target)
+    grid_200 = exact_fn(rare_true, rare_score, target, num_thresholds=200)
+    rows.append((make_metric.__name__, target, float(metric.result()), grid_200, exact))
+    print(f"{make_metric.__name__:25s}({target}): Keras {rows[-1][2]:.4f}, "
+          f"lossviz 200 {grid_200:.4f}, exact {exact:.4f}")
+for _, _, keras_value, grid_value, exact in rows:
+    assert np.isclose(keras_value, grid_value, atol=1e-6) and exact >= grid_value - 1e-9
+assert rows[0][4] - rows[0][2] > 0.005  # precision at recall 0.9: Keras misses the best one
+
+# %% [markdown]
+# **From the costs of errors.** Say missing a malignant tumour (FN) costs 10 times as much
+# as a false alarm (FP). The best threshold minimises the expected cost
+# c_FP FP(t) + c_FN FN(t). Only the distinct scores need trying: between two of them the
+# counts do not change.
+
+# %%
+cost_fp, cost_fn = 1.0, 10.0
+
+
+def total_cost(threshold, y_true=y_test, scores=y_score):
+    predicted = scores >= threshold
+    return cost_fp * np.sum(predicted & (y_true == 0)) + cost_fn * np.sum(~predicted & (y_true == 1))
+
+
+fpr_all, tpr_all, candidates = lossviz.metrics.roc_curve(y_test, y_score, drop_intermediate=False)
+costs = (cost_fp * fpr_all * (y_test == 0).sum()) + (cost_fn * (1 - tpr_all) * y_test.sum())
+best = np.argmin(costs)
+print(f"best threshold {candidates[best]:.4f}: cost {costs[best]:.0f} "
+      f"(FP {fpr_all[best] * (y_test == 0).sum():.0f}, FN {(1 - tpr_all[best]) * y_test.sum():.0f});"
+      f" threshold 0.5 costs {total_cost(0.5):.0f}")
+
+# %% [markdown]
+# Checked: the cost read from the curve is the cost counted directly, and no threshold on
+# a fine grid of 2001 values does better. For a calibrated model theory says
+# t = c_FP / (c_FP + c_FN) = 1/11; a small Keras model is not perfectly calibrated, so we
+# print it but do not rely on it.
+
+# %%
+assert np.isclose(total_cost(candidates[best]), costs[best])
+fine_grid = np.linspace(0, 1, 2001)
+assert all(total_cost(t) >= costs[best] for t in fine_grid)
+assert costs[best] <= total_cost(0.5)
+print(f"cost at the theoretical threshold {cost_fp / (cost_fp + cost_fn):.3f}: "
+      f"{total_cost(cost_fp / (cost_fp + cost_fn)):.0f}")
+
+# %% [markdown]
+# ## Exercise: the threshold for a target recall
+#
+# Write `threshold_for_recall(y_true, y_score, recall)` returning `(threshold, precision)`:
+# among the thresholds t (predict positive when score >= t) whose recall is at least
+# `recall`, the one with the **best precision**. The checker compares your precision with
+# `lossviz.metrics.precision_at_recall` on several data sets and targets, and checks that
+# your threshold really reaches the recall and that precision. The start below takes the
+# highest threshold that reaches the recall: is that the best?
+
+# %%
+CASES = [(y_test, y_score), (rare_true, rare_score), lossviz.data.scored_binary(n=60, seed=3),
+         lossviz.data.scored_binary(n=200, positive_fraction=0.1, separation=1.0, seed=1)]
+
+
+def check_threshold_for_recall(function):
+    problems = []
+    for (y_true, scores), target in ((case, r) for case in CASES for r in (0.5, 0.8, 0.95)):
+        expected = lossviz.metrics.precision_at_recall(y_true, scores, target)
+        threshold, precision = function(y_true, scores, target)
+        predicted = scores >= threshold
+        reached = np.sum(predicted & (y_true == 1)) / np.sum(y_true == 1)
+        really = np.sum(predicted & (y_true == 1)) / max(np.sum(predicted), 1)
+        if reached < target or not np.isclose(precision, really) or not np.isclose(precision, expected):
+            problems.append(f"n={len(y_true)}, recall {target}: yours {precision:.4f} at recall "
+                            f"{reached:.3f} (really {really:.4f}), best {expected:.4f}")
+    print("all cases pass" if not problems else "\n".join(problems))
+    return not problems
+
+# %%
+def threshold_for_recall(y_true, y_score, recall):
+    positives = np.sum(y_true == 1)
+    for threshold in np.unique(y_score)[::-1]:  # from the highest score down
+        predicted = y_score >= threshold
+        true_positives = np.sum(predicted & (y_true == 1))
+        if true_positives / positives >= recall:
+            return threshold, true_positives / np.sum(predicted)  # TODO: the best one?
+
+
+passed = check_threshold_for_recall(threshold_for_recall)
+
+# %% [markdown]
+# Solution: compute recall and precision at every distinct score at once, keep the
+# thresholds that reach the recall, take the best precision.
+
+# %% tags=["solution"]
+def threshold_for_recall(y_true, y_score, recall):
+    thresholds = np.unique(y_score)
+    predicted = y_score[None, :] >= thresholds[:, None]  # one row per threshold
+    true_positives = np.sum(predicted & (y_true == 1), axis=1)
+    recalls = true_positives / np.sum(y_true == 1)
+    precisions = true_positives / np.sum(predicted, axis=1)
+    feasible = np.flatnonzero(recalls >= recall)
+    best = feasible[np.argmax(precisions[feasible])]
+    return thresholds[best], precisions[best]
+
+
+assert check_threshold_for_recall(threshold_for_recall)
+
+# %% [markdown]
+# ## Summary
+#
+# - A ROC curve plots TPR against FPR, a PR curve precision against recall, over every
+#   threshold; ROC AUC is the probability that a positive outranks a negative (ties 1/2).
+# - Average precision (steps) is not the trapezoidal PR area.
+# - Class imbalance leaves ROC almost unchanged and sinks PR: precision mixes the classes.
+# - Keras's `AUC`, `PrecisionAtRecall`, `SensitivityAtSpecificity` work on 200 fixed
+#   thresholds: close on spread-out scores, visibly off on calibrated rare-event scores.
+#   Raise `num_thresholds`, or compute exact values after training (`lossviz.metrics`).
+# - Micro pools every sample-class decision into one curve; macro averages the class
+#   curves. Not the other way round.
+# - Pick thresholds from the goal: a target rate, or the costs of FP and FN.
+#
+# Next: [07 k-fold cross-validation](07_kfold_cross_validation.ipynb).

@@ -1,0 +1,171 @@
+"""Helpers for tests/test_browser.py: what a person does in JupyterLab, done by Playwright.
+
+Everything waits for an explicit condition (polled every POLL seconds), never for a
+fixed time: the kernel status in the status bar, the cells' execution counts, the
+pixels of the figure canvas (hashed in the page on every animation frame).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The developers' guide's flags: headless, no sandbox (root in containers), and nothing
+# that talks to the network on its own (component updates, sync, QUIC, first-run pings).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# JupyterLab extension -> the Python package that ships it prebuilt.
+WIDGET_EXTENSIONS = {
+    "@jupyter-widgets/jupyterlab-manager": "jupyterlab_widgets (a dependency of ipywidgets)",
+    "jupyter-matplotlib": "ipympl",
+}
+# JupyterLab user settings for the test server only (JUPYTERLAB_SETTINGS_DIR): never
+# save a notebook (Run All fills it with outputs), never ask about news, and attach every
+# cell to the DOM so that all prompts and outputs can be read.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+POLL = 0.05
+# Texts that ipywidgets / ipympl show in place of a widget they could not render.
+WIDGET_FAILURES = ("Error displaying widget", "model not found", "Failed to load model class",
+                   "Could not create a view", "Could not create a model")
+ERROR_IN_STDERR = re.compile(r"Traceback|\w*Error\b|\w*Exception\b")
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def missing(what: str) -> None:
+    """Fail (CI, or root who could have installed it) or skip naming what is missing."""
+    if running_in_ci() or os.geteuid() == 0:
+        pytest.fail(what, pytrace=False)
+    pytest.skip(what)
+
+
+def write_lab_settings(settings_dir: Path) -> None:
+    for plugin, values in LAB_SETTINGS.items():
+        package, name = plugin.split(":")
+        path = settings_dir / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def extension_key(name: str) -> str:
+    """/lab/api/extensions lists "@jupyter-widgets/jupyterlab-manager" as
+    "jupyter-widgets-jupyterlab-manager": compare names in that normal form."""
+    return re.sub(r"[/_.]+", "-", name.lstrip("@")).lower()
+
+
+def lab_request(lab, path: str, method: str = "GET"):
+    request = urllib.request.Request(
+        f"{lab.url}{path}", method=method, headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def shut_down_sessions(lab, notebook: str) -> None:
+    """Stop the kernel JupyterLab started for ``notebook`` (frees TensorFlow's memory)."""
+    for session in lab_request(lab, "/api/sessions"):
+        if Path(session.get("path", "")).name == notebook:
+            lab_request(lab, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+def wait_until(condition, timeout: float, describe) -> object:
+    """Poll ``condition()`` until it returns something truthy; fail with ``describe()``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s: {describe()}", pytrace=False)
+        time.sleep(POLL)
+
+
+def fresh_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+# ------------------------------------------------------------------ in-page scripts
+
+# Signature of a figure's pixels: FNV-1a over the canvas's RGBA words ('' while blank),
+# or the <img>'s source once decoded. Defined once per page as window.__lossvizSignature.
+PAGE_SCRIPT = """
+() => {
+  window.__lossvizSignature = (el) => {
+    if (el.tagName === 'IMG') return el.complete && el.naturalWidth ? el.currentSrc || el.src : '';
+    if (!el.width || !el.height) return '';
+    const words = new Uint32Array(
+      el.getContext('2d').getImageData(0, 0, el.width, el.height).data.buffer);
+    let hash = 0x811c9dc5, uniform = true;
+    for (let i = 0; i < words.length; i++) {
+      hash = Math.imul(hash ^ words[i], 16777619);
+      if (words[i] !== words[0]) uniform = false;
+    }
+    return uniform ? '' : `${el.width}x${el.height}:${(hash >>> 0).toString(16)}`;
+  };
+  // Watch a figure: record performance.now() whenever its pixels change, checked on every
+  // animation frame, and the timestamps of the next mouse press and release.
+  window.__lossvizWatch = (el) => {
+    if (window.__lossvizProbe) window.__lossvizProbe.stop = true;
+    const probe = {changes: [], down: null, up: null, stop: false,
+                   last: window.__lossvizSignature(el)};
+    window.__lossvizProbe = probe;
+    window.addEventListener('mousedown', (e) => { probe.down = e.timeStamp; },
+                            {capture: true, once: true});
+    window.addEventListener('mouseup', (e) => { probe.up = e.timeStamp; },
+                            {capture: true, once: true});
+    const tick = () => {
+      if (probe.stop) return;
+      const signature = window.__lossvizSignature(el);
+      if (signature !== probe.last) { probe.changes.push(performance.now()); probe.last = signature; }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  };
+}
+"""
+
+PROBE_STATE = """
+() => { const p = window.__lossvizProbe;
+        return {changes: p.changes, down: p.down, up: p.up, signature: p.last, now: performance.now()}; }
+"""
+
+# Per cell (in notebook order): its kind, input prompt, and every output's mime type + text.
+CELLS_SCRIPT = """
+() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')].map((cell) => ({
+  code: cell.classList.contains('jp-CodeCell'),
+  prompt: (cell.querySelector('.jp-InputPrompt') || {}).textContent || '',
+  outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map((out) => ({
+    mime: out.getAttribute('data-mime-type') || '',
+    text: out.textContent || '',
+  })),
+}))
+"""
+
+
+@dataclass
+class DragResult:
+    value_before: str
+    value_after: str
+    changed: bool
+    latency_ms: float | None  # release -> last new image; None when nothing changed
+    raw_ms: float | None = None  # the same, unclipped (negative: image before release)
+    changes: list[float] = field(default_factory=list)

@@ -1,0 +1,373 @@
+"""A person opens each notebook in JupyterLab, runs it, drags a slider, and the plot changes.
+
+Kernel-only tests cannot see a widget that fails to render in the browser ("Error
+displaying widget", "model not found"). Here Debian's Chromium, driven by Playwright,
+does what a reader does in `make lab`: open the notebook, Run > Run All Cells, wait for
+the kernel, drag the explorer's first slider that moves its figure with the mouse, and
+check that the figure's pixels changed and that no cell shows an error. It also measures
+the time from releasing the slider to the new image being on screen (median of several
+drags; target under 300 ms).
+
+Screenshots and latency.txt go to test-artifacts/browser/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import secrets
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import browser_helpers as bh
+from lab_server import running_lab
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+START_HERE = "00_start_here.ipynb"
+TOPIC_NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("0[1-7]_*.ipynb"))
+NOTEBOOKS = [START_HERE, *TOPIC_NOTEBOOKS]
+
+DRAGS = 5  # latency = median over this many drags
+TARGET_LATENCY_MS = 300  # the issue's target; printed, not asserted
+# Asserted bound: 6x the target. It still catches an explorer that rebuilds its figure or
+# waits on a timer, while a test worker sharing 2 cores with TensorFlow tests stays green.
+MAX_MEDIAN_LATENCY_MS = 2000
+QUIET_S = 0.4  # a figure is "settled" when the kernel is idle and no pixel changed this long
+RUN_TIMEOUT_S = 240  # Run All of one notebook (TensorFlow import + Keras fits) on 2 busy cores
+NO_CHANGE_S = 8  # after this long idle without a new image, a slider does not move the figure
+
+
+# ------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium (Debian's, never a downloaded one) for the whole module."""
+    if importlib.util.find_spec("playwright") is None:
+        bh.missing("Python package playwright not installed in .venv: "
+                   "run `make test` (it installs the dev extra, `pip install -e '.[dev]'`)")
+    if not bh.CHROMIUM.exists():
+        bh.missing(f"{bh.CHROMIUM} not found: install Debian's chromium "
+                   "(apt-get install chromium; `make test` does it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(bh.CHROMIUM), headless=True,
+            args=bh.CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`make lab` on a free port, with its own settings and workspaces (nothing shared)."""
+    base = tmp_path_factory.mktemp("browser-lab")
+    bh.write_lab_settings(base / "settings")
+    with pytest.MonkeyPatch.context() as env:
+        # lab_server passes os.environ on to `make lab`; these stay out of ~/.jupyter.
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
+        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
+        with running_lab(base) as server:
+            installed = {bh.extension_key(ext["name"]): ext
+                         for ext in server.get_json("/lab/api/extensions")}
+            for name, package in bh.WIDGET_EXTENSIONS.items():
+                extension = installed.get(bh.extension_key(name))
+                if extension is None:
+                    pytest.fail(f"JupyterLab extension {name} not installed "
+                                f"(it comes with the Python package {package}); "
+                                f"installed: {sorted(installed)}", pytrace=False)
+                if not extension.get("enabled", False):
+                    pytest.fail(f"JupyterLab extension {name} is installed but disabled",
+                                pytrace=False)
+            yield server
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    folder = bh.fresh_dir(ARTIFACTS)
+    (folder / "latency.txt").write_text(
+        f"# release of a slider -> new figure image on screen, median of {DRAGS} drags "
+        f"(target < {TARGET_LATENCY_MS} ms)\n")
+    return folder
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def kernel_status(page) -> str:
+    """Text after '|' in the status bar's kernel item ('Idle', 'Busy', 'Initializing')."""
+    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
+    if not item.count():
+        return ""
+    text = item.first.text_content() or ""
+    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
+
+
+def handle_dialogs(page, seen: list[str]) -> None:
+    """Answer JupyterLab dialogs as a reader would; remember every one for the report."""
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        text = " ".join((dialogs.first.text_content() or "").split())
+        seen.append(text)
+        if "Select Kernel" in text:
+            dialogs.first.locator(".jp-mod-accept").click()
+        else:
+            page.keyboard.press("Escape")
+        time.sleep(bh.POLL)
+
+
+PROMPTS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+                    .map((prompt) => prompt.textContent.trim())"""
+
+
+def run_all_cells(page, dialogs: list[str]) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    def finished():
+        handle_dialogs(page, dialogs)
+        prompts = page.evaluate(PROMPTS)
+        return (not any("*" in prompt for prompt in prompts)
+                and any(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
+                and kernel_status(page) == "Idle")
+
+    bh.wait_until(finished, RUN_TIMEOUT_S,
+                  lambda: f"Run All Cells did not finish; prompts {page.evaluate(PROMPTS)}, "
+                          f"kernel {kernel_status(page)!r}, dialogs {dialogs}")
+
+
+def cell_problems(page, notebook_json: dict) -> list[str]:
+    """Errors and widget-rendering failures shown by the cells, as readable lines."""
+    cells = page.evaluate(bh.CELLS_SCRIPT)
+    sources = notebook_json["cells"]
+    if len(cells) != len(sources):
+        return [f"JupyterLab shows {len(cells)} cells, the file has {len(sources)}"]
+    problems = []
+    for index, (cell, source) in enumerate(zip(cells, sources)):
+        tags = source.get("metadata", {}).get("tags", [])
+        code = "".join(source.get("source", "")).strip()
+        where = f"cell {index} ({code.splitlines()[0][:60] if code else 'empty'!r})"
+        if source["cell_type"] == "code" and code and not re.fullmatch(r"\[\d+\]:", cell["prompt"]):
+            problems.append(f"{where} was not executed (prompt {cell['prompt']!r})")
+        for output in cell["outputs"]:
+            text = " ".join(output["text"].split())
+            failure = next((bad for bad in bh.WIDGET_FAILURES if bad in text), None)
+            if failure:
+                problems.append(f"{where} shows {failure!r}: {text[:300]}")
+            elif "raises-exception" in tags:
+                continue  # a deliberate error, tagged so
+            elif output["mime"] == "application/vnd.jupyter.stderr" and bh.ERROR_IN_STDERR.search(text):
+                problems.append(f"{where} shows an error: {text[:300]}")
+            elif "Traceback" in text:
+                problems.append(f"{where} prints a traceback: {text[:300]}")
+    return problems
+
+
+def wait_for_settled_figure(page, figure) -> str:
+    """Wait until the figure has been drawn (not blank) and stopped changing; its signature."""
+    state = {"signature": None, "since": time.monotonic()}
+
+    def settled():
+        signature = figure.evaluate("(el) => window.__lossvizSignature(el)")
+        if signature != state["signature"]:
+            state.update(signature=signature, since=time.monotonic())
+        quiet = time.monotonic() - state["since"] >= QUIET_S
+        return signature if signature and quiet and kernel_status(page) == "Idle" else None
+
+    return bh.wait_until(settled, 60, lambda: f"the figure was never drawn (kernel {kernel_status(page)!r})")
+
+
+def drag(page, slider, figure, fraction: float) -> bh.DragResult:
+    """Drag the slider's handle to ``fraction`` of its track with the mouse; time the redraw."""
+    handle, track = slider.locator(".noUi-handle").first, slider.locator(".noUi-target").first
+    handle.scroll_into_view_if_needed()
+    value_before = handle.get_attribute("aria-valuenow")
+    figure.evaluate("(el) => window.__lossvizWatch(el)")
+    handle_box, track_box = handle.bounding_box(), track.bounding_box()
+    y = handle_box["y"] + handle_box["height"] / 2
+    page.mouse.move(handle_box["x"] + handle_box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track_box["x"] + fraction * track_box["width"], y, steps=4)
+    page.mouse.up()
+    released = time.monotonic()
+
+    def settled():
+        probe = page.evaluate(bh.PROBE_STATE)
+        if probe["up"] is None or probe["down"] is None or kernel_status(page) != "Idle":
+            return None
+        new_images = [t for t in probe["changes"] if t >= probe["down"]]
+        if new_images and probe["now"] - new_images[-1] >= QUIET_S * 1000:
+            return probe, new_images
+        if not new_images and time.monotonic() - released >= NO_CHANGE_S:
+            return probe, new_images
+        return None
+
+    probe, new_images = bh.wait_until(settled, 60, lambda: f"the kernel never settled after a drag: {kernel_status(page)!r}")
+    page.evaluate("() => { window.__lossvizProbe.stop = true; }")
+    value_after = handle.get_attribute("aria-valuenow")
+    if not new_images:
+        return bh.DragResult(value_before, value_after, changed=False, latency_ms=None)
+    raw = new_images[-1] - probe["up"]
+    return bh.DragResult(value_before, value_after, changed=True, latency_ms=max(raw, 0.0),
+                         raw_ms=raw, changes=[t - probe["up"] for t in new_images])
+
+
+def drag_targets(slider) -> list[float]:
+    """Far-apart positions on the track, the first on the side away from the handle."""
+    handle, track = slider.locator(".noUi-handle").first.bounding_box(), slider.locator(".noUi-target").first.bounding_box()
+    position = (handle["x"] + handle["width"] / 2 - track["x"]) / track["width"]
+    targets = [0.85, 0.15, 0.7, 0.3, 0.6, 0.2, 0.8][:DRAGS]
+    return targets if position < 0.5 else [1 - target for target in targets]
+
+
+def explorer_outputs(page):
+    """Outputs holding both a horizontal slider and a figure (an explorer), in order."""
+    outputs = page.locator(".jp-OutputArea-output").filter(has=page.locator(".widget-hslider"))
+    found = []
+    for index in range(outputs.count()):
+        output = outputs.nth(index)
+        canvas = output.locator(".jupyter-matplotlib-canvas-div canvas")
+        image = output.locator("img")
+        if canvas.count():
+            found.append((output, canvas.first, output.locator(".jupyter-matplotlib-canvas-div").first))
+        elif image.count():
+            found.append((output, image.first, image.first))
+    return found
+
+
+def screenshots_differ(first: Path, second: Path) -> bool:
+    from PIL import Image, ImageChops
+
+    with Image.open(first) as a, Image.open(second) as b:
+        return a.size != b.size or ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is not None
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_start_here_and_topic_notebooks_are_covered():
+    assert (NOTEBOOK_DIR / START_HERE).exists(), f"{START_HERE} is missing"
+    if len(TOPIC_NOTEBOOKS) < 2:
+        # Not a skip: the browser test runs on what exists and says what is missing.
+        warnings.warn(f"the browser test needs 00 and two topic notebooks; only "
+                      f"{TOPIC_NOTEBOOKS or 'none'} exist yet", UserWarning, stacklevel=1)
+    assert NOTEBOOKS[0] == START_HERE and set(TOPIC_NOTEBOOKS) <= set(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts):
+    name = notebook.removesuffix(".ipynb")
+    notebook_json = json.loads((NOTEBOOK_DIR / notebook).read_text())
+    timings, dialogs, page_errors, blocked_writes = {}, [], [], []
+    page = browser.new_page()
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    def block_writes(route):
+        # Run All fills the notebook with outputs: the test must never save it. Opening a
+        # notebook creates a checkpoint (a copy under the git-ignored .ipynb_checkpoints/).
+        request = route.request
+        checkpoint = request.method == "POST" and request.url.split("?")[0].endswith("/checkpoints")
+        if request.method != "GET" and not checkpoint:
+            blocked_writes.append(f"{route.request.method} {route.request.url.split('?')[0]}")
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/api/contents/.*"), block_writes)
+    try:
+        start = time.monotonic()
+        # A workspace of its own, reset: JupyterLab restores no other notebook (or kernel).
+        workspace = f"browser-{name}-{secrets.token_hex(4)}"
+        page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}&reset")
+        page.wait_for_selector("#jp-main-dock-panel .jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+        page.evaluate(bh.PAGE_SCRIPT)
+        bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
+                      lambda: f"the kernel never became idle: {kernel_status(page)!r}, dialogs {dialogs}")
+        panels = page.locator("#jp-main-dock-panel .jp-NotebookPanel").count()
+        assert panels == 1, f"expected only {notebook} open, found {panels} notebooks (workspace restore?)"
+        timings["open"] = time.monotonic() - start
+
+        start = time.monotonic()
+        run_all_cells(page, dialogs)
+        timings["run all"] = time.monotonic() - start
+        page.screenshot(path=ARTIFACTS / f"{name}-page.png", full_page=True)
+        problems = cell_problems(page, notebook_json)
+        assert not problems, f"{notebook} after Run All Cells:\n" + "\n".join(problems)
+
+        explorers = explorer_outputs(page)
+        assert explorers, (f"{notebook}: no explorer (an output with an ipywidgets slider and a figure) "
+                           f"rendered; see {ARTIFACTS / (name + '-page.png')}")
+        start = time.monotonic()
+        tried, chosen = [], None
+        for output, figure, view in explorers:
+            sliders = output.locator(".widget-hslider")
+            for index in range(sliders.count()):
+                slider = sliders.nth(index)
+                label = " ".join((slider.locator(".widget-label").first.text_content() or "?").split())
+                wait_for_settled_figure(page, figure)
+                view.screenshot(path=ARTIFACTS / f"{name}-figure-before.png")
+                targets = drag_targets(slider)
+                first = drag(page, slider, figure, targets[0])
+                tried.append(f"{label}: {first.value_before} -> {first.value_after}, "
+                             f"figure {'changed' if first.changed else 'unchanged'}")
+                if first.changed:
+                    chosen = (output, figure, view, slider, label, targets, first)
+                    break
+            if chosen:
+                break
+        assert chosen, f"{notebook}: no slider moved its figure; tried: {tried}"
+        output, figure, view, slider, label, targets, first = chosen
+        assert first.value_after != first.value_before, f"dragging {label!r} did not change its value"
+        wait_for_settled_figure(page, figure)
+        view.screenshot(path=ARTIFACTS / f"{name}-figure-after.png")
+        assert screenshots_differ(ARTIFACTS / f"{name}-figure-before.png", ARTIFACTS / f"{name}-figure-after.png"), (
+            f"{notebook}: the figure's screenshot did not change after dragging {label!r}")
+
+        drags = [first]
+        for fraction in targets[1:]:
+            result = drag(page, slider, figure, fraction)
+            assert result.changed, (f"{notebook}: dragging {label!r} {result.value_before} -> "
+                                    f"{result.value_after} did not redraw the figure")
+            drags.append(result)
+        timings["drags"] = time.monotonic() - start
+        output.screenshot(path=ARTIFACTS / f"{name}-explorer.png")
+        problems = cell_problems(page, notebook_json)
+        assert not problems, f"{notebook} after dragging {label!r}:\n" + "\n".join(problems)
+        assert not dialogs or all("Select Kernel" in text for text in dialogs), f"unexpected dialogs: {dialogs}"
+        assert not blocked_writes, f"JupyterLab tried to save the notebook: {blocked_writes}"
+
+        latencies = [result.latency_ms for result in drags]
+        median = statistics.median(latencies)
+        line = (f"{name}: slider {label!r}, median {median:.0f} ms "
+                f"({'meets' if median < TARGET_LATENCY_MS else 'MISSES'} the {TARGET_LATENCY_MS} ms target); "
+                f"drags {', '.join(f'{value:.0f}' for value in latencies)} ms; "
+                + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()))
+        print(line)
+        with open(artifacts / "latency.txt", "a") as out:
+            out.write(line + "\n")
+        assert median < MAX_MEDIAN_LATENCY_MS, line
+    except BaseException:
+        with_suffix = ARTIFACTS / f"{name}-failure.png"
+        try:
+            page.screenshot(path=with_suffix, full_page=True)
+        except Exception:  # the page itself may be gone; the original error matters
+            pass
+        print(f"page errors: {page_errors}\nblocked writes: {blocked_writes}\ndialogs: {dialogs}\nJupyterLab log: {lab.log}\nscreenshot: {with_suffix}")
+        raise
+    finally:
+        page.close()
+        bh.shut_down_sessions(lab, notebook)

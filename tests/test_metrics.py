@@ -1,0 +1,545 @@
+"""lossviz.metrics against the installed scikit-learn, over many named random cases.
+
+Each comparison runs both implementations on the same input and checks that they
+agree on everything a user sees: the value (or array), whether a ValueError is
+raised, and whether an UndefinedMetricWarning is emitted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import metrics as sk
+
+from lossviz import metrics as lv
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def outcome(function, *args, **kwargs):
+    """(result, raised ValueError?, emitted UndefinedMetricWarning?) of one call."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result, raised = function(*args, **kwargs), False
+        except ValueError:
+            result, raised = None, True
+    undefined = any(w.category.__name__ == "UndefinedMetricWarning" for w in caught)
+    return result, raised, undefined
+
+
+def assert_same_value(ours, theirs, context=""):
+    if isinstance(theirs, tuple):
+        assert isinstance(ours, tuple) and len(ours) == len(theirs), context
+        for mine, reference in zip(ours, theirs):
+            assert_same_value(mine, reference, context)
+        return
+    if theirs is None:
+        assert ours is None, context
+        return
+    theirs_array, ours_array = np.asarray(theirs), np.asarray(ours)
+    assert ours_array.shape == theirs_array.shape, f"{context}: shape {ours_array.shape} != {theirs_array.shape}"
+    if theirs_array.dtype.kind in "iub":  # integer results (counts, supports) must stay integers
+        assert ours_array.dtype.kind in "iub", f"{context}: dtype {ours_array.dtype} != {theirs_array.dtype}"
+        np.testing.assert_array_equal(ours_array, theirs_array, err_msg=context)
+    else:
+        np.testing.assert_allclose(ours_array, theirs_array, rtol=1e-12, atol=1e-15, equal_nan=True, err_msg=context)
+
+
+def assert_same_behaviour(name, *args, **kwargs):
+    """Call lossviz.metrics.<name> and sklearn.metrics.<name>; demand the same outcome."""
+    ours, ours_raised, ours_warned = outcome(getattr(lv, name), *args, **kwargs)
+    theirs, theirs_raised, theirs_warned = outcome(getattr(sk, name), *args, **kwargs)
+    context = f"{name}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+    assert ours_raised == theirs_raised, f"{context}: ValueError lossviz={ours_raised} sklearn={theirs_raised}"
+    assert ours_warned == theirs_warned, f"{context}: UndefinedMetricWarning lossviz={ours_warned} sklearn={theirs_warned}"
+    if not theirs_raised:
+        assert_same_value(ours, theirs, context)
+    return ours
+
+
+# ---------------------------------------------------------------------------
+# named label cases: (y_true, y_pred, candidate positive labels)
+# ---------------------------------------------------------------------------
+
+
+def _label_cases():
+    rng = np.random.default_rng(0)
+    cases = {}
+    for n in (1, 2, 7, 40):
+        y = rng.integers(0, 2, n)
+        cases[f"binary-01-n{n}"] = (y, np.where(rng.random(n) < 0.7, y, 1 - y), [1, 0])
+    y = rng.integers(0, 2, 30)
+    cases["binary-all-negative-pred"] = (y, np.zeros(30, int), [1, 0])
+    cases["binary-single-class"] = (np.zeros(12, int), rng.integers(0, 2, 12), [1, 0])
+    cases["binary-all-zero"] = (np.zeros(9, int), np.zeros(9, int), [1])
+    cases["binary-minus-one-one"] = (rng.choice([-1, 1], 25), rng.choice([-1, 1], 25), [1, -1])
+    cases["binary-bool"] = (rng.random(25) < 0.4, rng.random(25) < 0.5, [True, False])
+    cases["binary-strings"] = (rng.choice(["cat", "dog"], 25), rng.choice(["cat", "dog"], 25), ["dog", "cat"])
+    cases["binary-float-labels"] = (rng.integers(0, 2, 25).astype(float), rng.integers(0, 2, 25).astype(float), [1.0])
+    for classes in (3, 4, 6):
+        y = rng.integers(0, classes, 60)
+        p = np.where(rng.random(60) < 0.6, y, rng.integers(0, classes, 60))
+        cases[f"multiclass-{classes}"] = (y, p, [1])
+    y = rng.integers(0, 5, 40)
+    cases["multiclass-missing-in-pred"] = (y, np.where(y == 4, 0, y), [1])
+    cases["multiclass-strings"] = (rng.choice(["a", "b", "c", "d"], 50), rng.choice(["a", "b", "c"], 50), ["a"])
+    cases["multiclass-gapped-ints"] = (rng.choice([2, 5, 9], 40), rng.choice([2, 5, 9, 11], 40), [5])
+    for labels in (3, 5):
+        y = (rng.random((30, labels)) < 0.4).astype(int)
+        p = np.where(rng.random((30, labels)) < 0.75, y, 1 - y)
+        cases[f"multilabel-{labels}"] = (y, p, [1])
+    y = (rng.random((20, 4)) < 0.3).astype(int)
+    y[:, 2] = 0  # a label that never occurs
+    cases["multilabel-empty-column"] = (y, (rng.random((20, 4)) < 0.3).astype(int), [1])
+    return cases
+
+
+LABEL_CASES = _label_cases()
+
+
+def _kind(y_true, y_pred):
+    if np.ndim(y_true) == 2:
+        return "multilabel-indicator"
+    return "binary" if len(np.union1d(y_true, y_pred)) <= 2 else "multiclass"
+
+
+def _label_options(y_true, y_pred):
+    """labels= variants: default, reversed order, a subset, with an absent extra label."""
+    present = np.union1d(np.unique(y_true), np.unique(y_pred)) if np.ndim(y_true) == 1 else np.arange(y_true.shape[1])
+    options = [None, present[::-1]]
+    if len(present) > 2:
+        options.append(present[:2])
+    if np.ndim(y_true) == 1 and present.dtype.kind in "iu":
+        options.append(np.append(present, present.max() + 7))
+    return options
+
+
+def _weight_options(n):
+    rng = np.random.default_rng(n)
+    weights = rng.uniform(0.1, 3.0, n)
+    weights[rng.random(n) < 0.2] = 0.0
+    return [None, weights, rng.integers(1, 4, n)]
+
+
+ZERO_DIVISIONS = ["warn", 0.0, 1.0, np.nan]
+
+
+@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
+def test_precision_recall_fscore_support_matches_sklearn(case):
+    y_true, y_pred, positive_labels = LABEL_CASES[case]
+    kind = _kind(y_true, y_pred)
+    averages = [None, "micro", "macro", "weighted"]
+    averages += ["binary"] if kind == "binary" else []
+    averages += ["samples"] if kind == "multilabel-indicator" else []
+    for average, weight, zero_division in itertools.product(averages, _weight_options(len(y_true)), ZERO_DIVISIONS):
+        for name in ("precision_score", "recall_score", "f1_score"):
+            assert_same_behaviour(name, y_true, y_pred, average=average, sample_weight=weight, zero_division=zero_division)
+        assert_same_behaviour(
+            "precision_recall_fscore_support", y_true, y_pred, average=average, sample_weight=weight,
+            zero_division=zero_division, beta=0.5,
+        )  # fmt: skip
+    for beta, average in itertools.product([0.0, 0.5, 2.0, np.inf], [None, "macro"]):
+        assert_same_behaviour("fbeta_score", y_true, y_pred, beta=beta, average=average)
+    for labels, average in itertools.product(_label_options(y_true, y_pred), [None, "micro", "macro", "weighted"]):
+        assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, labels=labels, average=average)
+    if kind == "binary":
+        for pos_label in positive_labels:
+            assert_same_behaviour("f1_score", y_true, y_pred, pos_label=pos_label)
+            assert_same_behaviour("recall_score", y_true, y_pred, pos_label=pos_label, zero_division=1.0)
+
+
+@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
+def test_accuracy_and_error_rate_match_sklearn(case):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    for weight, normalize in itertools.product(_weight_options(len(y_true)), [True, False]):
+        assert_same_behaviour("accuracy_score", y_true, y_pred, normalize=normalize, sample_weight=weight)
+        ours = lv.error_rate(y_true, y_pred, normalize=normalize, sample_weight=weight)
+        theirs = sk.zero_one_loss(y_true, y_pred, normalize=normalize, sample_weight=weight)
+        assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("case", [c for c in LABEL_CASES if not c.startswith("multilabel")])
+def test_confusion_matrix_matches_sklearn(case):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    for labels, weight, normalize in itertools.product(
+        _label_options(y_true, y_pred), _weight_options(len(y_true)), [None, "true", "pred", "all"]
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the 1x1 warning, checked below
+            assert_same_behaviour("confusion_matrix", y_true, y_pred, labels=labels, sample_weight=weight, normalize=normalize)
+
+
+def test_confusion_matrix_warns_for_a_single_label_like_sklearn():
+    with pytest.warns(UserWarning, match="single label"):
+        matrix = lv.confusion_matrix([1, 1], [1, 1])
+    assert matrix.tolist() == [[2]]
+
+
+@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
+def test_classification_report_text_and_dict_match_sklearn(case):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    for labels, weight, digits, zero_division in itertools.product(
+        _label_options(y_true, y_pred)[:3], _weight_options(len(y_true)), [2, 4], ["warn", 0.0, np.nan]
+    ):
+        kwargs = dict(labels=labels, sample_weight=weight, digits=digits, zero_division=zero_division)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours, theirs = lv.classification_report(y_true, y_pred, **kwargs), sk.classification_report(y_true, y_pred, **kwargs)
+            ours_dict = lv.classification_report(y_true, y_pred, output_dict=True, **kwargs)
+            theirs_dict = sk.classification_report(y_true, y_pred, output_dict=True, **kwargs)
+        assert ours == theirs, f"{case} {kwargs}\n{ours}\n{theirs}"
+        assert list(ours_dict) == list(theirs_dict)
+        for key, value in theirs_dict.items():
+            assert_same_value(ours_dict[key] if not isinstance(value, dict) else tuple(ours_dict[key].values()),
+                              value if not isinstance(value, dict) else tuple(value.values()), f"{case} {key}")  # fmt: skip
+
+
+def test_classification_report_with_target_names_matches_sklearn():
+    y_true, y_pred = [0, 1, 2, 2, 1], [0, 2, 2, 2, 1]
+    names = ["setosa", "versicolor", "virginica (long name)"]
+    assert lv.classification_report(y_true, y_pred, target_names=names) == sk.classification_report(
+        y_true, y_pred, target_names=names
+    )
+
+
+# ---------------------------------------------------------------------------
+# specificity and false positive rate: from scikit-learn's one-vs-rest counts
+# ---------------------------------------------------------------------------
+
+
+def _expected_negative_rate(y_true, y_pred, *, average, labels, pos_label, sample_weight, zero_division, false_positive):
+    if average == "binary":
+        labels = [pos_label]
+    matrices = sk.multilabel_confusion_matrix(
+        y_true, y_pred, labels=labels, sample_weight=sample_weight, samplewise=average == "samples"
+    )
+    tn, fp, support = matrices[:, 0, 0], matrices[:, 0, 1], matrices[:, 1, 1] + matrices[:, 1, 0]
+    if average == "micro":
+        tn, fp = tn.sum(keepdims=True), fp.sum(keepdims=True)
+    numerator = fp if false_positive else tn
+    fill = 0.0 if zero_division == "warn" else zero_division
+    rate = np.array([n / d if d else fill for n, d in zip(numerator, tn + fp)])
+    if average is None:
+        return rate
+    weights = {"weighted": support, "samples": sample_weight}.get(average)
+    defined = ~np.isnan(rate)
+    if not defined.any():
+        return np.nan
+    if weights is None or np.sum(np.asarray(weights)[defined]) == 0:
+        return float(np.mean(rate[defined]))
+    return float(np.average(rate[defined], weights=np.asarray(weights)[defined]))
+
+
+@pytest.mark.parametrize("false_positive", [False, True], ids=["specificity", "false_positive_rate"])
+@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
+def test_specificity_and_false_positive_rate_from_sklearn_counts(case, false_positive):
+    y_true, y_pred, positive_labels = LABEL_CASES[case]
+    function = lv.false_positive_rate if false_positive else lv.specificity_score
+    kind = _kind(y_true, y_pred)
+    averages = [None, "micro", "macro", "weighted"] + (["binary"] if kind == "binary" else [])
+    averages += ["samples"] if kind == "multilabel-indicator" else []
+    for average, weight, zero_division in itertools.product(averages, _weight_options(len(y_true)), ZERO_DIVISIONS):
+        pos_label = positive_labels[0] if average == "binary" else 1
+        kwargs = dict(average=average, pos_label=pos_label, sample_weight=weight, zero_division=zero_division)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = function(y_true, y_pred, **kwargs)
+        expected = _expected_negative_rate(y_true, y_pred, labels=None, false_positive=false_positive, **kwargs)
+        assert_same_value(ours, expected, f"{case} {kwargs}")
+
+
+def test_binary_specificity_is_the_recall_of_the_negative_class():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        y_true, y_pred = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
+        weight = rng.uniform(0, 2, 50)
+        specificity = lv.specificity_score(y_true, y_pred, sample_weight=weight)
+        assert specificity == pytest.approx(sk.recall_score(y_true, y_pred, pos_label=0, sample_weight=weight), rel=1e-12)
+        assert lv.false_positive_rate(y_true, y_pred, sample_weight=weight) == pytest.approx(1 - specificity, rel=1e-12)
+
+
+def test_specificity_warns_and_uses_zero_division_without_negatives():
+    with pytest.warns(lv.UndefinedMetricWarning, match="Specificity is ill-defined"):
+        assert lv.specificity_score([1, 1, 1], [1, 0, 1]) == 0.0
+    assert lv.specificity_score([1, 1, 1], [1, 0, 1], zero_division=1.0) == 1.0
+    assert lv.false_positive_rate([1, 1, 1], [1, 0, 1], zero_division=1.0) == 1.0
+    assert np.isnan(lv.false_positive_rate([1, 1, 1], [1, 0, 1], zero_division=np.nan))
+
+
+# ---------------------------------------------------------------------------
+# named score cases: (y_true, y_score, pos_label)
+# ---------------------------------------------------------------------------
+
+
+def _score_cases():
+    rng = np.random.default_rng(1)
+    cases = {}
+    for n in (2, 5, 30, 500):
+        y = rng.integers(0, 2, n)
+        y[:2] = [0, 1]
+        cases[f"continuous-n{n}"] = (y, rng.normal(size=n) + y, None)
+    y = rng.integers(0, 2, 300)
+    cases["ties-one-decimal"] = (y, np.round(rng.random(300) * 0.6 + 0.4 * y, 1), None)
+    cases["ties-three-values"] = (y, rng.choice([0.2, 0.5, 0.9], 300), None)
+    cases["all-tied"] = (y, np.full(300, 0.5), None)
+    cases["float32"] = (y, (rng.random(300) + 0.3 * y).astype(np.float32), None)
+    cases["float32-ties-and-zeros"] = (y, np.round(rng.random(300) * 2 - 1, 1).astype(np.float32), None)
+    cases["float16"] = (y, (rng.random(300) + 0.3 * y).astype(np.float16), None)
+    cases["integer-scores"] = (y, rng.integers(-3, 4, 300), None)
+    cases["labels-minus-one-one"] = (2 * y - 1, rng.normal(size=300) + y, None)
+    cases["labels-bool"] = (y.astype(bool), rng.normal(size=300) + y, None)
+    cases["labels-strings"] = (np.where(y == 1, "spam", "ham"), rng.normal(size=300) + y, "spam")
+    cases["labels-1-2-pos-2"] = (y + 1, rng.normal(size=300) + y, 2)
+    cases["labels-1-2-pos-1"] = (y + 1, rng.normal(size=300) - y, 1)
+    cases["perfect"] = (y, y * 2.0 - 1, None)
+    cases["reversed"] = (y, 1.0 - y, None)
+    cases["no-positives"] = (np.zeros(20, int), rng.random(20), None)
+    cases["no-negatives"] = (np.ones(20, int), rng.random(20), None)
+    return cases
+
+
+SCORE_CASES = _score_cases()
+
+
+def _score_weights(n):
+    rng = np.random.default_rng(n + 1)
+    weights = rng.uniform(0.1, 3.0, n)
+    weights[rng.random(n) < 0.15] = 0.0
+    return [None, weights, rng.integers(1, 4, n)]
+
+
+@pytest.mark.parametrize("case", list(SCORE_CASES), ids=list(SCORE_CASES))
+def test_curves_match_sklearn(case):
+    y_true, y_score, pos_label = SCORE_CASES[case]
+    for weight, drop in itertools.product(_score_weights(len(y_true)), [True, False]):
+        kwargs = dict(pos_label=pos_label, sample_weight=weight, drop_intermediate=drop)
+        fpr, tpr, thresholds = assert_same_behaviour("roc_curve", y_true, y_score, **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "No positive class found" (a UserWarning in both)
+            precision, recall, pr_thresholds = assert_same_behaviour("precision_recall_curve", y_true, y_score, **kwargs)
+            if y_score.dtype.kind == "f":  # float32 scores keep float32 thresholds, as in scikit-learn
+                assert pr_thresholds.dtype == sk.precision_recall_curve(y_true, y_score, **kwargs)[2].dtype
+        assert thresholds.dtype == np.float64 and thresholds[0] == np.inf
+
+
+@pytest.mark.parametrize("case", list(SCORE_CASES), ids=list(SCORE_CASES))
+def test_binary_roc_auc_and_average_precision_match_sklearn(case):
+    y_true, y_score, pos_label = SCORE_CASES[case]
+    for weight in _score_weights(len(y_true)):
+        for max_fpr in (None, 0.05, 0.3, 1.0):
+            assert_same_behaviour("roc_auc_score", y_true, y_score, sample_weight=weight, max_fpr=max_fpr)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            assert_same_behaviour(
+                "average_precision_score", y_true, y_score, sample_weight=weight, pos_label=1 if pos_label is None else pos_label
+            )
+
+
+def test_single_class_roc_auc_warns_and_returns_nan_like_sklearn():
+    with pytest.warns(lv.UndefinedMetricWarning, match="Only one class is present"):
+        assert np.isnan(lv.roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9]))
+    with pytest.warns(lv.UndefinedMetricWarning, match="No negative samples"):
+        fpr, tpr, _ = lv.roc_curve([1, 1, 1], [0.2, 0.5, 0.9])
+    assert np.isnan(fpr).all() and tpr[-1] == 1.0
+
+
+def test_multiclass_roc_auc_matches_sklearn_for_ovr_and_ovo():
+    rng = np.random.default_rng(2)
+    for n_classes, trial in itertools.product(range(3, 7), range(3)):
+        n = 80
+        y_true = rng.integers(0, n_classes, n)
+        y_true[:n_classes] = np.arange(n_classes)
+        logits = rng.normal(size=(n, n_classes)) + 1.5 * np.eye(n_classes)[y_true]
+        if trial == 1:
+            logits = np.round(logits)  # ties
+        proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        weight = rng.uniform(0, 2, n)
+        for average in ("macro", "weighted", "micro", None):
+            for sample_weight in (None, weight):
+                assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovr", average=average, sample_weight=sample_weight)
+            assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovo", average=average)
+        names = np.array(list("abcdef"))[:n_classes]
+        assert_same_behaviour("roc_auc_score", names[y_true], proba, multi_class="ovr")
+        assert_same_behaviour("average_precision_score", y_true, proba)
+        assert_same_behaviour("average_precision_score", y_true, proba, average="micro", sample_weight=weight)
+
+
+def test_multiclass_roc_auc_with_labels_and_absent_class_matches_sklearn():
+    rng = np.random.default_rng(5)
+    y_true = rng.choice([0, 2, 3], 60)  # class 1 never occurs
+    proba = rng.dirichlet(np.ones(4), 60)
+    for multi_class in ("ovr", "ovo"):
+        for average in ("macro", "weighted"):
+            assert_same_behaviour("roc_auc_score", y_true, proba, multi_class=multi_class, average=average, labels=[0, 1, 2, 3])
+    # two classes present, three columns: scikit-learn takes the multiclass route
+    y_two = rng.choice([0, 2], 40)
+    assert_same_behaviour("roc_auc_score", y_two, rng.dirichlet(np.ones(3), 40), multi_class="ovr", labels=[0, 1, 2])
+
+
+def test_multilabel_roc_auc_and_average_precision_match_sklearn():
+    rng = np.random.default_rng(4)
+    for n_labels, trial in itertools.product((2, 3, 5), range(3)):
+        n = 60
+        y_true = (rng.random((n, n_labels)) < 0.4).astype(int)
+        y_true[0], y_true[1] = 0, 1
+        y_score = rng.normal(size=(n, n_labels)) + y_true
+        if trial == 1:
+            y_score = np.round(y_score)
+        if trial == 2:
+            y_true[:, 0] = 1  # an undefined column: nan (macro) or ignored (weighted)
+        weight = rng.uniform(0, 2, n)
+        for average, sample_weight in itertools.product(("micro", "macro", "weighted", "samples", None), (None, weight)):
+            assert_same_behaviour("roc_auc_score", y_true, y_score, average=average, sample_weight=sample_weight)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                assert_same_behaviour("average_precision_score", y_true, y_score, average=average, sample_weight=sample_weight)
+        assert_same_behaviour("roc_auc_score", y_true, y_score, average="macro", max_fpr=0.5)
+
+
+def test_auc_matches_sklearn_and_accepts_decreasing_x():
+    rng = np.random.default_rng(6)
+    for n in (2, 3, 10, 100):
+        x, y = np.sort(rng.random(n)), rng.random(n)
+        assert_same_behaviour("auc", x, y)
+        assert_same_behaviour("auc", x[::-1], y[::-1])
+        assert lv.auc(x[::-1], y[::-1]) == pytest.approx(lv.auc(x, y), rel=1e-12)
+
+
+def test_roc_auc_equals_the_pairwise_probability():
+    """AUC = P(positive ranked above negative) + 0.5 P(tie), counted over all pairs."""
+    rng = np.random.default_rng(7)
+    y_true = rng.integers(0, 2, 200)
+    y_score = np.round(rng.random(200) + 0.4 * y_true, 1)
+    positive, negative = y_score[y_true == 1], y_score[y_true == 0]
+    above = (positive[:, None] > negative[None, :]).mean()
+    tied = (positive[:, None] == negative[None, :]).mean()
+    assert lv.roc_auc_score(y_true, y_score) == pytest.approx(above + 0.5 * tied, rel=1e-12)
+
+
+def test_large_float32_input_takes_the_packed_sort_and_matches_sklearn_exactly():
+    rng = np.random.default_rng(8)
+    y_true = rng.integers(0, 2, 50_000)
+    y_score = np.round(rng.normal(size=50_000) + y_true, 3).astype(np.float32)  # many ties, negatives, zeros
+    y_score[:10] = [0.0, -0.0, 0.0, -0.0, 1e-40, -1e-40, 3e38, -3e38, 0.0, 0.0]  # signed zeros, subnormals, extremes
+    for ours, theirs in zip(lv.roc_curve(y_true, y_score), sk.roc_curve(y_true, y_score)):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(
+        lv.precision_recall_curve(y_true, y_score, drop_intermediate=True),
+        sk.precision_recall_curve(y_true, y_score, drop_intermediate=True),
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+    assert lv.roc_auc_score(y_true, y_score) == pytest.approx(sk.roc_auc_score(y_true, y_score), rel=1e-13)
+    assert lv.average_precision_score(y_true, y_score) == sk.average_precision_score(y_true, y_score)
+
+
+# ---------------------------------------------------------------------------
+# Keras-style threshold metrics, exact mode: brute force over every threshold
+# ---------------------------------------------------------------------------
+
+
+def _brute_force(y_true, y_score, weight, constrained, dependent, target):
+    """Try every "score >= t" classifier (and the empty one) by hand."""
+    weight = np.ones(len(y_true)) if weight is None else weight
+    best = 0.0
+    for threshold in np.append(np.unique(y_score), np.inf):
+        predicted = y_score >= threshold
+        tp = np.sum(weight * (predicted & (y_true == 1)))
+        fp = np.sum(weight * (predicted & (y_true == 0)))
+        fn = np.sum(weight * (~predicted & (y_true == 1)))
+        tn = np.sum(weight * (~predicted & (y_true == 0)))
+        rates = {
+            "recall": tp / (tp + fn) if tp + fn else 0.0,
+            "precision": tp / (tp + fp) if tp + fp else 0.0,
+            "specificity": tn / (tn + fp) if tn + fp else 0.0,
+        }
+        if rates[constrained] >= target:
+            best = max(best, rates[dependent])
+    return best
+
+
+THRESHOLD_METRICS = {
+    "precision_at_recall": ("recall", "precision"),
+    "recall_at_precision": ("precision", "recall"),
+    "sensitivity_at_specificity": ("specificity", "recall"),
+    "specificity_at_sensitivity": ("recall", "specificity"),
+}
+
+
+@pytest.mark.parametrize("name", list(THRESHOLD_METRICS))
+def test_exact_threshold_metrics_match_brute_force(name):
+    constrained, dependent = THRESHOLD_METRICS[name]
+    rng = np.random.default_rng(9)
+    for trial in range(12):
+        n = int(rng.integers(2, 40))
+        y_true = rng.integers(0, 2, n)
+        y_score = np.round(rng.normal(size=n) + y_true, 1 if trial % 2 else 3)
+        weight = None if trial % 3 else rng.uniform(0.1, 2, n)
+        for target in (0.0, 0.3, 0.5, 0.8, 1.0):
+            value, threshold = getattr(lv, name)(y_true, y_score, target, sample_weight=weight, return_threshold=True)
+            assert value == pytest.approx(_brute_force(y_true, y_score, weight, constrained, dependent, target), abs=1e-12)
+            if threshold is not None:  # the reported threshold really reaches the value
+                check = _brute_force(y_true, np.where(y_score >= threshold, 1.0, 0.0), weight, constrained, dependent, target)
+                assert check == pytest.approx(value, abs=1e-12)
+
+
+def test_exact_threshold_metric_reports_none_when_no_threshold_qualifies():
+    # precision 1.0 is out of reach when the top score is a negative
+    assert lv.recall_at_precision([1, 0], [0.2, 0.9], 1.0, return_threshold=True) == (0.0, None)
+    assert lv.recall_at_precision([1, 0], [0.2, 0.9], 1.0) == 0.0
+
+
+def test_keras_auc_with_one_bucket_per_grid_score_is_exact():
+    """Scores on the thresholds' own grid never share a bucket: the bucketed AUC is exact."""
+    rng = np.random.default_rng(10)
+    for _ in range(10):
+        y_true = rng.integers(0, 2, 100)
+        y_true[:2] = [0, 1]
+        y_score = rng.integers(0, 9, 100) / 8  # 0, 1/8, ..., 1: the thresholds of num_thresholds=9
+        assert lv.keras_auc(y_true, y_score, num_thresholds=9) == pytest.approx(sk.roc_auc_score(y_true, y_score), abs=1e-12)
+
+
+def test_keras_auc_approaches_the_exact_auc_as_buckets_grow():
+    rng = np.random.default_rng(11)
+    y_true = rng.integers(0, 2, 3000)
+    y_score = 1 / (1 + np.exp(-(rng.normal(size=3000) + y_true)))
+    exact = lv.roc_auc_score(y_true, y_score)
+    errors = [abs(lv.keras_auc(y_true, y_score, num_thresholds=n) - exact) for n in (5, 50, 500, 50_000)]
+    assert errors == sorted(errors) and errors[-1] < 1e-5 < errors[0]
+
+
+# ---------------------------------------------------------------------------
+# batch_averaged
+# ---------------------------------------------------------------------------
+
+
+def test_batch_averaged_is_the_plain_mean_of_per_batch_values():
+    rng = np.random.default_rng(12)
+    y_true, y_pred = rng.integers(0, 2, 103), rng.integers(0, 2, 103)
+
+    def precision(t, p):
+        return lv.precision_score(t, p, zero_division=0.0)
+
+    mean, per_batch = lv.batch_averaged(precision, y_true, y_pred, 10, return_per_batch=True)
+    assert len(per_batch) == 11  # ten full batches and one of 3 samples, counted the same
+    expected = [sk.precision_score(y_true[i : i + 10], y_pred[i : i + 10], zero_division=0.0) for i in range(0, 103, 10)]
+    np.testing.assert_allclose(per_batch, expected, rtol=1e-12)
+    assert mean == pytest.approx(np.mean(expected), rel=1e-12)
+    assert lv.batch_averaged(precision, y_true, y_pred, batch_size=103) == pytest.approx(precision(y_true, y_pred))
+
+
+def test_batch_averaged_precision_differs_from_the_epoch_precision():
+    rng = np.random.default_rng(13)
+    y_true = (rng.random(512) < 0.1).astype(int)  # rare positives: many batches have none
+    y_pred = np.where(rng.random(512) < 0.8, y_true, 1 - y_true)
+
+    def precision(t, p):
+        return lv.precision_score(t, p, zero_division=0.0)
+
+    gap = lv.precision_score(y_true, y_pred) - lv.batch_averaged(precision, y_true, y_pred, 16)
+    assert abs(gap) > 0.02

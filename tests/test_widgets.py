@@ -1,0 +1,478 @@
+"""Explorers, driven from code as a learner would drive them with the mouse.
+
+Headless (Agg): every control of every registered explorer is moved across its range
+and must change the figure's pixels and ``.params``; bad values are refused; updates
+leak no artists or figures. One subprocess runs the explorers under ipympl, the backend
+the notebooks use.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from sklearn import metrics as sk_metrics  # noqa: E402
+from sklearn import model_selection  # noqa: E402
+
+import lossviz.widgets as widgets  # noqa: E402
+from lossviz import losses  # noqa: E402
+from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
+from lossviz.widgets import Explorer, explorers  # noqa: E402
+
+EXPLORER_NAMES = [
+    "regression_loss_explorer",
+    "outlier_fit_explorer",
+    "crossentropy_explorer",
+    "softmax_temperature_explorer",
+    "class_weight_explorer",
+    "threshold_explorer",
+    "roc_pr_explorer",
+    "imbalance_explorer",
+    "batch_f1_explorer",
+    "kfold_explorer",
+]
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(params=EXPLORER_NAMES)
+def explorer(request):
+    built = explorers()[request.param]()
+    yield built
+    built.close()
+
+
+def pixels(explorer: Explorer) -> np.ndarray:
+    explorer.figure.canvas.draw()
+    return np.asarray(explorer.figure.canvas.buffer_rgba()).copy()
+
+
+def sweep(control) -> list:
+    """Values that move ``control`` across its whole range, each differing from the last."""
+    current = control.value
+    if isinstance(control, ipywidgets.Checkbox):
+        return [not current, current]
+    if isinstance(control, ipywidgets.Dropdown):
+        options = list(control._options_values)
+        return [option for option in options if option != current] + [current]
+    middle = (control.min + control.max) / 2
+    if isinstance(control, ipywidgets.IntSlider):
+        middle = int(middle)
+    values = [control.max, control.min, middle]
+    if values[0] == current:
+        values = values[1:]
+    return values
+
+
+def out_of_range(control) -> list:
+    if isinstance(control, ipywidgets.Checkbox):
+        return ["yes", 1]
+    if isinstance(control, ipywidgets.Dropdown):
+        return ["not-an-option"]
+    span = control.max - control.min
+    below, above = control.min - span, control.max + span
+    if isinstance(control, ipywidgets.IntSlider):
+        return [int(below), int(above), control.min + 0.5]
+    return [below, above, float("nan")]
+
+
+# ------------------------------------------------------------------------- registry
+
+
+def test_registry_lists_every_explorer_by_its_contract_name():
+    registry = explorers()
+    assert list(registry) == EXPLORER_NAMES
+    for name, factory in registry.items():
+        assert getattr(widgets, name) is factory
+        assert name in widgets.__all__
+
+
+def test_registry_is_a_copy():
+    explorers().clear()
+    assert list(explorers()) == EXPLORER_NAMES
+
+
+def test_explorer_is_ready_and_displays_headless(explorer):
+    assert isinstance(explorer.figure, Figure)
+    assert explorer.controls and all(
+        isinstance(control, ipywidgets.ValueWidget) for control in explorer.controls.values())
+    assert explorer.params == {name: control.value
+                               for name, control in explorer.controls.items()}
+    controls_box, view = explorer.widget.children
+    assert list(controls_box.children) == list(explorer.controls.values())
+    # Agg has no widget canvas: the figure is shown as a PNG image widget.
+    assert isinstance(view, ipywidgets.Image)
+    assert bytes(view.value).startswith(PNG_SIGNATURE)
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+        explorer.widget.model_id
+    assert type(explorer).__name__ in repr(explorer)
+
+
+# --------------------------------------------------------- moving every control
+
+
+def test_every_control_changes_pixels_params_and_image(explorer):
+    for name, control in explorer.controls.items():
+        context = type(explorer).control_context.get(name, {})
+        explorer.set(**context)
+        before = pixels(explorer)
+        image_before = bytes(explorer._image.value)
+        for value in sweep(control):
+            explorer.set(**{name: value})
+            assert explorer.params[name] == value
+            assert control.value == value
+            after = pixels(explorer)
+            assert after.shape == before.shape
+            assert (after != before).any(), f"{name}={value!r} left the figure unchanged"
+            assert bytes(explorer._image.value) != image_before, f"{name}={value!r}: stale image"
+            before, image_before = after, bytes(explorer._image.value)
+
+
+def test_observers_fire_as_for_a_user_move(explorer):
+    name, control = next(iter(explorer.controls.items()))
+    seen = []
+    control.observe(lambda change: seen.append(change["new"]), names="value")
+    value = sweep(control)[0]
+    explorer.set(**{name: value})
+    assert seen == [value]
+
+
+def test_moving_the_control_itself_updates_the_figure(explorer):
+    name, control = next(iter(explorer.controls.items()))
+    before = pixels(explorer)
+    control.value = sweep(control)[0]  # what the front end does when the user drags
+    assert (pixels(explorer) != before).any()
+
+
+def test_several_parameters_at_once_redraw_once(explorer, monkeypatch):
+    redraws = []
+    original = explorer._update
+    monkeypatch.setattr(explorer, "_update", lambda params: (redraws.append(1), original(params)))
+    explorer.set(**{name: sweep(control)[0] for name, control in explorer.controls.items()})
+    assert len(redraws) == 1
+
+
+# --------------------------------------------------------------------- validation
+
+
+def test_unknown_parameter_is_refused_by_name(explorer):
+    with pytest.raises(ValueError, match=r"Unknown parameter `colour` for \w+Explorer. "
+                                         r"Expected one of \{'"):
+        explorer.set(colour="red")
+
+
+def test_out_of_range_values_raise_and_change_nothing(explorer):
+    for name, control in explorer.controls.items():
+        for value in out_of_range(control):
+            params = explorer.params
+            with pytest.raises(ValueError, match=rf"Invalid value for argument `{name}`\. "
+                                                 r"Expected .*Received"):
+                explorer.set(**{name: value})
+            assert explorer.params == params
+
+
+def test_set_is_all_or_nothing(explorer):
+    (first, first_control), *others = explorer.controls.items()
+    params = explorer.params
+    with pytest.raises(ValueError):
+        explorer.set(**{first: sweep(first_control)[0], "no_such_parameter": 1})
+    assert explorer.params == params
+    for second, second_control in others[:1]:
+        with pytest.raises(ValueError):
+            explorer.set(**{first: sweep(first_control)[0],
+                            second: out_of_range(second_control)[0]})
+        assert explorer.params == params
+
+
+def test_factory_takes_initial_values_with_the_same_checks():
+    explorer = widgets.regression_loss_explorer(loss="general_robust", alpha=-2.0)
+    assert explorer.params["alpha"] == -2.0
+    assert explorer.artists.loss.highlight == "general_robust"
+    with pytest.raises(ValueError, match="Invalid value for argument `alpha`"):
+        widgets.regression_loss_explorer(alpha=10.0)
+    with pytest.raises(ValueError, match="Unknown parameter `beta`"):
+        widgets.regression_loss_explorer(beta=1.0)
+
+
+# ------------------------------------------------------------------------ no leaks
+
+
+def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
+    name, control = next(iter(explorer.controls.items()))
+    first, second = sweep(control)[:2]
+    explorer.set(**{name: first})
+    pixels(explorer)
+    artists_before = len(explorer.figure.findobj())
+    axes_before = len(explorer.figure.axes)
+    figures_before = plt.get_fignums()
+    created = []
+    original_init = Figure.__init__
+
+    def counting_init(self, *args, **kwargs):
+        created.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "__init__", counting_init)
+    for _ in range(20):
+        explorer.set(**{name: second})
+        explorer.set(**{name: first})
+    pixels(explorer)
+    assert created == []
+    assert plt.get_fignums() == figures_before
+    assert len(explorer.figure.axes) == axes_before
+    assert len(explorer.figure.findobj()) == artists_before
+
+
+def test_two_hundred_updates_keep_the_artist_count():
+    explorer = widgets.threshold_explorer()
+    counts = set()
+    for step in range(200):
+        explorer.set(threshold=round(0.2 + 0.6 * (step % 7) / 6, 2))
+        if step % 50 == 0:
+            counts.add(len(explorer.figure.findobj()))
+    assert len(counts) == 1
+    explorer.close()
+
+
+# ---------------------------------------------------------- what each one shows
+
+
+def test_regression_explorer_plots_the_reference_curves():
+    explorer = widgets.regression_loss_explorer()
+    residual = explorer.residual
+    for name, kwargs in [("mse", {}), ("mae", {}), ("huber", {"delta": 2.0}),
+                         ("log_cosh", {}), ("pseudo_huber", {"delta": 0.5}),
+                         ("general_robust", {"alpha": -1.0, "scale": 2.0})]:
+        explorer.set(loss=name, **kwargs)
+        expected = losses.residual_loss(name, residual, **kwargs)
+        np.testing.assert_array_equal(explorer.results["loss"], expected)
+        np.testing.assert_array_equal(explorer.artists.loss.lines[name].get_ydata(), expected)
+        np.testing.assert_array_equal(explorer.artists.gradient.lines[name].get_ydata(),
+                                      losses.residual_gradient(name, residual, **kwargs))
+        low, high = explorer.artists.loss.ax.get_ylim()
+        assert low <= expected.min() and expected.max() <= high
+
+
+def _summed_loss(loss, data, slope, intercept, **kwargs):
+    prediction = slope * data.x + intercept
+    return float(np.sum(getattr(losses, loss)(data.y[:, None], prediction[:, None], **kwargs)))
+
+
+def test_outlier_fits_minimise_each_loss():
+    from scipy.optimize import linprog, minimize
+
+    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0)
+    fits = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0,
+                                        delta=1.5).results["fits"]
+    np.testing.assert_allclose(fits["mse"], np.polyfit(data.x, data.y, 1), rtol=1e-10)
+    # Huber: a generic optimiser on the per-sample Keras-style loss finds the same line.
+    best = minimize(lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
+                    fits["mse"], method="Nelder-Mead",
+                    options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000})
+    np.testing.assert_allclose(fits["huber"], best.x, atol=1e-5)
+    # MAE: least absolute deviations as a linear program (variables slope, b, t_i >= |r_i|).
+    n = len(data.x)
+    design = np.column_stack([data.x, np.ones(n)])
+    result = linprog(np.r_[0.0, 0.0, np.ones(n)],
+                     A_ub=np.block([[design, -np.eye(n)], [-design, -np.eye(n)]]),
+                     b_ub=np.r_[data.y, -data.y], bounds=[(None, None)] * 2 + [(0, None)] * n)
+    assert _summed_loss("mae", data, *fits["mae"]) <= result.fun / n * (1 + 1e-6)
+    # The lesson: outliers tilt the MSE line; the robust lines stay near the true slope.
+    assert abs(fits["mse"][0] - data.slope) > 0.3
+    assert abs(fits["huber"][0] - data.slope) < 0.15
+    assert abs(fits["mae"][0] - data.slope) < 0.15
+
+
+def test_crossentropy_explorer_follows_keras_semantics():
+    explorer = widgets.crossentropy_explorer()
+    probability = explorer.results["x"]
+    ones = np.ones((len(probability), 1))
+    np.testing.assert_array_equal(
+        explorer.results["crossentropy, y=1"],
+        losses.binary_crossentropy(ones, probability[:, None]))
+    before = explorer.results["focal, y=1"]
+    explorer.set(alpha=0.9)
+    np.testing.assert_array_equal(explorer.results["focal, y=1"], before)
+    assert "alpha is ignored" in explorer.note.get_text()
+    explorer.set(apply_class_balancing=True)
+    np.testing.assert_allclose(explorer.results["focal, y=1"], 0.9 * before, rtol=1e-12)
+    assert explorer.note.get_text() == ""
+    explorer.set(from_logits=True)
+    assert explorer.results["x"].min() == -8.0 and explorer.results["x"].max() == 8.0
+    assert "logit" in explorer.artists.ax.get_xlabel()
+    np.testing.assert_array_equal(explorer.artists.lines["focal, y=0"].get_xdata(),
+                                  explorer.results["x"])
+
+
+def test_softmax_explorer_shows_the_loss_of_the_bars_shown():
+    explorer = widgets.softmax_temperature_explorer()
+    for temperature, true_class in [(0.1, 3), (1.0, 1), (5.0, 0)]:
+        explorer.set(temperature=temperature, true_class=true_class)
+        probabilities = explorer.results["probabilities"]
+        heights = [bar.get_height() for bar in explorer.bars.bars]
+        np.testing.assert_allclose(heights, probabilities)
+        assert math.isclose(explorer.results["crossentropy"],
+                            -math.log(probabilities[true_class]), rel_tol=1e-9)
+    # Hot softmax is near uniform: the loss tends to log(number of classes).
+    explorer.set(temperature=5.0, true_class=0)
+    assert explorer.results["crossentropy"] < math.log(4)
+
+
+def test_class_weight_trades_precision_for_recall():
+    explorer = widgets.class_weight_explorer()
+    unweighted = explorer.results
+    explorer.set(class_weight=20.0)
+    weighted = explorer.results
+    assert weighted["recall"] > unweighted["recall"] + 0.2
+    assert weighted["precision"] < unweighted["precision"]
+    matrix = weighted["confusion_matrix"]
+    assert matrix.sum() == 400 and matrix[1].sum() == 40
+    assert explorer.matrix.texts[1][1].get_text().startswith(f"TP\n{matrix[1, 1]}\n")
+
+
+def test_threshold_explorer_matches_scikit_learn():
+    explorer = widgets.threshold_explorer()
+    y_true, y_score = explorer.y_true, explorer.y_score
+    for threshold in (0.0, 0.3, 0.5, 0.77, 1.0):
+        explorer.set(threshold=threshold)
+        y_pred = (y_score > threshold).astype(int)
+        results = explorer.results
+        np.testing.assert_array_equal(results["confusion_matrix"],
+                                      sk_metrics.confusion_matrix(y_true, y_pred))
+        assert results["recall"] == pytest.approx(sk_metrics.recall_score(y_true, y_pred))
+        assert results["precision"] == pytest.approx(
+            sk_metrics.precision_score(y_true, y_pred, zero_division=1.0))
+        assert results["f1"] == pytest.approx(
+            sk_metrics.f1_score(y_true, y_pred, zero_division=0.0))
+        assert f"F1 {results['f1']:.2f}" in explorer.histograms.ax.get_title()
+
+
+def test_roc_pr_operating_point_lies_on_both_curves():
+    explorer = widgets.roc_pr_explorer()
+    fpr, tpr, _ = sk_metrics.roc_curve(explorer.y_true, explorer.y_score,
+                                       drop_intermediate=False)
+    precision, recall, _ = sk_metrics.precision_recall_curve(explorer.y_true,
+                                                             explorer.y_score)
+    roc_vertices = set(zip(fpr.round(12), tpr.round(12)))
+    pr_vertices = set(zip(recall.round(12), precision.round(12)))
+    for threshold in (0.1, 0.42, 0.5, 0.9):
+        explorer.set(threshold=threshold)
+        roc_point = tuple(explorer.roc.point.get_xydata()[0].round(12))
+        pr_point = tuple(explorer.pr.point.get_xydata()[0].round(12))
+        assert roc_point in roc_vertices
+        assert pr_point in pr_vertices
+        assert roc_point[1] == pr_point[0]  # the same recall in both panels
+
+
+def test_imbalance_moves_pr_not_roc():
+    explorer = widgets.imbalance_explorer(positive_fraction=0.5, separation=1.5)
+    balanced = explorer.results
+    explorer.set(positive_fraction=0.02)
+    rare = explorer.results
+    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5)
+    assert rare["roc_auc"] == pytest.approx(sk_metrics.roc_auc_score(y_true, y_score))
+    assert rare["average_precision"] == pytest.approx(
+        sk_metrics.average_precision_score(y_true, y_score))
+    assert abs(rare["roc_auc"] - balanced["roc_auc"]) < 0.05
+    assert rare["average_precision"] < balanced["average_precision"] - 0.4
+    assert explorer.pr.reference.get_ydata()[0] == pytest.approx(0.02)
+
+
+def test_batch_f1_bars_are_per_batch_f1():
+    explorer = widgets.batch_f1_explorer()
+    y_true, y_pred = explorer.y_true, explorer.y_pred
+    for batch_size in (4, 37, 256):
+        explorer.set(batch_size=batch_size)
+        expected = [sk_metrics.f1_score(y_true[start:start + batch_size],
+                                        y_pred[start:start + batch_size], zero_division=0.0)
+                    for start in range(0, len(y_true), batch_size)]
+        np.testing.assert_allclose(explorer.results["batch_values"], expected)
+        assert len(explorer.bars.bars.get_paths()) == math.ceil(len(y_true) / batch_size)
+        assert explorer.results["epoch_f1"] == pytest.approx(sk_metrics.f1_score(y_true, y_pred))
+    explorer.set(batch_size=4)
+    small = explorer.results
+    assert small["batches_without_positive"] > 100
+    assert small["epoch_f1"] - small["batch_mean"] > 0.3
+
+
+def test_kfold_diagram_shows_the_splitters_splits():
+    explorer = widgets.kfold_explorer()
+    X = np.arange(50, dtype=float)[:, None]
+    for splitter in widgets.SPLITTERS:
+        explorer.set(splitter=splitter, n_splits=4, positive_fraction=0.2, shuffle=False)
+        reference = getattr(model_selection, splitter)(n_splits=4)
+        groups = np.arange(50) // 5
+        labels = (np.arange(50) >= 40).astype(int)
+        expected = list(reference.split(X, labels, groups))
+        got = explorer.results["splits"]
+        assert len(got) == 4
+        for (train, test), (ref_train, ref_test) in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(train, ref_train)
+            np.testing.assert_array_equal(test, ref_test)
+        assert explorer.results["warnings"] == []
+    explorer.set(splitter="GroupKFold", n_splits=5)
+    for _, test in explorer.results["splits"]:
+        assert all(set(range(group * 5, group * 5 + 5)) <= set(test)
+                   for group in set(test // 5))
+    explorer.set(splitter="KFold", n_splits=5)
+    assert explorer.results["test_positives"] == [0, 0, 0, 0, 10]
+    explorer.set(splitter="StratifiedKFold")
+    assert explorer.results["test_positives"] == [2, 2, 2, 2, 2]
+    explorer.set(n_splits=10, positive_fraction=0.04)
+    assert any("least populated class" in message for message in explorer.results["warnings"])
+    assert "least populated class" in explorer.warning_text.get_text()
+
+
+def test_static_figure_is_a_standalone_rebuild():
+    figure = widgets.ThresholdExplorer.static_figure(threshold=0.3)
+    assert isinstance(figure, Figure) and plt.get_fignums() == []
+    assert "score > 0.30" in figure.axes[-1].get_title()
+    with pytest.raises(ValueError, match="Invalid value for argument `threshold`"):
+        widgets.ThresholdExplorer.static_figure(threshold=2.0)
+
+
+# --------------------------------------------------------------------------- ipympl
+
+IPYMPL_SCRIPT = textwrap.dedent("""
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    import ipywidgets, matplotlib.pyplot as plt
+    from lossviz.widgets import explorers
+
+    for name, factory in explorers().items():
+        explorer = factory()
+        canvas = explorer.figure.canvas
+        assert isinstance(canvas, ipywidgets.DOMWidget), (name, type(canvas))
+        assert explorer.widget.children[1] is canvas, name
+        control_name, control = next(iter(explorer.controls.items()))
+        options = getattr(control, "_options_values", None)
+        value = (not control.value if isinstance(control.value, bool) else
+                 [o for o in options if o != control.value][0] if options else control.max)
+        explorer.set(**{control_name: value})
+        assert explorer.params[control_name] == value, name
+        explorer.figure.canvas.draw()
+        bundle = explorer._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in bundle, name
+        explorer.close()
+        assert plt.get_fignums() == [], (name, plt.get_fignums())
+    print("ok", len(explorers()))
+""")
+
+
+def test_explorers_run_under_ipympl_without_a_front_end():
+    completed = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True,
+                               text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip().endswith(f"ok {len(EXPLORER_NAMES)}")
