@@ -51,6 +51,7 @@ __all__ = [
     "CheckResult",
     "check_loss",
     "check_metric",
+    "keras_loss_value",
     "LOSS_CHECKS",
     "METRIC_CHECKS",
 ]
@@ -290,6 +291,43 @@ def _compare(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> tup
     where = f" at index {tuple(int(i) for i in worst)}" if difference.size > 1 else ""
     detail = f"max difference {difference[worst]:.3g}{where} ({float(got[worst]):.6g} vs {float(want[worst]):.6g})"
     return close, detail
+
+
+def keras_loss_value(loss, y_true, y_pred, sample_weight=None) -> float:
+    """The loss Keras reports for one batch: ``loss`` reduced and weighted as ``fit`` does it.
+
+    Formula: ``reduce(w * loss(y_true, y_pred))`` with the loss's own reduction; a plain
+    function is wrapped in Keras's ``LossFunctionWrapper`` (default reduction
+    "sum_over_batch_size"), exactly what ``model.compile(loss=fn)`` does, so this is
+    the value ``model.evaluate`` would print for a model that outputs ``y_pred``, without
+    building one.
+
+    Args:
+        loss: a loss function ``(y_true, y_pred) -> values`` or a ``keras.losses.Loss``.
+        y_true: targets, shape (B, ...).
+        y_pred: predictions, shape (B, ...).
+        sample_weight: weights of shape (B,), or None. Defaults to None.
+
+    Returns:
+        float: the reduced loss.
+
+    Raises:
+        ValueError: if ``loss`` is not callable. Errors of the loss itself propagate:
+            this helper shows Keras's behaviour, errors included.
+
+    Example:
+        >>> import keras
+        >>> def scalar_mse(y_true, y_pred):  # averages the batch itself
+        ...     return keras.ops.mean(keras.ops.square(y_true - y_pred))
+        >>> y_true, y_pred = np.zeros((2, 1)), np.array([[1.0], [3.0]])
+        >>> keras_loss_value(scalar_mse, y_true, y_pred, np.array([1.0, 0.0]))  # 5 * 0.5
+        2.5
+
+    Taught in: notebooks/03_custom_losses.ipynb
+    """
+    if not callable(loss):
+        fail("loss", "a loss function or a keras.losses.Loss", loss)
+    return _LossUnderTest(_keras(), loss).weighted(y_true, y_pred, sample_weight)
 
 
 # ---------------------------------------------------------------------------------------
@@ -930,7 +968,14 @@ def check_metric(
                 break
         else:
             return SKIP, "inconclusive: weighting did not change the result on these data"
-        got = _metric_value(fresh, everything, [weights])
+        try:
+            got = _metric_value(fresh, everything, [weights])
+        except Exception as error:
+            return FAIL, (
+                f"update_state(..., sample_weight=...) raised {_error_text(error)}. Weights need "
+                "one value per sample to weight: a metric function must return one value per "
+                "sample, not a batch summary."
+            )
         close, detail = _compare(got, want, rtol, atol)
         if not close:
             ignored = " (it equals the unweighted result: sample_weight is ignored)" if _compare(got, unweighted, rtol, atol)[0] else ""

@@ -26,7 +26,7 @@ from keras import ops  # noqa: E402
 
 from lossviz._validation import as_float_array, check_interval, fail  # noqa: E402
 
-__all__ = ["WeightedBinaryCrossentropy", "OutputWeightedSquaredError"]
+__all__ = ["PseudoHuber", "WeightedBinaryCrossentropy", "OutputWeightedSquaredError"]
 
 
 def _same_rank(y_true, y_pred):
@@ -39,6 +39,58 @@ def _same_rank(y_true, y_pred):
     elif len(y_pred.shape) == len(y_true.shape) - 1 and y_true.shape[-1] == 1:
         y_pred = ops.expand_dims(y_pred, -1)
     return y_true, y_pred
+
+
+@keras.saving.register_keras_serializable(package="lossviz")
+class PseudoHuber(keras.losses.Loss):
+    """Pseudo-Huber loss, a smooth Huber: the Keras twin of ``lossviz.losses.pseudo_huber``.
+
+    Formula, with ``x = y_pred - y_true``::
+
+        h(x) = delta**2 * (sqrt(1 + (x / delta)**2) - 1)
+        loss = mean(h(x), axis=-1)
+
+    Quadratic (``x**2 / 2``) for ``|x| << delta``, linear (``delta * |x|``) far out, and
+    its gradient ``x / sqrt(1 + (x / delta)**2)`` never exceeds ``delta``. Not a Keras
+    built-in: the example of a loss with a hyperparameter. Unlike ``keras.losses.Huber``
+    in Keras <= 3.15, ``delta`` survives a save / load (it is in ``get_config``).
+
+    Args:
+        delta: scale where the loss turns from quadratic to linear, > 0. Defaults to 1.0.
+        reduction: a Keras reduction. Defaults to "sum_over_batch_size".
+        name: name of the loss. Defaults to "pseudo_huber".
+        dtype: computation dtype. Defaults to None (``keras.backend.floatx()``).
+
+    Returns (when called): the reduced loss; ``call`` returns per-sample values of
+    shape (B,) for inputs of shape (B, d).
+
+    Raises:
+        ValueError: if ``delta`` is not a positive finite number.
+
+    Example:
+        >>> import numpy as np
+        >>> loss = PseudoHuber(delta=4.0, reduction=None)
+        >>> keras.ops.convert_to_numpy(loss(np.array([[0.0, 0.0]]), np.array([[0.0, 3.0]])))
+        array([2.], dtype=float32)
+
+    Taught in: notebooks/03_custom_losses.ipynb
+    """
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="pseudo_huber", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.delta = check_interval(delta, "delta", 0.0, float("inf"), low_open=True, high_open=True)
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = _same_rank(y_true, y_pred)
+        scaled_squared = ops.square((y_pred - y_true) / self.delta)
+        # sqrt(1 + z) - 1 == z / (sqrt(1 + z) + 1): no cancellation for tiny residuals.
+        per_element = self.delta**2 * scaled_squared / (ops.sqrt(1.0 + scaled_squared) + 1.0)
+        return ops.mean(per_element, axis=-1)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"delta": self.delta})
+        return config
 
 
 @keras.saving.register_keras_serializable(package="lossviz")

@@ -493,10 +493,9 @@ def _resolve_labels(kind, present, labels, average, pos_label):
 
 
 def _confusion_counts(y_true, y_pred, *, labels, pos_label, average, sample_weight):
-    """One-vs-rest TP, FP, FN, TN per label (or per sample for average="samples").
+    """One-vs-rest TP, FP, FN, TN per label (per sample for average="samples").
 
-    Returns ``(tp, fp, fn, tn, support, sample_weight)`` as arrays with one entry per
-    label; with ``average="micro"`` each is summed into a single entry (pooled).
+    Returns ``(tp, fp, fn, tn, sample_weight)``, arrays with one entry per label.
     """
     kind, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
     labels = _resolve_labels(kind, present, labels, average, pos_label)
@@ -507,17 +506,18 @@ def _confusion_counts(y_true, y_pred, *, labels, pos_label, average, sample_weig
         pred_is = y_pred[:, None] == labels[None, :]
     axis = 1 if average == "samples" else 0
     tp = _weighted_count(true_is & pred_is, sample_weight, axis)
-    predicted = _weighted_count(pred_is, sample_weight, axis)
-    actual = _weighted_count(true_is, sample_weight, axis)
+    fp = _weighted_count(pred_is, sample_weight, axis) - tp
+    fn = _weighted_count(true_is, sample_weight, axis) - tp
     if axis == 1:
         total = true_is.shape[1] * (1 if sample_weight is None else sample_weight)
     else:
         total = len(y_true) if sample_weight is None else np.sum(sample_weight)
-    fp, fn = predicted - tp, actual - tp
-    tn = total - tp - fp - fn
-    if average == "micro":
-        tp, fp, fn, tn, actual = (np.atleast_1d(np.sum(count)) for count in (tp, fp, fn, tn, actual))
-    return tp, fp, fn, tn, actual, sample_weight
+    return tp, fp, fn, total - tp - fp - fn, sample_weight
+
+
+def _pooled(*counts):
+    """Micro averaging: add each count over all labels, leaving one pooled entry."""
+    return tuple(np.atleast_1d(np.sum(count)) for count in counts)
 
 
 def _divide(numerator, denominator, *, metric, undefined_when, average, warn, zero_division):
@@ -617,10 +617,12 @@ def precision_recall_fscore_support(
     """
     _check_zero_division(zero_division)
     beta = check_interval(beta, "beta", 0.0, np.inf)
-    tp, fp, fn, _, support, sample_weight = _confusion_counts(
+    tp, fp, fn, _, sample_weight = _confusion_counts(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average, sample_weight=sample_weight
     )
     predicted, actual = tp + fp, tp + fn
+    if average == "micro":
+        tp, predicted, actual = _pooled(tp, predicted, actual)
     common = {"average": average, "zero_division": zero_division}
     precision = _divide(tp, predicted, metric="Precision", undefined_when="predicted", warn="precision" in warn_for, **common)
     recall = _divide(tp, actual, metric="Recall", undefined_when="true", warn="recall" in warn_for, **common)
@@ -639,8 +641,8 @@ def precision_recall_fscore_support(
             **common,
         )
     if average is None:
-        return precision, recall, fbeta, support
-    weights = {"weighted": support, "samples": sample_weight}.get(average)
+        return precision, recall, fbeta, actual
+    weights = {"weighted": actual, "samples": sample_weight}.get(average)
     return _average(precision, weights), _average(recall, weights), _average(fbeta, weights), None
 
 
@@ -790,9 +792,12 @@ def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", samp
 def _negative_rate(y_true, y_pred, *, labels, pos_label, average, sample_weight, zero_division, false_positive):
     """Specificity TN / (TN + FP), or false positive rate FP / (FP + TN), averaged."""
     _check_zero_division(zero_division)
-    tp, fp, fn, tn, support, sample_weight = _confusion_counts(
+    tp, fp, fn, tn, sample_weight = _confusion_counts(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average, sample_weight=sample_weight
     )
+    support = tp + fn
+    if average == "micro":
+        fp, tn = _pooled(fp, tn)
     name = "False positive rate" if false_positive else "Specificity"
     rate = _divide(
         fp if false_positive else tn, fp + tn, metric=name, undefined_when="negative",
@@ -1016,6 +1021,8 @@ def _counts_at_thresholds(is_positive, y_score, sample_weight=None):
     """
     if sample_weight is not None:
         kept = sample_weight != 0
+        if not kept.any():
+            fail("sample_weight", "at least one positive weight", "Received: all weights are 0")
         is_positive, y_score, sample_weight = is_positive[kept], y_score[kept], sample_weight[kept]
     score, positive, weight = _sort_descending(y_score, is_positive, sample_weight)
     # Ties form one threshold: keep the last index of each run of equal scores.
@@ -1497,10 +1504,9 @@ def _exact_confusion(is_positive, y_score, sample_weight):
     A sample is positive when ``y_score >= threshold``; the first threshold is +inf.
     """
     fps, tps, thresholds = _counts_at_thresholds(is_positive, y_score, sample_weight)
-    positives = float(np.sum(is_positive if sample_weight is None else sample_weight * is_positive))
-    negatives = float(np.sum(~is_positive if sample_weight is None else sample_weight * ~is_positive))
     tps, fps = np.append(0.0, tps), np.append(0.0, fps)
-    return tps, fps, negatives - fps, positives - tps, np.append(np.inf, thresholds.astype(np.float64))
+    # The totals are the ends of the cumulative sums, so FN and TN reach exactly 0.
+    return tps, fps, fps[-1] - fps, tps[-1] - tps, np.append(np.inf, thresholds.astype(np.float64))
 
 
 def _keras_thresholds(num_thresholds: int, *, with_epsilon: bool) -> np.ndarray:

@@ -35,7 +35,6 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import inspect
 from fractions import Fraction
 
 import keras
@@ -67,8 +66,8 @@ X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
 y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
 
 model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
-model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy")
-model.fit(X_train, y_train[:, None], epochs=15, batch_size=128, verbose=0)
+model.compile(keras.optimizers.Adam(0.1), "binary_crossentropy")
+model.fit(X_train, y_train[:, None], epochs=5, batch_size=64, verbose=0)
 
 y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0]
 y_pred = (y_score > 0.5).astype(int)
@@ -174,27 +173,32 @@ animal_true = np.array([0, 0, 0, 0, 0, 1, 1, 1, 2, 2])
 animal_pred = np.array([0, 0, 0, 1, 1, 1, 1, 0, 2, 1])
 print(lossviz.metrics.confusion_matrix(animal_true, animal_pred))
 per_class = lossviz.metrics.precision_recall_fscore_support(animal_true, animal_pred)
-precisions, recalls, f1s, support = per_class
 # Column totals 4, 5, 1 are the predictions per class; row totals 5, 3, 2 the support.
-assert np.allclose(precisions, [3 / 4, 2 / 5, 1 / 1])
-assert np.allclose(recalls, [3 / 5, 2 / 3, 1 / 2])
-assert np.allclose(f1s, [2 / 3, 1 / 2, 2 / 3]) and list(support) == [5, 3, 2]
+class_precision = [Fraction(3, 4), Fraction(2, 5), Fraction(1, 1)]
+class_recall = [Fraction(3, 5), Fraction(2, 3), Fraction(1, 2)]
+class_f1 = [2 * p * r / (p + r) for p, r in zip(class_precision, class_recall)]
+support = [5, 3, 2]
+for ours, by_hand in zip(per_class, (class_precision, class_recall, class_f1, support)):
+    assert np.allclose(ours, [float(value) for value in by_hand])
+print("per-class F1:", [str(value) for value in class_f1])
 
 # %% [markdown]
 # Now the three averages, by hand (exact fractions) and by lossviz and scikit-learn:
 
 # %%
-by_hand = {  # (precision, recall, F1)
+per_class_scores = (class_precision, class_recall, class_f1)
+by_hand = {  # (precision, recall, F1) as exact fractions
     "micro": (Fraction(6, 10),) * 3,  # 6 of 10 right: pooled TP = 6, FP = FN = 4
-    "macro": (Fraction(43, 60), Fraction(53, 90), Fraction(11, 18)),  # plain means
-    "weighted": (Fraction(139, 200), Fraction(6, 10), Fraction(37, 60)),  # by 5, 3, 2
+    "macro": tuple(sum(scores) / 3 for scores in per_class_scores),
+    "weighted": tuple(sum(score * weight for score, weight in zip(scores, support)) / 10
+                      for scores in per_class_scores),
 }
 for average, expected in by_hand.items():
     ours = lossviz.metrics.precision_recall_fscore_support(
         animal_true, animal_pred, average=average)[:3]
     theirs = sklearn.metrics.precision_recall_fscore_support(
         animal_true, animal_pred, average=average)[:3]
-    print(f"{average:8s} P {ours[0]:.4f}  R {ours[1]:.4f}  F1 {ours[2]:.4f}")
+    print(f"{average:8s} P, R, F1 = {', '.join(map(str, expected))} = {np.round(ours, 4)}")
     assert np.allclose(ours, [float(value) for value in expected])
     assert np.allclose(ours, theirs)
 assert np.isclose(by_hand["micro"][0], lossviz.metrics.accuracy_score(animal_true, animal_pred))
@@ -204,18 +208,18 @@ assert np.isclose(by_hand["micro"][0], lossviz.metrics.accuracy_score(animal_tru
 #
 # - **Macro F1 is the mean of the per-class F1**, not the F1 of macro precision and macro
 #   recall (a different number some tutorials compute).
-# - **The micro / macro swap**: a widely copied post describes micro averaging as "compute
-#   each class's curve or score, then average" and macro as "flatten all classes into one".
-#   That is backwards: micro pools (flattens), macro averages per class. Notebook 06 shows
-#   the same for ROC curves.
+# - **The micro / macro swap**: a widely copied post describes, for ROC curves, micro
+#   averaging as "one curve per class, then the mean" and macro as "flatten all classes into
+#   one curve". That is backwards: micro pools (flattens), macro averages per class, for
+#   precision as for ROC (notebook 06 measures the ROC case). Flattening the one-hot
+#   labels and predictions gives the micro precision:
 
 # %%
-macro_p, macro_r = float(by_hand["macro"][0]), float(by_hand["macro"][1])
+macro_p, macro_r = (float(value) for value in by_hand["macro"][:2])
 f1_of_macro_means = 2 * macro_p * macro_r / (macro_p + macro_r)
 macro_f1 = lossviz.metrics.f1_score(animal_true, animal_pred, average="macro")
 print(f"macro F1 {macro_f1:.4f}  vs  F1(macro P, macro R) {f1_of_macro_means:.4f}")
 assert abs(macro_f1 - f1_of_macro_means) > 0.03
-# Flattening one-hot labels and predictions is the micro average, not the macro one.
 one_hot = np.eye(3, dtype=int)
 flat_precision = lossviz.metrics.precision_score(one_hot[animal_true].ravel(),
                                                  one_hot[animal_pred].ravel())
@@ -471,7 +475,7 @@ assert np.isclose(float(top_one.result()), 0.6)
 for k in range(3):
     per_class_metric = keras.metrics.Precision(class_id=k, top_k=1)
     per_class_metric.update_state(one_hot[animal_true], animal_probs)
-    assert np.isclose(float(per_class_metric.result()), precisions[k])
+    assert np.isclose(float(per_class_metric.result()), float(class_precision[k]))
 macro_f1_keras = keras.metrics.F1Score(average="macro")
 macro_f1_keras.update_state(one_hot[animal_true], animal_probs)
 assert np.isclose(float(macro_f1_keras.result()), macro_f1, atol=1e-6)

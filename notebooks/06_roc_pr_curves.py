@@ -62,8 +62,8 @@ X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
 y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
 
 model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
-model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy")
-model.fit(X_train, y_train[:, None], epochs=15, batch_size=128, verbose=0)
+model.compile(keras.optimizers.Adam(0.1), "binary_crossentropy")
+model.fit(X_train, y_train[:, None], epochs=5, batch_size=64, verbose=0)
 y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0].astype(np.float64)
 
 figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
@@ -301,7 +301,7 @@ bucketed_pr = lossviz.metrics.keras_auc(rare_true, rare_score, curve="PR")
 rare_ap = lossviz.metrics.average_precision_score(rare_true, rare_score)
 print(f"Keras PR AUC {float(keras_pr.result()):.4f}, lossviz {bucketed_pr:.4f}, AP {rare_ap:.4f}")
 assert np.isclose(float(keras_pr.result()), bucketed_pr, atol=1e-5)
-assert abs(bucketed_pr - rare_ap) > 0.01
+assert abs(bucketed_pr - rare_ap) > 1e-3
 
 # %% [markdown]
 # ## Several classes: micro and macro ROC
@@ -322,6 +322,7 @@ X, y = load_iris(return_X_y=True)
 iris_train, iris_test, label_train, label_test = train_test_split(
     X, y, test_size=0.5, random_state=0, stratify=y)
 scaler = sklearn.preprocessing.StandardScaler().fit(iris_train)
+keras.utils.set_random_seed(0)  # the same start whatever ran before
 softmax_model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
 softmax_model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
 softmax_model.fit(scaler.transform(iris_train), label_train, epochs=10, batch_size=32, verbose=0)
@@ -395,22 +396,33 @@ assert isinstance(raised, TypeError)
 # thresholds. On the rare-event scores:
 
 # %%
-rows = []
-for make_metric, exact_fn, target in (
-        (keras.metrics.PrecisionAtRecall, lossviz.metrics.precision_at_recall, 0.9),
-        (keras.metrics.PrecisionAtRecall, lossviz.metrics.precision_at_recall, 0.5),
-        (keras.metrics.SensitivityAtSpecificity, lossviz.metrics.sensitivity_at_specificity, 0.99),
-        (keras.metrics.SensitivityAtSpecificity, lossviz.metrics.sensitivity_at_specificity, 0.9)):
-    metric = make_metric(target)
-    metric.update_state(rare_true, rare_score)
-    exact = exact_fn(rare_true, rare_score, target)
-    grid_200 = exact_fn(rare_true, rare_score, target, num_thresholds=200)
-    rows.append((make_metric.__name__, target, float(metric.result()), grid_200, exact))
-    print(f"{make_metric.__name__:25s}({target}): Keras {rows[-1][2]:.4f}, "
-          f"lossviz 200 {grid_200:.4f}, exact {exact:.4f}")
-for _, _, keras_value, grid_value, exact in rows:
-    assert np.isclose(keras_value, grid_value, atol=1e-6) and exact >= grid_value - 1e-9
-assert rows[0][4] - rows[0][2] > 0.005  # precision at recall 0.9: Keras misses the best one
+searches = [("PrecisionAtRecall", "precision_at_recall", 0.9),
+            ("PrecisionAtRecall", "precision_at_recall", 0.5),
+            ("SensitivityAtSpecificity", "sensitivity_at_specificity", 0.99),
+            ("SensitivityAtSpecificity", "sensitivity_at_specificity", 0.7)]
+found = {}
+for keras_name, twin_name, target in searches:
+    keras_metric = getattr(keras.metrics, keras_name)(target)
+    keras_metric.update_state(rare_true, rare_score)
+    twin = getattr(lossviz.metrics, twin_name)
+    on_keras_grid = twin(rare_true, rare_score, target, num_thresholds=200)
+    exact = twin(rare_true, rare_score, target)
+    found[keras_name, target] = (float(keras_metric.result()), exact)
+    print(f"{keras_name}({target}): Keras {float(keras_metric.result()):.4f}, "
+          f"lossviz on Keras's grid {on_keras_grid:.4f}, exact {exact:.4f}")
+    assert np.isclose(float(keras_metric.result()), on_keras_grid, atol=1e-6)
+    assert exact >= on_keras_grid - 1e-12
+
+# %% [markdown]
+# Where the gap shows: for a recall of 0.9 the best threshold lies between two of Keras's
+# thresholds; and at specificity 0.7 every positive can be found, but not with a
+# threshold on Keras's grid, which reports 0.95 (one positive of 20 missed).
+
+# %%
+keras_value, exact = found["PrecisionAtRecall", 0.9]
+assert exact - keras_value > 0.005
+keras_value, exact = found["SensitivityAtSpecificity", 0.7]
+assert exact == 1.0 and np.isclose(keras_value, 0.95)
 
 # %% [markdown]
 # **From the costs of errors.** Say missing a malignant tumour (FN) costs 10 times as much
@@ -420,19 +432,22 @@ assert rows[0][4] - rows[0][2] > 0.005  # precision at recall 0.9: Keras misses 
 
 # %%
 cost_fp, cost_fn = 1.0, 10.0
+n_negative, n_positive = np.sum(y_test == 0), np.sum(y_test == 1)
 
 
-def total_cost(threshold, y_true=y_test, scores=y_score):
-    predicted = scores >= threshold
-    return cost_fp * np.sum(predicted & (y_true == 0)) + cost_fn * np.sum(~predicted & (y_true == 1))
+def total_cost(threshold):  # counted directly, predicting positive when score >= threshold
+    predicted = y_score >= threshold
+    false_positives = np.sum(predicted & (y_test == 0))
+    false_negatives = np.sum(~predicted & (y_test == 1))
+    return cost_fp * false_positives + cost_fn * false_negatives
 
 
 fpr_all, tpr_all, candidates = lossviz.metrics.roc_curve(y_test, y_score, drop_intermediate=False)
-costs = (cost_fp * fpr_all * (y_test == 0).sum()) + (cost_fn * (1 - tpr_all) * y_test.sum())
+costs = cost_fp * fpr_all * n_negative + cost_fn * (1 - tpr_all) * n_positive
 best = np.argmin(costs)
 print(f"best threshold {candidates[best]:.4f}: cost {costs[best]:.0f} "
-      f"(FP {fpr_all[best] * (y_test == 0).sum():.0f}, FN {(1 - tpr_all[best]) * y_test.sum():.0f});"
-      f" threshold 0.5 costs {total_cost(0.5):.0f}")
+      f"(FP {fpr_all[best] * n_negative:.0f}, FN {(1 - tpr_all[best]) * n_positive:.0f}); "
+      f"threshold 0.5 costs {total_cost(0.5):.0f}")
 
 # %% [markdown]
 # Checked: the cost read from the curve is the cost counted directly, and no threshold on
@@ -471,7 +486,8 @@ def check_threshold_for_recall(function):
         predicted = scores >= threshold
         reached = np.sum(predicted & (y_true == 1)) / np.sum(y_true == 1)
         really = np.sum(predicted & (y_true == 1)) / max(np.sum(predicted), 1)
-        if reached < target or not np.isclose(precision, really) or not np.isclose(precision, expected):
+        honest = reached >= target and np.isclose(precision, really)
+        if not (honest and np.isclose(precision, expected)):
             problems.append(f"n={len(y_true)}, recall {target}: yours {precision:.4f} at recall "
                             f"{reached:.3f} (really {really:.4f}), best {expected:.4f}")
     print("all cases pass" if not problems else "\n".join(problems))

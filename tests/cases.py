@@ -223,10 +223,12 @@ def _unit_rows(values):
     return values / np.linalg.norm(values, axis=1, keepdims=True)
 
 
-# Circle: labels and L2-normalised embeddings; every sample has a positive and a negative.
+# Circle: labels and L2-normalised embeddings.
 EMBEDDINGS = [
     pytest.param(np.array([0.0, 0.0, 1.0, 1.0, 2.0, 2.0]), _unit_rows(_rng(120).normal(size=(6, 3))), id="pairs"),
     pytest.param(
         np.array([1.0, 1.0, 1.0, 0.0, 0.0]), _unit_rows(_rng(121).normal(size=(5, 4))), id="unbalanced"
     ),
+    # Label 2 occurs once: that sample has no positive pair and a loss of 0.
+    pytest.param(np.array([0.0, 0.0, 2.0]), _unit_rows(_rng(122).normal(size=(3, 3))), id="lonely-label"),
 ]

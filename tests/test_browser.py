@@ -177,7 +177,7 @@ def cell_problems(page, notebook_json: dict) -> list[str]:
     return problems
 
 
-def wait_for_settled_figure(page, figure) -> str:
+def wait_for_settled_figure(page, figure, console_errors: list[str]) -> str:
     """Wait until the figure has been drawn (not blank) and stopped changing; its signature."""
     state = {"signature": None, "since": time.monotonic()}
 
@@ -188,7 +188,25 @@ def wait_for_settled_figure(page, figure) -> str:
         quiet = time.monotonic() - state["since"] >= QUIET_S
         return signature if signature and quiet and kernel_status(page) == "Idle" else None
 
-    return bh.wait_until(settled, 60, lambda: f"the figure was never drawn (kernel {kernel_status(page)!r})")
+    def blank():
+        width, height = figure.evaluate("(el) => [el.width, el.height]")
+        return (f"the explorer's figure stayed blank in the browser (canvas {width}x{height} px, "
+                f"kernel {kernel_status(page)!r}); browser console errors: {console_errors}")
+
+    return bh.wait_until(settled, 60, blank)
+
+
+def wait_for_explorers(page, notebook_json: dict):
+    """Explorers rendered after Run All (widgets render asynchronously), or fail saying why."""
+    def rendered():
+        return explorer_outputs(page) or None
+
+    def why():
+        problems = cell_problems(page, notebook_json)
+        return ("no explorer (an output with an ipywidgets slider and a figure) rendered"
+                + (":\n" + "\n".join(problems) if problems else ""))
+
+    return bh.wait_until(rendered, 60, why)
 
 
 def drag(page, slider, figure, fraction: float) -> bh.DragResult:
@@ -274,7 +292,10 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
     notebook_json = json.loads((NOTEBOOK_DIR / notebook).read_text())
     timings, dialogs, page_errors, blocked_writes = {}, [], [], []
     page = browser.new_page()
+    console_errors = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on("console", lambda message: console_errors.append(message.text[:300])
+            if message.type == "error" else None)
 
     def block_writes(route):
         # Run All fills the notebook with outputs: the test must never save it. Opening a
@@ -308,9 +329,7 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
         problems = cell_problems(page, notebook_json)
         assert not problems, f"{notebook} after Run All Cells:\n" + "\n".join(problems)
 
-        explorers = explorer_outputs(page)
-        assert explorers, (f"{notebook}: no explorer (an output with an ipywidgets slider and a figure) "
-                           f"rendered; see {ARTIFACTS / (name + '-page.png')}")
+        explorers = wait_for_explorers(page, notebook_json)
         start = time.monotonic()
         tried, chosen = [], None
         for output, figure, view in explorers:
@@ -318,7 +337,7 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
             for index in range(sliders.count()):
                 slider = sliders.nth(index)
                 label = " ".join((slider.locator(".widget-label").first.text_content() or "?").split())
-                wait_for_settled_figure(page, figure)
+                wait_for_settled_figure(page, figure, console_errors)
                 view.screenshot(path=ARTIFACTS / f"{name}-figure-before.png")
                 targets = drag_targets(slider)
                 first = drag(page, slider, figure, targets[0])
@@ -332,7 +351,7 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
         assert chosen, f"{notebook}: no slider moved its figure; tried: {tried}"
         output, figure, view, slider, label, targets, first = chosen
         assert first.value_after != first.value_before, f"dragging {label!r} did not change its value"
-        wait_for_settled_figure(page, figure)
+        wait_for_settled_figure(page, figure, console_errors)
         view.screenshot(path=ARTIFACTS / f"{name}-figure-after.png")
         assert screenshots_differ(ARTIFACTS / f"{name}-figure-before.png", ARTIFACTS / f"{name}-figure-after.png"), (
             f"{notebook}: the figure's screenshot did not change after dragging {label!r}")

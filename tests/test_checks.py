@@ -1,7 +1,9 @@
 """check_loss / check_metric: every finding is detected on a deliberately broken loss or
 metric, and a correct one passes every check."""
 
+import functools
 import os
+import re
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
@@ -11,7 +13,15 @@ import pytest  # noqa: E402
 from keras import ops  # noqa: E402
 from sklearn.metrics import precision_score, recall_score  # noqa: E402
 
-from lossviz.checks import LOSS_CHECKS, METRIC_CHECKS, CheckResult, Finding, check_loss, check_metric  # noqa: E402
+from lossviz.checks import (  # noqa: E402
+    LOSS_CHECKS,
+    METRIC_CHECKS,
+    CheckResult,
+    Finding,
+    check_loss,
+    check_metric,
+    keras_loss_value,
+)
 
 # ----------------------------------------------------------------------------------------
 # Losses: one correct, and one deliberately broken per finding
@@ -137,27 +147,33 @@ BROKEN_LOSSES = {
 }
 
 
-@pytest.mark.parametrize("loss, options, expected", BROKEN_LOSSES.values(), ids=BROKEN_LOSSES.keys())
-def test_each_broken_loss_is_reported_under_its_code(loss, options, expected):
-    result = check_loss(loss, reference=numpy_mse, verbose=False, **options)
+@functools.cache
+def broken_loss_result(case):
+    loss, options, _ = BROKEN_LOSSES[case]
+    return check_loss(loss, reference=numpy_mse, verbose=False, **options)
+
+
+@pytest.mark.parametrize("case", BROKEN_LOSSES)
+def test_each_broken_loss_is_reported_under_its_code(case):
+    result = broken_loss_result(case)
     assert not result
-    assert set(result.codes) == expected, result.report()
+    assert set(result.codes) == BROKEN_LOSSES[case][2], result.report()
 
 
 def test_messages_say_what_is_wrong_and_how_to_fix_it():
-    scalar = check_loss(scalar_mse, verbose=False)
+    scalar = broken_loss_result("scalar return")
     assert "sample_weight and class_weight no longer weight samples" in scalar["shape"].message
     assert "keras.ops.mean(..., axis=-1)" in scalar["shape"].message
-    hard = check_loss(hard_coded_batch_weights, verbose=False)
+    hard = broken_loss_result("hard-coded batch weights")
     assert "batch of 13" in hard["batch_size"].message and "weight vector" in hard["batch_size"].message
-    assert "keras.ops.round" in check_loss(rounded_mse, verbose=False)["gradient"].message
-    assert "zero everywhere" in check_loss(sign_loss, verbose=False)["gradient"].message
-    assert "symbolic tensors" in check_loss(numpy_only_mse, verbose=False)["compiled"].message
-    forgetful = check_loss(ForgetfulScaledMSE(scale=1.0), verbose=False)["config"].message
-    assert "lacks ['scale']" in forgetful
-    assert "register_keras_serializable" in check_loss(UnregisteredScaledMSE(), verbose=False)["registered"].message
-    wrong = check_loss(off_by_half, reference=numpy_mse, verbose=False)["reference"].message
+    assert "keras.ops.round" in broken_loss_result("keras.ops.round")["gradient"].message
+    assert "zero everywhere" in broken_loss_result("zero gradient")["gradient"].message
+    assert "symbolic tensors" in broken_loss_result("numpy only")["compiled"].message
+    assert "lacks ['scale']" in broken_loss_result("config forgets an argument")["config"].message
+    assert "register_keras_serializable" in broken_loss_result("class not registered")["registered"].message
+    wrong = broken_loss_result("wrong value")["reference"].message
     assert "differs from numpy_mse" in wrong and "rtol=0.0001" in wrong
+    assert "forgot to finish this" in broken_loss_result("raises")["exception"].message
 
 
 def test_the_builtin_huber_loses_delta_on_a_config_round_trip():
@@ -168,9 +184,9 @@ def test_the_builtin_huber_loses_delta_on_a_config_round_trip():
 
 
 def test_scalar_loss_sample_weight_message_gives_both_numbers():
-    message = check_loss(scalar_mse, verbose=False)["sample_weight"].message
-    numbers = [float(word) for word in message.replace(",", " ").split() if word.replace(".", "", 1).isdigit()]
-    assert len(numbers) >= 2 and not np.isclose(numbers[0], numbers[1])
+    message = broken_loss_result("scalar return")["sample_weight"].message
+    reported, weighted = (float(n) for n in re.findall(r"(?:reports|gives) (\d+\.\d+)", message))
+    assert not np.isclose(reported, weighted, rtol=1e-3)
 
 
 def test_result_object_reports(correct_function_result, capsys):
@@ -186,6 +202,19 @@ def test_result_object_reports(correct_function_result, capsys):
     with pytest.raises(KeyError, match="no check with code 'nope'"):
         result["nope"]
     assert bool(CheckResult("empty")) is True
+
+
+def test_keras_loss_value_is_what_evaluate_reports():
+    y_true = np.array([[0.0], [1.0], [2.0], [3.0]], "float32")
+    y_pred = np.array([[0.5], [1.0], [4.0], [3.5]], "float32")
+    weights = np.array([1.0, 0.0, 2.0, 0.5], "float32")
+    for loss in (mse, scalar_mse, ScaledMSE(scale=2.0, reduction="sum")):
+        identity = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
+        identity.compile(loss=loss)
+        reported = identity.evaluate(y_pred, y_true, sample_weight=weights, batch_size=4, verbose=0)
+        assert keras_loss_value(loss, y_true, y_pred, weights) == pytest.approx(reported, rel=1e-6)
+    with pytest.raises(ValueError, match="argument `loss`. Expected a loss function"):
+        keras_loss_value("mse", y_true, y_pred)
 
 
 @pytest.mark.parametrize(
@@ -277,8 +306,9 @@ class UsesNumpy(CountingPrecision):
     def update_state(self, y_true, y_pred, sample_weight=None):
         predicted = (np.asarray(y_pred).reshape(-1) > self.threshold).astype("float32")
         truth = np.asarray(y_true).reshape(-1)
-        self.true_positives.assign_add(float((truth * predicted).sum()))
-        self.predicted_positives.assign_add(float(predicted.sum()))
+        weights = np.ones_like(truth) if sample_weight is None else np.asarray(sample_weight).reshape(-1)
+        self.true_positives.assign_add(float((weights * truth * predicted).sum()))
+        self.predicted_positives.assign_add(float((weights * predicted).sum()))
 
 
 def batchwise_precision(y_true, y_pred):  # the old blog recipe, a stateless function
@@ -300,28 +330,36 @@ def test_builtin_metrics_pass_against_scikit_learn():
 
 BROKEN_METRICS = {
     "reset does not reset": (ForgetsToReset(), {"reset"}),
-    "averages per-batch values": (AveragesBatches(), {"batches", "sample_weight", "reference"}),
+    "averages per-batch values": (AveragesBatches(), {"batches"}),
     "ignores sample_weight": (IgnoresWeights(), {"sample_weight"}),
     "no sample_weight argument": (NoSampleWeightArgument(), {"sample_weight", "compiled"}),
     "float64 result": (ResultInFloat64(), {"dtype"}),
     "config forgets an argument": (ForgetsThreshold(), {"config"}),
     "numpy in update_state": (UsesNumpy(), {"compiled"}),
-    "stateless batch-wise function": (batchwise_precision, {"batches", "reference"}),
+    # One update over all the data is right; only batching (and weighting a scalar) is wrong.
+    "stateless batch-wise function": (batchwise_precision, {"batches", "sample_weight"}),
 }
 
 
-@pytest.mark.parametrize("metric, expected", BROKEN_METRICS.values(), ids=BROKEN_METRICS.keys())
-def test_each_broken_metric_is_reported_under_its_code(metric, expected):
-    result = check_metric(metric, reference=precision_score, verbose=False)
+@functools.cache
+def broken_metric_result(case):
+    return check_metric(BROKEN_METRICS[case][0], reference=precision_score, verbose=False)
+
+
+@pytest.mark.parametrize("case", BROKEN_METRICS)
+def test_each_broken_metric_is_reported_under_its_code(case):
+    result = broken_metric_result(case)
     assert not result
-    assert set(result.codes) == expected, result.report()
+    assert set(result.codes) == BROKEN_METRICS[case][1], result.report()
 
 
 def test_metric_messages_name_the_problem():
-    assert "remembers earlier data" in check_metric(ForgetsToReset(), verbose=False)["reset"].message
-    assert "averages per-batch values" in check_metric(AveragesBatches(), verbose=False)["batches"].message
-    assert "sample_weight is ignored" in check_metric(IgnoresWeights(), verbose=False)["sample_weight"].message
-    assert "float64" in check_metric(ResultInFloat64(), verbose=False)["dtype"].message
+    assert "remembers earlier data" in broken_metric_result("reset does not reset")["reset"].message
+    assert "averages per-batch values" in broken_metric_result("averages per-batch values")["batches"].message
+    assert "sample_weight is ignored" in broken_metric_result("ignores sample_weight")["sample_weight"].message
+    assert "no sample_weight argument" in broken_metric_result("no sample_weight argument")["sample_weight"].message
+    assert "float64" in broken_metric_result("float64 result")["dtype"].message
+    assert "one value per sample" in broken_metric_result("stateless batch-wise function")["sample_weight"].message
 
 
 def test_a_wrong_reference_value_is_reported():

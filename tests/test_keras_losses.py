@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from lossviz.checks import check_loss  # noqa: E402
-from lossviz.keras_losses import OutputWeightedSquaredError, WeightedBinaryCrossentropy  # noqa: E402
+from lossviz import losses as twins  # noqa: E402
+from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy  # noqa: E402
 from lossviz.reduction import class_weight_to_sample_weight  # noqa: E402
 
 RNG = np.random.default_rng(1)
@@ -21,6 +22,19 @@ PROBABILITIES = (1 / (1 + np.exp(-LOGITS))).astype("float32")
 
 def per_sample(loss, y_true, y_pred):
     return keras.ops.convert_to_numpy(loss.call(keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred)))
+
+
+@pytest.mark.parametrize("delta", [0.1, 1.0, 3.0])
+def test_pseudo_huber_equals_the_numpy_twin(delta):
+    y_true = RNG.normal(size=(9, 2)).astype("float32")
+    y_pred = (y_true + RNG.normal(scale=2.0, size=(9, 2)) * np.array([1.0, 1e-3])).astype("float32")
+    got = per_sample(PseudoHuber(delta=delta), y_true, y_pred)
+    np.testing.assert_allclose(got, twins.pseudo_huber(y_true, y_pred, delta=delta), rtol=1e-5, atol=1e-7)
+
+
+def test_pseudo_huber_keeps_delta_where_keras_huber_loses_it():
+    assert PseudoHuber.from_config(PseudoHuber(delta=0.5).get_config()).delta == 0.5
+    assert "delta" not in keras.losses.Huber(delta=0.5).get_config()  # keras-team/keras#23286
 
 
 def test_pos_weight_one_is_keras_binary_crossentropy():
@@ -66,6 +80,7 @@ def test_targets_of_shape_b_are_aligned_not_broadcast():
 @pytest.mark.parametrize(
     "loss, name",
     [
+        (PseudoHuber(delta=0.3, reduction="sum"), "lossviz>PseudoHuber"),
         (WeightedBinaryCrossentropy(pos_weight=3.0, from_logits=True, reduction="sum"), "lossviz>WeightedBinaryCrossentropy"),
         (OutputWeightedSquaredError(output_weights=(0.3, 0.7), reduction="mean_with_sample_weight"), "lossviz>OutputWeightedSquaredError"),
     ],
@@ -115,12 +130,13 @@ def test_output_weighted_loss_equals_loss_weights_of_a_two_output_model():
     assert total_one == pytest.approx(total_two, rel=1e-5)
 
 
-def test_both_classes_pass_every_check():
+def test_every_class_passes_every_check():
     def weighted_reference(y_true, y_pred):
         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
         return -(2.0 * y_true * np.log(clipped) + (1 - y_true) * np.log(1 - clipped)).mean(axis=-1)
 
     assert check_loss(WeightedBinaryCrossentropy(pos_weight=2.0), weighted_reference, inputs="binary", verbose=False)
+    assert check_loss(PseudoHuber(delta=0.5), lambda t, p: twins.pseudo_huber(t, p, delta=0.5), verbose=False)
     assert check_loss(
         OutputWeightedSquaredError((0.3, 0.7)),
         lambda y_true, y_pred: (np.array([0.3, 0.7]) * (y_true - y_pred) ** 2).sum(axis=-1),
@@ -132,6 +148,7 @@ def test_both_classes_pass_every_check():
 @pytest.mark.parametrize(
     "build, message",
     [
+        (lambda: PseudoHuber(delta=-1.0), r"argument `delta`. Expected a number in \(0, inf\)"),
         (lambda: WeightedBinaryCrossentropy(pos_weight=0.0), r"argument `pos_weight`. Expected a number in \(0, inf\)"),
         (lambda: WeightedBinaryCrossentropy(pos_weight="heavy"), r"argument `pos_weight`. Expected a real number"),
         (lambda: OutputWeightedSquaredError(output_weights=(0.5, -1.0)), r"argument `output_weights`. Expected a flat list of non-negative"),

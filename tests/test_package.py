@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import lossviz
 
 
@@ -10,10 +12,26 @@ def test_version_is_a_string():
     assert isinstance(lossviz.__version__, str) and lossviz.__version__.count(".") == 2
 
 
-def test_import_does_not_load_tensorflow_keras_or_matplotlib():
+@pytest.mark.parametrize("module", ["lossviz", "lossviz.losses", "lossviz.metrics", "lossviz.reduction"])
+def test_import_does_not_load_tensorflow_keras_or_matplotlib(module):
+    """`import lossviz` and the maths modules stay NumPy-only (the layering rule)."""
     code = (
-        "import sys, lossviz; heavy = sorted(m for m in ('tensorflow', 'keras', 'matplotlib', 'sklearn') "
+        f"import sys, {module}; heavy = sorted(m for m in ('tensorflow', 'keras', 'matplotlib', 'sklearn') "
         "if m in sys.modules); print(','.join(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "", f"import lossviz loaded {result.stdout.strip()}"
+    assert result.stdout.strip() == "", f"import {module} loaded {result.stdout.strip()}"
+
+
+def test_lazy_attributes_resolve_to_the_real_objects():
+    import lossviz.checks
+    import lossviz.losses
+
+    assert lossviz.losses is lossviz.losses
+    assert lossviz.check_loss is lossviz.checks.check_loss
+    assert lossviz.check_metric is lossviz.checks.check_metric
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        lossviz.nope

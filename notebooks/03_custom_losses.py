@@ -1,0 +1,436 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 Custom losses: write one, check it, save it
+#
+# **After this notebook you can**
+# - write a Keras 3 loss as a per-sample function of `keras.ops`, or as a registered
+#   `keras.losses.Loss` subclass whose hyperparameter survives a save and a load;
+# - translate a Keras 2 or blog-post loss (`K.mean(...)`, hard-coded weights) into one
+#   that sample weights, any batch size and compiled training can trust;
+# - check a loss with `lossviz.check_loss` (and a metric with `lossviz.check_metric`).
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import inspect
+import tempfile
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from keras import ops
+
+import lossviz
+import lossviz.losses
+import lossviz.metrics
+import lossviz.widgets
+from lossviz.checks import keras_loss_value
+from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy
+
+keras.utils.set_random_seed(0)
+print("lossviz", lossviz.__version__, "| keras", keras.__version__)
+
+# %% [markdown]
+# ## Intuition: you write one value per sample, Keras does the rest
+#
+# Six predictions, one of them (sample 5) badly off. We give one sample a weight from 0
+# to 3 and read the loss Keras reports. Written per sample, the loss knows which sample
+# was weighted: weighting the bad one moves it a lot, the good one hardly at all. Written
+# the old way, averaged over the batch inside the function, both curves are the same
+# line: Keras received one number and can only scale it.
+
+# %%
+y_true = np.arange(6, dtype="float32")[:, None]
+y_pred = y_true + np.array([[0.1], [-0.2], [0.1], [0.0], [-0.1], [3.0]], "float32")
+
+
+def mse_per_sample(y_true, y_pred):
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)  # shape (B,)
+
+
+def mse_scalar(y_true, y_pred):  # the blog recipe K.mean(K.square(y_true - y_pred))
+    return ops.mean(ops.square(y_true - y_pred))  # shape (): the batch is already averaged
+
+
+# %%
+weight_grid = np.linspace(0.0, 3.0, 13)
+
+
+def sweep(loss, sample):
+    weights = np.ones((len(weight_grid), 6), "float32")
+    weights[:, sample] = weight_grid
+    return np.array([keras_loss_value(loss, y_true, y_pred, w) for w in weights])
+
+
+curves = {(kind, sample): sweep(loss, sample) for kind, loss in [("per-sample", mse_per_sample), ("scalar", mse_scalar)] for sample in (0, 5)}
+figure, ax = plt.subplots(figsize=(6.5, 3.2), layout="constrained")
+for (kind, sample), values in curves.items():
+    ax.plot(weight_grid, values, "-" if kind == "per-sample" else "--", label=f"{kind} loss, weighting sample {sample}")
+ax.set(xlabel="weight of one sample", ylabel="loss Keras reports")
+ax.legend(fontsize=8)
+assert np.allclose(curves["scalar", 0], curves["scalar", 5])  # cannot tell the samples apart
+assert curves["per-sample", 5][-1] > 3 * curves["per-sample", 0][-1]
+
+# %% [markdown]
+# ## Formula
+#
+# For per-sample losses $\ell_i = \ell(y_i, \hat y_i)$ and sample weights $w_i$ (from
+# `sample_weight=` or `class_weight=`, 1 otherwise), Keras reports, by default
+# (`reduction="sum_over_batch_size"`):
+#
+# $$L = \frac{1}{B} \sum_{i=1}^{B} w_i \, \ell_i .$$
+#
+# **You write $\ell$**, returning shape `(B,)`; the weighting and the reduction happen
+# once, in Keras (`lossviz.reduction.reduce_values` is the NumPy copy, notebook 04).
+# If your function already returns the mean $\bar\ell$, Keras computes
+# $\bar\ell \cdot \frac{1}{B}\sum_i w_i$: the weights only rescale it.
+#
+# `keras_loss_value(loss, y_true, y_pred, w)` used above is that computation: your
+# function wrapped exactly as `model.compile(loss=...)` wraps it. Here is a real model
+# reporting the same number.
+
+# %%
+weights = np.array([1, 1, 1, 1, 1, 0], "float32")  # leave the bad sample out
+identity = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
+identity.compile(loss=mse_per_sample)
+reported = identity.evaluate(y_pred, y_true, sample_weight=weights, batch_size=6, verbose=0)
+print(f"model.evaluate: {reported:.6f}   keras_loss_value: {keras_loss_value(mse_per_sample, y_true, y_pred, weights):.6f}")
+assert np.isclose(reported, keras_loss_value(mse_per_sample, y_true, y_pred, weights), rtol=1e-6)
+assert np.isclose(reported, (0.01 + 0.04 + 0.01 + 0.0 + 0.01) / 6, rtol=1e-5)
+
+# %% [markdown]
+# ## Code: three ways to write a loss in Keras 3
+#
+# **1. A per-sample function of `keras.ops`.** `keras.ops` is the backend-neutral NumPy-like
+# API (it replaced `keras.backend`'s `K.mean`, `K.square`, ...). Reduce the last axis
+# only. Beside it, the NumPy twin from `lossviz.losses` and Keras's own loss agree.
+
+# %%
+ours = ops.convert_to_numpy(mse_per_sample(y_true, y_pred))
+twin = lossviz.losses.mean_squared_error(y_true, y_pred)
+builtin = ops.convert_to_numpy(keras.losses.MeanSquaredError(reduction=None)(y_true, y_pred))
+print(np.round(ours, 4))
+assert ours.shape == (6,) and np.allclose(ours, twin, rtol=1e-6) and np.allclose(ours, builtin, rtol=1e-6)
+
+# %% [markdown]
+# **2. A `keras.losses.Loss` subclass with a hyperparameter.** Pseudo-Huber is not built
+# into Keras; `delta` sets where it turns from quadratic to linear. The class takes
+# `reduction`, `name` and `dtype` and passes them on, computes per-sample values in
+# `call`, and returns every `__init__` argument from `get_config` (merged with
+# `super().get_config()`): that is what a saved model stores.
+
+# %%
+for method in (PseudoHuber.__init__, PseudoHuber.call, PseudoHuber.get_config):
+    print(inspect.getsource(method))
+
+# %%
+residual_batch = np.array([[0.0, 0.1], [0.0, 2.0], [0.0, -8.0]], "float32")
+keras_side = ops.convert_to_numpy(PseudoHuber(delta=0.5).call(np.zeros_like(residual_batch), residual_batch))
+numpy_side = lossviz.losses.pseudo_huber(np.zeros_like(residual_batch), residual_batch, delta=0.5)
+print(keras_side, numpy_side)
+assert np.allclose(keras_side, numpy_side, rtol=1e-5)
+
+# %% [markdown]
+# **3. Registered, so a saved model loads.** `@keras.saving.register_keras_serializable(package="lossviz")`
+# on the class lets `keras.saving.load_model` find it by name (`"lossviz>PseudoHuber"`);
+# `get_config` gives it back its `delta`.
+
+# %%
+folder = Path(tempfile.mkdtemp())
+model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss=PseudoHuber(delta=0.5))
+model.save(folder / "pseudo_huber.keras")
+reloaded = keras.saving.load_model(folder / "pseudo_huber.keras")
+print(keras.saving.get_registered_name(PseudoHuber), reloaded.loss.get_config())
+assert isinstance(reloaded.loss, PseudoHuber) and reloaded.loss.delta == 0.5
+
+# %% [markdown]
+# Without registration the model saves but does not load; `custom_objects=` is the
+# other way to tell Keras where the class is.
+
+# %%
+class UnregisteredPseudoHuber(PseudoHuber):
+    pass
+
+
+model.compile(optimizer="sgd", loss=UnregisteredPseudoHuber(delta=0.5))
+model.save(folder / "unregistered.keras")
+try:
+    keras.saving.load_model(folder / "unregistered.keras")
+    load_error = None
+except TypeError as error:
+    load_error = str(error)
+print(load_error[:120])
+assert load_error.startswith("Could not locate class 'UnregisteredPseudoHuber'")
+fixed = keras.saving.load_model(folder / "unregistered.keras", custom_objects={"UnregisteredPseudoHuber": UnregisteredPseudoHuber})
+assert fixed.loss.delta == 0.5
+
+# %% [markdown]
+# ### Weighting outputs: two regression targets, 0.3 and 0.7
+#
+# A model predicts two numbers and the second matters more. Two ways: one output of
+# width 2 with a loss that weights its columns, or two outputs with
+# `loss_weights=[0.3, 0.7]`. They give the same loss when the per-sample loss **sums**
+# the weighted squared errors over the outputs (`OutputWeightedSquaredError`, or the
+# function below).
+
+# %%
+def weighted_outputs_mse(y_true, y_pred):
+    output_weights = ops.convert_to_tensor([0.3, 0.7], dtype=y_pred.dtype)  # per output, not per sample
+    return ops.sum(output_weights * ops.square(y_true - y_pred), axis=-1)
+
+
+features = keras.Input((3,))
+head_a, head_b = keras.layers.Dense(1)(features), keras.layers.Dense(1)(features)
+two_outputs = keras.Model(features, [head_a, head_b])
+two_outputs.compile(loss=["mse", "mse"], loss_weights=[0.3, 0.7])
+one_output = keras.Model(features, keras.layers.Concatenate()([head_a, head_b]))  # same layers
+
+# %%
+x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+y = np.random.default_rng(1).normal(size=(32, 2)).astype("float32")
+totals = {"loss_weights": two_outputs.evaluate(x, [y[:, :1], y[:, 1:]], batch_size=32, verbose=0)[0]}
+for loss in (weighted_outputs_mse, OutputWeightedSquaredError((0.3, 0.7))):
+    one_output.compile(loss=loss)
+    totals[getattr(loss, "name", getattr(loss, "__name__", ""))] = one_output.evaluate(x, y, batch_size=32, verbose=0)
+print(totals)
+assert np.allclose(list(totals.values()), totals["loss_weights"], rtol=1e-5)
+
+# %% [markdown]
+# ## From Keras 2 (and the blog posts)
+#
+# | Keras 2 / old posts | Keras 3 |
+# |---|---|
+# | `from keras import backend as K`; `K.mean`, `K.sum`, `K.square`, `K.abs`, `K.log`, `K.clip`, `K.round`, `K.dot` | `from keras import ops`; `ops.mean`, `ops.sum`, `ops.square`, `ops.abs`, `ops.log`, `ops.clip`, `ops.round`, `ops.dot` |
+# | `K.epsilon()` | `keras.backend.epsilon()` (kept: configuration, not maths) |
+# | `return K.mean(...)` over the whole batch | reduce the last axis only: `ops.mean(..., axis=-1)` |
+# | `reduction="auto"` | gone: `"sum_over_batch_size"` (default), `"sum"`, `"mean_with_sample_weight"`, `None` |
+# | `cosine_proximity`, `kullback_leibler_divergence` | `cosine_similarity`, `kl_divergence` |
+# | custom objects passed at every load | `@keras.saving.register_keras_serializable()` |
+#
+# This is what a reader copying `K.mean(K.square(y_true - y_pred))` meets today:
+
+# %% tags=["raises-exception"]
+from keras import backend as K
+
+K.mean(K.square(y_true - y_pred))
+
+# %%
+assert not hasattr(keras.backend, "mean") and not hasattr(keras.backend, "square")
+assert keras.backend.epsilon() == 1e-7
+assert not hasattr(keras.losses, "cosine_proximity") and not hasattr(keras.losses, "kullback_leibler_divergence")
+try:
+    keras.losses.MeanSquaredError(reduction="auto")
+except ValueError as error:
+    print(str(error)[:140])
+    assert "Received: reduction=auto" in str(error)
+
+# %% [markdown]
+# ## Explore: a loss with a hyperparameter
+#
+# The explorer draws Pseudo-Huber (and its relatives) against the residual
+# $x = \hat y - y$. Pick `pseudo_huber` and drag `delta`: the loss is quadratic inside
+# $|x| < \delta$ and linear outside, and its gradient (right) never exceeds $\delta$, so
+# one outlier cannot dominate a batch.
+
+# %%
+explorer = lossviz.widgets.regression_loss_explorer(loss="pseudo_huber", delta=1.0)
+explorer
+
+# %% [markdown]
+# Moved from code: with `delta=0.5` every gradient on the plot stays within 0.5, and the
+# curve is exactly what our Keras class computes, residual by residual.
+
+# %%
+explorer.set(loss="pseudo_huber", delta=0.5)
+shown = explorer.results
+assert np.abs(shown["gradient"]).max() <= 0.5
+residuals = shown["residual"][:, None].astype("float32")
+per_residual = ops.convert_to_numpy(PseudoHuber(delta=0.5).call(np.zeros_like(residuals), residuals))
+assert np.allclose(per_residual, shown["loss"], rtol=1e-5, atol=1e-6)
+
+# %% [markdown]
+# ## Pitfalls, measured
+#
+# **A loss that returns one number silently breaks sample weighting**
+# (tensorflow/tensorflow#42446). Weight 0 on the bad sample should remove it. With the
+# per-sample loss it does; the scalar loss still contains it, times the mean weight.
+
+# %%
+without_bad = keras_loss_value(mse_per_sample, y_true, y_pred, weights)
+scalar_version = keras_loss_value(mse_scalar, y_true, y_pred, weights)
+print(f"per-sample: {without_bad:.4f}   scalar: {scalar_version:.4f}")
+assert np.isclose(without_bad, 0.07 / 6, rtol=1e-4)
+assert np.isclose(scalar_version, float(np.mean((y_true - y_pred) ** 2)) * weights.mean(), rtol=1e-5)
+assert scalar_version > 100 * without_bad
+
+# %% [markdown]
+# **A weight vector hard-coded for one batch size breaks on another.** A blog post
+# weights samples inside the loss with `tf.constant([1, 2, 3])` "of shape (batch_size,)".
+# Written per sample, it works for batches of 3 and fails for every other size, such as
+# the last, smaller batch of an epoch (8 samples with `batch_size=3` end with a batch of 2).
+
+# %%
+def hard_coded_weights_mse(y_true, y_pred):
+    sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
+    return mse_per_sample(y_true, y_pred) * sample_weight
+
+
+print(ops.convert_to_numpy(hard_coded_weights_mse(y_true[:3], y_pred[:3])))
+try:
+    hard_coded_weights_mse(y_true[:2], y_pred[:2])
+    batch_error = None
+except Exception as error:
+    batch_error = str(error)
+assert "Incompatible shapes" in batch_error
+
+# %%
+fit_model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+fit_model.compile(optimizer="sgd", loss=hard_coded_weights_mse)
+try:
+    fit_model.fit(np.zeros((8, 1)), np.ones((8, 1)), batch_size=3, epochs=1, verbose=0)
+    fit_error = None
+except Exception as error:
+    fit_error = str(error)
+print(fit_error.splitlines()[0][:120])
+assert "Incompatible shapes" in fit_error
+
+# %% [markdown]
+# The blog's own version, `K.mean(K.square(y_true - y_pred) * sample_weight)`, does not
+# even fail: `(B, 1) * (3,)` broadcasts to `(B, 3)`, every sample is multiplied by every
+# weight, and the result is `mean(squared error) * mean(weights)` for any batch size.
+# Weights belong in `fit(sample_weight=...)` (notebook 04), not in the loss.
+
+# %%
+def blog_weighted_mse(y_true, y_pred):
+    sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
+    return ops.mean(ops.square(y_true - y_pred) * sample_weight)
+
+
+for batch in (3, 6):
+    value = float(blog_weighted_mse(y_true[:batch], y_pred[:batch]))
+    assert np.isclose(value, float(np.mean((y_true[:batch] - y_pred[:batch]) ** 2)) * 2.0, rtol=1e-5)
+
+# %% [markdown]
+# **Keras's own `Huber(delta)` forgets `delta` on save** in Keras <= 3.15
+# (keras-team/keras#23286): its `get_config` has no `delta`, so the reloaded model trains
+# with `delta=1`. Our `PseudoHuber` keeps its hyperparameter.
+
+# %%
+model.compile(optimizer="sgd", loss=keras.losses.Huber(delta=0.5))
+model.save(folder / "huber.keras")
+reloaded_huber = keras.saving.load_model(folder / "huber.keras")
+probe_x, probe_y = np.zeros((2, 1), "float32"), np.array([[3.0], [0.0]], "float32")
+before, after = model.evaluate(probe_x, probe_y, verbose=0), reloaded_huber.evaluate(probe_x, probe_y, verbose=0)
+print(f"before saving: {before:.4f}   after loading: {after:.4f}")
+assert not np.isclose(before, after) and "delta" not in keras.losses.Huber(delta=0.5).get_config()
+
+# %% [markdown]
+# **Two outputs, weighted, then averaged.** The blog version multiplies the squared errors
+# by `[0.3, 0.7]` and takes the **mean** over the outputs: that is `loss_weights` divided by
+# the number of outputs, a silent factor of 2 on the learning rate.
+
+# %%
+def blog_outputs_mse(y_true, y_pred):
+    return ops.mean(ops.square(y_true - y_pred) * ops.convert_to_tensor([0.3, 0.7]), axis=-1)
+
+
+one_output.compile(loss=blog_outputs_mse)
+ratio = totals["loss_weights"] / one_output.evaluate(x, y, batch_size=32, verbose=0)
+assert np.isclose(ratio, 2.0, rtol=1e-5)
+
+# %% [markdown]
+# ## Check a loss: `lossviz.check_loss`
+#
+# `lossviz.check_loss(fn, reference=None, ...)` runs a loss the way Keras runs it and
+# reports each problem in plain words: per-sample shape; a gradient with respect to
+# `y_pred` (present, not zero everywhere); float32 and a compiled training step; another
+# batch size; `sample_weight` applied as Keras applies it; a `get_config` round trip and
+# registration for a `Loss` class; and equality with `reference` (here the NumPy twin) on
+# random inputs. It never raises on a broken loss: it reports.
+
+# %%
+report = lossviz.check_loss(mse_scalar, reference=lossviz.losses.mean_squared_error)
+
+# %%
+assert not report and report.codes == ["shape", "sample_weight", "reference"]
+assert lossviz.check_loss(hard_coded_weights_mse, batch_size=3, verbose=False).codes == ["batch_size", "sample_weight"]
+assert lossviz.check_loss(keras.losses.Huber(delta=0.5), verbose=False).codes == ["config"]
+assert lossviz.check_loss(mse_per_sample, reference=lossviz.losses.mean_squared_error, verbose=False)
+assert lossviz.check_loss(PseudoHuber(delta=0.5), verbose=False)
+
+# %% [markdown]
+# `lossviz.check_metric` does the same for a stateful metric: `reset_state` works,
+# several batches equal one update over all the data, `sample_weight` is honoured, the
+# result is float32 of the right shape, and it matches a reference (for probabilities
+# the reference receives `y_pred > 0.5`, as Keras's Precision thresholds). Notebook 05
+# writes metrics; here Keras's own `Precision` against the scikit-learn-named twin.
+
+# %%
+metric_report = lossviz.check_metric(keras.metrics.Precision(), reference=lossviz.metrics.precision_score)
+assert metric_report
+
+# %% [markdown]
+# ## Exercise: translate a Keras 2 loss
+#
+# An old post defines log-cosh as
+# `K.mean(K.log((K.exp(x) + K.exp(-x)) / 2))` with `x = y_pred - y_true`. Rewrite it
+# for Keras 3 in the cell below so that `check_loss` passes against
+# `lossviz.losses.log_cosh`. Bonus: make it finite for a residual of 100 (`exp(100)`
+# overflows float32; $\log\cosh x = x + \mathrm{softplus}(-2x) - \log 2$ does not).
+
+# %%
+def my_log_cosh(y_true, y_pred):
+    x = y_pred - y_true
+    return ops.mean(ops.log((ops.exp(x) + ops.exp(-x)) / 2))  # a literal translation: fix it
+
+
+my_report = lossviz.check_loss(my_log_cosh, reference=lossviz.losses.log_cosh)
+
+# %% [markdown]
+# One solution (run it to compare):
+
+# %% tags=["solution"]
+def solution_log_cosh(y_true, y_pred):
+    x = y_pred - y_true
+    return ops.mean(x + ops.softplus(-2.0 * x) - np.log(2.0), axis=-1)
+
+
+assert lossviz.check_loss(solution_log_cosh, reference=lossviz.losses.log_cosh)
+far = ops.convert_to_numpy(solution_log_cosh(np.zeros((1, 1), "float32"), np.full((1, 1), 100.0, "float32")))
+assert np.isfinite(far).all() and np.isclose(far[0], 100 - np.log(2.0), rtol=1e-6)
+
+# %% [markdown]
+# ## Summary
+#
+# - A loss returns **one value per sample**, built from `keras.ops`; Keras weights and
+#   reduces it. A batch mean inside the loss makes `sample_weight` and `class_weight`
+#   mere rescalings.
+# - Hyperparameters live in a `keras.losses.Loss` subclass whose `get_config` returns
+#   them; register it so `load_model` finds it (Keras's own `Huber` forgets `delta` up to 3.15).
+# - Never hard-code anything of batch size in a loss; weight samples in `fit`.
+# - `lossviz.check_loss` / `lossviz.check_metric` say what is wrong before training does.
+#
+# Next: [04 Weighting](04_weighting.ipynb), where sample, class and output weights meet
+# Keras's reductions, and [05 Custom metrics](05_custom_metrics.ipynb).
