@@ -49,7 +49,7 @@ def steps_for(explorer) -> list[dict]:
         if isinstance(control, ipywidgets.Checkbox):
             values = [not control.value, control.value]
         elif isinstance(control, ipywidgets.Dropdown):
-            values = list(control._options_values)
+            values = list(control.options)
         else:
             span = control.max - control.min
             values = [control.min + span * fraction for fraction in (0.25, 0.75)]

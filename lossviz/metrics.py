@@ -1038,8 +1038,8 @@ def _counts_at_thresholds(is_positive, y_score, sample_weight=None):
 
 
 def _check_curve_input(y_true, y_score, sample_weight, pos_label):
-    scores = _scores_1d(y_score)
     is_positive = _is_positive(y_true, pos_label)
+    scores = _scores_1d(y_score)
     check_same_length(is_positive, scores, ("y_true", "y_score"))
     return is_positive, scores, _sample_weight(sample_weight, len(scores))
 

@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.colors import to_rgb
 from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -77,6 +78,17 @@ def _vector(values, name: str) -> np.ndarray:
     if array.ndim != 1:
         fail(name, "a 1-D array", f"Received: an array of shape {array.shape}")
     return array
+
+
+def _legend(ax: Axes, handles: Sequence[Any], loc: str) -> Legend:
+    return ax.legend(handles, [handle.get_label() for handle in handles], loc=loc,
+                     fontsize="small")
+
+
+def _relabel(legend: Legend, handles: Sequence[Any], handle: Any, label: str) -> None:
+    # Changing an entry's text is much cheaper than building a new legend per update.
+    handle.set_label(label)
+    legend.get_texts()[list(handles).index(handle)].set_text(label)
 
 
 # --------------------------------------------------------------------------- curves
@@ -613,6 +625,7 @@ class FitArtists:
     inliers: PathCollection
     outliers: PathCollection
     lines: dict[str, Line2D]
+    legend: Legend | None = None
 
     def update(self, x=None, y=None, lines: Mapping[str, tuple[float, float]] | None = None,
                *, is_outlier=None) -> None:
@@ -634,9 +647,11 @@ class FitArtists:
             if name not in self.lines:
                 fail("lines", f"names among {sorted(self.lines)}", f"Received: {name!r}")
             self.lines[name].set_data(grid, slope * grid + intercept)
-            self.lines[name].set_label(f"{name}: slope {slope:.2f}")
-        if lines:
-            self.ax.legend(loc="upper left", fontsize="small")
+            _relabel(self.legend, self._handles(), self.lines[name],
+                     f"{name}: slope {slope:.2f}")
+
+    def _handles(self) -> list:
+        return [self.inliers, self.outliers, *self.lines.values()]
 
 
 def plot_fitted_lines(x, y, lines: Mapping[str, tuple[float, float]],
@@ -673,6 +688,7 @@ def plot_fitted_lines(x, y, lines: Mapping[str, tuple[float, float]],
         (line_artists[name],) = ax.plot([], [], color=f"C{index + 2}", linewidth=2,
                                         zorder=3)
     artists = FitArtists(ax=ax, inliers=inliers, outliers=outliers, lines=line_artists)
+    artists.legend = _legend(ax, artists._handles(), "upper left")
     artists.update(x, y, lines, is_outlier=is_outlier)
     ax.set(xlabel="x", ylabel="y")
     return artists
@@ -689,6 +705,7 @@ class BatchMetricArtists:
     bars: PolyCollection
     mean_line: Line2D
     epoch_line: Line2D
+    legend: Legend | None = None
 
     def update(self, values, *, epoch_value: float | None = None,
                mean_value: float | None = None, metric_name: str = "F1") -> None:
@@ -696,14 +713,16 @@ class BatchMetricArtists:
         values = _vector(values, "values")
         self.bars.set_verts(_bar_vertices(values))
         mean_value = float(np.mean(values)) if mean_value is None else float(mean_value)
+        handles = (self.bars, self.mean_line, self.epoch_line)
         self.mean_line.set_ydata([mean_value] * 2)
-        self.mean_line.set_label(f"mean of batch {metric_name}: {mean_value:.3f}")
+        _relabel(self.legend, handles, self.mean_line,
+                 f"mean of batch {metric_name}: {mean_value:.3f}")
         self.epoch_line.set_visible(epoch_value is not None)
         if epoch_value is not None:
             self.epoch_line.set_ydata([float(epoch_value)] * 2)
-            self.epoch_line.set_label(f"epoch {metric_name}: {float(epoch_value):.3f}")
+        _relabel(self.legend, handles, self.epoch_line, f"epoch {metric_name}: " + (
+            "not given" if epoch_value is None else f"{float(epoch_value):.3f}"))
         self.ax.set_xlim(0.5, len(values) + 0.5)
-        self.ax.legend(loc="lower right", fontsize="small")
 
 
 def _bar_vertices(values: np.ndarray, width: float = 0.8) -> list[np.ndarray]:
@@ -754,7 +773,9 @@ def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | No
     mean_line = ax.axhline(0.0, color=TEST_COLOR, linewidth=2, linestyle="--")
     epoch_line = ax.axhline(0.0, color="black", linewidth=2)
     ax.set(ylim=(0, 1.05), xlabel="batch", ylabel=metric_name)
-    artists = BatchMetricArtists(ax=ax, bars=bars, mean_line=mean_line, epoch_line=epoch_line)
+    artists = BatchMetricArtists(ax=ax, bars=bars, mean_line=mean_line, epoch_line=epoch_line,
+                                 legend=_legend(ax, (bars, mean_line, epoch_line),
+                                                "lower right"))
     artists.update(values, epoch_value=epoch_value, mean_value=mean_value,
                    metric_name=metric_name)
     return artists
@@ -772,6 +793,7 @@ class ScoreHistogramArtists:
     positives: Any  # StepPatch
     threshold_line: Line2D
     edges: np.ndarray
+    legend: Legend | None = None
 
     def update(self, y_true=None, y_score=None, *, threshold: float | None = None) -> None:
         """Re-histogram new scores (same bins) and/or move the threshold line."""
@@ -782,8 +804,8 @@ class ScoreHistogramArtists:
             self.ax.set_ylim(0, 1.1 * max(negative_counts.max(), positive_counts.max(), 1))
         if threshold is not None:
             self.threshold_line.set_xdata([float(threshold)] * 2)
-            self.threshold_line.set_label(f"threshold {float(threshold):.2f}")
-            self.ax.legend(loc="upper center", fontsize="small")
+            _relabel(self.legend, (self.negatives, self.positives, self.threshold_line),
+                     self.threshold_line, f"threshold {float(threshold):.2f}")
 
 
 def _class_histograms(y_true, y_score, edges):
@@ -831,10 +853,12 @@ def plot_score_histograms(y_true, y_score, ax: Axes | None = None, *,
                           label="negatives (y=0)")
     positives = ax.stairs(np.zeros(bins), edges, fill=True, alpha=0.6, color=POSITIVE_COLOR,
                           label="positives (y=1)")
-    threshold_line = ax.axvline(0.5, color="black", linewidth=2)
+    threshold_line = ax.axvline(0.5, color="black", linewidth=2, label="threshold")
     threshold_line.set_visible(threshold is not None)
     ax.set(xlim=score_range, xlabel="score", ylabel="samples")
-    artists = ScoreHistogramArtists(ax, negatives, positives, threshold_line, edges)
+    artists = ScoreHistogramArtists(ax, negatives, positives, threshold_line, edges,
+                                    _legend(ax, (negatives, positives, threshold_line),
+                                            "upper center"))
     artists.update(y_true, y_score, threshold=threshold)
     return artists
 
@@ -850,6 +874,7 @@ class BoundaryArtists:
     negatives: PathCollection
     positives: PathCollection
     boundary: Line2D
+    legend: Legend | None = None
 
     def update(self, coef, intercept: float, *, label: str | None = None) -> None:
         """Move the boundary coef . x + intercept = 0 (x in 2-D)."""
@@ -863,8 +888,8 @@ class BoundaryArtists:
             position = -float(intercept) / first
             self.boundary.set_data([position, position], list(self.ax.get_ylim()))
         if label is not None:
-            self.boundary.set_label(label)
-            self.ax.legend(loc="upper left", fontsize="small")
+            _relabel(self.legend, (self.negatives, self.positives, self.boundary),
+                     self.boundary, label)
 
 
 def plot_linear_boundary(X, y, coef, intercept: float, ax: Axes | None = None, *,
@@ -907,7 +932,8 @@ def plot_linear_boundary(X, y, coef, intercept: float, ax: Axes | None = None, *
            ylim=(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1]),
            xlabel="feature 1", ylabel="feature 2")
     (boundary,) = ax.plot([], [], color="black", linewidth=2, label=label)
-    artists = BoundaryArtists(ax, negatives, positives, boundary)
+    artists = BoundaryArtists(ax, negatives, positives, boundary,
+                              _legend(ax, (negatives, positives, boundary), "upper left"))
     artists.update(coef, intercept, label=label)
     return artists
 

@@ -61,14 +61,14 @@ __all__ = [
 # =========================================================================== base
 
 
-def uses_widget_backend() -> bool:
+def _uses_widget_backend() -> bool:
     """True when matplotlib's backend is ipympl (``%matplotlib widget`` / ``ipympl``)."""
     backend = str(matplotlib.get_backend()).lower()
     return "ipympl" in backend or backend in {"widget", "ipympl"}
 
 
 def _new_figure(figsize: tuple[float, float]) -> Figure:
-    if uses_widget_backend():
+    if _uses_widget_backend():
         # Under ioff pyplot neither shows the figure on creation nor at the end of the
         # cell: only the explorer's widget displays it, once.
         with plt.ioff():
@@ -262,8 +262,9 @@ def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> An
         if not isinstance(value, bool | np.bool_):
             fail(name, "True or False", value)
         return bool(value)
-    if isinstance(control, ipywidgets.widgets.widget_selection._Selection):
-        options = list(control._options_values)
+    if isinstance(control, ipywidgets.Dropdown | ipywidgets.ToggleButtons |
+                  ipywidgets.RadioButtons | ipywidgets.SelectionSlider):
+        options = _option_values(control)
         if value not in options:
             fail(name, f"one of {{{', '.join(repr(option) for option in options)}}}", value)
         return value
@@ -281,6 +282,11 @@ def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> An
         check_interval(value, name, control.min, control.max)
         return float(value)
     raise TypeError(f"Explorer cannot validate a {type(control).__name__} control ({name}).")
+
+
+def _option_values(control) -> list:
+    """The values of a selection control (options may be values or (label, value) pairs)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
 
 
 def _float_slider(value: float, low: float, high: float, step: float, description: str,
@@ -567,6 +573,7 @@ class CrossentropyExplorer(Explorer):
         self.artists = plots.plot_curve_family(x, curves, ax, ylabel="loss")
         for name, line in self.artists.lines.items():
             line.set_linestyle("-" if name.startswith("crossentropy") else "--")
+        ax.legend(loc="upper center", fontsize="small", ncols=2)  # with the new styles
         self.note = ax.text(0.5, 0.45, "", transform=ax.transAxes, ha="center",
                             va="center", fontsize="small", color="dimgray")
 
@@ -727,7 +734,9 @@ class ClassWeightExplorer(Explorer):
     def _fit(self, class_weight: float):
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(class_weight={0: 1.0, 1: class_weight}).fit(self.X, self.y)
+        # newton-cholesky: exact for few features, and far quicker here than lbfgs.
+        return LogisticRegression(class_weight={0: 1.0, 1: class_weight},
+                                  solver="newton-cholesky").fit(self.X, self.y)
 
     def _update(self, params):
         from lossviz import metrics
@@ -1013,15 +1022,13 @@ class BatchF1Explorer(Explorer):
         from lossviz import metrics
 
         batch_size = params["batch_size"]
-        starts = range(0, len(self.y_true), batch_size)
         # zero_division=0: a batch without positives scores 0, as the K.epsilon recipe does.
-        batch_values = np.array([
-            metrics.f1_score(self.y_true[start:start + batch_size],
-                             self.y_pred[start:start + batch_size], zero_division=0.0)
-            for start in starts])
+        batch_mean, batch_values = metrics.batch_averaged(
+            lambda y_true, y_pred: metrics.f1_score(y_true, y_pred, zero_division=0.0),
+            self.y_true, self.y_pred, batch_size, return_per_batch=True)
         epoch_f1 = float(metrics.f1_score(self.y_true, self.y_pred))
-        batch_mean = float(np.mean(batch_values))
         self.bars.update(batch_values, epoch_value=epoch_f1, mean_value=batch_mean)
+        starts = range(0, len(self.y_true), batch_size)
         empty = sum(not self.y_true[start:start + batch_size].any() for start in starts)
         self.bars.ax.set_title(
             f"batch size {batch_size}: {len(batch_values)} batches, {empty} without a "
@@ -1038,9 +1045,9 @@ def batch_f1_explorer(**params: Any) -> BatchF1Explorer:
     positives) thresholded at 0.5. A metric written as a function of one batch, as in
     many Keras 2 blog posts, reports the mean of the bars; the right value is F1 on all
     samples (what a stateful ``keras.metrics.Metric`` accumulates). Small batches widen
-    the gap, and batches with no positive score 0. F1 values come from
-    ``lossviz.metrics.f1_score``. ``results`` holds batch_values, batch_mean, epoch_f1
-    and batches_without_positive.
+    the gap, and batches with no positive score 0. Values come from
+    ``lossviz.metrics.batch_averaged`` and ``f1_score``. ``results`` holds batch_values,
+    batch_mean, epoch_f1 and batches_without_positive.
 
     Args:
         **params: initial values: batch_size in [4, 256] (32).

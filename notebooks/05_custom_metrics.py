@@ -231,11 +231,11 @@ assert not np.isclose(flat_precision, macro_p)
 #
 # The recipe many Keras 2 posts copy: round the batch's predictions, count TP, FP, FN in
 # **that batch**, return 2PR / (P + R), and pass the function to `compile(metrics=...)`.
-# Keras calls it once per batch and reports the **mean of the batch values**, every batch
-# counting once. lossviz keeps that recipe, clearly labelled wrong, as
-# `lossviz.keras_metrics.batchwise_f1`, and the right one, a stateful metric that adds the
-# counts over the epoch, as `StreamingF1`. We evaluate the same trained model with both at
-# several batch sizes.
+# Keras calls it once per batch and logs the **mean of the batch values**, every batch
+# counting once. lossviz keeps that recipe (in its common form with `+ K.epsilon()` in the
+# denominators), clearly labelled wrong, as `lossviz.keras_metrics.batchwise_f1`, and the
+# right one, a stateful metric that adds the counts over the epoch, as `StreamingF1`. We
+# evaluate the same trained model with both at several batch sizes.
 
 # %%
 model.compile(loss="binary_crossentropy", metrics=[
@@ -251,29 +251,46 @@ for batch_size in (143, 32, 8):
 # %% [markdown]
 # What the reader should see, asserted:
 #
-# - with one batch holding the whole test set, the recipe is right (one batch = the epoch);
-# - with 32 it reports the mean of 5 batch F1 values (`lossviz.metrics.batch_averaged`
-#   reproduces it), which is not the epoch F1;
-# - with 8, some batch has no malignant sample at all: recall is 0 / 0 there, and that
-#   NaN poisons the whole epoch's value.
+# - what Keras logged is exactly the mean of the recipe over the batches
+#   (`lossviz.metrics.batch_averaged` recomputes it batch by batch);
+# - with one batch holding the whole test set the recipe is right (one batch = the epoch);
+#   with 32 and then 8 samples per batch it drifts further from the epoch F1.
 
 # %%
-def recipe_f1(batch_true, batch_pred):  # NumPy twin of the recipe, for batch_averaged
+for batch_size, values in logged.items():
+    mean_of_batches = lossviz.metrics.batch_averaged(
+        lossviz.keras_metrics.batchwise_f1, y_test[:, None], y_score[:, None], batch_size)
+    assert np.isclose(values["batchwise_f1"], mean_of_batches, atol=1e-5), batch_size
+recipe_gap = {size: epoch_f1 - values["batchwise_f1"] for size, values in logged.items()}
+print("epoch F1 - logged recipe:", {size: round(gap, 4) for size, gap in recipe_gap.items()})
+assert abs(recipe_gap[143]) < 1e-5
+assert 1e-3 < abs(recipe_gap[32]) < abs(recipe_gap[8])
+
+# %% [markdown]
+# **Division by zero.** With 8 samples per batch, some batch holds no malignant sample:
+# its recall is 0 / 0. The recipe as the old post writes it (no epsilon) returns NaN there,
+# and one NaN batch makes the epoch's mean NaN. The `+ K.epsilon()` patch turns that batch
+# into an F1 of 0 instead: no NaN, but the mean is pulled down, which is just as wrong.
+
+# %%
+def recipe_without_epsilon(batch_true, batch_pred):  # the old post's F1, in NumPy
+    rounded = np.round(batch_pred)
+    tp, fp = np.sum(batch_true * rounded), np.sum((1 - batch_true) * rounded)
+    fn = np.sum(batch_true * (1 - rounded))
     with np.errstate(invalid="ignore", divide="ignore"):
-        tp, fp = np.sum(batch_true * batch_pred), np.sum((1 - batch_true) * batch_pred)
-        fn = np.sum(batch_true * (1 - batch_pred))
         precision, recall = tp / (tp + fp), tp / (tp + fn)
         return 2 * precision * recall / (precision + recall)
 
 
-assert np.isclose(logged[143]["batchwise_f1"], epoch_f1, atol=1e-6)
-expected_32 = lossviz.metrics.batch_averaged(recipe_f1, y_test, y_pred, 32)
-assert np.isclose(logged[32]["batchwise_f1"], expected_32, atol=1e-5)
-assert abs(logged[32]["batchwise_f1"] - epoch_f1) > 1e-3
-empty_batches = sum(y_test[start:start + 8].sum() == 0 for start in range(0, len(y_test), 8))
-print(f"batches of 8 without a positive: {empty_batches}; recipe reports "
-      f"{logged[8]['batchwise_f1']}")
-assert empty_batches >= 1 and np.isnan(logged[8]["batchwise_f1"])
+no_epsilon, raw_values = lossviz.metrics.batch_averaged(
+    recipe_without_epsilon, y_test, y_score, 8, return_per_batch=True)
+_, patched_values = lossviz.metrics.batch_averaged(
+    lossviz.keras_metrics.batchwise_f1, y_test, y_score, 8, return_per_batch=True)
+empty = np.array([y_test[start:start + 8].sum() == 0 for start in range(0, len(y_test), 8)])
+print(f"batches without a positive: {np.flatnonzero(empty)}; without epsilon the epoch "
+      f"value is {no_epsilon}; with it those batches score {patched_values[empty]}")
+assert empty.any() and np.isnan(no_epsilon) and np.all(np.isnan(raw_values[empty]))
+assert np.allclose(patched_values[empty], 0.0)
 
 # %% [markdown]
 # ## Explore: batch size against the gap
@@ -348,18 +365,21 @@ assert "expects 2D inputs" in message
 
 # %% [markdown]
 # And without a threshold, a single sigmoid column is every row's argmax: **every sample
-# counts as positive**, whatever its score. F1 then is the F1 of "always malignant",
-# 2 pi / (1 + pi) with pi the positive fraction (keras-team/keras#19716).
+# counts as positive**, whatever its score (Keras only spares scores within 1e-9 of 0, so
+# an all-zero row does not become all-positive). F1 is then close to the F1 of "always
+# malignant", 2 pi / (1 + pi) with pi the positive fraction (keras-team/keras#19716).
 
 # %%
 argmax_f1 = keras.metrics.F1Score()  # threshold=None
 argmax_f1.update_state(labels_2d, scores_2d)
+keras_rule = (y_score > 1e-9).astype(int)  # the row's argmax, unless the score is ~0
 always_positive = lossviz.metrics.f1_score(y_test, np.ones_like(y_test))
-positive_fraction = y_test.mean()
-print(f"F1Score() {float(argmax_f1.result()[0]):.4f}, F1 of 'always positive' "
-      f"{always_positive:.4f}, real F1 {epoch_f1:.4f}")
-assert np.isclose(float(argmax_f1.result()[0]), always_positive, atol=1e-6)
-assert np.isclose(always_positive, 2 * positive_fraction / (1 + positive_fraction))
+print(f"F1Score() {float(argmax_f1.result()[0]):.4f}; {keras_rule.mean():.0%} of samples "
+      f"counted positive; 'always positive' {always_positive:.4f}; real F1 {epoch_f1:.4f}")
+assert np.isclose(float(argmax_f1.result()[0]), lossviz.metrics.f1_score(y_test, keras_rule),
+                  atol=1e-6)
+assert keras_rule.mean() > 0.8 and float(argmax_f1.result()[0]) < epoch_f1 - 0.2
+assert np.isclose(always_positive, 2 * y_test.mean() / (1 + y_test.mean()))
 
 # %% [markdown]
 # **3. A percentage error that respects sample weights.** Write the weighting into the
@@ -548,7 +568,7 @@ class Specificity(keras.metrics.Metric):
 check = check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
 
 # %% [markdown]
-# Solution (run it even if yours passed: the notebook's last check depends on it).
+# Solution: count the false positives too (negatives with a score above the threshold).
 
 # %% tags=["solution"]
 class Specificity(keras.metrics.Metric):

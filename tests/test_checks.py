@@ -311,6 +311,25 @@ class UsesNumpy(CountingPrecision):
         self.predicted_positives.assign_add(float((weights * predicted).sum()))
 
 
+class CountsSamplesNotWeights(keras.metrics.Metric):
+    """Mean absolute error whose count ignores the weights (the blog's PercentageError)."""
+
+    def __init__(self, name="counts_samples", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        error = ops.abs(y_true - y_pred)
+        if sample_weight is not None:
+            error = error * ops.reshape(ops.cast(sample_weight, error.dtype), (-1, 1))
+        self.total.assign_add(ops.sum(error))
+        self.count.assign_add(ops.cast(ops.size(y_true), self.dtype))
+
+    def result(self):
+        return ops.divide_no_nan(self.total, self.count)
+
+
 def batchwise_precision(y_true, y_pred):  # the old blog recipe, a stateless function
     predicted = ops.round(y_pred)
     return ops.sum(y_true * predicted) / (ops.sum(predicted) + keras.backend.epsilon())
@@ -360,6 +379,12 @@ def test_metric_messages_name_the_problem():
     assert "no sample_weight argument" in broken_metric_result("no sample_weight argument")["sample_weight"].message
     assert "float64" in broken_metric_result("float64 result")["dtype"].message
     assert "one value per sample" in broken_metric_result("stateless batch-wise function")["sample_weight"].message
+
+
+def test_a_weighted_metric_dividing_by_the_count_is_reported():
+    result = check_metric(CountsSamplesNotWeights(), inputs="regression", verbose=False)
+    assert result.codes == ["sample_weight"]
+    assert check_metric(keras.metrics.MeanAbsoluteError(), inputs="regression", verbose=False)
 
 
 def test_a_wrong_reference_value_is_reported():

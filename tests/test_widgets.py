@@ -66,7 +66,7 @@ def sweep(control) -> list:
     if isinstance(control, ipywidgets.Checkbox):
         return [not current, current]
     if isinstance(control, ipywidgets.Dropdown):
-        options = list(control._options_values)
+        options = widgets._option_values(control)
         return [option for option in options if option != current] + [current]
     middle = (control.min + control.max) / 2
     if isinstance(control, ipywidgets.IntSlider):
@@ -450,7 +450,7 @@ IPYMPL_SCRIPT = textwrap.dedent("""
         assert isinstance(canvas, ipywidgets.DOMWidget), (name, type(canvas))
         assert explorer.widget.children[1] is canvas, name
         control_name, control = next(iter(explorer.controls.items()))
-        options = getattr(control, "_options_values", None)
+        options = list(getattr(control, "options", None) or [])
         value = (not control.value if isinstance(control.value, bool) else
                  [o for o in options if o != control.value][0] if options else control.max)
         explorer.set(**{control_name: value})

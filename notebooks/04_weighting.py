@@ -1,0 +1,369 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 Weighting: sample, class and output weights, and how Keras reduces them
+#
+# **After this notebook you can**
+# - predict to the last digit the loss and metrics Keras reports with `sample_weight`,
+#   `class_weight` or `loss_weights`, and choose a reduction on purpose;
+# - rebalance an imbalanced problem with `class_weight`, a weighted loss or oversampling,
+#   knowing when they are the same thing;
+# - avoid the weighting bugs of old posts: weights inside the loss, `metrics=` that
+#   ignore weights, zero weights that still count.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from keras import ops
+from sklearn.linear_model import LogisticRegression
+
+import lossviz
+import lossviz.data
+import lossviz.losses
+import lossviz.widgets
+from lossviz.keras_losses import WeightedBinaryCrossentropy
+from lossviz.reduction import class_weight_to_sample_weight, reduce_values, weighted_mean
+
+keras.utils.set_random_seed(0)
+print("lossviz", lossviz.__version__, "| keras", keras.__version__)
+
+# %% [markdown]
+# ## Intuition: zero weights still count in the default loss
+#
+# Four predictions with squared errors 1, 4, 9 and 16; the last two get weight 0. The
+# default loss divides by **4 samples**, the weighted metric by the **total weight 2**.
+# Same weights, two different "weighted means".
+
+# %%
+y_true = np.zeros((4, 1), "float32")
+y_pred = np.array([[1.0], [2.0], [3.0], [4.0]], "float32")
+weights = np.array([1.0, 1.0, 0.0, 0.0], "float32")
+per_sample = lossviz.losses.mean_squared_error(y_true, y_pred)
+
+reductions = {
+    "unweighted mean": per_sample.mean(),
+    "sum_over_batch_size (default loss)": reduce_values(per_sample, weights),
+    "mean_with_sample_weight / weighted metric": reduce_values(per_sample, weights, reduction="mean_with_sample_weight"),
+}
+figure, ax = plt.subplots(figsize=(6.5, 3), layout="constrained")
+ax.bar(range(4), per_sample, color=["C0", "C0", "lightgray", "lightgray"], label="per-sample loss (gray: weight 0)")
+for (name, value), style in zip(reductions.items(), [":", "-", "--"]):
+    ax.axhline(value, color="k", linestyle=style, label=f"{name}: {value:g}")
+ax.set(xlabel="sample", ylabel="squared error", xticks=range(4))
+ax.legend(fontsize=8)
+assert list(reductions.values()) == [7.5, 1.25, 2.5]
+
+# %% [markdown]
+# ## Formula
+#
+# Per-sample losses $\ell_i$, weights $w_i$ (1 when none are given), $B$ values in the batch:
+#
+# | reduction | value |
+# |---|---|
+# | `"sum_over_batch_size"` (default; alias `"mean"`) | $\frac{1}{B}\sum_i w_i \ell_i$ |
+# | `"mean_with_sample_weight"` (Keras >= 3.7) | $\sum_i w_i \ell_i \,/\, \sum_i w_i$ |
+# | `"sum"` | $\sum_i w_i \ell_i$ |
+# | `None` / `"none"` | the vector $w_i \ell_i$ |
+# | a metric in `weighted_metrics=` (`keras.metrics.Mean`) | $\sum_i w_i m_i \,/\, \sum_i w_i$ |
+# | a metric in `metrics=` | $\frac{1}{B}\sum_i m_i$: weights ignored |
+#
+# `class_weight={c: v}` becomes $w_i = v_{c_i}$, with $c_i$ the argmax of a one-hot
+# target (last axis longer than 1) or the rounded label; classes not listed weigh 1.
+# `loss_weights=[a, b]` gives the total $a L_1 + b L_2$ of two outputs' losses.
+# `lossviz.reduction` is all of this in NumPy: `reduce_values`,
+# `class_weight_to_sample_weight`, `weighted_mean`.
+
+# %% [markdown]
+# ## Code: `lossviz.reduction` beside Keras
+#
+# Every reduction of `keras.losses.MeanSquaredError`, with the same weights.
+
+# %%
+for reduction in ["sum_over_batch_size", "mean_with_sample_weight", "sum", None]:
+    keras_value = ops.convert_to_numpy(keras.losses.MeanSquaredError(reduction=reduction)(y_true, y_pred, sample_weight=weights))
+    numpy_value = reduce_values(per_sample, weights, reduction=reduction)
+    print(f"{reduction!s:>24}: keras {keras_value}   lossviz {numpy_value}")
+    assert np.allclose(keras_value, numpy_value, rtol=1e-6)
+
+# %% [markdown]
+# ### `sample_weight` in `evaluate` (and `fit`), `metrics=` against `weighted_metrics=`
+#
+# A model that outputs its input lets us choose the predictions. The loss, the same MSE
+# as an ordinary metric and as a weighted metric: three different numbers, each exactly
+# one line of the table above.
+
+# %%
+identity = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
+identity.compile(
+    loss="mse",
+    metrics=[keras.metrics.MeanSquaredError(name="mse_metric")],
+    weighted_metrics=[keras.metrics.MeanSquaredError(name="weighted_mse")],
+)
+logs = identity.evaluate(y_pred, y_true, sample_weight=weights, verbose=0, return_dict=True)
+print(logs)
+assert np.isclose(logs["loss"], reduce_values(per_sample, weights))  # 1.25: zeros counted
+assert np.isclose(logs["mse_metric"], weighted_mean(per_sample))  # 7.5: weights ignored
+assert np.isclose(logs["weighted_mse"], weighted_mean(per_sample, weights))  # 2.5
+
+# %% [markdown]
+# ### `class_weight` is `sample_weight` built from the classes
+#
+# `fit(class_weight=...)` converts to per-sample weights before the first step.
+# `class_weight_to_sample_weight` does the same conversion; training with either gives
+# the very same model. The data: 400 points, 10 % positives
+# (`lossviz.data.imbalanced_binary`).
+
+# %%
+X, y = lossviz.data.imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0)
+class_weight = {0: 1.0, 1: 9.0}
+print(class_weight_to_sample_weight(y[:6], class_weight), class_weight_to_sample_weight(np.eye(2)[y[:6]], class_weight))
+
+
+def train(**weighting):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
+    model.fit(X, y[:, None], batch_size=100, epochs=3, shuffle=False, verbose=0, **weighting)
+    return model
+
+
+# %%
+by_class = train(class_weight=class_weight)
+by_sample = train(sample_weight=class_weight_to_sample_weight(y, class_weight))
+unweighted = train()
+for a, b in zip(by_class.get_weights(), by_sample.get_weights()):
+    assert np.array_equal(a, b)
+assert not np.allclose(by_class.get_weights()[1], unweighted.get_weights()[1])
+print("identical weights; bias", by_class.get_weights()[1], "vs unweighted", unweighted.get_weights()[1])
+
+# %% [markdown]
+# ### `loss_weights` for several outputs
+#
+# The total is the weighted sum; the per-output losses Keras logs are **unweighted**.
+
+# %%
+features = keras.Input((2,))
+two_outputs = keras.Model(features, [keras.layers.Dense(1, activation="sigmoid")(features), keras.layers.Dense(1)(features)])
+two_outputs.compile(loss=["binary_crossentropy", "mse"], loss_weights=[0.3, 0.7])
+total, first, second = two_outputs.evaluate(X, [y[:, None], X[:, :1]], batch_size=400, verbose=0)
+print(f"total {total:.4f} = 0.3 * {first:.4f} + 0.7 * {second:.4f}")
+assert np.isclose(total, 0.3 * first + 0.7 * second, rtol=1e-5)
+
+# %% [markdown]
+# ### A hand-written weighted binary crossentropy
+#
+# `class_weight` is refused for several outputs, for generators, and together with
+# `sample_weight` (keras-team/keras#20701). A loss that weights the positive term works
+# everywhere. `lossviz.keras_losses.WeightedBinaryCrossentropy(pos_weight=9)` is
+# $-\frac{1}{d}\sum (9\, y \log p + (1 - y)\log(1 - p))$, and for 0/1 labels it equals
+# `class_weight={0: 1, 1: 9}` with the ordinary loss.
+
+# %%
+p = by_class.predict(X, verbose=0)
+with_class_weight = keras.losses.BinaryCrossentropy()(y[:, None], p, sample_weight=class_weight_to_sample_weight(y, class_weight))
+with_weighted_loss = WeightedBinaryCrossentropy(pos_weight=9.0)(y[:, None], p)
+print(float(with_class_weight), float(with_weighted_loss))
+assert np.isclose(float(with_class_weight), float(with_weighted_loss), rtol=1e-6)
+
+# %% [markdown]
+# ## Explore: class weight against the decision boundary
+#
+# A logistic regression on the same imbalanced data, with `class_weight={0: 1, 1: w}`.
+# Drag the weight of the rare class: the boundary slides into the majority class, recall
+# climbs, precision falls. The confusion matrix shows which errors you traded.
+
+# %%
+explorer = lossviz.widgets.class_weight_explorer()
+explorer
+
+# %% [markdown]
+# Moved from code: from weight 1 to weight 9 recall must rise, precision fall, and more
+# samples be predicted positive.
+
+# %%
+at_one = explorer.results
+explorer.set(class_weight=9.0)
+at_nine = explorer.results
+print(f"recall {at_one['recall']:.2f} -> {at_nine['recall']:.2f}, precision {at_one['precision']:.2f} -> {at_nine['precision']:.2f}")
+assert at_nine["recall"] > at_one["recall"] and at_nine["precision"] < at_one["precision"]
+assert at_nine["confusion_matrix"][:, 1].sum() > at_one["confusion_matrix"][:, 1].sum()
+
+# %% [markdown]
+# ## Oversampling against weighting
+#
+# Repeating every positive 9 times or weighting it 9 is the same objective up to the
+# denominator. With `"mean_with_sample_weight"` (divide by the total weight) they are
+# exactly equal; with the default they differ by the constant factor
+# $(N + 8P)/N$, which only rescales the gradient. Scikit-learn's logistic regression
+# minimises a sum, so there the two fits coincide.
+
+# %%
+repeats = np.where(y == 1, 9, 1)
+X_over, y_over = np.repeat(X, repeats, axis=0), np.repeat(y, repeats)
+p_over = np.repeat(p, repeats, axis=0)
+sample_weight = class_weight_to_sample_weight(y, class_weight)
+oversampled = float(keras.losses.BinaryCrossentropy()(y_over[:, None], p_over))
+mean_weighted = float(keras.losses.BinaryCrossentropy(reduction="mean_with_sample_weight")(y[:, None], p, sample_weight=sample_weight))
+default_weighted = float(keras.losses.BinaryCrossentropy()(y[:, None], p, sample_weight=sample_weight))
+assert np.isclose(oversampled, mean_weighted, rtol=1e-5)
+assert np.isclose(default_weighted / oversampled, len(y_over) / len(y), rtol=1e-5)
+
+# %%
+weighted_fit = LogisticRegression(class_weight=class_weight, tol=1e-10, max_iter=1000).fit(X, y)
+oversampled_fit = LogisticRegression(tol=1e-10, max_iter=1000).fit(X_over, y_over)
+print(weighted_fit.coef_, oversampled_fit.coef_)
+assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
+assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
+
+# %% [markdown]
+# With mini-batches in Keras they are no longer identical: oversampling changes how many
+# steps an epoch has and which samples share a batch. Weighting keeps the data as it is.
+
+# %% [markdown]
+# ## Pitfalls, measured
+#
+# **Zero weights still count** (keras-team/keras#19740). Masking half a batch with weight
+# 0 halves the default loss although no remaining sample changed. Want a mean over the
+# weighted samples? Ask for `reduction="mean_with_sample_weight"` (added in #20410).
+
+# %%
+half_masked = np.array([1.0, 0.0, 1.0, 0.0], "float32")
+equal_errors = np.ones((4, 1), "float32")
+default_loss = float(keras.losses.MeanSquaredError()(y_true, equal_errors, sample_weight=half_masked))
+mean_loss = float(keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")(y_true, equal_errors, sample_weight=half_masked))
+assert (default_loss, mean_loss) == (0.5, 1.0)
+
+# %% [markdown]
+# **`metrics=` ignore weights**: measured above, 7.5 against 2.5. Put the metrics that
+# should see `sample_weight` or `class_weight` in `weighted_metrics=`.
+#
+# **`class_weight` is refused** with `sample_weight`, with Python generators and for
+# several outputs. Build the weights yourself (`class_weight_to_sample_weight`) or use a
+# weighted loss.
+
+# %%
+small = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+small.compile(loss="binary_crossentropy")
+refusals = []
+for arguments in [
+    dict(x=X, y=y, sample_weight=np.ones(len(y)), class_weight=class_weight),
+    dict(x=(batch for batch in [(X[:10], y[:10])]), steps_per_epoch=1, class_weight=class_weight),
+]:
+    try:
+        small.fit(verbose=0, **arguments)
+    except ValueError as error:
+        refusals.append(str(error)[:80])
+print(*refusals, sep="\n")
+assert refusals[0].startswith("You cannot `class_weight` and `sample_weight`") and "generator" in refusals[1]
+
+# %% [markdown]
+# **Weights inside the loss.** The blog recipe hard-codes `sample_weight = tf.constant([1, 2, 3])`
+# in the loss and returns `K.mean(K.square(y_true - y_pred) * sample_weight)`: the
+# product broadcasts to `(B, 3)`, so every sample gets every weight and the result is
+# `mean(squared error) * mean(weights)`. Pass weights to `fit` instead (notebook 03 shows
+# the per-sample version breaking on the last batch).
+
+# %%
+def blog_weighted_mse(y_true, y_pred):
+    sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
+    return ops.mean(ops.square(y_true - y_pred) * sample_weight)
+
+
+blog_value = float(blog_weighted_mse(y_true[:3], y_pred[:3]))
+intended = reduce_values(per_sample[:3], np.array([1.0, 2.0, 3.0]))
+print(f"blog {blog_value:.4f}  intended {intended:.4f}")
+assert np.isclose(blog_value, per_sample[:3].mean() * 2.0) and not np.isclose(blog_value, intended)
+
+# %% [markdown]
+# **A weighted metric that divides by the count.** The same post's `PercentageError`
+# metric multiplies by `sample_weight` but adds `K.sum(K.ones_like(y_true))` to its count:
+# weight-0 samples still count. `lossviz.check_metric` finds it (here in Keras 3 form).
+
+# %%
+class PercentageError(keras.metrics.Metric):
+    def __init__(self, name="percentage_error", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.total_error = self.add_variable(shape=(), initializer="zeros", name="total_error")
+        self.total_count = self.add_variable(shape=(), initializer="zeros", name="total_count")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        error = ops.abs(y_true - y_pred) / ops.maximum(ops.abs(y_true), keras.backend.epsilon())
+        if sample_weight is not None:
+            error = error * ops.reshape(ops.cast(sample_weight, error.dtype), (-1, 1))
+        self.total_error.assign_add(ops.sum(error))
+        self.total_count.assign_add(ops.cast(ops.size(y_true), "float32"))  # ignores the weights
+
+    def result(self):
+        return self.total_error / self.total_count
+
+
+metric_report = lossviz.check_metric(PercentageError(), inputs="regression")
+assert metric_report.codes == ["sample_weight"]
+
+# %% [markdown]
+# ## Exercise: a weighted binary crossentropy by hand
+#
+# Write `my_weighted_bce(y_true, y_pred)` that weights the positive term by 4, per
+# sample, from `keras.ops`. The reference is built from the NumPy twin: for 0/1 labels,
+# weight 4 on positives times `lossviz.losses.binary_crossentropy`. The starting point
+# below is the blog shape of it; make `check_loss` pass.
+
+# %%
+def reference_weighted_bce(y_true, y_pred):
+    return np.where(y_true[..., 0] == 1, 4.0, 1.0) * lossviz.losses.binary_crossentropy(y_true, y_pred)
+
+
+def my_weighted_bce(y_true, y_pred):
+    return ops.mean(-(4.0 * y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred)))  # fix me
+
+
+my_report = lossviz.check_loss(my_weighted_bce, reference=reference_weighted_bce, inputs="binary")
+
+# %% [markdown]
+# One solution (run it to compare):
+
+# %% tags=["solution"]
+def solution_weighted_bce(y_true, y_pred):
+    probability = ops.clip(y_pred, keras.backend.epsilon(), 1 - keras.backend.epsilon())
+    per_element = -(4.0 * y_true * ops.log(probability) + (1 - y_true) * ops.log(1 - probability))
+    return ops.mean(per_element, axis=-1)
+
+
+assert lossviz.check_loss(solution_weighted_bce, reference=reference_weighted_bce, inputs="binary")
+
+# %% [markdown]
+# ## Summary
+#
+# - The default loss divides $\sum w_i \ell_i$ by the number of values, zero weights
+#   included; `"mean_with_sample_weight"` and weighted metrics divide by $\sum w_i$.
+# - `metrics=` ignore weights; `weighted_metrics=` use them.
+# - `class_weight` is `sample_weight` made from the labels (`class_weight_to_sample_weight`);
+#   a weighted loss does the same where `class_weight` is refused; oversampling is the same
+#   objective up to a constant (exactly the same with `"mean_with_sample_weight"`).
+# - `loss_weights` weight the outputs' losses in the total; the logged parts are unweighted.
+#
+# Next: [05 Custom metrics](05_custom_metrics.ipynb) (precision, recall and F1 that
+# accumulate correctly) and [06 ROC and PR curves](06_roc_pr_curves.ipynb) (choosing the
+# threshold the explorer above kept at 0.5).

@@ -1,0 +1,388 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 k-fold cross-validation of a Keras model
+#
+# **After this notebook you can**
+# - pick a scikit-learn splitter (KFold, StratifiedKFold, GroupKFold, TimeSeriesSplit)
+#   that fits your data;
+# - cross-validate a Keras model the right way: a fresh model per fold, preprocessing
+#   fitted inside each fold, the best weights of each fold, and the mean *and* spread of
+#   several metrics;
+# - take the short path with `keras.wrappers.SKLearnClassifier` and scikit-learn's
+#   `cross_validate`.
+#
+# One train/test split gives one number, and part of that number is the luck of the
+# split. k-fold cross-validation cuts the rows into k folds and trains k models; each is
+# tested on the one fold it never saw. Old Keras 2 posts get the loop subtly wrong: one
+# model re-fitted fold after fold, or a scaler (or feature selection) fitted on all rows
+# before splitting. Both make the score look better than the model is; we measure how much.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import importlib.util
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+from sklearn.feature_selection import SelectKBest
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+
+import lossviz
+import lossviz.metrics
+import lossviz.plots
+import lossviz.widgets
+from lossviz.cv import check_fold_loop, cross_validate_keras
+
+keras.utils.set_random_seed(0)
+print("lossviz", lossviz.__version__, "| keras", keras.__version__)
+
+# %% [markdown]
+# ## Intuition: every row is tested exactly once
+#
+# scikit-learn's breast cancer data: 569 tumours, 30 features, label 1 = benign. Each row
+# of the diagram is one fold: the model of fold i trains on the light-blue samples and is
+# tested on the red ones. `StratifiedKFold` keeps the class ratio of every test fold equal
+# to the whole data's (bottom row: the classes).
+
+# %%
+X, y = load_breast_cancer(return_X_y=True)
+splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+figure, ax = plt.subplots(figsize=(8, 2.8), layout="constrained")
+diagram = lossviz.plots.plot_cv_splits(splitter, X, y, ax=ax)
+
+# %%
+tested = np.concatenate([test for _, test in diagram.splits])
+assert sorted(tested.tolist()) == list(range(len(X))), "every row is tested exactly once"
+fold_ratios = [y[test].mean() for _, test in diagram.splits]
+print("benign fraction per test fold:", np.round(fold_ratios, 3), "| all rows:", round(y.mean(), 3))
+assert max(abs(ratio - y.mean()) for ratio in fold_ratios) < 0.01
+
+# %% [markdown]
+# ## Formula
+#
+# With folds $V_1, \dots, V_k$ (a partition of the rows) and $T_i$ = every row not in
+# $V_i$: fit the preprocessing on $X[T_i]$, train a **new** model $f_i$ on $T_i$, and score
+# it on the fold it never saw:
+#
+# $$M_i = M\big(y[V_i],\ f_i(X[V_i])\big), \qquad
+#   \bar M = \frac{1}{k}\sum_{i=1}^{k} M_i, \qquad
+#   s = \sqrt{\frac{1}{k}\sum_{i=1}^{k} (M_i - \bar M)^2}$$
+#
+# $\bar M$ estimates how a model trained this way does on new data; $s$ says how much that
+# depends on which rows it got. Everything that learns from data (scaler, feature
+# selection, early stopping) belongs inside $f_i$, i.e. sees $T_i$ only.
+
+# %% [markdown]
+# ## Code: the Keras loop, done right
+#
+# `build_model` returns a **new** compiled model every time it is called.
+# `lossviz.cv.cross_validate_keras` then runs, for fold i: seed with
+# `keras.utils.set_random_seed(seed + i)`, fit a fresh `StandardScaler` on $X[T_i]$, build,
+# train, and score $X[V_i]$ with several metrics. `best_weights=True` holds out 20 % of
+# each training fold and restores the epoch with the lowest validation loss there
+# (a `keras.callbacks.ModelCheckpoint(save_best_only=True, save_weights_only=True)` per
+# fold); the test fold is never used to pick the epoch.
+
+# %%
+FIT = {"epochs": 20, "batch_size": 32}
+
+
+def build_model():
+    model = keras.Sequential([
+        keras.Input((30,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+result = cross_validate_keras(build_model, X, y, cv=5, preprocess=StandardScaler, fit_kwargs=FIT,
+                              best_weights=True, return_models=True)
+result
+
+# %% [markdown]
+# The twin beside Keras: take fold 0's fitted scaler and model, and let Keras's own
+# `evaluate` (its `accuracy` is `BinaryAccuracy`, threshold 0.5) score the same test fold.
+
+# %%
+train, test = result.indices[0]
+scaler, model = result.preprocessors[0], result.models[0]
+_, keras_accuracy = model.evaluate(scaler.transform(X[test]), y[test], verbose=0)
+print(f"fold 0 accuracy: cross_validate_keras {result.folds[0]['accuracy']:.4f}, "
+      f"Keras evaluate {keras_accuracy:.4f}")
+assert abs(keras_accuracy - result.folds[0]["accuracy"]) < 1e-6
+np.testing.assert_allclose(scaler.mean_, X[train].mean(axis=0))  # fitted on T_0 only
+
+# %% [markdown]
+# Each fold restored the epoch whose validation loss was lowest, and the summary is mean
+# and spread, not one lucky number:
+
+# %%
+for fold, history in enumerate(result.histories):
+    assert result.folds[fold]["best_epoch"] == int(np.argmin(history["val_loss"])) + 1
+print("best epoch per fold:", [row["best_epoch"] for row in result.folds])
+for name, stats in result.summary.items():
+    print(f"{name:>9}: {stats['mean']:.3f} ± {stats['std']:.3f}")
+assert result.summary["accuracy"]["mean"] > 0.93 and result.summary["roc_auc"]["mean"] > 0.97
+assert result.summary["accuracy"]["std"] < 0.05
+
+# %% [markdown]
+# ## Explore: k, splitter and imbalance
+#
+# 50 samples sorted by class (positives last, as many CSV files are), in 10 groups of 5
+# consecutive rows (think: 5 scans per patient). Try unshuffled `KFold` with few positives,
+# then `StratifiedKFold`, `GroupKFold` (a group never straddles train and test) and
+# `TimeSeriesSplit` (always tests on the future).
+
+# %%
+explorer = lossviz.widgets.kfold_explorer()
+explorer
+
+# %% [markdown]
+# What you should have seen, checked from code:
+
+# %%
+explorer.set(splitter="KFold", shuffle=False, n_splits=5, positive_fraction=0.2)
+kfold_positives = explorer.results["test_positives"]
+explorer.set(splitter="StratifiedKFold")
+stratified_positives = explorer.results["test_positives"]
+print("positives per test fold: KFold", kfold_positives, "| StratifiedKFold", stratified_positives)
+assert kfold_positives.count(0) == 4  # four folds cannot even compute a recall
+assert min(stratified_positives) == max(stratified_positives) == 2
+
+groups = np.arange(50) // 5
+explorer.set(splitter="GroupKFold")
+assert all(not set(groups[tr]) & set(groups[te]) for tr, te in explorer.results["splits"])
+explorer.set(splitter="TimeSeriesSplit")
+assert all(tr.max() < te.min() for tr, te in explorer.results["splits"])
+
+# %% [markdown]
+# ## Pitfalls, measured
+#
+# To see a leak, use data with **nothing** to learn: 90 rows of 2000 noise features and
+# coin-flip labels. An honest estimate of any model's accuracy here is about 0.5.
+
+# %%
+rng = np.random.default_rng(0)
+X_noise = rng.normal(size=(90, 2000))
+y_noise = rng.integers(0, 2, size=90)
+NOISE_FIT = {"epochs": 40, "batch_size": 90}
+noise_splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X_noise, y_noise))
+
+
+def build_small_network():
+    model = keras.Sequential([keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    return model
+
+# %% [markdown]
+# ### 1. Feature selection (or any preprocessing) fitted on all rows
+#
+# Picking the 20 features most correlated with the label *before* splitting lets every
+# test fold vote on the features. Inside the folds (`preprocess=SelectKBest(k=20)`), each
+# fold picks its own from $T_i$ only. A scaler fitted on all rows is the same mistake with
+# a smaller leak (the test folds' means and spreads).
+
+# %%
+selected_on_all_rows = SelectKBest(k=20).fit_transform(X_noise, y_noise)  # WRONG: sees test folds
+leaky = cross_validate_keras(build_small_network, selected_on_all_rows, y_noise, cv=noise_splits,
+                             fit_kwargs=NOISE_FIT)
+inside = cross_validate_keras(build_small_network, X_noise, y_noise, cv=noise_splits,
+                              preprocess=SelectKBest(k=20), fit_kwargs=NOISE_FIT)
+leak = leaky.summary["accuracy"]["mean"] - inside.summary["accuracy"]["mean"]
+print(f"accuracy on coin flips: selected on all rows {leaky.summary['accuracy']['mean']:.3f}, "
+      f"inside the folds {inside.summary['accuracy']['mean']:.3f}")
+assert leak > 0.2 and abs(inside.summary["accuracy"]["mean"] - 0.5) < 0.15
+
+# %% [markdown]
+# ### 2. One model re-fitted fold after fold
+#
+# The Keras 2 loop `model = build(); for train, test in folds: model.fit(...)` keeps the
+# weights between folds, so from fold 2 on the model has already trained on the rows it is
+# tested on. Here with the first 50 noise columns (picked without looking at the labels):
+
+# %%
+X_cols = X_noise[:, :50]
+keras.utils.set_random_seed(0)
+model = build_small_network()  # WRONG: built once, outside the loop
+reused = []
+for train, test in noise_splits:
+    model.fit(X_cols[train], y_noise[train], verbose=0, **NOISE_FIT)
+    reused.append(np.mean((model(X_cols[test]).numpy()[:, 0] > 0.5) == y_noise[test]))
+fresh = cross_validate_keras(build_small_network, X_cols, y_noise, cv=noise_splits, fit_kwargs=NOISE_FIT)
+print("accuracy per fold, one model re-fitted:", np.round(reused, 3),
+      "| a fresh model per fold:", np.round(fresh.scores("accuracy"), 3))
+assert np.mean(reused[1:]) > 0.75 and abs(fresh.summary["accuracy"]["mean"] - 0.5) < 0.15
+
+# %% [markdown]
+# `cross_validate_keras` refuses a builder that hands back a model that was already trained:
+
+# %% tags=["raises-exception"]
+cross_validate_keras(lambda: model, X_cols, y_noise, cv=noise_splits, fit_kwargs=NOISE_FIT)
+
+# %% [markdown]
+# ### 3. Imports from before Keras 3 and scikit-learn 0.20
+#
+# `keras.wrappers.scikit_learn.KerasClassifier` was removed with TensorFlow 2.13 / Keras 3;
+# Keras >= 3.8 has `keras.wrappers.SKLearnClassifier` and `SKLearnRegressor` (next
+# section). `sklearn.cross_validation` became `sklearn.model_selection` (removed in
+# scikit-learn 0.20).
+
+# %%
+for old, new in [("keras.wrappers.scikit_learn", "keras.wrappers"),
+                 ("sklearn.cross_validation", "sklearn.model_selection")]:
+    assert importlib.util.find_spec(old) is None and importlib.util.find_spec(new) is not None
+    print(f"{old}: gone -> {new}")
+
+# %% [markdown]
+# ## The short path: `SKLearnClassifier` with scikit-learn's `cross_validate`
+#
+# The wrapper calls `model(X=..., y=...)` with **one-hot** targets (one softmax column per
+# class) and wants a compiled model back. Put the scaler in a `Pipeline` so it is fitted
+# inside each fold. Two things to know in Keras 3.15, both checked below:
+# `sklearn.base.clone` (which `cross_validate` calls for every fold) drops the wrapper's
+# `fit_kwargs`, so pass epochs through `cross_validate(params=...)`; and the wrapper has no
+# `predict_proba`, its `decision_function` returns the (n, 2) softmax, so score ROC AUC on
+# column 1 yourself.
+
+# %%
+from keras.wrappers import SKLearnClassifier
+from sklearn.base import clone
+from sklearn.model_selection import cross_validate
+from sklearn.pipeline import make_pipeline
+
+
+def build_for_sklearn(X, y):
+    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(y.shape[1], activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
+    return model
+
+
+assert clone(SKLearnClassifier(build_for_sklearn, fit_kwargs=FIT)).fit_kwargs is None
+
+# %%
+def roc_auc(estimator, X, y):
+    return lossviz.metrics.roc_auc_score(y, estimator.decision_function(X)[:, 1])
+
+
+pipeline = make_pipeline(StandardScaler(), SKLearnClassifier(build_for_sklearn))
+fit_params = {f"sklearnclassifier__{key}": value for key, value in {**FIT, "verbose": 0}.items()}
+keras.config.disable_interactive_logging()  # the wrapper's predict has no verbose switch
+sk = cross_validate(pipeline, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=0),
+                    scoring={"accuracy": "accuracy", "roc_auc": roc_auc}, params=fit_params,
+                    return_estimator=True)
+keras.config.enable_interactive_logging()
+print(f"accuracy {sk['test_accuracy'].mean():.3f} ± {sk['test_accuracy'].std():.3f}, "
+      f"ROC AUC {sk['test_roc_auc'].mean():.3f}")
+assert all(len(est[-1].history_.epoch) == FIT["epochs"] for est in sk["estimator"])
+assert sk["test_accuracy"].mean() > 0.93 and sk["test_roc_auc"].mean() > 0.97
+
+# %% [markdown]
+# ## Parallel folds, and a cluster
+#
+# `cross_validate_keras(..., n_jobs=2)` runs folds in two joblib worker processes, each
+# limited to its share of TensorFlow's threads, and gives the same numbers as `n_jobs=1`
+# (`tests/test_cv.py` checks it; `make bench` measures the speedup on your machine; the
+# first parallel call pays for TensorFlow's import in every worker). Because it is
+# joblib, a cluster is a context manager away, with no other change:
+#
+# ```python
+# import joblib
+# from dask.distributed import Client            # pip install dask distributed
+# client = Client("tcp://scheduler-address:8786")
+# with joblib.parallel_config(backend="dask"):
+#     result = cross_validate_keras(build_model, X, y, cv=5)
+#
+# from ray.util.joblib import register_ray       # pip install "ray[default]"
+# register_ray()
+# with joblib.parallel_config(backend="ray"):
+#     result = cross_validate_keras(build_model, X, y, cv=5)
+# ```
+
+# %% [markdown]
+# ## Exercise: write the fold loop
+#
+# Write `fold_scores(build_model, X, y, splits)` that returns the ROC AUC of each fold.
+# For fold `i` with `(train, test) = splits[i]`:
+# 1. `keras.utils.set_random_seed(i)`;
+# 2. fit a `StandardScaler` on `X[train]` only and transform both parts;
+# 3. build a **new** model with `build_model()` and fit it with `**EXERCISE_FIT, verbose=0`;
+# 4. score `lossviz.metrics.roc_auc_score(y[test], model.predict(...)[:, 0])`.
+#
+# The checker counts the models you build and compares your scores with
+# `cross_validate_keras` on the same folds.
+
+# %%
+EXERCISE_FIT = {"epochs": 5, "batch_size": 64}
+
+
+def fold_scores(build_model, X, y, splits):
+    scores = []
+    for fold, (train, test) in enumerate(splits):
+        pass  # your code: seed, scale, build, fit, score
+    return scores
+
+
+check = check_fold_loop(fold_scores, build_model, X, y, cv=3, metric=lossviz.metrics.roc_auc_score,
+                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT)
+
+# %% tags=["solution"]
+def fold_scores(build_model, X, y, splits):
+    scores = []
+    for fold, (train, test) in enumerate(splits):
+        keras.utils.set_random_seed(fold)
+        scaler = StandardScaler().fit(X[train])
+        model = build_model()
+        model.fit(scaler.transform(X[train]), y[train], **EXERCISE_FIT, verbose=0)
+        y_score = model.predict(scaler.transform(X[test]), verbose=0)[:, 0]
+        scores.append(lossviz.metrics.roc_auc_score(y[test], y_score))
+    return scores
+
+
+check = check_fold_loop(fold_scores, build_model, X, y, cv=3, metric=lossviz.metrics.roc_auc_score,
+                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT)
+assert check
+
+# %% [markdown]
+# ## Summary
+#
+# - Report the mean **and** the spread over k folds; use `StratifiedKFold` for labels,
+#   `GroupKFold` when rows come in groups, `TimeSeriesSplit` for time.
+# - Build a fresh model in every fold, from a function; never re-fit one model.
+# - Everything that learns from data goes inside the fold: scaler, feature selection,
+#   early stopping / best-epoch choice. On coin-flip labels, selecting features on all rows
+#   gave a leak of more than 20 accuracy points.
+# - `lossviz.cv.cross_validate_keras` does all of this, deterministically for a seed, in
+#   parallel with `n_jobs`; `keras.wrappers.SKLearnClassifier` + `cross_validate` is the
+#   short path (pass epochs via `params=`).
+#
+# Where next: [05 custom metrics](05_custom_metrics.ipynb) for metrics you can trust per
+# fold, [06 ROC and PR curves](06_roc_pr_curves.ipynb) for the ROC AUC reported here, or
+# back to [the start](00_start_here.ipynb).
