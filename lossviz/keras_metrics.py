@@ -11,8 +11,10 @@
   epoch, which is not the precision of the epoch;
   ``lossviz.metrics.batch_averaged`` computes what Keras reports, without Keras.
 
-This module imports Keras (after ``KERAS_BACKEND`` defaults to TensorFlow); the
-``lossviz`` package never imports it by itself. Keras 2 code used
+Everything here is registered for saving (package "lossviz"), so a model compiled
+with these metrics loads without ``custom_objects``. This module imports Keras
+(after ``KERAS_BACKEND`` defaults to TensorFlow); the ``lossviz`` package never
+imports it by itself. Keras 2 code used
 ``keras.backend`` (``K.sum``, ``K.round``); Keras 3 uses ``keras.ops``.
 """
 
@@ -179,6 +181,7 @@ def _rounded_counts(y_true, y_pred):
     return true_positives, predicted_positives, possible_positives
 
 
+@keras.saving.register_keras_serializable(package="lossviz")
 def batchwise_precision(y_true, y_pred):
     """WRONG, kept to measure: precision of ONE batch, as old blog posts compute it.
 
@@ -206,6 +209,7 @@ def batchwise_precision(y_true, y_pred):
     return true_positives / (predicted_positives + keras.backend.epsilon())
 
 
+@keras.saving.register_keras_serializable(package="lossviz")
 def batchwise_recall(y_true, y_pred):
     """WRONG, kept to measure: recall of ONE batch, as old blog posts compute it.
 
@@ -229,6 +233,7 @@ def batchwise_recall(y_true, y_pred):
     return true_positives / (possible_positives + keras.backend.epsilon())
 
 
+@keras.saving.register_keras_serializable(package="lossviz")
 def batchwise_f1(y_true, y_pred):
     """WRONG, kept to measure: F1 of ONE batch, 2 p r / (p + r + eps), as old blog posts compute it.
 

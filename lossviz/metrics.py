@@ -37,6 +37,7 @@ This module imports NumPy only.
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from itertools import combinations
 
 import numpy as np
@@ -168,7 +169,7 @@ def _sample_weight(sample_weight, n_samples: int):
     if len(weight) != n_samples:
         fail("sample_weight", f"one weight per sample ({n_samples})", f"Received: {len(weight)}")
     if np.any(weight < 0):
-        fail("sample_weight", "non-negative weights", f"Received: min={weight.min()!r}")
+        fail("sample_weight", "non-negative weights", f"Received: min={float(weight.min())}")
     return weight
 
 
@@ -241,13 +242,13 @@ def _is_positive(y_true, pos_label) -> np.ndarray:
     With ``pos_label=None`` the labels must be {0, 1} or {-1, 1} (or one of their
     values) and 1 is positive; any other labels need an explicit ``pos_label``.
     """
-    kind, labels, classes = _target(y_true, "y_true")
+    kind, y_true, classes = _target(y_true, "y_true")
     if kind == "multilabel-indicator":
         fail(
             "y_true",
             "a 1-D array of binary labels (for a multilabel indicator matrix score each "
             "column, or use roc_auc_score / average_precision_score)",
-            f"Received: shape {labels.shape}",
+            f"Received: shape {y_true.shape}",
         )
     if kind == "multiclass" and pos_label is None:
         fail(
@@ -268,7 +269,7 @@ def _is_positive(y_true, pos_label) -> np.ndarray:
                 f"Received: pos_label=None with y_true classes {classes.tolist()}",
             )
         pos_label = 1
-    return labels == pos_label
+    return y_true == pos_label
 
 
 # ---------------------------------------------------------------------------
@@ -387,7 +388,11 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     check_one_of(normalize, "normalize", (None, "true", "pred", "all"))
     kind, present, y_true, y_pred, sample_weight = _check_targets(y_true, y_pred, sample_weight)
     if kind == "multilabel-indicator":
-        fail("y_true", "1-D class labels (for multilabel input use one matrix per column)", "Received: a multilabel indicator matrix")
+        fail(
+            "y_true",
+            "1-D class labels (for multilabel input use one matrix per column)",
+            "Received: a multilabel indicator matrix",
+        )
     if labels is None:
         labels = present
     else:
@@ -446,8 +451,7 @@ def _weighted_count(indicator: np.ndarray, sample_weight, axis: int) -> np.ndarr
         return counts if sample_weight is None else counts * sample_weight
     rows, columns = np.nonzero(indicator)
     weights = None if sample_weight is None else sample_weight[rows]
-    counts = np.bincount(columns, weights=weights, minlength=indicator.shape[1])
-    return counts if sample_weight is not None else counts.astype(np.int64)
+    return np.bincount(columns, weights=weights, minlength=indicator.shape[1])
 
 
 def _resolve_labels(kind, present, labels, average, pos_label):
@@ -624,7 +628,9 @@ def precision_recall_fscore_support(
     if average == "micro":
         tp, predicted, actual = _pooled(tp, predicted, actual)
     common = {"average": average, "zero_division": zero_division}
-    precision = _divide(tp, predicted, metric="Precision", undefined_when="predicted", warn="precision" in warn_for, **common)
+    precision = _divide(
+        tp, predicted, metric="Precision", undefined_when="predicted", warn="precision" in warn_for, **common
+    )
     recall = _divide(tp, actual, metric="Recall", undefined_when="true", warn="recall" in warn_for, **common)
     if np.isposinf(beta):
         fbeta = recall
@@ -646,7 +652,9 @@ def precision_recall_fscore_support(
     return _average(precision, weights), _average(recall, weights), _average(fbeta, weights), None
 
 
-def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def precision_score(
+    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """Precision TP / (TP + FP): of the samples predicted positive, the fraction that are.
 
     See :func:`precision_recall_fscore_support` for ``average`` (micro pools the
@@ -681,7 +689,9 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
     return precision
 
 
-def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def recall_score(
+    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """Recall (sensitivity, true positive rate) TP / (TP + FN): of the positives, the fraction found.
 
     See :func:`precision_recall_fscore_support` for ``average``.
@@ -715,7 +725,9 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", 
     return recall
 
 
-def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def fbeta_score(
+    y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """F-beta score: (1 + beta^2) TP / ((1 + beta^2) TP + beta^2 FN + FP).
 
     The weighted harmonic mean of precision and recall; beta > 1 favours recall,
@@ -752,7 +764,9 @@ def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="bina
     return fbeta
 
 
-def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def f1_score(
+    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """F1 score: 2 TP / (2 TP + FP + FN), the harmonic mean of precision and recall.
 
     Computed from counts, so it is defined (0) even when precision or recall alone is
@@ -808,7 +822,9 @@ def _negative_rate(y_true, y_pred, *, labels, pos_label, average, sample_weight,
     return _average(rate, {"weighted": support, "samples": sample_weight}.get(average))
 
 
-def specificity_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def specificity_score(
+    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """Specificity (true negative rate) TN / (TN + FP): of the negatives, the fraction kept negative.
 
     Per label l the counts are one-vs-rest (TN: neither true nor predicted l). For a
@@ -846,7 +862,9 @@ def specificity_score(y_true, y_pred, *, labels=None, pos_label=1, average="bina
     )  # fmt: skip
 
 
-def false_positive_rate(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
+def false_positive_rate(
+    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
+):
     """False positive rate (fall-out) FP / (FP + TN) = 1 - specificity.
 
     The x axis of a ROC curve. Counts and ``average`` as in :func:`specificity_score`
@@ -1255,10 +1273,12 @@ def _average_binary_score(binary_metric, y_true, y_score, average, sample_weight
         average_weight = np.sum(y_true if sample_weight is None else y_true * sample_weight[:, None], axis=0)
         if np.isclose(np.sum(average_weight), 0):
             return 0.0
-    elif average == "samples":
+    if average == "samples":
         average_weight, score_weight = sample_weight, None
-        y_true, y_score = y_true.T, y_score.T  # one binary problem per row
-    scores = np.array([binary_metric(truth == 1, score, score_weight) for truth, score in zip(y_true.T, y_score.T)])
+        problems = zip(y_true, y_score)  # one binary problem per row
+    else:
+        problems = zip(y_true.T, y_score.T)  # one binary problem per label (column)
+    scores = np.array([binary_metric(truth == 1, score, score_weight) for truth, score in problems])
     if average is None:
         return scores
     if average_weight is not None:
@@ -1269,7 +1289,8 @@ def _average_binary_score(binary_metric, y_true, y_score, average, sample_weight
 def _indicator_scores(y_score, n_samples, n_columns, what):
     scores = np.asarray(y_score)
     if scores.ndim != 2 or scores.shape != (n_samples, n_columns):
-        fail("y_score", f"shape ({n_samples}, {n_columns}): one column per {what}", f"Received: shape {scores.shape}")
+        expected = f"shape ({n_samples}, {n_columns}): one column per {what}"
+        fail("y_score", expected, f"Received: shape {scores.shape}")
     if scores.dtype.kind not in "biuf":
         fail("y_score", "numeric scores", f"Received: dtype {scores.dtype}")
     check_finite(scores, "y_score")
@@ -1289,7 +1310,9 @@ def _ovo_roc_auc(codes, y_score, average):
     return float(np.average(pair_scores, weights=prevalence if average == "weighted" else None))
 
 
-def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None, multi_class="raise", labels=None):
+def roc_auc_score(
+    y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None, multi_class="raise", labels=None
+):
     """Area under the ROC curve, exact (every distinct threshold, ties counted half).
 
     Binary: AUC = P(score of a random positive > score of a random negative)
@@ -1354,8 +1377,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
         return _binary_roc_auc(y_true == classes[-1], scores, sample_weight, max_fpr)
     scores = _indicator_scores(score_array, len(y_true), y_true.shape[1], "label")
     sample_weight = _sample_weight(sample_weight, len(y_true))
-    metric = lambda truth, score, weight: _binary_roc_auc(truth, score, weight, max_fpr)  # noqa: E731
-    return _average_binary_score(metric, y_true, scores, average, sample_weight)
+    return _average_binary_score(partial(_binary_roc_auc, max_fpr=max_fpr), y_true, scores, average, sample_weight)
 
 
 def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_weight, max_fpr):
@@ -1364,7 +1386,11 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_we
     if multi_class == "raise":
         fail("multi_class", "'ovr' or 'ovo' for a multiclass target", "Received: multi_class='raise'")
     if y_score.ndim != 2:
-        fail("y_score", "shape (n_samples, n_classes): one probability column per class", f"Received: shape {y_score.shape}")
+        fail(
+            "y_score",
+            "shape (n_samples, n_classes): one probability column per class",
+            f"Received: shape {y_score.shape}",
+        )
     scores = _indicator_scores(y_score, len(y_true), y_score.shape[1], "class")
     row_sums = scores.sum(axis=1)
     if not np.allclose(1, row_sums):
@@ -1386,7 +1412,8 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_we
         if len(classes) != scores.shape[1]:
             fail("labels", f"one label per column of y_score ({scores.shape[1]})", classes)
         if not np.isin(y_true, classes).all():
-            fail("y_true", f"only the given labels {classes.tolist()}", f"Received: {np.setdiff1d(y_true, classes).tolist()}")
+            unknown = np.setdiff1d(y_true, classes).tolist()
+            fail("y_true", f"only the given labels {classes.tolist()}", f"Received: {unknown}")
     else:
         classes = np.unique(y_true)
         if len(classes) != scores.shape[1]:
@@ -1477,7 +1504,11 @@ def _keras_binary_input(y_true, y_score, sample_weight, *, flatten=True):
         check_finite(truth, "y_true")
     values = _unique_sorted(truth.ravel())
     if not np.isin(values, (0, 1)).all():
-        fail("y_true", "binary labels 0 and 1 (more than two classes: score one class against the rest)", f"Received: labels {values.tolist()[:6]}")
+        fail(
+            "y_true",
+            "binary labels 0 and 1 (more than two classes: score one class against the rest)",
+            f"Received: labels {values.tolist()[:6]}",
+        )
     if scores.dtype.kind not in "biuf":
         fail("y_score", "numeric scores", f"Received: dtype {scores.dtype}")
     if truth.shape != scores.shape:
@@ -1488,9 +1519,10 @@ def _keras_binary_input(y_true, y_score, sample_weight, *, flatten=True):
         weight = np.asarray(sample_weight, dtype=np.float64)
         check_finite(weight, "sample_weight")
         if weight.shape != truth.shape[: weight.ndim]:
-            fail("sample_weight", f"shape {truth.shape[:1]} (one weight per sample) or {truth.shape}", f"Received: shape {weight.shape}")
+            expected = f"shape {truth.shape[:1]} (one weight per sample) or {truth.shape}"
+            fail("sample_weight", expected, f"Received: shape {weight.shape}")
         if np.any(weight < 0):
-            fail("sample_weight", "non-negative weights", f"Received: min={weight.min()!r}")
+            fail("sample_weight", "non-negative weights", f"Received: min={float(weight.min())}")
         weight = np.broadcast_to(weight.reshape(weight.shape + (1,) * (truth.ndim - weight.ndim)), truth.shape)
     if flatten:  # like Keras (multi_label=False), every cell is one decision
         truth, scores = truth.ravel(), scores.ravel()
@@ -1539,9 +1571,10 @@ def _keras_confusion(is_positive, y_score, sample_weight, num_thresholds, *, wit
             bucket = np.maximum(bucket, 0)  # every score is above the first threshold, -eps
         bucket = bucket.astype(np.int64)
         counted = bucket >= 0  # a score of 0 is not above the threshold 0
-        per_bucket = lambda w: np.bincount(bucket[counted], weights=w[counted], minlength=num_thresholds)  # noqa: E731
-        tp = np.cumsum(per_bucket(positive_weight)[::-1])[::-1]
-        fp = np.cumsum(per_bucket(negative_weight)[::-1])[::-1]
+        positives = np.bincount(bucket[counted], weights=positive_weight[counted], minlength=num_thresholds)
+        negatives = np.bincount(bucket[counted], weights=negative_weight[counted], minlength=num_thresholds)
+        # a score in bucket b is above the thresholds 0 .. b: add the buckets from the top
+        tp, fp = np.cumsum(positives[::-1])[::-1], np.cumsum(negatives[::-1])[::-1]
     tn, fn = np.sum(negative_weight) - fp, np.sum(positive_weight) - tp
     return tp, fp, tn, fn, thresholds
 
@@ -1549,19 +1582,22 @@ def _keras_confusion(is_positive, y_score, sample_weight, num_thresholds, *, wit
 def _divide_no_nan(numerator, denominator):
     """numerator / denominator with 0 where the denominator is 0 (keras.ops.divide_no_nan)."""
     numerator, denominator = np.asarray(numerator, dtype=np.float64), np.asarray(denominator, dtype=np.float64)
-    return np.divide(numerator, denominator, out=np.zeros(np.broadcast(numerator, denominator).shape), where=denominator != 0)
+    result = np.zeros(np.broadcast(numerator, denominator).shape)
+    return np.divide(numerator, denominator, out=result, where=denominator != 0)
 
 
-def _confusion_at_thresholds(y_true, y_score, sample_weight, num_thresholds, *, with_epsilon=False):
+def _confusion_at_thresholds(y_true, y_score, sample_weight, num_thresholds):
     is_positive, scores, weight = _keras_binary_input(y_true, y_score, sample_weight)
     if num_thresholds is None:
         return _exact_confusion(is_positive, scores, weight)
     if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)) or num_thresholds < 1:
         fail("num_thresholds", "None (exact, every distinct threshold) or an integer >= 1", num_thresholds)
-    return _keras_confusion(is_positive, scores, weight, int(num_thresholds), with_epsilon=with_epsilon)
+    return _keras_confusion(is_positive, scores, weight, int(num_thresholds), with_epsilon=False)
 
 
-def _best_under_constraint(y_true, y_score, target, target_name, *, constrained, dependent, num_thresholds, sample_weight, return_threshold):
+def _best_under_constraint(
+    y_true, y_score, target, target_name, *, constrained, dependent, num_thresholds, sample_weight, return_threshold
+):
     """max of the dependent rate over the thresholds where the constrained rate >= target.
 
     Returns 0.0 (and threshold None) when no threshold meets the constraint, as
@@ -1673,7 +1709,9 @@ def recall_at_precision(y_true, y_score, precision, *, num_thresholds=None, samp
     )  # fmt: skip
 
 
-def sensitivity_at_specificity(y_true, y_score, specificity, *, num_thresholds=None, sample_weight=None, return_threshold=False):
+def sensitivity_at_specificity(
+    y_true, y_score, specificity, *, num_thresholds=None, sample_weight=None, return_threshold=False
+):
     """Best sensitivity (recall) among the thresholds whose specificity is at least ``specificity``.
 
     max_t { TP(t) / (TP(t) + FN(t))  :  TN(t) / (TN(t) + FP(t)) >= specificity }
@@ -1714,7 +1752,9 @@ def sensitivity_at_specificity(y_true, y_score, specificity, *, num_thresholds=N
     )  # fmt: skip
 
 
-def specificity_at_sensitivity(y_true, y_score, sensitivity, *, num_thresholds=None, sample_weight=None, return_threshold=False):
+def specificity_at_sensitivity(
+    y_true, y_score, sensitivity, *, num_thresholds=None, sample_weight=None, return_threshold=False
+):
     """Best specificity among the thresholds whose sensitivity (recall) is at least ``sensitivity``.
 
     max_t { TN(t) / (TN(t) + FP(t))  :  TP(t) / (TP(t) + FN(t)) >= sensitivity }
@@ -1863,7 +1903,9 @@ def keras_auc(
     areas = []
     for column in range(is_positive.shape[1]):
         column_weight = None if weight is None else weight[:, column]
-        counts = _keras_confusion(is_positive[:, column], scores[:, column], column_weight, int(num_thresholds), with_epsilon=True)
+        counts = _keras_confusion(
+            is_positive[:, column], scores[:, column], column_weight, int(num_thresholds), with_epsilon=True
+        )
         areas.append(_keras_area(*counts[:4], curve, summation_method))
     return float(np.mean(areas))
 

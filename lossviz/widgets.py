@@ -99,6 +99,25 @@ class Explorer:
         control_context: for tests and notebooks, the other parameter values under
             which a control has a visible effect (e.g. focal ``alpha`` only matters with
             ``apply_class_balancing=True``).
+
+    Example:
+        >>> class SlopeExplorer(Explorer):
+        ...     def _make_controls(self):
+        ...         return {"slope": ipywidgets.FloatSlider(value=1.0, min=-2.0, max=2.0)}
+        ...     def _build(self, figure):
+        ...         (self.line,) = figure.subplots().plot([0, 1], [0, 1])
+        ...     def _update(self, params):
+        ...         self.line.set_ydata([0, params["slope"]])
+        >>> explorer = SlopeExplorer()
+        >>> explorer.set(slope=-1.5)
+        >>> explorer.line.get_ydata()[1], explorer.params
+        (-1.5, {'slope': -1.5})
+        >>> explorer.set(slope=3.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid value for argument `slope`. Expected a number in [-2, 2]. Received: slope=3.0.
+
+    Taught in: notebooks/00_start_here.ipynb
     """
 
     figsize: ClassVar[tuple[float, float]] = (9.0, 3.6)

@@ -106,6 +106,8 @@ assert np.ptp(curves["per-sample", 5]) > 100 * np.ptp(curves["per-sample", 0])
 # once, in Keras (`lossviz.reduction.reduce_values` is the NumPy copy, notebook 04).
 # If your function already returns the mean $\bar\ell$, Keras computes
 # $\bar\ell \cdot \frac{1}{B}\sum_i w_i$: the weights only rescale it.
+# Posts that say a custom loss "returns a scalar, the loss value" describe exactly this
+# bug: in Keras 3 (as in Keras 2) it must return one value per sample.
 #
 # `keras_loss_value(loss, y_true, y_pred, w)` used above is that computation: your
 # function wrapped exactly as `model.compile(loss=...)` wraps it. Here is a real model

@@ -36,6 +36,7 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from fractions import Fraction
+from importlib.util import find_spec
 
 import keras
 import matplotlib.pyplot as plt
@@ -48,7 +49,6 @@ import lossviz.keras_metrics
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
-from lossviz.checks import check_metric
 
 keras.utils.set_random_seed(0)
 print("lossviz", lossviz.__version__, "| keras", keras.__version__)
@@ -525,12 +525,15 @@ assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
 # (only helpers such as `epsilon()` remain): use `keras.ops`. Other things those posts use
 # are gone too: `keras.wrappers.scikit_learn` (use `keras.wrappers.SKLearnClassifier`),
 # `sklearn.cross_validation` (use `sklearn.model_selection`), and positional `classes` in
-# `label_binarize` (write `classes=`).
+# `label_binarize` (write `classes=`; notebook 06 shows the error).
 
 # %%
 assert not hasattr(keras.backend, "sum") and not hasattr(keras.backend, "round")
 assert hasattr(keras.ops, "sum") and hasattr(keras.ops, "round")
 assert keras.backend.epsilon() == 1e-7
+assert find_spec("keras.wrappers.scikit_learn") is None
+assert hasattr(keras.wrappers, "SKLearnClassifier")
+assert find_spec("sklearn.cross_validation") is None
 
 # %% [markdown]
 # ## Exercise: a stateful specificity
@@ -565,7 +568,7 @@ class Specificity(keras.metrics.Metric):
         return {**super().get_config(), "threshold": self.threshold}
 
 
-check = check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
+check = lossviz.check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
 
 # %% [markdown]
 # Solution: count the false positives too (negatives with a score above the threshold).
@@ -593,7 +596,7 @@ class Specificity(keras.metrics.Metric):
         return {**super().get_config(), "threshold": self.threshold}
 
 
-check = check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
+check = lossviz.check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
 assert check, check.report()
 
 # %% [markdown]

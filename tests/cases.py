@@ -38,6 +38,8 @@ REGRESSION = [
     pytest.param(
         np.array([[0.0, 1.0, -2.0]]), np.array([[1.0, 1.0, -1.0]]), id="residual-exactly-1"
     ),
+    # Targets of shape (B,): the mean over axis -1 averages the whole batch into one number.
+    pytest.param(_rng(14).normal(size=5), _rng(15).normal(size=5), id="rank1-pair-one-number"),
 ]
 
 # Non-negative targets and predictions (MSLE, Poisson, MAPE), with zeros.

@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from keras import ops  # noqa: E402
 from sklearn.metrics import precision_score, recall_score  # noqa: E402
 
+from lossviz import losses as twins  # noqa: E402
 from lossviz.checks import (  # noqa: E402
     LOSS_CHECKS,
     METRIC_CHECKS,
@@ -125,9 +126,10 @@ def test_a_correct_loss_subclass_passes_every_check():
     assert all(check.status == "pass" for check in result.checks)
 
 
-def test_builtin_keras_losses_pass_on_their_kind_of_input():
-    assert check_loss(keras.losses.CategoricalCrossentropy(), inputs="categorical", verbose=False)
-    assert check_loss("binary_crossentropy", inputs="binary", verbose=False)
+def test_builtin_keras_losses_pass_against_the_lossviz_twins():
+    assert check_loss(keras.losses.CategoricalCrossentropy(), twins.categorical_crossentropy, inputs="categorical", verbose=False)
+    assert check_loss("binary_crossentropy", twins.binary_crossentropy, inputs="binary", verbose=False)
+    assert check_loss(keras.losses.huber, twins.huber, target_shape=(3,), verbose=False)
 
 
 BROKEN_LOSSES = {
@@ -410,6 +412,7 @@ def test_reference_receives_thresholded_labels_or_scores():
 
 def test_a_metric_class_is_built_and_a_broken_constructor_reported():
     assert check_metric(CountingPrecision, verbose=False)
+    assert check_metric(ForgetsThreshold, verbose=False).codes == ["config"]
 
     class NeedsThreshold(CountingPrecision):
         def __init__(self, threshold, **kwargs):

@@ -63,14 +63,20 @@ def test_unalignable_shapes(loss):
 
 @pytest.mark.parametrize("loss", ["mse", "binary_crossentropy", "hinge"])
 def test_no_surprise_broadcast_of_b_against_b_c(loss):
-    """Keras's bare function would broadcast (2,) against (2, 3) into a (2, 2, 3) mess."""
-    _both(loss, np.array([0.0, 1.0]), GOOD_PROBABILITIES, r"`y_pred`.*never broadcasts.*\(2, 3\)")
+    """keras.losses.mean_squared_error broadcasts (3,) against (3, 3) without a word."""
+    _both(loss, np.array([0.0, 1.0, 1.0]), np.full((3, 3), 0.5), r"`y_pred`.*never broadcasts.*Received: y_pred.shape=\(3, 3\)")
 
 
 def test_one_hot_width_mismatch():
     pattern = r"`y_true`. Expected one-hot targets with as many classes as `y_pred` along axis -1 \(3\). Received: 4 classes"
     for loss in ("categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge"):
         _both(loss, np.eye(4)[[0, 1]], GOOD_PROBABILITIES, pattern)
+
+
+def test_a_single_class_warns_like_keras():
+    with pytest.warns(UserWarning, match="single class along axis -1.*use binary_crossentropy"):
+        value = losses.categorical_crossentropy([[1.0], [0.0]], [[0.3], [0.9]])
+    np.testing.assert_allclose(value, [-np.log(1 - 1e-7), 0.0])
 
 
 def test_integer_labels_given_to_categorical_crossentropy():

@@ -429,8 +429,9 @@ def test_kfold_diagram_shows_the_splitters_splits():
 
 
 def test_static_figure_is_a_standalone_rebuild():
+    figures_before = plt.get_fignums()
     figure = widgets.ThresholdExplorer.static_figure(threshold=0.3)
-    assert isinstance(figure, Figure) and plt.get_fignums() == []
+    assert isinstance(figure, Figure) and plt.get_fignums() == figures_before
     assert "score > 0.30" in figure.axes[-1].get_title()
     with pytest.raises(ValueError, match="Invalid value for argument `threshold`"):
         widgets.ThresholdExplorer.static_figure(threshold=2.0)

@@ -22,7 +22,7 @@ module                     losses                                        noteboo
                            sparse_categorical_crossentropy,
                            categorical_generalized_cross_entropy
 ``probabilistic``          poisson, kl_divergence (kld), ctc              02
-``hinge``                  hinge, squared_hinge, categorical_hinge        02
+``margin``                 hinge, squared_hinge, categorical_hinge        02
 ``overlap``                dice, tversky                                  02
 ``metric_learning``        circle                                         02
 =========================  ============================================  ===============
@@ -39,8 +39,7 @@ from collections.abc import Callable
 import numpy as np
 
 from lossviz._validation import as_float_array, fail
-from lossviz.losses import crossentropy, hinge as _hinge_module, metric_learning, overlap, probabilistic
-from lossviz.losses import regression, robust
+from lossviz.losses import crossentropy, margin, metric_learning, overlap, probabilistic, regression, robust
 from lossviz.losses.crossentropy import (
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -49,7 +48,7 @@ from lossviz.losses.crossentropy import (
     categorical_generalized_cross_entropy,
     sparse_categorical_crossentropy,
 )
-from lossviz.losses.hinge import categorical_hinge, hinge, squared_hinge
+from lossviz.losses.margin import categorical_hinge, hinge, squared_hinge
 from lossviz.losses.metric_learning import circle
 from lossviz.losses.overlap import dice, tversky
 from lossviz.losses.probabilistic import ctc, kl_divergence, poisson
@@ -113,7 +112,7 @@ __all__ = [
 ]
 
 _GRADIENTS: dict[Callable, Callable] = {}
-for _module in (regression, robust, crossentropy, probabilistic, _hinge_module, overlap, metric_learning):
+for _module in (regression, robust, crossentropy, probabilistic, margin, overlap, metric_learning):
     _GRADIENTS.update(_module.GRADIENTS)
 
 #: Every loss by its snake-case name (the Keras function name for Keras losses).

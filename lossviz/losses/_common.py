@@ -49,10 +49,10 @@ def align_ranks(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.
 def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
     """Validate ``y_true`` and ``y_pred``, align their ranks and insist on equal shapes.
 
-    Keras's loss classes only add or drop a trailing dimension of size 1; anything
-    else would be a silent broadcast (``(B,)`` against ``(B, C)`` gives a ``(B, B)``
-    mess), so it is refused. With ``class_axis`` the message explains a one-hot width
-    mismatch, the usual cause.
+    Keras's loss classes only add or drop a trailing dimension of size 1; any other
+    difference is refused rather than broadcast (Keras's bare functions would turn
+    ``(3,)`` against ``(3, 3)`` into nonsense without a word). With ``class_axis`` the
+    message explains a one-hot width mismatch, the usual cause.
     """
     y_true = as_batch_array(y_true, "y_true")
     y_pred = as_batch_array(y_pred, "y_pred")

@@ -110,7 +110,7 @@ def general_robust_elementwise(residual, alpha, scale):
         log_over_ratio = np.where(ratio > 0.0, log_term / np.where(ratio > 0.0, ratio, 1.0), 1.0)
     bounded = exponent < 1.0
     near = 0.5 * squared * log_over_ratio * _expm1_over(np.where(bounded, exponent, 0.0))
-    if alpha < 0.0:
+    if alpha < 0.0 or np.all(bounded):
         return near
     # alpha in (0, 2) and a large power: b / alpha * (e^u - 1), with e^u taken in log space.
     with np.errstate(over="ignore"):

@@ -1,4 +1,4 @@
-"""Hinge losses of Keras 3 as NumPy twins: hinge, squared_hinge, categorical_hinge.
+"""Hinge (margin) losses of Keras 3 as NumPy twins: hinge, squared_hinge, categorical_hinge.
 
 Margin losses for classifiers that output raw scores. Labels are -1/+1; Keras maps
 0/1 labels to -1/+1, but only when EVERY label in the call is 0 or 1.
