@@ -25,6 +25,7 @@ import argparse
 import gc
 import io
 import itertools
+import math
 import os
 import platform
 import statistics
@@ -109,13 +110,16 @@ def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
     rebuild(steps[-1])
     rebuild_step = median_seconds(rebuild, steps, repeats)
 
-    # Memory: warm up, then `updates` drawn updates through the public API.
-    for step in itertools.islice(itertools.cycle(steps), 50):
+    # Memory: warm up, then about `updates` drawn updates through the public API, in
+    # whole cycles of steps so that both counts are taken in the same state (the
+    # number of tick artists depends on the axes limits).
+    cycles = max(1, math.ceil(updates / len(steps)))
+    for step in steps * math.ceil(50 / len(steps)):
         headless.set(**step)
     gc.collect()
     rss_before, objects_before = resident_kib(), len(gc.get_objects())
     artists_before = len(headless.figure.findobj())
-    for step in itertools.islice(itertools.cycle(steps), updates):
+    for step in steps * cycles:
         headless.set(**step)
     gc.collect()
     rss_after, objects_after = resident_kib(), len(gc.get_objects())
@@ -129,6 +133,7 @@ def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
         "rss_growth_kib": rss_after - rss_before,
         "object_growth": objects_after - objects_before,
         "artist_growth": len(headless.figure.findobj()) - artists_before,
+        "updates": cycles * len(steps),
     }
 
 

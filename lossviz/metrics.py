@@ -1011,16 +1011,16 @@ def _sort_descending(y_score, is_positive, sample_weight):
     with each label packed in: a float32 (or float16) widened to float64 has its 29
     lowest mantissa bits at zero, so the lowest bit can hold the label. Setting it
     moves the value by one float64 step, never past another float32 value, so the
-    order of the scores is kept; rounding back to float32 recovers them. Other
-    inputs take one stable argsort, as scikit-learn does.
+    order of the scores is kept; rounding back to float32 recovers them. (We sort
+    the negated scores: ascending order is then decreasing score, without a
+    reversed copy.) Other inputs take one argsort, as scikit-learn does.
     """
     if sample_weight is None and y_score.dtype in (np.float16, np.float32):
-        packed = y_score.astype(np.float64)
+        packed = np.negative(y_score, dtype=np.float64)
         packed_bits = packed.view(np.int64)
         packed_bits |= is_positive
         packed.sort()
-        packed = packed[::-1]
-        return packed.astype(y_score.dtype), packed.view(np.int64) & 1, None
+        return np.negative(packed, dtype=y_score.dtype), packed_bits & 1, None
     if sample_weight is None:  # integer counts do not depend on the order inside ties
         order = np.argsort(-y_score)
         return y_score[order], is_positive[order], None
@@ -1433,10 +1433,15 @@ def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_we
 
 
 def _binary_average_precision(is_positive, y_score, sample_weight=None) -> float:
-    fps, tps, thresholds = _counts_at_thresholds(is_positive, y_score, sample_weight)
-    precision, recall, _ = _precision_recall_from_counts(fps, tps, thresholds, drop_intermediate=False)
-    # A step function: each precision weighted by the recall gained at its threshold.
-    return float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
+    fps, tps, _ = _counts_at_thresholds(is_positive, y_score, sample_weight)
+    if tps[-1] == 0:  # as in scikit-learn: recall is taken as 1 everywhere, and AP is 0
+        warnings.warn("No positive class found in y_true, recall is set to one for all thresholds.", stacklevel=3)
+        return 0.0
+    # A step function: the precision at each threshold (decreasing), weighted by the
+    # recall it adds there. Every threshold predicts at least one sample positive.
+    recall_gain = np.diff(tps, prepend=0) / tps[-1]
+    precision = tps / (tps + fps)
+    return float(max(0.0, np.sum(recall_gain * precision)))
 
 
 def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sample_weight=None):

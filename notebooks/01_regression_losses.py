@@ -188,7 +188,9 @@ for name in ["mse", "mae", "huber"]:
 # ### The lossviz twins equal `keras.losses` on this data
 #
 # The predictions of the MSE line against the targets, through each Keras loss function
-# and its NumPy twin (both in float64 here, so the tolerance is tight).
+# and its NumPy twin, both in float64, so they agree to about 1e-15. One visible
+# exception: Keras's `log_cosh` subtracts `log(2)` computed in float32, which is off by
+# 1.9e-9; the twin uses the exact constant.
 
 # %%
 slope, intercept = keras_fits["mse"]
@@ -198,9 +200,10 @@ for name in ["mean_squared_error", "mean_absolute_error", "mean_absolute_percent
              "mean_squared_logarithmic_error", "huber", "log_cosh"]:
     ours = getattr(lossviz.losses, name)(y_true, y_pred)
     theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred))
+    gap = np.max(np.abs(ours - theirs))
+    print(f"{name:32s} mean {ours.mean():10.4f}   largest difference {gap:.1e}")
     assert ours.shape == theirs.shape == (60,), name
-    assert np.allclose(ours, theirs, rtol=1e-10, atol=1e-12), name
-    print(f"{name:32s} mean {ours.mean():10.4f}")
+    assert gap <= (2e-9 if name == "log_cosh" else 1e-12), name
 
 # %% [markdown]
 # ## Explore: loss and gradient against the residual
@@ -291,9 +294,10 @@ assert np.allclose(mape, lossviz.losses.mape(targets, targets + 0.1))
 
 # %%
 target = np.array([[1.0]])
-msle = {p: float(ops.convert_to_numpy(keras.losses.msle(target, np.array([[p]])))[0]) for p in [0.0, -0.5, -5.0]}
+msle = {prediction: float(keras.losses.mean_squared_logarithmic_error(target, np.array([[prediction]]))[0])
+        for prediction in [0.0, -0.5, -5.0]}
 print(msle)
-assert msle[-0.5] == msle[-5.0] == msle[0.0] == np.log(2) ** 2
+assert msle[-0.5] == msle[-5.0] == msle[0.0] and np.isclose(msle[0.0], np.log(2) ** 2)
 assert lossviz.losses.gradient("msle", target, np.array([[-0.5]]))[0, 0] == 0.0
 assert lossviz.losses.gradient("msle", target, np.array([[0.5]]))[0, 0] < 0  # positive side: pull up
 

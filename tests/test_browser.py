@@ -80,9 +80,13 @@ def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser-lab")
     bh.write_lab_settings(base / "settings")
     with pytest.MonkeyPatch.context() as env:
-        # lab_server passes os.environ on to `make lab`; these stay out of ~/.jupyter.
+        # lab_server passes os.environ on to `make lab`: settings and workspaces of its own
+        # (nothing read from or written to ~/.jupyter), and none of the variables
+        # conftest.py sets for the tests, so the kernel starts as a reader's would.
         env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
         env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
+        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+            env.delenv(name, raising=False)
         with running_lab(base) as server:
             installed = {bh.extension_key(ext["name"]): ext
                          for ext in server.get_json("/lab/api/extensions")}
@@ -120,16 +124,18 @@ def kernel_status(page) -> str:
 
 
 def handle_dialogs(page, seen: list[str]) -> None:
-    """Answer JupyterLab dialogs as a reader would; remember every one for the report."""
-    dialogs = page.locator(".jp-Dialog")
-    while dialogs.count():
-        text = " ".join((dialogs.first.text_content() or "").split())
+    """Answer a JupyterLab dialog as a reader would (called from every wait loop); each
+    one is remembered, and any but "Select Kernel" fails the test at the end."""
+    dialog = page.locator(".jp-Dialog").first
+    if not dialog.count():
+        return
+    text = " ".join((dialog.text_content() or "").split())
+    if not seen or seen[-1] != text:
         seen.append(text)
-        if "Select Kernel" in text:
-            dialogs.first.locator(".jp-mod-accept").click()
-        else:
-            page.keyboard.press("Escape")
-        time.sleep(bh.POLL)
+    if "Select Kernel" in text:
+        dialog.locator(".jp-mod-accept").click()
+    else:
+        page.keyboard.press("Escape")
 
 
 # Input prompt of every cell in notebook order ('' for markdown): "[3]:", "[*]:" or "[ ]:".
@@ -284,7 +290,7 @@ def explorer_outputs(page):
     for index in range(outputs.count()):
         output = outputs.nth(index)
         canvas = output.locator(".jupyter-matplotlib-canvas-div canvas")
-        image = output.locator("img")
+        image = output.locator("img.widget-image")
         if canvas.count():
             found.append((output, canvas.first, output.locator(".jupyter-matplotlib-canvas-div").first))
         elif image.count():

@@ -1,0 +1,545 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Probabilistic losses: crossentropy, from_logits, focal, dice and friends
+#
+# **After this notebook you can**
+# - choose between binary, categorical and sparse crossentropy, and set `from_logits` to
+#   match your output layer (and know what a mismatch costs, measured on a training run);
+# - say what label smoothing, focal loss (`gamma`, `alpha`, `apply_class_balancing`),
+#   KL divergence, Poisson, the hinge losses, cosine similarity, dice and tversky compute
+#   in Keras 3.15, including two places where Keras surprises;
+# - write a weighted binary crossentropy with `keras.ops` and check it.
+#
+# Every number the text quotes is computed in the cell below it and checked by an `assert`.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# %matplotlib widget
+import inspect
+import os
+import warnings
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras
+import numpy as np
+from keras import ops
+from sklearn.datasets import load_digits
+from sklearn.preprocessing import StandardScaler
+
+import lossviz.losses
+import lossviz.plots
+import lossviz.widgets
+from lossviz.checks import check_loss
+
+keras.utils.set_random_seed(0)
+EPSILON = keras.backend.epsilon()
+print("keras", keras.__version__, "backend", keras.backend.backend(), "epsilon", EPSILON)
+
+# %% [markdown]
+# ## Intuition: crossentropy is the surprise of the right answer
+#
+# For one binary label the loss is `-log` of the probability the model gave to the
+# correct answer: `-log p` when the label is 1, `-log(1 - p)` when it is 0. Being sure
+# and wrong costs without bound, except that Keras clips `p` to `[1e-7, 1 - 1e-7]`, so
+# a probability loss never exceeds `-log(1e-7) = 16.12`.
+
+# %%
+p = np.linspace(0.0, 1.0, 501)[:, None]
+curves = {
+    "label 1: -log p": lossviz.losses.binary_crossentropy(np.ones_like(p), p),
+    "label 0: -log(1 - p)": lossviz.losses.binary_crossentropy(np.zeros_like(p), p),
+}
+lossviz.plots.plot_curve_family(p[:, 0], curves, xlabel="predicted probability p", ylabel="loss")
+keras_at_0 = float(keras.losses.binary_crossentropy(np.array([[1.0]]), np.array([[0.0]]))[0])
+print(f"at p = 0.5: {curves['label 1: -log p'][250]:.4f}; label 1 at p = 0: {keras_at_0:.4f}")
+assert np.isclose(curves["label 1: -log p"][250], np.log(2))
+assert np.isclose(keras_at_0, -np.log(EPSILON), rtol=1e-6) and np.isclose(curves["label 1: -log p"][0], keras_at_0)
+
+# %% [markdown]
+# ## Formulas
+#
+# In the symbols of the `lossviz.losses` docstrings (`y` targets, `p` probabilities,
+# `x` logits or raw scores, `ls` label smoothing, `C` classes, `eps = 1e-7`):
+#
+# | loss | per sample |
+# |---|---|
+# | `binary_crossentropy` | `y <- y (1 - ls) + ls / 2`; `mean(-(y log p + (1 - y) log(1 - p)))`, `p` clipped to `[eps, 1 - eps]`; logits: `max(x, 0) - x y + log(1 + exp(-abs(x)))` |
+# | `categorical_crossentropy` | `y <- y (1 - ls) + ls / C`; `-sum(y log p)`, `p <- clip(p / sum(p))`; logits: `-sum(y log_softmax(x))` |
+# | `sparse_categorical_crossentropy` | `-log p[y]` for an integer label `y` (no label smoothing) |
+# | `binary_focal_crossentropy` | `mean(w (1 - p_t)**gamma bce)`, `p_t = y p + (1 - y)(1 - p)`; `w = y alpha + (1 - y)(1 - alpha)` **only if** `apply_class_balancing=True`, else `w = 1` |
+# | `kl_divergence` | `sum(t log(t / p))`, `t` and `p` clipped to `[eps, 1]` |
+# | `poisson` | `mean(p - y log(p + eps))` (rates `p`, counts `y`) |
+# | `hinge` / `squared_hinge` | `mean(max(1 - y x, 0))` / its square; 0/1 labels become -1/+1 when every label is 0 or 1 |
+# | `categorical_hinge` | `max(max((1 - y) x) - sum(y x) + 1, 0)` |
+# | `cosine_similarity` | `-sum(y / norm(y) * x / norm(x))`: **negative**, -1 when aligned |
+# | `dice` | `1 - 2 sum(y p) / (sum(y) + sum(p) + eps)`, sums over `axis` (default: everything) |
+# | `tversky(alpha, beta)` | `1 - TP / (TP + alpha FP + beta FN + eps)`, `TP = sum(y p)`, `FP = sum((1 - y) p)`, `FN = sum(y (1 - p))` (as documented) |
+
+# %% [markdown]
+# ## Code: a tiny classifier on the digits
+#
+# scikit-learn's bundled 8x8 digits (1797 images, 10 classes), standardised. The model is
+# one `Dense(10)` layer with **no activation**: it outputs logits, so the loss is told
+# `from_logits=True`. We compare training runs later, so training lives in one function.
+# Accuracy is measured on the training set: we compare optimisation, not generalisation.
+
+# %%
+features, labels = load_digits(return_X_y=True)
+features = StandardScaler().fit_transform(features).astype("float32")
+
+
+def train_digits(activation, from_logits, epochs=10):
+    """Train Dense(10, activation) with sparse crossentropy(from_logits); return model, history."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation=activation)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), metrics=["accuracy"],
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))
+    history = model.fit(features, labels, epochs=epochs, batch_size=128, verbose=0)
+    return model, history.history
+
+
+# %%
+model, right = train_digits(activation=None, from_logits=True)
+print(f"logits + from_logits=True: loss {right['loss'][-1]:.3f}, accuracy {right['accuracy'][-1]:.3f}")
+assert right["loss"][-1] < 0.2 and right["accuracy"][-1] > 0.95
+
+# %% [markdown]
+# The three crossentropies on this model's outputs. Integer labels go to the sparse loss,
+# one-hot labels to the categorical one; they are the same number. The binary loss
+# treats each column as its own yes/no question (here "is it a 0?").
+
+# %%
+logits = ops.convert_to_numpy(model(features)).astype("float64")
+probabilities = ops.convert_to_numpy(ops.softmax(logits))
+one_hot = keras.utils.to_categorical(labels, 10)
+sparse = lossviz.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+categorical = lossviz.losses.categorical_crossentropy(one_hot, probabilities)
+assert np.allclose(sparse, categorical, atol=1e-6)  # same loss, two label formats
+is_zero, p_zero = one_hot[:, :1], probabilities[:, :1]
+binary = lossviz.losses.binary_crossentropy(is_zero, p_zero)
+print(f"mean sparse {sparse.mean():.4f}, categorical {categorical.mean():.4f}, binary 'is 0' {binary.mean():.4f}")
+
+# %% [markdown]
+# ### The lossviz twins equal `keras.losses` on these outputs
+#
+# Every probabilistic loss of this notebook, twin against Keras, on the digits model's
+# logits and probabilities (float64, so the tolerance is tight).
+
+# %%
+cases = {
+    "binary_crossentropy": (is_zero, p_zero, {"label_smoothing": 0.1}),
+    "binary_focal_crossentropy": (is_zero, p_zero, {"gamma": 2.0}),
+    "categorical_crossentropy": (one_hot, probabilities, {"label_smoothing": 0.1}),
+    "sparse_categorical_crossentropy": (labels, logits, {"from_logits": True}),
+    "kl_divergence": (one_hot * 0.9 + 0.01, probabilities, {}),
+    "poisson": (one_hot, probabilities, {}),
+    "hinge": (one_hot, logits, {}),
+    "squared_hinge": (one_hot, logits, {}),
+    "categorical_hinge": (one_hot, logits, {}),
+    "cosine_similarity": (one_hot, probabilities, {}),
+    "dice": (is_zero, p_zero, {}),
+}
+for name, (y_true, y_pred, options) in cases.items():
+    ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
+    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
+    gap = np.max(np.abs(ours - theirs))
+    print(f"{name:32s} shape {str(ours.shape):8s} largest difference {gap:.1e}")
+    assert ours.shape == theirs.shape and gap < 1e-9, name
+
+# %% [markdown]
+# ### Label smoothing: what it does to the targets
+#
+# `label_smoothing=ls` replaces the one-hot target by `y (1 - ls) + ls / C`: with 10
+# classes and `ls = 0.1`, the true class gets 0.91 and every other class 0.01. The binary
+# loss uses `C = 2`: labels 1 and 0 become 0.95 and 0.05. The loss is then the plain
+# crossentropy against those soft targets. `SparseCategoricalCrossentropy` has no
+# `label_smoothing` at all: one-hot encode the labels if you want it.
+
+# %%
+ls = 0.1
+smoothed = one_hot * (1 - ls) + ls / 10
+assert np.allclose(smoothed[0], np.where(one_hot[0] == 1, 0.91, 0.01))
+with_option = ops.convert_to_numpy(keras.losses.categorical_crossentropy(one_hot, probabilities, label_smoothing=ls))
+by_hand = ops.convert_to_numpy(keras.losses.categorical_crossentropy(smoothed, probabilities))
+assert np.allclose(with_option, by_hand)
+binary_option = ops.convert_to_numpy(keras.losses.binary_crossentropy(is_zero, p_zero, label_smoothing=ls))
+binary_by_hand = ops.convert_to_numpy(keras.losses.binary_crossentropy(is_zero * 0.9 + 0.05, p_zero))
+assert np.allclose(binary_option, binary_by_hand)
+assert "label_smoothing" not in inspect.signature(keras.losses.SparseCategoricalCrossentropy).parameters
+
+# %% [markdown]
+# ### KL divergence and Poisson
+#
+# KL divergence is crossentropy minus the entropy of the targets: `KL(t || p) =
+# CE(t, p) - H(t)`. With one-hot targets `H = 0` and the two coincide; with soft targets
+# (distillation) only KL reaches 0 at `p = t`. The Poisson loss is the negative
+# log-likelihood of counts `y` under a rate `p`, without the constant `log(y!)`: it is
+# smallest at `p = y` and can be negative.
+
+# %%
+soft = smoothed
+entropy = -np.sum(soft * np.log(soft), axis=-1)
+kl = lossviz.losses.kl_divergence(soft, probabilities)
+ce = lossviz.losses.categorical_crossentropy(soft, probabilities)
+assert np.allclose(kl, ce - entropy, atol=1e-5)
+assert np.allclose(lossviz.losses.kl_divergence(soft, soft), 0.0, atol=1e-12)
+
+rates = np.linspace(0.1, 10.0, 991)[:, None]
+poisson = lossviz.losses.poisson(np.full_like(rates, 3.0), rates)
+print(f"Poisson loss for count 3: smallest at rate {rates[np.argmin(poisson), 0]:.2f}, value {poisson.min():.3f}")
+assert np.isclose(rates[np.argmin(poisson), 0], 3.0) and poisson.min() < 0
+
+# %% [markdown]
+# ### Hinge losses and the 0/1 -> -1/+1 mapping
+#
+# Hinge losses want labels -1/+1 and raw scores. Keras maps 0/1 labels to -1/+1, but only
+# when **every** label in the call is 0 or 1. Categorical hinge asks the true class's score
+# to beat the best wrong score by 1.
+
+# %%
+scores = np.array([[0.5, -2.0]])
+assert np.allclose(keras.losses.hinge(np.array([[1.0, 0.0]]), scores), keras.losses.hinge(np.array([[1.0, -1.0]]), scores))
+print("hinge, labels 1/0:", float(keras.losses.hinge(np.array([[1.0, 0.0]]), scores)[0]))  # (0.5 + 0) / 2
+assert np.isclose(float(keras.losses.hinge(np.array([[1.0, 0.0]]), scores)[0]), 0.25)
+assert np.isclose(float(keras.losses.squared_hinge(np.array([[1.0, 0.0]]), scores)[0]), 0.125)
+true_class_1 = np.array([[0.0, 1.0, 0.0]])
+assert np.isclose(float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 0.9, 0.5]]))[0]), 0.6)
+assert float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 1.6, 0.5]]))[0]) == 0.0  # margin met
+
+# %% [markdown]
+# ### Cosine similarity is a negative loss
+#
+# `keras.losses.cosine_similarity` is **minus** the cosine, so that minimising it aligns
+# the vectors: -1 for the same direction, 0 for orthogonal, +1 for opposite. The metric
+# `keras.metrics.CosineSimilarity` is the cosine itself, +1 when aligned. A loss curve
+# going down to -0.9 is a good sign, not a bug.
+
+# %%
+target = np.array([[1.0, 2.0]])
+for direction, expected in [([2.0, 4.0], -1.0), ([-2.0, 1.0], 0.0), ([-1.0, -2.0], 1.0)]:
+    value = float(keras.losses.cosine_similarity(target, np.array([direction]))[0])
+    assert np.isclose(value, expected, atol=1e-6), (direction, value)
+metric = keras.metrics.CosineSimilarity()
+metric.update_state(target, np.array([[2.0, 4.0]]))
+assert np.isclose(float(metric.result()), 1.0)
+
+# %% [markdown]
+# ## Explore: crossentropy and focal loss against the prediction
+#
+# Move `gamma` (focal loss flattens where the prediction is already right), `alpha` (try
+# it with and without `apply_class_balancing`), `label_smoothing`, and switch the x axis
+# to logits with `from_logits`.
+
+# %%
+ce_explorer = lossviz.widgets.crossentropy_explorer()
+ce_explorer
+
+# %% [markdown]
+# What you should have seen: `alpha` does nothing until `apply_class_balancing=True`,
+# then it multiplies the label-1 curve by `alpha`; `gamma = 0` turns the focal loss into
+# plain crossentropy; with `label_smoothing = 0.2` the label-1 curve is lowest at
+# `p = 0.9`, not at 1 (its minimum is the entropy of the smoothed target, 0.325).
+
+# %%
+ce_explorer.set(gamma=2.0, alpha=0.25, apply_class_balancing=False, label_smoothing=0.0)
+focal_default = ce_explorer.results["focal, y=1"].copy()
+ce_explorer.set(alpha=0.9)
+assert np.array_equal(ce_explorer.results["focal, y=1"], focal_default)  # ignored
+ce_explorer.set(apply_class_balancing=True)
+assert np.allclose(ce_explorer.results["focal, y=1"], 0.9 * focal_default)
+ce_explorer.set(gamma=0.0, apply_class_balancing=False)
+assert np.allclose(ce_explorer.results["focal, y=1"], ce_explorer.results["crossentropy, y=1"])
+ce_explorer.set(label_smoothing=0.2)
+curve, x_axis = ce_explorer.results["crossentropy, y=1"], ce_explorer.results["x"]
+print(f"smoothed curve lowest at p = {x_axis[np.argmin(curve)]:.3f}, value {curve.min():.4f}")
+assert abs(x_axis[np.argmin(curve)] - 0.9) < 0.005 and np.isclose(curve.min(), -(0.9 * np.log(0.9) + 0.1 * np.log(0.1)), atol=1e-4)
+
+# %% [markdown]
+# ## Explore: softmax temperature
+#
+# Dividing logits by a temperature `T` before the softmax sharpens (`T < 1`) or flattens
+# (`T > 1`) the distribution. Pick the true class and watch the crossentropy.
+
+# %%
+temperature_explorer = lossviz.widgets.softmax_temperature_explorer()
+temperature_explorer
+
+# %% [markdown]
+# At `T = 0.1` the softmax is almost one-hot on the largest logit (3.0): if the true class
+# is the smallest logit (-1.0), the loss is about `(3 - (-1)) / 0.1 = 40`. At `T = 5`
+# every probability is within 0.2 of the others, and the same loss falls below 2.
+
+# %%
+temperature_explorer.set(temperature=0.1, true_class=3)
+sharp = temperature_explorer.results
+assert abs(sharp["crossentropy"] - 40.0) < 1e-5 and sharp["probabilities"][0] > 0.999
+temperature_explorer.set(temperature=5.0)
+flat = temperature_explorer.results
+print(f"T = 5: probabilities {np.round(flat['probabilities'], 3)}, loss {flat['crossentropy']:.3f}")
+assert np.ptp(flat["probabilities"]) < 0.2 and flat["crossentropy"] < 2.0
+
+# %% [markdown]
+# ## Pitfalls
+#
+# ### `from_logits` that does not match the output layer
+#
+# **Linear output, `from_logits=False` (the default).** The loss takes the raw outputs
+# for probabilities: it divides each row by its sum and clips to `[1e-7, 1 - 1e-7]`.
+# Negative or large outputs are clipped, where the gradient is 0, and training limps.
+
+# %%
+_, no_flag = train_digits(activation=None, from_logits=False)
+print(f"logits + from_logits=False: loss {no_flag['loss'][-1]:.3f}, accuracy {no_flag['accuracy'][-1]:.3f}")
+print(f"logits + from_logits=True:  loss {right['loss'][-1]:.3f}, accuracy {right['accuracy'][-1]:.3f}")
+assert no_flag["loss"][-1] > 3 * right["loss"][-1]
+assert right["accuracy"][-1] - no_flag["accuracy"][-1] > 0.1
+
+# %% [markdown]
+# **Softmax output, `from_logits=True`: a double softmax.** The loss applies a second
+# softmax to probabilities. Keras 3.15's **TensorFlow** backend catches the common case:
+# when the tensor comes straight from a Keras softmax, it warns and uses the stored
+# logits, so the value is right. A NumPy array of probabilities (the output of
+# `model.predict`) carries no logits: there the double softmax happens.
+
+# %%
+softmax_model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation="softmax")])
+softmax_model.set_weights(model.get_weights())  # the trained weights, plus a softmax
+loss_on_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+correct = float(loss_on_logits(labels, logits))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    rescued = float(loss_on_logits(labels, softmax_model(features)))
+as_numpy = ops.convert_to_numpy(softmax_model(features))  # what model.predict returns
+double = float(loss_on_logits(labels, as_numpy))
+print(f"correct {correct:.4f}, softmax tensor {rescued:.4f}, NumPy probabilities {double:.4f}")
+assert np.isclose(rescued, correct, rtol=1e-5)
+assert any("does not represent logits" in str(warning.message) for warning in caught)
+assert double > np.log(1 + 9 / np.e) > 10 * correct
+
+# %% [markdown]
+# Why 1.46? After a second softmax, even a perfect one-hot prediction becomes
+# `e / (e + 9)` for 10 classes, so the loss can never go below `log(1 + 9 / e) = 1.461`.
+# The JAX and PyTorch backends never recover logits: with them every softmax output plus
+# `from_logits=True` trains like this run, where the softmax is written by hand so that
+# TensorFlow cannot see it either.
+
+# %%
+def softmax_by_hand(z):
+    exp = ops.exp(z - ops.max(z, axis=-1, keepdims=True))
+    return exp / ops.sum(exp, axis=-1, keepdims=True)
+
+
+_, double_softmax = train_digits(activation=softmax_by_hand, from_logits=True)
+print(f"double softmax: loss {np.round(double_softmax['loss'][::3], 3)}, accuracy {double_softmax['accuracy'][-1]:.3f}")
+assert min(double_softmax["loss"]) > np.log(1 + 9 / np.e)  # stuck above the floor
+assert double_softmax["loss"][-1] > 10 * right["loss"][-1]
+assert double_softmax["accuracy"][0] < right["accuracy"][0]  # slower start
+
+# %% [markdown]
+# The reported loss is stuck above 1.46 while the accuracy still climbs: on this easy
+# problem the argmax survives, but the loss curve no longer tells you how well the model
+# does, and the shrunken gradients slow learning. Fix: a linear last layer with
+# `from_logits=True` (the stable choice), or a softmax/sigmoid layer with
+# `from_logits=False`.
+#
+# ### Focal loss ignores `alpha` unless `apply_class_balancing=True`
+#
+# Many posts tune `alpha=0.25` for rare positives. In Keras the default
+# `apply_class_balancing=False` drops `alpha` entirely:
+
+# %%
+y_focal = np.array([[1.0, 0.0, 1.0, 0.0]])
+p_focal = np.array([[0.9, 0.2, 0.3, 0.6]])
+for balance in [False, True]:
+    values = [float(keras.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=alpha,
+                                                           apply_class_balancing=balance)[0])
+              for alpha in [0.25, 0.5, 0.9]]
+    print(f"apply_class_balancing={balance}: alpha 0.25 / 0.5 / 0.9 -> {np.round(values, 4)}")
+    assert (len(set(values)) == 1) == (not balance)
+assert np.allclose(keras.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=0.9),
+                   lossviz.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=0.25))
+
+# %% [markdown]
+# ### Tversky: Keras <= 3.15 swaps `alpha` and `beta`
+#
+# Documented (and in the paper): `alpha` prices false positives, `beta` false negatives.
+# Keras 3.15's code applies `alpha` to FN and `beta` to FP. Measured on one small mask:
+
+# %%
+mask = np.array([[1.0, 1.0, 0.0, 0.0, 1.0]])
+soft_mask = np.array([[0.9, 0.4, 0.6, 0.1, 0.8]])
+tp, fp, fn = np.sum(mask * soft_mask), np.sum((1 - mask) * soft_mask), np.sum(mask * (1 - soft_mask))
+
+
+def documented(alpha, beta):
+    return 1 - tp / (tp + alpha * fp + beta * fn + EPSILON)
+
+
+keras_tversky = float(keras.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3))
+print(f"TP {tp:.1f}, FP {fp:.1f}, FN {fn:.1f}; keras {keras_tversky:.4f}, documented {documented(0.7, 0.3):.4f}")
+assert np.isclose(keras_tversky, documented(0.3, 0.7)) and not np.isclose(keras_tversky, documented(0.7, 0.3))
+assert np.isclose(lossviz.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3), documented(0.7, 0.3))
+
+# %% [markdown]
+# Fix, until your Keras has the upstream fix: pass the weights swapped
+# (`keras.losses.Tversky(alpha=beta, beta=alpha)`) and pin the behaviour in a test like
+# this cell, so the upgrade that fixes it does not silently swap them back.
+#
+# ### Dice and tversky reduce over the whole batch by default
+#
+# With `axis=None` the sums run over every axis, the batch included: one number per call,
+# so sample weights cannot weight images. Pass the non-batch axes for one value per sample.
+
+# %%
+masks = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+predicted = np.array([[0.9, 0.8, 0.1], [0.5, 0.5, 0.2]])
+whole_batch = ops.convert_to_numpy(keras.losses.dice(masks, predicted))
+per_image = ops.convert_to_numpy(keras.losses.dice(masks, predicted, axis=-1))
+print(f"axis=None: {whole_batch.round(4)} (shape {whole_batch.shape}); axis=-1: {per_image.round(4)}")
+assert whole_batch.shape == () and per_image.shape == (2,)
+assert np.allclose(per_image, lossviz.losses.dice(masks, predicted, axis=-1))
+
+# %% [markdown]
+# ### Hinge with mixed labels
+#
+# The 0/1 mapping is all or nothing. One -1 label in the call and the 0 labels stay 0:
+# `max(1 - 0 * x, 0) = 1` whatever the score. Here every score has the right sign with a
+# margin of 2, yet the loss is 1/3 instead of 0.
+
+# %%
+mixed = float(keras.losses.hinge(np.array([[0.0, 1.0, -1.0]]), np.array([[-2.0, 2.0, -2.0]]))[0])
+signed = float(keras.losses.hinge(np.array([[-1.0, 1.0, -1.0]]), np.array([[-2.0, 2.0, -2.0]]))[0])
+print(f"mixed 0/1/-1 labels: {mixed:.4f}; all -1/+1: {signed}")
+assert np.isclose(mixed, 1 / 3) and signed == 0.0
+
+# %% [markdown]
+# ### What old blog posts get wrong
+#
+# - *`tf.keras.losses.binarycrossentropy(..., reduction="auto")`.* The classes are
+#   `BinaryCrossentropy`, `CategoricalCrossentropy` (CamelCase), the functions
+#   `binary_crossentropy` ...; lower-case run-together names are refused, and
+#   `reduction="auto"` is gone (`"sum_over_batch_size"` is the default).
+# - *`cosine_proximity`, `kullback_leibler_divergence`.* Now `cosine_similarity` (a
+#   negative loss, above) and `kl_divergence` (or `"kld"`).
+# - *`K.mean(...)` from `keras.backend`, returning a scalar.* Use `keras.ops` and return
+#   one value per sample; the exercise's checker shows what a scalar breaks.
+
+# %%
+for old in ["binarycrossentropy", "categoricalcrossentropy", "cosine_proximity", "kullback_leibler_divergence"]:
+    try:
+        keras.losses.get(old)
+        raise AssertionError(f"{old} is still accepted")
+    except ValueError:
+        pass
+assert keras.losses.BinaryCrossentropy().get_config()["reduction"] == "sum_over_batch_size"
+assert keras.losses.get("kld") is keras.losses.kl_divergence
+try:
+    keras.losses.BinaryCrossentropy(reduction="auto")
+    raise AssertionError("reduction='auto' is still accepted")
+except ValueError as error:
+    assert "sum_over_batch_size" in str(error)
+
+# %% [markdown]
+# ## Exercise: a weighted binary crossentropy
+#
+# With rare positives, you may want a missed positive to cost more than a false alarm:
+# multiply the positive term by `pos_weight` (here 3):
+#
+# `loss = mean(-(pos_weight * y log p + (1 - y) log(1 - p)), axis=-1)`, `p` clipped to
+# `[1e-7, 1 - 1e-7]` as Keras does.
+#
+# The reference below builds it from the lossviz twin: `binary_crossentropy` of a label-1
+# target is `-log p`, of a label-0 target `-log(1 - p)`, elementwise when each value gets
+# its own axis.
+
+# %%
+POS_WEIGHT = 3.0
+
+
+def weighted_bce_reference(y_true, y_pred):
+    """NumPy weighted binary crossentropy per sample, from lossviz.losses.binary_crossentropy."""
+    y_true, column = np.asarray(y_true, float), np.asarray(y_pred, float)[..., None]
+    minus_log_p = lossviz.losses.binary_crossentropy(np.ones_like(column), column)
+    minus_log_not_p = lossviz.losses.binary_crossentropy(np.zeros_like(column), column)
+    return np.mean(POS_WEIGHT * y_true * minus_log_p + (1 - y_true) * minus_log_not_p, axis=-1)
+
+
+half = weighted_bce_reference(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]]))
+assert np.allclose(half, [3 * np.log(2), np.log(2)])
+
+# %% [markdown]
+# Write `weighted_bce(y_true, y_pred)` with `keras.ops`. The version below is deliberately
+# unfinished: it forgets `pos_weight`, does not clip, and returns one number for the
+# whole batch. Run the checker, read its report, then fix the function.
+
+# %%
+def weighted_bce(y_true, y_pred):
+    # TODO: clip y_pred, weight the positive term by POS_WEIGHT, one value per sample.
+    return ops.mean(-(y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred)))
+
+
+# %%
+result = check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
+result
+
+# %% [markdown]
+# ### Solution
+
+# %% tags=["solution"]
+def weighted_bce(y_true, y_pred):
+    p = ops.clip(y_pred, EPSILON, 1 - EPSILON)
+    per_value = -(POS_WEIGHT * y_true * ops.log(p) + (1 - y_true) * ops.log(1 - p))
+    return ops.mean(per_value, axis=-1)
+
+
+result = check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
+assert result, result.codes
+result
+
+# %% [markdown]
+# On the digits "is it a 0?" column: for 0/1 labels, weighting the positive term by 3 is
+# Keras's binary crossentropy with a weight of 3 on every positive sample. The same loss
+# as a saveable `keras.losses.Loss` class is `lossviz.keras_losses.WeightedBinaryCrossentropy`
+# ([03 custom losses](03_custom_losses.ipynb) shows how to write one).
+
+# %%
+from lossviz.keras_losses import WeightedBinaryCrossentropy
+
+y_check, p_check = is_zero.astype("float32"), p_zero.astype("float32")
+ours = ops.convert_to_numpy(weighted_bce(y_check, p_check))
+plain = ops.convert_to_numpy(keras.losses.binary_crossentropy(y_check, p_check))
+assert np.allclose(ours, plain * np.where(y_check[:, 0] == 1, POS_WEIGHT, 1.0), rtol=1e-5)
+as_class = WeightedBinaryCrossentropy(pos_weight=POS_WEIGHT, reduction=None)(y_check, p_check)
+assert np.allclose(ours, ops.convert_to_numpy(as_class), rtol=1e-5)
+
+# %% [markdown]
+# ## Summary
+#
+# - Sparse and categorical crossentropy are the same loss for integer vs one-hot labels;
+#   binary crossentropy answers one yes/no question per column.
+# - Match `from_logits` to the last layer. Logits read as probabilities: loss over 3 times
+#   higher and accuracy more than 10 points lower here. A double softmax floors the loss at 1.46;
+#   only TensorFlow rescues a Keras softmax layer (with a warning).
+# - Label smoothing moves targets to `y (1 - ls) + ls / C`; focal `alpha` needs
+#   `apply_class_balancing=True`; Keras 3.15's tversky swaps `alpha` and `beta`; dice and
+#   tversky reduce over the batch unless you pass `axis`; the cosine loss is negative.
+#
+# **Next:** [03 custom losses](03_custom_losses.ipynb): writing, checking and saving your
+# own loss as a `keras.losses.Loss`.
