@@ -107,7 +107,7 @@ assert max(abs(ratio - y.mean()) for ratio in fold_ratios) < 0.01
 # fold); the test fold is never used to pick the epoch.
 
 # %%
-FIT = {"epochs": 15, "batch_size": 64}
+FIT = {"epochs": 8, "batch_size": 32}
 
 
 def build_model():
@@ -191,14 +191,14 @@ assert all(tr.max() < te.min() for tr, te in explorer.results["splits"])
 rng = np.random.default_rng(0)
 X_noise = rng.normal(size=(90, 2000))
 y_noise = rng.integers(0, 2, size=90)
-NOISE_FIT = {"epochs": 40, "batch_size": 90}
+NOISE_FIT = {"epochs": 5, "batch_size": 16}
 noise_splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X_noise, y_noise))
 
 
 def build_small_network():
     model = keras.Sequential([keras.layers.Dense(32, activation="relu"),
                               keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy")
     return model
 
 # %% [markdown]
@@ -350,7 +350,7 @@ get_scorer("roc_auc")(sk["estimator"][0], X, y)
 # `cross_validate_keras` on the same folds.
 
 # %%
-EXERCISE_FIT = {"epochs": 5, "batch_size": 64}
+EXERCISE_FIT = {"epochs": 3, "batch_size": 32}
 
 
 def fold_scores(build_model, X, y, splits):
