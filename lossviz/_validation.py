@@ -70,7 +70,7 @@ def check_finite(array: np.ndarray, name: str) -> None:
             name,
             "finite values (no NaN or inf)",
             f"Received: {int(bad.sum())} non-finite value(s), the first "
-            f"{array[first]!r} at index {first}",
+            f"{float(array[first])!r} at index {first}",
         )
 
 

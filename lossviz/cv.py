@@ -647,6 +647,9 @@ def cross_validate_keras(
         y: array (n_samples,) or (n_samples, n_outputs) of targets, as ``model.fit``
             expects them (0/1 labels for a sigmoid output, integer labels for
             sparse_categorical_crossentropy, one-hot rows for categorical_crossentropy).
+            Integer-valued targets count as class labels (as in scikit-learn); for an
+            integer-valued regression target pass ``cv=KFold(...)`` and
+            ``metrics=default_metrics("regression")``.
         cv: number of folds (>= 2), a scikit-learn splitter, or an iterable of
             (train, test) index pairs. An integer gives ``StratifiedKFold`` for
             class labels (``KFold`` otherwise; their Group variants when ``groups``
@@ -729,6 +732,9 @@ def cross_validate_keras(
     if not isinstance(monitor, str):
         fail("monitor", "the name of a quantity logged by fit, e.g. 'val_loss'", monitor)
     task, stratify_labels = _task(y)
+    if metrics is None and task == "binary" and not np.isin(np.unique(stratify_labels), (0, 1)).all():
+        fail("y", "0/1 labels for a binary target (the default metrics threshold a sigmoid "
+                  "output at 0.5)", f"Received: labels {np.unique(stratify_labels).tolist()}")
     metrics = _check_metrics(metrics, task)
     fit_kwargs = _check_fit_kwargs(fit_kwargs, len(X), best_weights)
     _new_preprocessor(preprocess)  # fail here, not in a worker

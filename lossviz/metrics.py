@@ -78,7 +78,19 @@ class UndefinedMetricWarning(UserWarning):
     """A metric is undefined for this input (e.g. 0/0); a fallback value was returned.
 
     Plays the role of ``sklearn.exceptions.UndefinedMetricWarning`` (also a
-    ``UserWarning``) without importing scikit-learn.
+    ``UserWarning``) without importing scikit-learn: silence both with
+    ``warnings.simplefilter("ignore", UserWarning)``, or pass ``zero_division``.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     precision_score([0, 1], [0, 0])
+        0.0
+        >>> caught[0].category.__name__
+        'UndefinedMetricWarning'
+
+    Taught in: notebooks/05_custom_metrics.ipynb
     """
 
 
@@ -1856,9 +1868,10 @@ def keras_auc(
       (TP and TP + FP linear between thresholds); "minoring" / "majoring": the lower
       / upper rectangle of each step.
 
-    All scores inside one bucket look tied, so the result differs from the exact
-    :func:`roc_auc_score` (or :func:`average_precision_score`); raising
-    ``num_thresholds`` brings it closer.
+    All scores inside one bucket look tied: the ROC result with "interpolation" is
+    exactly the AUC of the bucket indices ceil(score (n - 1)) - 1 (0 and the first
+    bucket merged), so it differs from the exact :func:`roc_auc_score` (for PR, from
+    :func:`average_precision_score`); raising ``num_thresholds`` brings it closer.
 
     Args:
         y_true: Binary labels 0/1, any shape; flattened unless ``multi_label``.

@@ -43,10 +43,10 @@ from keras import ops
 from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
 
+import lossviz
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
-from lossviz.checks import check_loss
 
 keras.utils.set_random_seed(0)
 EPSILON = keras.backend.epsilon()
@@ -156,6 +156,8 @@ cases = {
     "cosine_similarity": (one_hot, probabilities, {}),
     "dice": (is_zero, p_zero, {}),
 }
+
+# %%
 for name, (y_true, y_pred, options) in cases.items():
     ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
     theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
@@ -301,8 +303,9 @@ assert np.ptp(flat["probabilities"]) < 0.2 and flat["crossentropy"] < 2.0
 # ### `from_logits` that does not match the output layer
 #
 # **Linear output, `from_logits=False` (the default).** The loss takes the raw outputs
-# for probabilities: it divides each row by its sum and clips to `[1e-7, 1 - 1e-7]`.
-# Negative or large outputs are clipped, where the gradient is 0, and training limps.
+# for probabilities: it clips them to `[1e-7, 1 - 1e-7]` and renormalises each row.
+# Every output below 1e-7 (all negative logits) or above 1 is clipped, its gradient is
+# 0, and training limps.
 
 # %%
 _, no_flag = train_digits(activation=None, from_logits=False)
@@ -334,11 +337,25 @@ assert any("does not represent logits" in str(warning.message) for warning in ca
 assert double > np.log(1 + 9 / np.e) > 10 * correct
 
 # %% [markdown]
-# Why 1.46? After a second softmax, even a perfect one-hot prediction becomes
-# `e / (e + 9)` for 10 classes, so the loss can never go below `log(1 + 9 / e) = 1.461`.
-# The JAX and PyTorch backends never recover logits: with them every softmax output plus
-# `from_logits=True` trains like this run, where the softmax is written by hand so that
-# TensorFlow cannot see it either.
+# Why so high? After a second softmax, even a perfect one-hot prediction becomes
+# `e / (e + 9)` for 10 classes, so a double-softmax loss can never go below
+# `log(1 + 9 / e) = 1.461`. The rescue is TensorFlow's alone: in the installed Keras only
+# the TensorFlow backend's `nn.py` reads the stored `_keras_logits`.
+
+# %%
+backend_source = os.path.join(os.path.dirname(keras.__file__), "src", "backend")
+
+
+def reads_stored_logits(backend):
+    with open(os.path.join(backend_source, backend, "nn.py")) as source:
+        return "_keras_logits" in source.read()
+
+
+assert reads_stored_logits("tensorflow") and not reads_stored_logits("jax") and not reads_stored_logits("torch")
+
+# %% [markdown]
+# So on JAX and PyTorch every softmax output with `from_logits=True` trains like the next
+# run, where the softmax is written by hand so that TensorFlow cannot see it either.
 
 # %%
 def softmax_by_hand(z):
@@ -347,7 +364,9 @@ def softmax_by_hand(z):
 
 
 _, double_softmax = train_digits(activation=softmax_by_hand, from_logits=True)
-print(f"double softmax: loss {np.round(double_softmax['loss'][::3], 3)}, accuracy {double_softmax['accuracy'][-1]:.3f}")
+print(f"double softmax: loss by epoch {np.round(double_softmax['loss'][::3], 3)}")
+print(f"accuracy after epoch 1: {double_softmax['accuracy'][0]:.3f} (right: {right['accuracy'][0]:.3f}); "
+      f"after 10: {double_softmax['accuracy'][-1]:.3f} (right: {right['accuracy'][-1]:.3f})")
 assert min(double_softmax["loss"]) > np.log(1 + 9 / np.e)  # stuck above the floor
 assert double_softmax["loss"][-1] > 10 * right["loss"][-1]
 assert double_softmax["accuracy"][0] < right["accuracy"][0]  # slower start
@@ -496,7 +515,7 @@ def weighted_bce(y_true, y_pred):
 
 
 # %%
-result = check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
+result = lossviz.check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
 result
 
 # %% [markdown]
@@ -509,7 +528,7 @@ def weighted_bce(y_true, y_pred):
     return ops.mean(per_value, axis=-1)
 
 
-result = check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
+result = lossviz.check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
 assert result, result.codes
 result
 

@@ -89,7 +89,7 @@ def test_same_seed_gives_the_same_numbers(data, sequential):
 def test_two_workers_give_the_same_numbers_as_one(data, sequential):
     X, y = data
     parallel = cross_validate_keras(build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler,
-                                    seed=7, n_jobs=2)
+                                    seed=7, n_jobs=2, return_models=True)
     for name in sequential.metric_names:
         np.testing.assert_allclose(parallel.scores(name), sequential.scores(name), rtol=0, atol=1e-12)
     for mine, theirs in zip(parallel.histories, sequential.histories):
@@ -100,6 +100,10 @@ def test_two_workers_give_the_same_numbers_as_one(data, sequential):
     assert {worker["tf_threads"] for worker in parallel.workers} == {max(1, joblib.cpu_count() // 2)}
     assert {worker["pid"] for worker in sequential.workers} == {os.getpid()}
     assert {worker["tf_threads"] for worker in sequential.workers} == {None}
+    # The models trained in the workers come back whole, with the same weights.
+    for mine, theirs in zip(parallel.models, sequential.models):
+        for got, expected in zip(mine.get_weights(), theirs.get_weights()):
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-7)
 
 
 # ------------------------------------------------------------ a fresh model per fold
@@ -299,6 +303,8 @@ def test_the_result_reads_as_a_table(sequential):
         pytest.param({"y": np.zeros(119)}, r"`y`. Expected the same number of samples as `X` \(120\). Received: 119",
                      id="length-mismatch"),
         pytest.param({"cv": 1}, r"`cv`. Expected at least 2 folds", id="one-fold"),
+        pytest.param({"y": np.tile([1, 2], 60)}, r"`y`. Expected 0/1 labels.*Received: labels \[1, 2\]",
+                     id="binary-labels-not-0-1"),
         pytest.param({"cv": True}, r"`cv`", id="boolean-cv"),
         pytest.param({"cv": "five"}, r"`cv`", id="string-cv"),
         pytest.param({"build_model": "model"}, r"`build_model`. Expected a function returning", id="not-callable"),

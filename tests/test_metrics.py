@@ -197,8 +197,11 @@ def test_classification_report_text_and_dict_match_sklearn(case):
         assert ours == theirs, f"{case} {kwargs}\n{ours}\n{theirs}"
         assert list(ours_dict) == list(theirs_dict)
         for key, value in theirs_dict.items():
-            assert_same_value(ours_dict[key] if not isinstance(value, dict) else tuple(ours_dict[key].values()),
-                              value if not isinstance(value, dict) else tuple(value.values()), f"{case} {key}")  # fmt: skip
+            mine = ours_dict[key]
+            if isinstance(value, dict):  # a row: precision, recall, f1-score, support
+                assert list(mine) == list(value)
+                mine, value = tuple(mine.values()), tuple(value.values())
+            assert_same_value(mine, value, f"{case} {key}")
 
 
 def test_classification_report_with_target_names_matches_sklearn():
@@ -444,6 +447,18 @@ def test_large_float32_input_takes_the_packed_sort_and_matches_sklearn_exactly()
         np.testing.assert_array_equal(ours, theirs)
     assert lv.roc_auc_score(y_true, y_score) == pytest.approx(sk.roc_auc_score(y_true, y_score), rel=1e-13)
     assert lv.average_precision_score(y_true, y_score) == pytest.approx(sk.average_precision_score(y_true, y_score), rel=1e-13)
+
+
+def test_weighted_curves_equal_sklearn_to_the_last_bit():
+    """The stable sort adds tied weights in scikit-learn's order: identical floats."""
+    rng = np.random.default_rng(14)
+    y_true = rng.integers(0, 2, 5000)
+    y_score = np.round(rng.normal(size=5000) + y_true, 2)
+    weight = rng.uniform(0, 3, 5000)
+    for curve in ("roc_curve", "precision_recall_curve"):
+        for ours, theirs in zip(getattr(lv, curve)(y_true, y_score, sample_weight=weight),
+                                getattr(sk, curve)(y_true, y_score, sample_weight=weight)):  # fmt: skip
+            np.testing.assert_array_equal(ours, theirs)
 
 
 # ---------------------------------------------------------------------------
