@@ -524,20 +524,21 @@ def _predict(keras, model, X: np.ndarray) -> np.ndarray:
     return np.concatenate(chunks)
 
 
-def _inner_split(y_train: np.ndarray, labels: np.ndarray | None, fraction: float, seed: int):
+def _inner_split(n_samples: int, labels: np.ndarray | None, fraction: float, seed: int):
+    """(fit rows, validation rows) of a training fold, stratified when there are labels."""
     from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
     if labels is None:
         splitter = ShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
     else:
         splitter = StratifiedShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
-    return next(splitter.split(np.zeros(len(y_train)), labels))
+    return next(splitter.split(np.zeros(n_samples), labels))
 
 
 def _fit_best_weights(keras, model, X_train, y_train, labels, fit_args, callbacks, *,
                       fraction: float, monitor: str, seed: int):
     """Fit on part of the training fold; keep the weights of the best epoch on the rest."""
-    inner, validation = _inner_split(y_train, labels, fraction, seed)
+    inner, validation = _inner_split(len(y_train), labels, fraction, seed)
     if "sample_weight" in fit_args:
         fit_args["sample_weight"] = fit_args["sample_weight"][inner]
     with tempfile.TemporaryDirectory(prefix="lossviz-cv-") as folder:
