@@ -30,7 +30,7 @@ from lossviz.cv import cross_validate_keras
 FOLDS = 5
 REPEATS = 3
 # The settings of notebooks/07_kfold_cross_validation.py (its build_model and FIT).
-FIT = {"epochs": 8, "batch_size": 32}
+FIT = {"epochs": 4, "batch_size": 16}
 
 
 def build_model():

@@ -31,13 +31,13 @@
 #
 # | # | notebook | what you will learn |
 # |---|---|---|
-# | 01 | [Regression losses](01_regression_losses.ipynb) (coming) | MSE, MAE, Huber, log-cosh, MAPE, MSLE and robust losses; outliers |
-# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) (coming) | crossentropies, from_logits, label smoothing, focal, dice, tversky |
-# | 03 | [Custom losses](03_custom_losses.ipynb) (coming) | writing, checking and saving your own loss in Keras 3 |
-# | 04 | [Weighting](04_weighting.ipynb) (coming) | sample_weight, class_weight, loss_weights, and how Keras reduces |
-# | 05 | [Custom metrics](05_custom_metrics.ipynb) (coming) | precision, recall, F1 done right; why batch-wise metrics are wrong |
-# | 06 | [ROC and PR curves](06_roc_pr_curves.ipynb) (coming) | thresholds, AUC, average precision, imbalance, Keras's bucketed AUC |
-# | 07 | [k-fold cross-validation](07_kfold_cross_validation.ipynb) (coming) | splitters, a fresh model per fold, leakage, parallel folds |
+# | 01 | [Regression losses](01_regression_losses.ipynb) | MSE, MAE, Huber, log-cosh, MAPE, MSLE and robust losses; outliers |
+# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) | crossentropies, from_logits, label smoothing, focal, dice, tversky |
+# | 03 | [Custom losses](03_custom_losses.ipynb) | writing, checking and saving your own loss in Keras 3 |
+# | 04 | [Weighting](04_weighting.ipynb) | sample_weight, class_weight, loss_weights, and how Keras reduces |
+# | 05 | [Custom metrics](05_custom_metrics.ipynb) | precision, recall, F1 done right; why batch-wise metrics are wrong |
+# | 06 | [ROC and PR curves](06_roc_pr_curves.ipynb) | thresholds, AUC, average precision, imbalance, Keras's bucketed AUC |
+# | 07 | [k-fold cross-validation](07_kfold_cross_validation.ipynb) | splitters, a fresh model per fold, leakage, parallel folds |
 #
 # Each notebook follows the same path: goal, intuition, formula, code beside Keras, an
 # explorer, the pitfalls old posts fall into (measured), an exercise, and a summary.

@@ -107,7 +107,7 @@ assert max(abs(ratio - y.mean()) for ratio in fold_ratios) < 0.01
 # fold); the test fold is never used to pick the epoch.
 
 # %%
-FIT = {"epochs": 8, "batch_size": 32}
+FIT = {"epochs": 4, "batch_size": 16}
 
 
 def build_model():
@@ -120,7 +120,7 @@ def build_model():
     return model
 
 
-result = cross_validate_keras(build_model, X, y, cv=5, preprocess=StandardScaler, fit_kwargs=FIT,
+result = cross_validate_keras(build_model, X, y, cv=3, preprocess=StandardScaler, fit_kwargs=FIT,
                               best_weights=True, return_models=True)
 result
 
@@ -186,14 +186,15 @@ assert all(tr.max() < te.min() for tr, te in explorer.results["splits"])
 # ## Pitfalls, measured
 #
 # To see a leak, use data with **nothing** to learn: 90 rows of 2000 noise features and
-# coin-flip labels. An honest estimate of any model's accuracy here is about 0.5.
+# coin-flip labels. An honest estimate of any model's accuracy here is about 0.5. Two folds
+# keep this section fast.
 
 # %%
 rng = np.random.default_rng(0)
 X_noise = rng.normal(size=(90, 2000))
 y_noise = rng.integers(0, 2, size=90)
 NOISE_FIT = {"epochs": 5, "batch_size": 16}
-noise_splits = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X_noise, y_noise))
+noise_splits = list(StratifiedKFold(2, shuffle=True, random_state=0).split(X_noise, y_noise))
 
 
 def build_small_network():
@@ -227,7 +228,7 @@ assert leak > 0.2 and abs(inside.summary["accuracy"]["mean"] - 0.5) < 0.15
 # The Keras 2 loop `model = build(); for train, test in folds: model.fit(...)` keeps the
 # weights between folds, so from fold 2 on the model has already trained on the rows it is
 # tested on. Here with the first 50 noise columns (picked without looking at the labels).
-# Fold 1 is still honest (the model is new); watch folds 2 and 3.
+# Fold 1 is still honest (the model is new); fold 2 tests on rows fold 1 trained on.
 
 # %%
 X_cols = X_noise[:, :50]
@@ -239,7 +240,7 @@ for train, test in noise_splits:
     y_score = keras.ops.convert_to_numpy(model(X_cols[test]))[:, 0]
     reused.append(np.mean((y_score > 0.5) == y_noise[test]))
 print("accuracy per fold on coin flips, one model re-fitted:", np.round(reused, 3))
-assert reused[0] < 0.7 and np.mean(reused[1:]) > 0.75
+assert reused[1] > 0.85 and reused[1] - reused[0] > 0.25
 
 # %% [markdown]
 # `cross_validate_keras` refuses a builder that hands back a model that was already trained:
@@ -351,7 +352,7 @@ get_scorer("roc_auc")(sk["estimator"][0], X, y)
 # `cross_validate_keras` on the same folds.
 
 # %%
-EXERCISE_FIT = {"epochs": 3, "batch_size": 32}
+EXERCISE_FIT = {"epochs": 2, "batch_size": 32}
 
 
 def fold_scores(build_model, X, y, splits):

@@ -2,15 +2,15 @@
 
 Everything waits for an explicit condition (polled every POLL seconds), never for a
 fixed time: the kernel status in the status bar, the cells' execution counts, the
-pixels of the figure canvas (hashed in the page on every animation frame).
+pixels of the figure canvas (hashed in the page after each paint).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
-import shutil
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-# The developers' guide's flags: headless, no sandbox (root in containers), and nothing
-# that talks to the network on its own (component updates, sync, QUIC, first-run pings).
+# Headless, no sandbox (root in containers), and nothing that talks to the network on its
+# own (component updates, sync, QUIC, first-run pings).
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -97,16 +97,27 @@ def wait_until(condition, timeout: float, describe) -> object:
         time.sleep(POLL)
 
 
-def fresh_dir(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
+def record_latency(path: Path, name: str, line: str, header: str) -> None:
+    """Put ``line`` (dated) in ``path`` as the one line for notebook ``name``; the file is
+    locked because two pytest-xdist workers may write it at once."""
+    with open(path, "a+") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.seek(0)
+        kept = [old for old in file.read().splitlines()
+                if old.strip() and not old.startswith("#") and not old.startswith(f"{name}:")]
+        file.seek(0)
+        file.truncate()
+        stamp = time.strftime("%Y-%m-%d %H:%M")
+        file.write("\n".join([header, *sorted([*kept, f"{line} [{stamp}]"])]) + "\n")
 
 
 # ------------------------------------------------------------------ in-page scripts
 
 # Signature of a figure's pixels: FNV-1a over the canvas's RGBA words ('' while blank),
 # or the <img>'s source once decoded. Defined once per page as window.__lossvizSignature.
+# Hashing a 1300x400 canvas costs ~10 ms (no GPU), too much for every animation frame on
+# 2 cores, so the watcher hooks the canvas's drawImage / putImageData (how ipympl paints)
+# and hashes only after a paint, plus every 30th frame in case something paints otherwise.
 PAGE_SCRIPT = """
 () => {
   window.__lossvizSignature = (el) => {
@@ -121,21 +132,43 @@ PAGE_SCRIPT = """
     }
     return uniform ? '' : `${el.width}x${el.height}:${(hash >>> 0).toString(16)}`;
   };
-  // Watch a figure: record performance.now() whenever its pixels change, checked on every
-  // animation frame, and the timestamps of the next mouse press and release.
+  const hookPaints = (el) => {
+    if (el.tagName !== 'CANVAS' || el.__lossvizPainted !== undefined) return;
+    el.__lossvizPainted = 0;
+    const context = el.getContext('2d');
+    for (const name of ['drawImage', 'putImageData']) {
+      const paint = context[name];
+      context[name] = function (...args) {
+        el.__lossvizPainted = performance.now();
+        return paint.apply(this, args);
+      };
+    }
+  };
+  // Watch a figure: record when its pixels change (the paint's time) and the timestamps of
+  // the next mouse press and release (event.timeStamp: the same clock as performance.now()).
   window.__lossvizWatch = (el) => {
     if (window.__lossvizProbe) window.__lossvizProbe.stop = true;
-    const probe = {changes: [], down: null, up: null, stop: false,
+    hookPaints(el);
+    const probe = {changes: [], down: null, up: null, stop: false, element: el,
                    last: window.__lossvizSignature(el)};
     window.__lossvizProbe = probe;
     window.addEventListener('mousedown', (e) => { probe.down = e.timeStamp; },
                             {capture: true, once: true});
     window.addEventListener('mouseup', (e) => { probe.up = e.timeStamp; },
                             {capture: true, once: true});
+    let checked = performance.now(), frame = 0;
     const tick = () => {
       if (probe.stop) return;
-      const signature = window.__lossvizSignature(el);
-      if (signature !== probe.last) { probe.changes.push(performance.now()); probe.last = signature; }
+      const freshPaint = el.tagName === 'CANVAS' && el.__lossvizPainted > checked;
+      if (el.tagName === 'IMG' || freshPaint || ++frame % 30 === 0) {
+        const now = performance.now();
+        const signature = window.__lossvizSignature(el);
+        if (signature !== probe.last) {
+          probe.changes.push(freshPaint ? el.__lossvizPainted : now);
+          probe.last = signature;
+        }
+        checked = now;
+      }
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -145,7 +178,8 @@ PAGE_SCRIPT = """
 
 PROBE_STATE = """
 () => { const p = window.__lossvizProbe;
-        return {changes: p.changes, down: p.down, up: p.up, signature: p.last, now: performance.now()}; }
+        return {changes: p.changes, down: p.down, up: p.up, signature: p.last,
+                painted: p.element.__lossvizPainted ?? null, now: performance.now()}; }
 """
 
 # Per cell (in notebook order): its kind, input prompt, and every output's mime type + text.
@@ -168,4 +202,5 @@ class DragResult:
     changed: bool
     latency_ms: float | None  # release -> last new image; None when nothing changed
     raw_ms: float | None = None  # the same, unclipped (negative: image before release)
-    changes: list[float] = field(default_factory=list)
+    changes: list[float] = field(default_factory=list)  # each new image, ms after release
+    last_paint_ms: float | None = None  # last drawImage/putImageData on the canvas
