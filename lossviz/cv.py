@@ -24,7 +24,7 @@ Parallel folds:
     ``n_jobs`` follows joblib and scikit-learn: ``None`` means 1 (sequential, in this
     process) unless a ``joblib.parallel_config`` context says otherwise; ``-1`` means
     one worker per core. The first parallel call starts the workers, and each pays
-    TensorFlow's import once (about 7 s here); later calls reuse them.
+    TensorFlow's import once (several seconds); later calls reuse them.
 
 Running the folds on a cluster:
     Because the folds go through joblib, a user with a cluster switches joblib's

@@ -176,7 +176,7 @@ def scored_binary(n: int = 1000, positive_fraction: float = 0.3, separation: flo
         >>> int(y_true.sum()), bool(y_score[y_true == 1].mean() > y_score[y_true == 0].mean())
         (50, True)
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     n = _check_count(n, "n", 2)
     positives = _positive_count(n, positive_fraction)

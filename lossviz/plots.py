@@ -348,7 +348,7 @@ def plot_roc_curve(fpr, tpr, ax: Axes | None = None, *, operating_point=None,
         >>> artists.point.get_xydata().tolist()
         [[0.5, 0.9]]
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     ax = _axes(ax)
     (reference,) = ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="chance")
@@ -386,7 +386,7 @@ def plot_pr_curve(recall, precision, ax: Axes | None = None, *, operating_point=
         >>> [float(level) for level in artists.reference.get_ydata()]
         [0.3, 0.3]
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     ax = _axes(ax)
     (reference,) = ax.plot([0, 1], [0, 0], "--", color="grey", linewidth=1,
@@ -482,7 +482,7 @@ def plot_confusion_matrix(matrix, ax: Axes | None = None, *, labels=None,
         >>> artists.texts[1][1].get_text()
         'TP\\n35\\n88%'
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     check_one_of(normalize, "normalize", ("true", "pred", "all"))
     counts = _counts_matrix(matrix)
@@ -603,7 +603,7 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSpli
         >>> [test.tolist() for _, test in artists.splits]
         [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 
-    Taught in: notebooks/07_kfold.ipynb
+    Taught in: notebooks/07_kfold_cross_validation.ipynb
     """
     ax = _axes(ax)
     image = ax.imshow(np.ones((1, 1, 3)), aspect="auto", interpolation="nearest")
@@ -845,7 +845,7 @@ def plot_score_histograms(y_true, y_score, ax: Axes | None = None, *,
         >>> int(artists.positives.get_data().values.sum())
         1
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     ax = _axes(ax)
     edges = np.linspace(*score_range, bins + 1)

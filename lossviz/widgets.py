@@ -76,6 +76,9 @@ def _new_figure(figsize: tuple[float, float]) -> Figure:
         figure.canvas.header_visible = False
         figure.canvas.footer_visible = False
         figure.canvas.resizable = False
+        # A draw() before the front end has set up the canvas (Run All does that) would
+        # otherwise hand the browser a broken image: matplotlib/ipympl#472.
+        figure.canvas.syncing_data_url = False
         return figure
     # Outside pyplot: the figure is not registered with any backend, so the inline
     # backend does not print it a second time and it is freed with the explorer.
@@ -884,7 +887,7 @@ def threshold_explorer(**params: Any) -> ThresholdExplorer:
         >>> bool(explorer.results["recall"] < high_recall)
         True
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     return ThresholdExplorer(**params)
 
@@ -947,7 +950,7 @@ def roc_pr_explorer(**params: Any) -> RocPrExplorer:
         >>> bool(point[1] == explorer.results["recall"])
         True
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     return RocPrExplorer(**params)
 
@@ -1013,7 +1016,7 @@ def imbalance_explorer(**params: Any) -> ImbalanceExplorer:
         >>> bool(explorer.results["average_precision"] < balanced["average_precision"] - 0.2)
         True
 
-    Taught in: notebooks/06_roc_pr.ipynb
+    Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     return ImbalanceExplorer(**params)
 
@@ -1183,6 +1186,6 @@ def kfold_explorer(**params: Any) -> KFoldExplorer:
         >>> explorer.results["test_positives"]
         [2, 2, 2, 2, 2]
 
-    Taught in: notebooks/07_kfold.ipynb
+    Taught in: notebooks/07_kfold_cross_validation.ipynb
     """
     return KFoldExplorer(**params)

@@ -208,8 +208,8 @@ def build_small_network():
 #
 # Picking the 20 features most correlated with the label *before* splitting lets every
 # test fold vote on the features. Inside the folds (`preprocess=SelectKBest(k=20)`), each
-# fold picks its own from $T_i$ only. A scaler fitted on all rows is the same mistake with
-# a smaller leak (the test folds' means and spreads).
+# fold picks its own from $T_i$ only. A scaler fitted on all rows makes the same mistake:
+# it hands the test folds' means and spreads to training.
 
 # %%
 selected_on_all_rows = SelectKBest(k=20).fit_transform(X_noise, y_noise)  # WRONG: sees test folds

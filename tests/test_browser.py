@@ -432,6 +432,9 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
     except BaseException:
         screenshot = artifacts / f"{name}-failure.png"
         with contextlib.suppress(Exception):  # the page may be gone; the original error matters
+            sliders = page.locator(".jp-OutputArea-output .widget-hslider")
+            if sliders.count():  # show the explorer, if one rendered
+                sliders.first.scroll_into_view_if_needed(timeout=5000)
             page.screenshot(path=screenshot)
         print(f"page errors: {page_errors}\nconsole errors: {console_errors}\n"
               f"blocked writes: {blocked_writes}\ndialogs: {dialogs}\n"

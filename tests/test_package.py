@@ -35,3 +35,18 @@ def test_lazy_attributes_resolve_to_the_real_objects():
 def test_unknown_attribute_raises_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         lossviz.nope
+
+
+def test_every_taught_in_line_names_an_existing_notebook():
+    import re
+    from pathlib import Path
+
+    root = Path(lossviz.__file__).parent
+    named = {
+        (path.name, match)
+        for path in root.rglob("*.py")
+        for match in re.findall(r"Taught in: notebooks/([\w.]+?\.ipynb)", path.read_text())
+    }
+    assert named, "no docstring says where it is taught"
+    missing = sorted((file, nb) for file, nb in named if not (root.parent / "notebooks" / nb).exists())
+    assert not missing, f"'Taught in' names notebooks that do not exist: {missing}"
