@@ -30,6 +30,7 @@ import math
 import os
 import platform
 import statistics
+from collections import Counter
 import sys
 import time
 
@@ -83,6 +84,11 @@ def resident_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def _object_counts() -> Counter:
+    """Live objects tracked by the garbage collector, by type name."""
+    return Counter(type(obj).__name__ for obj in gc.get_objects())
+
+
 def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
     # set + draw, with draw_idle deferred as ipympl defers it to the front end.
     live = factory()
@@ -120,12 +126,13 @@ def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
     for step in steps * math.ceil(200 / len(steps)):
         headless.set(**step)
     gc.collect()
-    rss_before, objects_before = resident_kib(), len(gc.get_objects())
+    rss_before, objects_before = resident_kib(), _object_counts()
     artists_before = len(headless.figure.findobj())
     for step in steps * cycles:
         headless.set(**step)
     gc.collect()
-    rss_after, objects_after = resident_kib(), len(gc.get_objects())
+    rss_after, objects_after = resident_kib(), _object_counts()
+    grown = (objects_after - objects_before).most_common(3)
     live.close()
     headless.close()
     return {
@@ -134,7 +141,8 @@ def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
         "headless_ms": 1e3 * headless_step,
         "rebuild_ms": 1e3 * rebuild_step,
         "rss_growth_kib": rss_after - rss_before,
-        "object_growth": objects_after - objects_before,
+        "object_growth": objects_after.total() - objects_before.total(),
+        "grown_types": grown,
         "artist_growth": len(headless.figure.findobj()) - artists_before,
         "updates": cycles * len(steps),
     }
@@ -164,6 +172,8 @@ def main(argv=None) -> int:
               f"{row['rebuild_ms']:7.1f}ms {row['rebuild_ms'] / row['set_draw_ms']:8.1f}x "
               f"{row['rebuild_ms'] / row['headless_ms']:8.1f}x {row['rss_growth_kib']:8d} "
               f"{row['object_growth']:8d} {row['artist_growth']:8d}", flush=True)
+        if row["object_growth"] > 0:
+            print(f"{'':30s} most grown object types: {row['grown_types']}")
     speedups = [row["rebuild_ms"] / row["set_draw_ms"] for row in rows]
     print("-" * len(header))
     print(f"speed-up (rebuild / set+draw): min {min(speedups):.1f}x, "

@@ -54,6 +54,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_draws_on_the_given_axes_and_returns_its_artists(case):
+    figures_before = plt.get_fignums()
     figure, ax = plt.subplots()
     artists = CASES[case](ax)
     assert artists.__dataclass_fields__  # a dataclass of named artists
@@ -61,7 +62,7 @@ def test_draws_on_the_given_axes_and_returns_its_artists(case):
     assert owned, "returns at least one artist"
     for artist in owned:
         assert artist.figure is figure
-    assert plt.get_fignums() == [figure.number]
+    assert plt.get_fignums() == [*figures_before, figure.number]  # no figure of its own
     assert draw(ax).std() > 0  # something was drawn
 
 
@@ -73,9 +74,9 @@ def test_draws_on_the_given_axes_and_returns_its_artists(case):
     (plots.plot_probability_bars, ([1.0],)),
 ])
 def test_without_ax_a_new_figure_is_made(function, args):
+    figures_before = plt.get_fignums()
     artists = function(*args)
-    assert len(plt.get_fignums()) == 1
-    assert artists.ax.figure.number == plt.get_fignums()[0]
+    assert plt.get_fignums() == [*figures_before, artists.ax.figure.number]
 
 
 def test_loss_and_gradient_makes_two_panels_and_updates_in_place():
