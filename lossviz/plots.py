@@ -482,7 +482,7 @@ def plot_confusion_matrix(matrix, ax: Axes | None = None, *, labels=None,
         >>> artists.texts[1][1].get_text()
         'TP\\n35\\n88%'
 
-    Taught in: notebooks/06_roc_pr_curves.ipynb
+    Taught in: notebooks/05_custom_metrics.ipynb
     """
     check_one_of(normalize, "normalize", ("true", "pred", "all"))
     counts = _counts_matrix(matrix)
