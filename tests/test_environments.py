@@ -94,7 +94,7 @@ def test_binder_postbuild_installs_the_package(tmp_path):
     env.pop("PYTHONPATH", None)
     subprocess.run(["bash", "binder/postBuild"], cwd=source, env=env, check=True, capture_output=True)
     where = subprocess.run(
-        [python, "-c", "import lossviz, sys; print(lossviz.__file__); print('keras' in sys.modules)"],
+        [python, "-c", "import lossviz, lossviz.losses, lossviz.metrics, sys; print(lossviz.__file__); print('keras' in sys.modules)"],
         cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
     ).stdout.split()
     assert where[0].startswith(site), f"lossviz was imported from {where[0]}, not from the Binder env"
