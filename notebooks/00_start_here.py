@@ -75,6 +75,7 @@ print("lossviz", lossviz.__version__)
 explorer = lossviz.widgets.regression_loss_explorer()
 explorer
 
+
 # %% [markdown]
 # Explorers can also be moved from code with `.set(...)`: that is how the notebooks check
 # what you should have seen. Here we move delta and check that the figure really changed.

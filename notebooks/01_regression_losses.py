@@ -460,6 +460,7 @@ def quantile_reference(y_true, y_pred):
 e = np.array([[2.0, -2.0]])  # under by 2 costs 0.9 * 2, over by 2 costs 0.1 * 2
 assert np.isclose(quantile_reference(e, np.zeros_like(e))[0], (0.9 * 2 + 0.1 * 2) / 2)
 
+
 # %% [markdown]
 # Write `quantile_loss(y_true, y_pred)` with `keras.ops` so that it trains inside `fit`. The
 # version below is deliberately unfinished: it is MAE, not tilted, and it returns one
@@ -476,6 +477,7 @@ def quantile_loss(y_true, y_pred):
 # %%
 result = lossviz.check_loss(quantile_loss, reference=quantile_reference, inputs="regression", verbose=False)
 result
+
 
 # %% [markdown]
 # ### Solution

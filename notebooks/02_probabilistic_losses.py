@@ -359,6 +359,7 @@ def reads_stored_logits(backend):
 assert reads_stored_logits("tensorflow")
 assert not reads_stored_logits("jax") and not reads_stored_logits("torch")
 
+
 # %% [markdown]
 # So on JAX and PyTorch every softmax output with `from_logits=True` trains like the next
 # run, where the softmax is written by hand so that TensorFlow cannot see it either.
@@ -509,6 +510,7 @@ def weighted_bce_reference(y_true, y_pred):
 half = weighted_bce_reference(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]]))
 assert np.allclose(half, [3 * np.log(2), np.log(2)])
 
+
 # %% [markdown]
 # Write `weighted_bce(y_true, y_pred)` with `keras.ops`. The version below is deliberately
 # unfinished: it forgets `pos_weight`, does not clip, and returns one number for the
@@ -523,6 +525,7 @@ def weighted_bce(y_true, y_pred):
 # %%
 result = lossviz.check_loss(weighted_bce, reference=weighted_bce_reference, inputs="binary", verbose=False)
 result
+
 
 # %% [markdown]
 # ### Solution

@@ -168,6 +168,7 @@ reloaded = keras.saving.load_model(folder / "pseudo_huber.keras")
 print(keras.saving.get_registered_name(PseudoHuber), reloaded.loss.get_config())
 assert isinstance(reloaded.loss, PseudoHuber) and reloaded.loss.delta == 0.5
 
+
 # %% [markdown]
 # Without registration the model saves but does not load; `custom_objects=` is the
 # other way to tell Keras where the class is.
@@ -188,6 +189,7 @@ print(load_error[:120])
 assert load_error.startswith("Could not locate class 'UnregisteredPseudoHuber'")
 fixed = keras.saving.load_model(folder / "unregistered.keras", custom_objects={"UnregisteredPseudoHuber": UnregisteredPseudoHuber})
 assert fixed.loss.delta == 0.5
+
 
 # %% [markdown]
 # ### Weighting outputs: two regression targets, 0.3 and 0.7
@@ -288,6 +290,7 @@ assert np.isclose(without_bad, 0.07 / 6, rtol=1e-4)
 assert np.isclose(scalar_version, float(np.mean((y_true - y_pred) ** 2)) * weights.mean(), rtol=1e-5)
 assert scalar_version > 100 * without_bad
 
+
 # %% [markdown]
 # **A weight vector hard-coded for one batch size breaks on another.** A blog post
 # weights samples inside the loss with `tf.constant([1, 2, 3])` "of shape (batch_size,)".
@@ -319,6 +322,7 @@ except Exception as error:
 print(fit_error.splitlines()[0][:120])
 assert "Incompatible shapes" in fit_error
 
+
 # %% [markdown]
 # The blog's own version, `K.mean(K.square(y_true - y_pred) * sample_weight)`, does not
 # even fail: `(B, 1) * (3,)` broadcasts to `(B, 3)`, every sample is multiplied by every
@@ -348,6 +352,7 @@ probe_x, probe_y = np.zeros((2, 1), "float32"), np.array([[3.0], [0.0]], "float3
 before, after = model.evaluate(probe_x, probe_y, verbose=0), reloaded_huber.evaluate(probe_x, probe_y, verbose=0)
 print(f"before saving: {before:.4f}   after loading: {after:.4f}")
 assert not np.isclose(before, after) and "delta" not in keras.losses.Huber(delta=0.5).get_config()
+
 
 # %% [markdown]
 # **Two outputs, weighted, then averaged.** The blog version multiplies the squared errors
@@ -394,6 +399,7 @@ assert lossviz.check_loss(PseudoHuber(delta=0.5), verbose=False)
 metric_report = lossviz.check_metric(keras.metrics.Precision(), reference=lossviz.metrics.precision_score)
 assert metric_report
 
+
 # %% [markdown]
 # ## Exercise: translate a Keras 2 loss
 #
@@ -410,6 +416,7 @@ def my_log_cosh(y_true, y_pred):
 
 
 my_report = lossviz.check_loss(my_log_cosh, reference=lossviz.losses.log_cosh)
+
 
 # %% [markdown]
 # One solution (run it to compare):

@@ -277,6 +277,7 @@ for arguments in [
 print(*refusals, sep="\n")
 assert refusals[0].startswith("You cannot `class_weight` and `sample_weight`") and "generator" in refusals[1]
 
+
 # %% [markdown]
 # **Weights inside the loss.** The blog recipe hard-codes `sample_weight = tf.constant([1, 2, 3])`
 # in the loss and returns `K.mean(K.square(y_true - y_pred) * sample_weight)`: the
@@ -294,6 +295,7 @@ blog_value = float(blog_weighted_mse(y_true[:3], y_pred[:3]))
 intended = reduce_values(per_sample[:3], np.array([1.0, 2.0, 3.0]))
 print(f"blog {blog_value:.4f}  intended {intended:.4f}")
 assert np.isclose(blog_value, per_sample[:3].mean() * 2.0) and not np.isclose(blog_value, intended)
+
 
 # %% [markdown]
 # **A weighted metric that divides by the count.** The same post's `PercentageError`
@@ -321,6 +323,7 @@ class PercentageError(keras.metrics.Metric):
 metric_report = lossviz.check_metric(PercentageError(), inputs="regression")
 assert metric_report.codes == ["sample_weight"]
 
+
 # %% [markdown]
 # ## Exercise: a weighted binary crossentropy by hand
 #
@@ -339,6 +342,7 @@ def my_weighted_bce(y_true, y_pred):
 
 
 my_report = lossviz.check_loss(my_weighted_bce, reference=reference_weighted_bce, inputs="binary")
+
 
 # %% [markdown]
 # One solution (run it to compare):

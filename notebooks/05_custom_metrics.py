@@ -266,6 +266,7 @@ print("epoch F1 - logged recipe:", {size: round(gap, 4) for size, gap in recipe_
 assert abs(recipe_gap[143]) < 1e-5
 assert 1e-3 < abs(recipe_gap[32]) < abs(recipe_gap[8])
 
+
 # %% [markdown]
 # **Division by zero.** With 8 samples per batch, some batch holds no malignant sample:
 # its recall is 0 / 0. The recipe as the old post writes it (no epsilon) returns NaN there,
@@ -381,6 +382,7 @@ assert np.isclose(float(argmax_f1.result()[0]), lossviz.metrics.f1_score(y_test,
 assert keras_rule.mean() > 0.8 and float(argmax_f1.result()[0]) < epoch_f1 - 0.2
 assert np.isclose(always_positive, 2 * y_test.mean() / (1 + y_test.mean()))
 
+
 # %% [markdown]
 # **3. A percentage error that respects sample weights.** Write the weighting into the
 # state: keep sum(w * error) and sum(w), divide in `result()`. This is the mean absolute
@@ -406,6 +408,7 @@ class WeightedMAPE(keras.metrics.Metric):
     def result(self):
         return keras.ops.divide_no_nan(self.weighted_error, self.total_weight)
 
+
 # %% [markdown]
 # Fed in two batches, it matches Keras's `MeanAbsolutePercentageError` with the same
 # weights and scikit-learn's weighted MAPE; a weight of 0 removes a sample entirely.
@@ -424,6 +427,7 @@ sklearn_mape = 100 * sklearn.metrics.mean_absolute_percentage_error(
 print(f"WeightedMAPE {float(ours.result()):.4f}, Keras {float(keras_mape.result()):.4f}, "
       f"scikit-learn {sklearn_mape:.4f}")
 assert np.allclose([float(ours.result()), float(keras_mape.result())], sklearn_mape)
+
 
 # %% [markdown]
 # The recipe-style version, a function returning one number per batch, cannot take
@@ -535,6 +539,7 @@ assert find_spec("keras.wrappers.scikit_learn") is None
 assert hasattr(keras.wrappers, "SKLearnClassifier")
 assert find_spec("sklearn.cross_validation") is None
 
+
 # %% [markdown]
 # ## Exercise: a stateful specificity
 #
@@ -569,6 +574,7 @@ class Specificity(keras.metrics.Metric):
 
 
 check = lossviz.check_metric(Specificity(), reference=lossviz.metrics.specificity_score)
+
 
 # %% [markdown]
 # Solution: count the false positives too (negatives with a score above the threshold).

@@ -99,6 +99,7 @@ assert np.isclose(roc_auc, sklearn.metrics.roc_auc_score(y_test, y_score))
 assert np.isclose(roc_auc, lossviz.metrics.auc(fpr, tpr))  # the area under those points
 print(f"ROC AUC {roc_auc:.5f} from {len(fpr)} curve points")
 
+
 # %% [markdown]
 # **AUC is a probability.** Compare every positive with every negative: count 1 when the
 # positive scores higher, 1/2 for a tie. The mean over all pairs is the ROC AUC.
@@ -128,6 +129,7 @@ print(f"{tie_share:.1%} of pairs tie; ties as 1/2: {pairwise_auc(y_test, rounded
       f"as 0: {ties_as_zero:.4f}, roc_auc_score: {rounded_auc:.4f}")
 assert tie_share > 0 and np.isclose(pairwise_auc(y_test, rounded), rounded_auc)
 assert np.isclose(rounded_auc - ties_as_zero, tie_share / 2)
+
 
 # %% [markdown]
 # **Average precision against the trapezoid.** scikit-learn's `average_precision_score`
@@ -493,6 +495,7 @@ def check_threshold_for_recall(function):
     print("all cases pass" if not problems else "\n".join(problems))
     return not problems
 
+
 # %%
 def threshold_for_recall(y_true, y_score, recall):
     positives = np.sum(y_true == 1)
@@ -504,6 +507,7 @@ def threshold_for_recall(y_true, y_score, recall):
 
 
 passed = check_threshold_for_recall(threshold_for_recall)
+
 
 # %% [markdown]
 # Solution: compute recall and precision at every distinct score at once, keep the
