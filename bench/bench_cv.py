@@ -39,7 +39,7 @@ def build_model():
         keras.layers.Dense(16, activation="relu"),
         keras.layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="binary_crossentropy")
     return model
 
 

@@ -2,10 +2,10 @@
 
 For every registered explorer, on the Agg backend, three medians per slider step:
 
-* ``set+draw``: ``explorer.set(...)`` then a full ``canvas.draw()`` -- the ipympl path,
-  where ``.set`` updates the artists and ``draw_idle`` only asks the front end to
-  fetch a new frame (emulated here by recording the request), and the draw makes the
-  pixels.
+* ``set+draw``: ``explorer.set(...)`` then a full ``canvas.draw()`` -- the ipympl path:
+  a slider moved in the browser updates the artists and draws at once, and ``.set``
+  from code updates them and asks with ``draw_idle`` (recorded here, not drawn), after
+  which the front end fetches the frame.
 * ``headless``: ``explorer.set(...)`` alone on Agg, which updates, draws and encodes the
   PNG shown by the ``ipywidgets.Image`` (what a reader without ipympl sees).
 * ``rebuild``: the same figure built from scratch for the same values and saved as
@@ -90,7 +90,7 @@ def _object_counts() -> Counter:
 
 
 def bench_one(name: str, factory, repeats: int, updates: int) -> dict:
-    # set + draw, with draw_idle deferred as ipympl defers it to the front end.
+    # set + draw: the work of one slider step under ipympl (see the module docstring).
     live = factory()
     live._png_mirror = False
     requests = []

@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "losses", "metrics", "reduction", "data", "plots", "widgets", "checks", "cv",
-    "keras_losses", "keras_metrics",
+    "keras_losses", "keras_metrics", "keras_models",
 }
 _FUNCTIONS = {"check_loss": "checks", "check_metric": "checks", "cross_validate_keras": "cv"}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lossviz._validation import check_interval, fail
+from lossviz._validation import check_interval, check_one_of, fail
 
 __all__ = [
     "RegressionData",
@@ -190,16 +190,18 @@ def scored_binary(n: int = 1000, positive_fraction: float = 0.3, separation: flo
     return y_true[order], y_score[order]
 
 
-def breast_cancer_split(test_size: float = 0.25, seed: int = 0):
+def breast_cancer_split(test_size: float = 0.25, seed: int = 0, *, positive: str = "benign"):
     """scikit-learn's bundled breast cancer data, split (stratified) and standardised.
 
     The scaler is fitted on the training part only (fitting it on all rows would leak
-    the test set's statistics into training). Labels are scikit-learn's: 0 = malignant,
-    1 = benign.
+    the test set's statistics into training). Labels are scikit-learn's (0 = malignant,
+    1 = benign) unless ``positive="malignant"`` makes the tumour we look for class 1.
 
     Args:
         test_size: fraction of the 569 samples held out, in (0, 1) (default 0.25).
         seed: non-negative integer seed of the split (default 0).
+        positive: the class coded 1, ``"benign"`` (scikit-learn's coding, the default)
+            or ``"malignant"``. The split is the same either way.
 
     Returns:
         (X_train, X_test, y_train, y_test): float arrays with 30 features, int labels.
@@ -211,6 +213,8 @@ def breast_cancer_split(test_size: float = 0.25, seed: int = 0):
         >>> X_train, X_test, y_train, y_test = breast_cancer_split()
         >>> X_train.shape, X_test.shape, round(float(X_train.mean()), 6)
         ((426, 30), (143, 30), 0.0)
+        >>> int(y_test.sum()), int(breast_cancer_split(positive="malignant")[3].sum())
+        (90, 53)
 
     Taught in: notebooks/05_custom_metrics.ipynb
     """
@@ -220,8 +224,11 @@ def breast_cancer_split(test_size: float = 0.25, seed: int = 0):
 
     test_size = check_interval(test_size, "test_size", 0.0, 1.0, low_open=True,
                                high_open=True)
+    check_one_of(positive, "positive", ("benign", "malignant"))
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=_check_seed(seed), stratify=y)
+    if positive == "malignant":  # after the split, so that both codings split alike
+        y_train, y_test = 1 - y_train, 1 - y_test
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test

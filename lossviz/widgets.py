@@ -13,7 +13,10 @@ last expression of a cell to show it::
 
 Backends:
     * ipympl (``%matplotlib widget``; JupyterLab and nbmake): the figure canvas is itself
-      a widget, shown below the controls and redrawn with ``draw_idle``.
+      a widget, shown below the controls. A slider moved in the browser redraws it at
+      once (``canvas.draw()`` pushes the new frame), and a burst of values from one drag
+      is drawn once, for the latest value. Changes made from code (``.set``) ask with
+      ``draw_idle``, and the front end fetches the frame when it is ready.
     * anything else (inline, Agg under pytest): the figure is drawn on an Agg canvas
       and shown as an ``ipywidgets.Image`` PNG, refreshed on every change. Nothing waits
       for a front end, so explorers work headless.
@@ -24,6 +27,7 @@ factory is importable by name, e.g. ``lossviz.widgets.threshold_explorer``.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import numbers
 import warnings
@@ -132,6 +136,7 @@ class Explorer:
         self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
         self._held = 0
         self._stale = False
+        self._refresh_scheduled = False
         self._build(self.figure)
         self._update(self.params)
         # Lay the figure out once, then freeze it: constrained layout on every redraw
@@ -256,17 +261,34 @@ class Explorer:
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
         self._stale = True
-        if not self._held:
+        if self._held:
+            return  # .set() redraws once when it is done
+        loop = _running_loop() if self._live_canvas else None
+        if loop is None:
             self._refresh()
+        elif not self._refresh_scheduled:
+            # A value from the browser, handled inside the kernel's event loop. Dragging
+            # sends a burst of values, and drawing each one would queue frames behind
+            # the mouse; the callback runs once the kernel is free and draws the latest.
+            self._refresh_scheduled = True
+            loop.call_soon(self._scheduled_refresh)
 
-    def _refresh(self) -> None:
+    def _scheduled_refresh(self) -> None:
+        self._refresh_scheduled = False
+        if self._stale:
+            self._refresh(now=True)
+
+    def _refresh(self, *, now: bool = False) -> None:
         self._stale = False
         self._update(self.params)
-        self._draw()
+        self._draw(now=now)
 
-    def _draw(self) -> None:
+    def _draw(self, *, now: bool = False) -> None:
         if not self._png_mirror:
-            self.figure.canvas.draw_idle()
+            if now:  # render and push the frame (no round trip through the front end)
+                self.figure.canvas.draw()
+            else:
+                self.figure.canvas.draw_idle()
             return
         canvas = self.figure.canvas
         canvas.draw()
@@ -276,6 +298,14 @@ class Explorer:
         PILImage.fromarray(np.asarray(canvas.buffer_rgba())).save(
             buffer, format="png", compress_level=1)
         self._image.value = buffer.getvalue()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running this call (the kernel's, for a comm message), else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> Any:

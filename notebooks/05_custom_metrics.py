@@ -45,6 +45,7 @@ import sklearn.metrics
 
 import lossviz
 import lossviz.data
+import lossviz.keras_models
 import lossviz.keras_metrics
 import lossviz.metrics
 import lossviz.plots
@@ -62,14 +63,10 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 # 0.5.
 
 # %%
-X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
-y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
-
-model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
-model.compile(keras.optimizers.Adam(0.1), "binary_crossentropy")
-model.fit(X_train, y_train[:, None], epochs=5, batch_size=64, verbose=0)
-
-y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0]
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(positive="malignant")
+# Dense(1, activation="sigmoid") fitted with Adam: see lossviz/keras_models.py
+model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=0)
+y_score = lossviz.keras_models.predict_scores(model, X_test)  # P(malignant), shape (n,)
 y_pred = (y_score > 0.5).astype(int)
 print(f"{len(y_test)} test samples, {y_test.sum()} malignant, {y_pred.sum()} predicted malignant")
 

@@ -42,6 +42,7 @@ from sklearn.model_selection import train_test_split
 
 import lossviz
 import lossviz.data
+import lossviz.keras_models
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
@@ -58,13 +59,10 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 # or PR curve is that cut moved over every possible threshold.
 
 # %%
-X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split()
-y_train, y_test = 1 - y_train, 1 - y_test  # 1 = malignant
-
-model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
-model.compile(keras.optimizers.Adam(0.1), "binary_crossentropy")
-model.fit(X_train, y_train[:, None], epochs=5, batch_size=64, verbose=0)
-y_score = keras.ops.convert_to_numpy(model(X_test))[:, 0].astype(np.float64)
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(positive="malignant")
+# Dense(1, activation="sigmoid") fitted with Adam: see lossviz/keras_models.py
+model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=0)
+y_score = lossviz.keras_models.predict_scores(model, X_test)  # P(malignant), shape (n,)
 
 figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
 histograms = lossviz.plots.plot_score_histograms(y_test, y_score, ax, threshold=0.5)

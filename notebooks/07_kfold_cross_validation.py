@@ -211,6 +211,7 @@ def build_small_network():
     model.compile(optimizer=keras.optimizers.SGD(0.2), loss="binary_crossentropy")
     return model
 
+
 # %% [markdown]
 # ### 1. Feature selection (or any preprocessing) fitted on all rows
 #
@@ -303,6 +304,7 @@ def build_for_sklearn(X, y):
 
 assert clone(SKLearnClassifier(build_for_sklearn, fit_kwargs=FIT)).fit_kwargs is None
 
+
 # %%
 def accuracy_and_roc_auc(estimator, X, y):
     softmax = estimator.decision_function(X)  # (n, 2); one predict per fold for both scores
@@ -384,6 +386,7 @@ def fold_scores(build_model, X, y, splits):
 
 check = check_fold_loop(fold_scores, build_model, X, y, cv=2, metric=lossviz.metrics.roc_auc_score,
                         preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT)
+
 
 # %% tags=["solution"]
 def fold_scores(build_model, X, y, splits):

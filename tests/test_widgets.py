@@ -8,6 +8,7 @@ the notebooks use.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import subprocess
 import sys
@@ -227,7 +228,7 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
     # 200 updates through the whole observe -> update path; drawing is skipped (the
     # benchmark times and measures memory over 1000 drawn updates) except at the end,
     # since a draw may add tick artists.
-    monkeypatch.setattr(explorer, "_draw", lambda: None)
+    monkeypatch.setattr(explorer, "_draw", lambda **kwargs: None)
     for _ in range(100):
         explorer.set(**{name: second})
         explorer.set(**{name: first})
@@ -470,3 +471,33 @@ def test_explorers_run_under_ipympl_without_a_front_end():
                                text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip().endswith(f"ok {len(EXPLORER_NAMES)}")
+
+
+# ----------------------------------------------------------- slider bursts (live canvas)
+
+
+def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
+    """Under ipympl a drag sends many values; the kernel draws once, the last one, at once."""
+    explorer = widgets.threshold_explorer()
+    explorer._live_canvas, explorer._png_mirror = True, False  # as under ipympl
+    draws, idle, updates = [], [], []
+    monkeypatch.setattr(explorer.figure.canvas, "draw", lambda: draws.append(explorer.params["threshold"]))
+    monkeypatch.setattr(explorer.figure.canvas, "draw_idle", lambda: idle.append(1))
+    original = explorer._update
+    monkeypatch.setattr(explorer, "_update", lambda params: (updates.append(params["threshold"]), original(params)))
+    control = explorer.controls["threshold"]
+
+    async def drag():
+        for value in (0.2, 0.3, 0.4, 0.6):  # what the front end sends, message by message
+            control.value = value
+        assert draws == [] and updates == []  # nothing drawn while values keep coming
+        await asyncio.sleep(0)  # the kernel's loop is free again
+        return list(draws), list(updates)
+
+    assert asyncio.run(drag()) == ([0.6], [0.6])
+    assert idle == []
+    explorer.set(threshold=0.7)  # from code: synchronous update, draw_idle for the front end
+    assert updates[-1] == 0.7 and idle == [1] and draws == [0.6]
+    control.value = 0.8  # no event loop running (plain Python): updated synchronously
+    assert updates[-1] == 0.8 and draws == [0.6]
+    explorer.close()
