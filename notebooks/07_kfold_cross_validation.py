@@ -111,8 +111,9 @@ assert max(abs(ratio - y.mean()) for ratio in fold_ratios) < 0.01
 # fold); the test fold is never used to pick the epoch.
 #
 # Every fold pays for a new model: Keras traces (compiles) its training step again, and
-# on a small data set that costs more than the epochs themselves. Plain SGD traces about
-# twice as fast as Adam, so this notebook, which trains a dozen small models, uses it.
+# on a small data set that costs more than the epochs themselves. Plain SGD's step has
+# fewer operations to trace than Adam's (no moment estimates), so this notebook, which
+# trains a dozen small models, uses it.
 
 # %%
 FIT = {"epochs": 4, "batch_size": 16}
