@@ -137,6 +137,7 @@ class Explorer:
         self._held = 0
         self._stale = False
         self._refresh_scheduled = False
+        self._closed = False
         self._build(self.figure)
         self._update(self.params)
         # Lay the figure out once, then freeze it: constrained layout on every redraw
@@ -221,6 +222,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close the controls, the figure and its widget (frees them in a long session)."""
+        self._closed = True  # a redraw already scheduled by a drag then does nothing
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
             control.close()
@@ -275,7 +277,7 @@ class Explorer:
 
     def _scheduled_refresh(self) -> None:
         self._refresh_scheduled = False
-        if self._stale:
+        if self._stale and not self._closed:
             self._refresh(now=True)
 
     def _refresh(self, *, now: bool = False) -> None:

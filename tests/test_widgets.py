@@ -500,4 +500,11 @@ def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
     assert updates[-1] == 0.7 and idle == [1] and draws == [0.6]
     control.value = 0.8  # no event loop running (plain Python): updated synchronously
     assert updates[-1] == 0.8 and draws == [0.6]
-    explorer.close()
+
+    async def drag_then_close():
+        control.value = 0.9
+        explorer.close()  # e.g. the cell is re-run while a redraw is pending
+        await asyncio.sleep(0)
+
+    asyncio.run(drag_then_close())
+    assert updates[-1] == 0.8 and draws == [0.6]
