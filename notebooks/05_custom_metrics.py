@@ -45,8 +45,8 @@ import sklearn.metrics
 
 import lossviz
 import lossviz.data
-import lossviz.keras_models
 import lossviz.keras_metrics
+import lossviz.keras_models
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
