@@ -61,11 +61,11 @@ def fit_logistic_regression(X_train, y_train, *, epochs: int = 5, batch_size: in
     """
     X_train = as_float_array(X_train, "X_train")
     if X_train.ndim != 2:
-        fail("X_train", "a 2-D array (n_samples, n_features)", f"shape {X_train.shape}")
+        fail("X_train", "a 2-D array (n_samples, n_features)", f"Received: shape {X_train.shape}")
     y_train = np.asarray(y_train)
     if y_train.ndim != 1 or not np.isin(y_train, (0, 1)).all():
         fail("y_train", "a 1-D array of labels in {0, 1}",
-             f"shape {y_train.shape} with values {np.unique(y_train)[:5].tolist()}")
+             f"Received: shape {y_train.shape} with values {np.unique(y_train)[:5].tolist()}")
     check_same_length(X_train, y_train, ("X_train", "y_train"))
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((X_train.shape[1],)),
@@ -99,5 +99,5 @@ def predict_scores(model: keras.Model, X) -> np.ndarray:
     output = keras.ops.convert_to_numpy(model(as_float_array(X, "X"), training=False))
     if output.ndim != 2 or output.shape[1] != 1:
         fail("model", "a model with one sigmoid output, shape (n, 1)",
-             f"output of shape {output.shape}")
+             f"Received: output of shape {output.shape}")
     return output[:, 0].astype(np.float64)
