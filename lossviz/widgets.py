@@ -135,9 +135,7 @@ class Explorer:
         self.figure = _new_figure(self.figsize)
         self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
         self._held = 0
-        self._stale = False
-        self._refresh_scheduled = False
-        self._closed = False
+        self._stale = False  # outside .set(): a scheduled redraw is pending
         self._build(self.figure)
         self._update(self.params)
         # Lay the figure out once, then freeze it: constrained layout on every redraw
@@ -222,7 +220,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close the controls, the figure and its widget (frees them in a long session)."""
-        self._closed = True  # a redraw already scheduled by a drag then does nothing
+        self._stale = False  # a redraw already scheduled by a drag then does nothing
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
             control.close()
@@ -262,22 +260,20 @@ class Explorer:
                 self._refresh()
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
-        self._stale = True
+        already_pending, self._stale = self._stale, True
         if self._held:
             return  # .set() redraws once when it is done
         loop = _running_loop() if self._live_canvas else None
         if loop is None:
             self._refresh()
-        elif not self._refresh_scheduled:
+        elif not already_pending:
             # A value from the browser, handled inside the kernel's event loop. Dragging
             # sends a burst of values, and drawing each one would queue frames behind
             # the mouse; the callback runs once the kernel is free and draws the latest.
-            self._refresh_scheduled = True
             loop.call_soon(self._scheduled_refresh)
 
     def _scheduled_refresh(self) -> None:
-        self._refresh_scheduled = False
-        if self._stale and not self._closed:
+        if self._stale:  # else .set() or close() came first
             self._refresh(now=True)
 
     def _refresh(self, *, now: bool = False) -> None:
