@@ -13,7 +13,7 @@ import os
 import re
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -149,7 +149,7 @@ PAGE_SCRIPT = """
   window.__lossvizWatch = (el) => {
     if (window.__lossvizProbe) window.__lossvizProbe.stop = true;
     hookPaints(el);
-    const probe = {changes: [], down: null, up: null, stop: false, element: el,
+    const probe = {changes: [], down: null, up: null, stop: false,
                    last: window.__lossvizSignature(el)};
     window.__lossvizProbe = probe;
     window.addEventListener('mousedown', (e) => { probe.down = e.timeStamp; },
@@ -178,8 +178,7 @@ PAGE_SCRIPT = """
 
 PROBE_STATE = """
 () => { const p = window.__lossvizProbe;
-        return {changes: p.changes, down: p.down, up: p.up, signature: p.last,
-                painted: p.element.__lossvizPainted ?? null, now: performance.now()}; }
+        return {changes: p.changes, down: p.down, up: p.up, signature: p.last, now: performance.now()}; }
 """
 
 # Per cell (in notebook order): its kind, input prompt, and every output's mime type + text.
@@ -201,6 +200,3 @@ class DragResult:
     value_after: str
     changed: bool
     latency_ms: float | None  # release -> last new image; None when nothing changed
-    raw_ms: float | None = None  # the same, unclipped (negative: image before release)
-    changes: list[float] = field(default_factory=list)  # each new image, ms after release
-    last_paint_ms: float | None = None  # last drawImage/putImageData on the canvas

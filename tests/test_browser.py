@@ -280,10 +280,9 @@ def drag(page, slider, figure, fraction: float) -> bh.DragResult:
     value_after = handle.get_attribute("aria-valuenow")
     if not new_images:
         return bh.DragResult(value_before, value_after, changed=False, latency_ms=None)
-    raw = new_images[-1] - probe["up"]
-    return bh.DragResult(value_before, value_after, changed=True, latency_ms=max(raw, 0.0),
-                         raw_ms=raw, changes=[t - probe["up"] for t in new_images],
-                         last_paint_ms=None if probe["painted"] is None else probe["painted"] - probe["up"])
+    # Clipped at 0: the last new image may come before the release (drawn mid-drag).
+    return bh.DragResult(value_before, value_after, changed=True,
+                         latency_ms=max(new_images[-1] - probe["up"], 0.0))
 
 
 def drag_targets(slider) -> list[float]:
