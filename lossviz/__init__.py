@@ -8,6 +8,7 @@ first use::
     import lossviz
     lossviz.losses.huber(y_true, y_pred, delta=1.0)     # NumPy twin of keras.losses.huber
     lossviz.check_loss(my_loss, reference=lossviz.losses.huber)   # loads Keras now
+    print(lossviz.standalone_source("huber"))           # paste-ready, runs by itself
 """
 
 import importlib
@@ -16,9 +17,14 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "losses", "metrics", "reduction", "data", "plots", "widgets", "checks", "cv",
-    "keras_losses", "keras_metrics", "keras_models",
+    "keras_losses", "keras_metrics", "keras_models", "standalone",
 }
-_FUNCTIONS = {"check_loss": "checks", "check_metric": "checks", "cross_validate_keras": "cv"}
+_FUNCTIONS = {
+    "check_loss": "checks",
+    "check_metric": "checks",
+    "cross_validate_keras": "cv",
+    "standalone_source": "standalone",
+}
 
 __all__ = sorted(_SUBMODULES | set(_FUNCTIONS) | {"__version__"})
 

@@ -11,6 +11,9 @@ learner can fix the call without reading our source.
 
 from __future__ import annotations
 
+import importlib.util
+import numbers
+import os
 from collections.abc import Iterable
 
 import numpy as np
@@ -23,8 +26,21 @@ __all__ = [
     "check_interval",
     "check_one_of",
     "check_same_length",
+    "check_integer",
     "describe",
+    "import_keras",
 ]
+
+#: The Keras backend lossviz uses when the user has not chosen one (``KERAS_BACKEND``).
+DEFAULT_KERAS_BACKEND = "tensorflow"
+#: How to install each backend Keras 3 knows, for the error a missing one raises.
+BACKEND_INSTALL_HINTS = {
+    "tensorflow": "pip install tensorflow-cpu (Linux x86_64) or pip install tensorflow",
+    "jax": 'pip install "jax[cpu]"',
+    "torch": "pip install torch (see https://pytorch.org for a CPU-only wheel)",
+    "numpy": "nothing to install, but the numpy backend cannot train or take gradients",
+    "openvino": "pip install openvino (inference only)",
+}
 
 
 def describe(value) -> str:
@@ -120,3 +136,40 @@ def check_same_length(first: np.ndarray, second: np.ndarray, names: tuple[str, s
             f"the same number of samples as `{names[0]}` ({len(first)})",
             f"Received: {len(second)}",
         )
+
+
+def check_integer(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Refuse anything but an integer (``bool`` included) in ``[minimum, maximum]``; return it as ``int``."""
+    if minimum is not None and maximum is not None:
+        bounds = f" in [{minimum}, {maximum}]"
+    elif minimum is not None:
+        bounds = f" >= {minimum}"
+    else:
+        bounds = "" if maximum is None else f" <= {maximum}"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        fail(name, f"an integer{bounds}", value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        fail(name, f"an integer{bounds}", value)
+    return int(value)
+
+
+def import_keras():
+    """Import Keras on ``KERAS_BACKEND`` (TensorFlow when unset) and return the module.
+
+    The one place lossviz chooses a default backend. A backend Keras does not know, or
+    one that is not installed, raises a ValueError naming it and how to install it,
+    instead of a deep traceback from inside Keras.
+    """
+    backend = os.environ.setdefault("KERAS_BACKEND", DEFAULT_KERAS_BACKEND)
+    if backend not in BACKEND_INSTALL_HINTS:
+        fail("KERAS_BACKEND", f"one of {{{', '.join(map(repr, BACKEND_INSTALL_HINTS))}}}", f"Received: KERAS_BACKEND={backend!r}")
+    # Each backend's Python package has the backend's own name.
+    if importlib.util.find_spec(backend) is None:
+        fail(
+            "KERAS_BACKEND",
+            f"an installed backend; {backend!r} is not installed here ({BACKEND_INSTALL_HINTS[backend]})",
+            f"Received: KERAS_BACKEND={backend!r}",
+        )
+    import keras
+
+    return keras

@@ -1,0 +1,285 @@
+"""Paste-ready source for every reference implementation: ``standalone_source(name)``.
+
+A reader who copies ``inspect.getsource(lossviz.losses.huber)`` gets a function that
+calls helpers from three files and fails with ``NameError``. ``standalone_source``
+assembles what the function really needs from the package's own code, so the block it
+returns runs by itself: its imports, the constants and helpers the function uses (each
+once, each before its first use), and the function last. It never mentions lossviz.
+
+How the block is assembled (the rules the library code follows):
+
+- Names are resolved by reading the modules' source, not by importing them, so the
+  Keras flavour is assembled without importing Keras.
+- A name defined at module level (function, class, constant) is copied with everything
+  it uses in turn; a name imported by name from another lossviz module is copied from
+  there. Helpers are imported by their own name (``from lossviz.x import helper``),
+  never as a module attribute or under another name.
+- Any other import (``numpy``, ``math``, ``keras.ops`` ...) is copied as an import.
+- Argument validation is left out, and the block says so in one comment line: a
+  statement of a function's body that is only a call to a function named ``check_...`` or
+  ``_check_...`` is dropped. The library function keeps it. Everything else is the maths.
+- Docstrings keep their formula, arguments and returns; the doctest example and the
+  "Taught in" line, which speak of the package, are dropped.
+
+Taught in: notebooks/00_start_here.ipynb
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+import importlib.util
+import io
+import re
+import tokenize
+from functools import cache
+
+from lossviz._validation import check_one_of, fail
+
+__all__ = ["standalone_source", "standalone_names", "code_lines", "FLAVORS"]
+
+#: Where each flavour's functions are looked up: the NumPy twins, and the same losses
+#: written with ``keras.ops`` for ``compile`` and training.
+FLAVORS = {
+    "numpy": ("lossviz.losses", "lossviz.metrics"),
+    "keras": ("lossviz.keras_reference",),
+}
+
+_DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
+_VALIDATION_CALL = re.compile(r"^_?check_")
+_DOCSTRING_DROPPED = re.compile(r"^\s*(Examples?:|Taught in:)")
+
+
+@cache
+def _module_tree(module: str) -> tuple[str, ast.Module]:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        fail("module", "an importable lossviz module", f"Received: {module!r}")
+    with open(spec.origin, encoding="utf-8") as handle:
+        source = handle.read()
+    return source, ast.parse(source)
+
+
+def _absolute(module: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module
+    spec = importlib.util.find_spec(module)
+    package = module if spec.submodule_search_locations else module.rpartition(".")[0]
+    for _ in range(node.level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{node.module}" if node.module else package
+
+
+@cache
+def _namespace(module: str) -> tuple[dict, dict]:
+    """Module-level definitions (name -> node) and imports (name -> (module, name) or line)."""
+    source, tree = _module_tree(module)
+    definitions, imports = {}, {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            definitions[node.name] = node
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        definitions[name.id] = node
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                line = f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                imports[alias.asname or alias.name.partition(".")[0]] = line
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            origin = _absolute(module, node)
+            for alias in node.names:
+                if origin.split(".")[0] == "lossviz":
+                    if alias.asname and alias.asname != alias.name:
+                        raise RuntimeError(f"{module} imports {alias.name} as {alias.asname}: snippets need own names")
+                    imports[alias.name] = (origin, alias.name)
+                else:
+                    imports[alias.asname or alias.name] = (
+                        f"from {origin} import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                    )
+    return definitions, imports
+
+
+def _is_validation(statement: ast.stmt) -> bool:
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    callee = statement.value.func
+    name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+    return bool(_VALIDATION_CALL.match(name))
+
+
+def _validation_statements(node: ast.AST) -> list[ast.stmt]:
+    if not isinstance(node, ast.FunctionDef):
+        return []
+    # Only statements of the function's own body: dropping one inside a block could
+    # leave the block empty.
+    return [statement for statement in node.body if _is_validation(statement)]
+
+
+def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:
+    skip = {id(inner) for statement in dropped for inner in ast.walk(statement)}
+    return {
+        name.id
+        for name in ast.walk(node)
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load) and id(name) not in skip
+    }
+
+
+def _segment(module: str, node: ast.AST, dropped: list[ast.stmt]) -> str:
+    """The node's source, without dropped statements, example sections or package lines."""
+    source, _ = _module_tree(module)
+    lines = source.splitlines()
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    removed = {line for statement in dropped for line in range(statement.lineno, statement.end_lineno + 1)}
+    has_docstring = isinstance(node, ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node) is not None
+    docstring = has_docstring and node.body[0]
+    if docstring:
+        doc_lines = range(docstring.lineno, docstring.end_lineno + 1)
+        cutting, indent = False, 0
+        for number in doc_lines[1:-1]:
+            text = lines[number - 1]
+            if _DOCSTRING_DROPPED.match(text):
+                cutting, indent = True, len(text) - len(text.lstrip())
+                removed.add(number)
+            elif cutting and text.strip() and len(text) - len(text.lstrip()) <= indent:
+                cutting = False
+            elif cutting:
+                removed.add(number)
+    kept = [lines[n - 1] for n in range(first, node.end_lineno + 1) if n not in removed]
+    # A docstring that lost its last section may end in blank lines before the quotes.
+    text = "\n".join(kept)
+    return re.sub(r"\n(\s*\n)+(\s*\"\"\")", r"\n\2", text)
+
+
+def _collect(module: str, name: str, seen: dict, imports: dict, stack: tuple = ()) -> None:
+    """Depth first: every dependency of ``module.name`` enters ``seen`` before it does."""
+    if (module, name) in seen:
+        return
+    definitions, module_imports = _namespace(module)
+    if name not in definitions:
+        if name in module_imports and isinstance(module_imports[name], tuple):
+            _collect(*module_imports[name], seen, imports, stack)
+            return
+        raise RuntimeError(f"{name!r} is not defined at module level in {module}")
+    node = definitions[name]
+    dropped = _validation_statements(node)
+    for used in sorted(_used_names(node, dropped)):
+        if used == name or (module, used) in stack:
+            continue
+        if used in definitions:
+            _collect(module, used, seen, imports, stack + ((module, name),))
+        elif used in module_imports:
+            target = module_imports[used]
+            if isinstance(target, tuple):
+                _collect(*target, seen, imports, stack + ((module, name),))
+            else:
+                imports.setdefault(target, None)
+        # Anything else is a local variable or a builtin; the test that runs every
+        # block by itself catches a name this reading missed.
+    text = _segment(module, node, dropped)
+    for (other_module, other), other_text in seen.items():
+        if other == name and other_text != text:
+            raise RuntimeError(f"{name!r} is defined differently in {other_module} and {module}")
+    seen[(module, name)] = text
+
+
+@cache
+def _public(flavor: str) -> dict[str, tuple[str, str]]:
+    """Public name (aliases included) -> (defining module, function name)."""
+    found = {}
+    if flavor == "numpy":
+        losses = importlib.import_module("lossviz.losses")
+        metrics = importlib.import_module("lossviz.metrics")
+        named = {**losses.LOSSES, **{alias: losses.LOSSES[target] for alias, target in losses.ALIASES.items()}}
+        named.update(
+            (name, getattr(metrics, name))
+            for name in metrics.__all__
+            if callable(getattr(metrics, name)) and not isinstance(getattr(metrics, name), type)
+        )
+        for public, function in named.items():
+            found[public] = (function.__module__, function.__name__)
+    else:
+        numpy_names = _public("numpy")
+        for module in FLAVORS[flavor]:
+            definitions, _ = _namespace(module)
+            found.update(
+                (name, (module, name))
+                for name, node in definitions.items()
+                if isinstance(node, ast.FunctionDef) and not name.startswith("_")
+            )
+        # The aliases of a loss name the same function in every flavour.
+        found.update(
+            (alias, found[target])
+            for alias, (_, target) in numpy_names.items()
+            if alias not in found and target in found and alias != target
+        )
+    return found
+
+
+def standalone_names(flavor: str = "numpy") -> list[str]:
+    """Every name :func:`standalone_source` accepts for ``flavor``, aliases included."""
+    check_one_of(flavor, "flavor", FLAVORS)
+    return sorted(_public(flavor))
+
+
+def standalone_source(name: str, flavor: str = "numpy") -> str:
+    """A block of Python source that defines ``name`` and runs by itself.
+
+    Args:
+        name: A loss (Keras name or shorthand such as ``"mse"``, or ``"pseudo_huber"``,
+            ``"general_robust"``) or a metric or curve of :mod:`lossviz.metrics`.
+        flavor: ``"numpy"`` for the NumPy reference, or ``"keras"`` for the same loss
+            written with ``keras.ops``, which ``model.compile(loss=...)`` can train with.
+
+    Returns:
+        The source, as a string: imports, constants, helpers, then the function.
+
+    Raises:
+        ValueError: For an unknown flavour, or a name it does not cover (with the
+            closest names it does).
+
+    Example:
+        >>> source = standalone_source("mse")
+        >>> namespace = {}
+        >>> exec(source, namespace)
+        >>> namespace["mean_squared_error"]([[0.0, 1.0]], [[1.0, 1.0]])
+        array([0.5])
+    """
+    check_one_of(flavor, "flavor", FLAVORS)
+    public = _public(flavor)
+    if name not in public:
+        close = difflib.get_close_matches(str(name), public, n=3, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+        fail("name", f"one of the {len(public)} names of standalone_names({flavor!r}){hint}", f"Received: name={name!r}")
+    module, function = public[name]
+    seen, imports = {}, {}
+    _collect(module, function, seen, imports)
+    dropped_any = any(_validation_statements(_namespace(m)[0][n]) for m, n in seen if n in _namespace(m)[0])
+    plain = sorted(line for line in imports if line.startswith("import "))
+    froms = sorted(line for line in imports if line.startswith("from "))
+    header = [f"# {function}: reference implementation ({flavor}), copied whole: it runs by itself."]
+    if dropped_any:
+        header.append(_DROPPED_NOTE)
+    blocks = ["\n".join(header + plain + froms), *seen.values()]
+    return "\n\n\n".join(blocks) + "\n"
+
+
+def code_lines(source: str) -> int:
+    """Lines of code in ``source``: not blank, not comments, not docstrings."""
+    tree = ast.parse(source)
+    docstring_lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node) is not None:
+            first = node.body[0]
+            docstring_lines.update(range(first.lineno, first.end_lineno + 1))
+    code = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if token.type == tokenize.ENDMARKER:
+            break
+        code.update(line for line in range(token.start[0], token.end[0] + 1) if line not in docstring_lines)
+    return len(code)

@@ -1,0 +1,74 @@
+"""standalone_source: every block runs by itself and computes what the library computes."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import lossviz
+from lossviz.standalone import code_lines, standalone_names, standalone_source
+
+# Runs a block in a fresh interpreter that has nothing but the block's own imports, then
+# calls the function on pickled (args, kwargs) pairs and pickles back the results.
+_RUNNER = """
+import pickle, sys
+source = sys.stdin.buffer.read().decode()
+calls_start = source.index("\\n#--calls--\\n")
+namespace = {}
+exec(source[:calls_start], namespace)
+calls = pickle.loads(bytes.fromhex(source[calls_start + 12:].strip()))
+function = namespace[calls["function"]]
+results = [function(*args, **kwargs) for args, kwargs in calls["calls"]]
+sys.stdout.buffer.write(pickle.dumps(results))
+"""
+
+
+def run_alone(source: str, function: str, calls: list) -> list:
+    """Results of ``function`` defined by ``source`` alone, in a fresh Python process."""
+    payload = pickle.dumps({"function": function, "calls": calls}).hex()
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", _RUNNER],
+        input=(source + "\n#--calls--\n" + payload).encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr.decode()[-2000:]
+    return pickle.loads(completed.stdout)
+
+
+@pytest.mark.parametrize("name", standalone_names("numpy"))
+def test_numpy_block_runs_alone_and_never_mentions_the_package(name):
+    source = standalone_source(name)
+    assert "lossviz" not in source
+    assert run_alone(source, source.split("\n\n\ndef ")[-1].split("(")[0], []) == []
+
+
+def test_alias_gives_its_targets_block():
+    assert standalone_source("mse") == standalone_source("mean_squared_error")
+    assert standalone_source("bce") == standalone_source("binary_crossentropy")
+
+
+def test_block_computes_what_the_library_computes():
+    y_true = np.array([[0.0, 1.0, 2.0], [1.5, -1.0, 0.0]])
+    y_pred = np.array([[0.5, 1.0, 4.0], [1.0, 1.0, 0.25]])
+    (alone,) = run_alone(standalone_source("huber"), "huber", [((y_true, y_pred), {"delta": 1.5})])
+    np.testing.assert_array_equal(alone, lossviz.losses.huber(y_true, y_pred, delta=1.5))
+
+
+def test_unknown_name_suggests_close_names():
+    with pytest.raises(ValueError, match=r"Invalid value for argument `name`\..*Did you mean 'huber'.*Received: name='hubr'"):
+        standalone_source("hubr")
+
+
+def test_unknown_flavor_is_refused():
+    with pytest.raises(ValueError, match=r"argument `flavor`.*Received: flavor='torch'"):
+        standalone_source("huber", flavor="torch")
+
+
+def test_code_lines_skips_docstrings_comments_and_blank_lines():
+    source = 'import numpy as np\n\n\ndef f(x):\n    """Doc.\n\n    More.\n    """\n    # why\n    return (x +\n            1)\n'
+    assert code_lines(source) == 4
