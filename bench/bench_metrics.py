@@ -6,19 +6,30 @@ Times, side by side in one run, on the same 1e6 float32 scores:
 * sklearn.metrics (exact, the same results),
 * keras.metrics.AUC(num_thresholds=200) (a bucketed approximation; reset, update,
   result on NumPy input, as a user would call it),
-* np.sort of the same scores: the floor for any exact method that sorts.
+* np.sort of the same scores: the floor for any exact method that sorts,
+* with ``--baseline REV``, lossviz.metrics as it was at git revision REV (a single
+  ``lossviz/metrics.py`` or the ``lossviz/metrics/`` package), to compare a change
+  with the code before it in the same run.
 
 Candidates are timed round-robin (one call of each per round), so a load spike on a
 shared machine hits all of them; the table shows medians over the rounds.
 
-Run:  .venv/bin/python bench/bench_metrics.py [--n 1000000] [--rounds 7]
+Run:  .venv/bin/python bench/bench_metrics.py [--n 1000000] [--rounds 7] [--baseline aaf72d8]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from functools import partial
+from io import BytesIO
+from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -36,6 +47,28 @@ def make_data(n: int, seed: int = 0):
     logits = 1.5 * (2 * y_true - 1) + rng.normal(size=n)
     y_score = (1 / (1 + np.exp(-logits))).astype(np.float32)
     return y_true, y_score
+
+
+def baseline_metrics(revision: str):
+    """lossviz.metrics as it was at git ``revision``, imported from a temporary copy of its package."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "archive", revision, "lossviz"], cwd=root, capture_output=True, check=True).stdout
+    folder = tempfile.mkdtemp(prefix="lossviz-baseline-")
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    # Load the old package under its own name, next to the current one.
+    saved = {name: module for name, module in sys.modules.items() if name == "lossviz" or name.startswith("lossviz.")}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, folder)
+    try:
+        old = importlib.import_module("lossviz.metrics")
+    finally:
+        sys.path.remove(folder)
+        for name in [name for name in sys.modules if name == "lossviz" or name.startswith("lossviz.")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    return old
 
 
 def keras_auc_callable(y_true, y_score):
@@ -69,7 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--baseline", default=None, help="git revision of lossviz to time side by side")
     args = parser.parse_args()
+    old = baseline_metrics(args.baseline) if args.baseline else None
 
     y_true, y_score = make_data(args.n)
     weight = np.random.default_rng(1).uniform(0.5, 2.0, size=args.n)
@@ -82,6 +117,8 @@ def main() -> None:
     )
     for ours, theirs in zip(lv.roc_curve(y_true, y_score), sk.roc_curve(y_true, y_score)):
         np.testing.assert_array_equal(ours, theirs)
+    for implementation in [old] if old else []:
+        assert implementation.roc_auc_score(y_true, y_score) == lv.roc_auc_score(y_true, y_score)
 
     keras_run = keras_auc_callable(y_true, y_score)
     exact = lv.roc_auc_score(y_true, y_score)
@@ -89,42 +126,40 @@ def main() -> None:
     print(f"exact ROC AUC {exact:.6f}; keras.metrics.AUC(200) {keras_run():.6f}; "
           f"lossviz.keras_auc(200) {lv.keras_auc(y_true, y_score):.6f}\n")  # fmt: skip
 
+    # (name, function, positional args, keyword args), called on lossviz, sklearn and the baseline
     cases = [
-        ("roc_auc_score", lambda: lv.roc_auc_score(y_true, y_score), lambda: sk.roc_auc_score(y_true, y_score)),
-        ("roc_curve", lambda: lv.roc_curve(y_true, y_score), lambda: sk.roc_curve(y_true, y_score)),
-        (
-            "average_precision_score",
-            lambda: lv.average_precision_score(y_true, y_score),
-            lambda: sk.average_precision_score(y_true, y_score),
-        ),
-        (
-            "roc_auc_score, float64",
-            lambda: lv.roc_auc_score(y_true, y_score64),
-            lambda: sk.roc_auc_score(y_true, y_score64),
-        ),
-        (
-            "roc_auc_score, weighted",
-            lambda: lv.roc_auc_score(y_true, y_score, sample_weight=weight),
-            lambda: sk.roc_auc_score(y_true, y_score, sample_weight=weight),
-        ),
+        ("roc_auc_score", "roc_auc_score", (y_true, y_score), {}),
+        ("roc_curve", "roc_curve", (y_true, y_score), {}),
+        ("average_precision_score", "average_precision_score", (y_true, y_score), {}),
+        ("roc_auc_score, float64", "roc_auc_score", (y_true, y_score64), {}),
+        ("roc_auc_score, weighted", "roc_auc_score", (y_true, y_score), {"sample_weight": weight}),
     ]
     candidates = {"np.sort": lambda: np.sort(y_score), "keras.metrics.AUC(200)": keras_run}
-    for name, ours, theirs in cases:
-        candidates[f"lossviz {name}"] = ours
-        candidates[f"sklearn {name}"] = theirs
+    implementations = {"lossviz": lv, "sklearn": sk, **({"baseline": old} if old else {})}
+    for name, function, call_args, call_kwargs in cases:
+        for label, module in implementations.items():
+            candidates[f"{label} {name}"] = partial(getattr(module, function), *call_args, **call_kwargs)
     median = time_round_robin(candidates, args.rounds)
 
     sort_ms, keras_ms = 1e3 * median["np.sort"], 1e3 * median["keras.metrics.AUC(200)"]
     header = f"| {'function (exact)':<26} | {'lossviz ms':>10} | {'sklearn ms':>10} | {'sklearn / lossviz':>17} | {'Keras AUC(200) / lossviz':>24} | {'lossviz / np.sort':>17} |"
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for name, _, _ in cases:
+    for name, *_ in cases:
         ours_ms = 1e3 * median[f"lossviz {name}"]
         theirs_ms = 1e3 * median[f"sklearn {name}"]
         print(
             f"| {name:<26} | {ours_ms:>10.1f} | {theirs_ms:>10.1f} | {theirs_ms / ours_ms:>16.1f}x "
             f"| {keras_ms / ours_ms:>23.2f}x | {ours_ms / sort_ms:>16.1f}x |"
         )
+    if old:
+        print(f"\nBaseline {args.baseline}, timed in the same rounds:\n")
+        print(f"| {'function (exact)':<26} | {'baseline ms':>11} | {'sklearn / baseline':>18} | {'sklearn / lossviz':>17} |")
+        print(f"|{'-' * 28}|{'-' * 13}|{'-' * 20}|{'-' * 19}|")
+        for name, *_ in cases:
+            base_ms, ours_ms = 1e3 * median[f"baseline {name}"], 1e3 * median[f"lossviz {name}"]
+            theirs_ms = 1e3 * median[f"sklearn {name}"]
+            print(f"| {name:<26} | {base_ms:>11.1f} | {theirs_ms / base_ms:>17.1f}x | {theirs_ms / ours_ms:>16.1f}x |")
     print(f"\nnp.sort(float32 scores): {sort_ms:.1f} ms;  keras.metrics.AUC(num_thresholds=200): {keras_ms:.1f} ms")
 
 

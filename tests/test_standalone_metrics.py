@@ -1,0 +1,343 @@
+"""Every metric block of standalone_source runs alone and computes what the library and the reference compute.
+
+For each metric or curve of lossviz.metrics, the numpy block runs by itself in a fresh
+Python process on a few named cases (binary, imbalanced, ties, weighted, float32,
+multiclass where the function accepts it). Its result must equal the library
+function's exactly, and scikit-learn's (Keras's, for the Keras-named metrics; a
+hand-worked mean for batch_averaged).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import cache
+
+import numpy as np
+import pytest
+from sklearn import metrics as sk
+from test_standalone import run_alone
+
+import lossviz.metrics as lv
+from lossviz.metrics import _fast_sort, ranking
+from lossviz.standalone import code_lines, standalone_source
+
+#: Every metric and curve name the package exports (classes such as the warning aside).
+METRIC_NAMES = [name for name in lv.__all__ if callable(getattr(lv, name)) and not isinstance(getattr(lv, name), type)]
+
+
+def _labels(n, positive_rate, seed, *, classes=2):
+    rng = np.random.default_rng(seed)
+    if classes == 2:
+        y_true = (rng.random(n) < positive_rate).astype(np.int64)
+        y_true[:2] = [0, 1]
+    else:
+        y_true = rng.integers(0, classes, n)
+        y_true[:classes] = np.arange(classes)
+    y_pred = np.where(rng.random(n) < 0.7, y_true, rng.integers(0, classes, n))
+    return y_true, y_pred
+
+
+def _scores(n, positive_rate, seed, *, decimals=None, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random(n) < positive_rate).astype(np.int64)
+    y_true[:2] = [0, 1]
+    y_score = 1 / (1 + np.exp(-(rng.normal(size=n) + 1.5 * y_true)))
+    if decimals is not None:  # ties: many samples share a score
+        y_score = np.round(y_score, decimals)
+    return y_true, y_score.astype(dtype)
+
+
+def _proba(n, classes, seed):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, classes, n)
+    y_true[:classes] = np.arange(classes)
+    logits = rng.normal(size=(n, classes)) + 1.5 * np.eye(classes)[y_true]
+    return y_true, np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+
+def _weights(n, seed):
+    return np.random.default_rng(seed).uniform(0.2, 3.0, n)
+
+
+BINARY = _labels(60, 0.4, 1)
+IMBALANCED = _labels(200, 0.05, 2)
+WEIGHTED = (*_labels(50, 0.4, 3), _weights(50, 3))
+FLOAT32_LABELS = tuple(y.astype(np.float32) for y in _labels(40, 0.5, 4))
+MULTICLASS = _labels(90, 0, 5, classes=4)
+
+LABEL_CASES = {
+    "binary": (BINARY, {}),
+    "imbalanced": (IMBALANCED, {}),
+    "weighted": (WEIGHTED[:2], {"sample_weight": WEIGHTED[2]}),
+    "float32-labels": (FLOAT32_LABELS, {}),
+}
+AVERAGED_CASES = {
+    **LABEL_CASES,
+    "multiclass-macro": (MULTICLASS, {"average": "macro"}),
+    "multiclass-weighted": (MULTICLASS, {"average": "weighted", "sample_weight": _weights(90, 5)}),
+    "multiclass-per-label": (MULTICLASS, {"average": None}),
+}
+MULTICLASS_CASES = {
+    **LABEL_CASES,
+    "multiclass": (MULTICLASS, {}),
+    "multiclass-weighted": (MULTICLASS, {"sample_weight": _weights(90, 5)}),
+}
+
+SCORES = _scores(300, 0.4, 6)
+TIES = _scores(300, 0.4, 7, decimals=1)
+FLOAT32 = _scores(2000, 0.3, 8, decimals=3, dtype=np.float32)  # the library's packed sort
+CURVE_CASES = {
+    "binary": (SCORES, {}),
+    "imbalanced": (_scores(400, 0.03, 9), {}),
+    "ties": (TIES, {}),
+    "weighted": (TIES, {"sample_weight": _weights(300, 7)}),
+    "float32": (FLOAT32, {}),
+}
+MULTICLASS_SCORE_CASES = {
+    **CURVE_CASES,
+    "multiclass": (_proba(120, 3, 10), {"multi_class": "ovr"}),
+}
+
+KERAS_CASES = {
+    "binary": (tuple(y.astype(np.float32) for y in SCORES), {}),
+    "imbalanced": (tuple(y.astype(np.float32) for y in _scores(400, 0.03, 9)), {}),
+    "ties": (tuple(y.astype(np.float32) for y in TIES), {}),
+    "weighted": (tuple(y.astype(np.float32) for y in TIES), {"sample_weight": _weights(300, 7).astype(np.float32)}),
+}
+
+
+def _with(cases, *extra_args, **extra_kwargs):
+    return {case: ((*args, *extra_args), {**kwargs, **extra_kwargs}) for case, (args, kwargs) in cases.items()}
+
+
+def _threshold_cases(target):
+    bucketed = _with(KERAS_CASES, target, num_thresholds=200)
+    exact = {f"exact-{case}": call for case, call in _with(CURVE_CASES, target, return_threshold=False).items()}
+    return {**bucketed, **exact}
+
+
+CASES = {
+    "accuracy_score": MULTICLASS_CASES,
+    "error_rate": MULTICLASS_CASES,
+    "confusion_matrix": MULTICLASS_CASES,
+    "classification_report": _with(MULTICLASS_CASES, digits=4),
+    "precision_recall_fscore_support": _with(AVERAGED_CASES, beta=0.5),
+    "precision_score": AVERAGED_CASES,
+    "recall_score": AVERAGED_CASES,
+    "f1_score": AVERAGED_CASES,
+    "fbeta_score": _with(AVERAGED_CASES, beta=2.0),
+    "specificity_score": AVERAGED_CASES,
+    "false_positive_rate": AVERAGED_CASES,
+    "roc_curve": CURVE_CASES,
+    "precision_recall_curve": _with(CURVE_CASES, drop_intermediate=True),
+    "roc_auc_score": MULTICLASS_SCORE_CASES,
+    "average_precision_score": {**CURVE_CASES, "multiclass": (_proba(120, 3, 10), {})},
+    "auc": {
+        "increasing": ((np.array([0.0, 0.1, 0.4, 1.0]), np.array([0.0, 0.5, 0.7, 1.0])), {}),
+        "decreasing": ((np.array([1.0, 0.6, 0.2, 0.0]), np.array([1.0, 0.9, 0.3, 0.0])), {}),
+        "float32": ((np.float32([0.0, 0.25, 0.5, 1.0]), np.float32([0.1, 0.4, 0.8, 1.0])), {}),
+    },
+    "precision_at_recall": _threshold_cases(0.8),
+    "recall_at_precision": _threshold_cases(0.7),
+    "sensitivity_at_specificity": _threshold_cases(0.9),
+    "specificity_at_sensitivity": _threshold_cases(0.6),
+    "keras_auc": {
+        **KERAS_CASES,
+        "pr-curve": (KERAS_CASES["ties"][0], {"curve": "PR"}),
+        "multi-label": (tuple(np.float32(y).reshape(20, 3) for y in _scores(60, 0.4, 11)), {"multi_label": True}),
+    },
+    "batch_averaged": {
+        # np.dot of 0/1 labels and predictions: the true positives of each batch
+        "batches-of-7": ((np.dot, *BINARY, 7), {}),
+        "one-batch": ((np.dot, *BINARY, 60), {}),
+        "per-batch": ((np.dot, *IMBALANCED, 16), {"return_per_batch": True}),
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# Independent references: scikit-learn, Keras, or a hand-worked value
+# ---------------------------------------------------------------------------
+
+
+def _negative_recall(y_true, y_pred, label, sample_weight):
+    """Specificity of ``label``: scikit-learn's recall of the class "not label"."""
+    return sk.recall_score(y_true != label, y_pred != label, sample_weight=sample_weight)
+
+
+def _specificity(y_true, y_pred, *, average="binary", sample_weight=None):
+    if average == "binary":
+        return sk.recall_score(y_true, y_pred, pos_label=0, sample_weight=sample_weight)
+    labels = np.unique(y_true)
+    per_label = np.array([_negative_recall(y_true, y_pred, label, sample_weight) for label in labels])
+    if average is None:
+        return per_label
+    support = None
+    if average == "weighted":  # weighted by each label's support, as scikit-learn weights every score
+        support = [np.sum((y_true == label) * (1 if sample_weight is None else sample_weight)) for label in labels]
+    return float(np.average(per_label, weights=support))
+
+
+def _false_positive_rate(y_true, y_pred, **kwargs):
+    return 1 - np.asarray(_specificity(y_true, y_pred, **kwargs))
+
+
+def _sklearn_threshold_metric(name):
+    """Best rate under a floor on another, read off scikit-learn's full ROC curve."""
+
+    def reference(y_true, y_score, target, *, sample_weight=None, return_threshold=False):
+        fpr, tpr, thresholds = sk.roc_curve(y_true, y_score, sample_weight=sample_weight, drop_intermediate=False)
+        weight = np.ones(len(y_true)) if sample_weight is None else sample_weight
+        positives, negatives = np.sum(weight * (y_true == 1)), np.sum(weight * (y_true == 0))
+        predicted = tpr * positives + fpr * negatives
+        precision = np.divide(tpr * positives, predicted, out=np.zeros_like(tpr), where=predicted > 0)
+        rates = {"recall": tpr, "precision": precision, "specificity": 1 - fpr}
+        constrained, dependent = {
+            "precision_at_recall": ("recall", "precision"),
+            "recall_at_precision": ("precision", "recall"),
+            "sensitivity_at_specificity": ("specificity", "recall"),
+            "specificity_at_sensitivity": ("recall", "specificity"),
+        }[name]
+        feasible = rates[constrained] >= target - 1e-12
+        return float(np.max(rates[dependent][feasible])) if feasible.any() else 0.0
+
+    return reference
+
+
+KERAS_CLASSES = {
+    "precision_at_recall": ("PrecisionAtRecall", "recall"),
+    "recall_at_precision": ("RecallAtPrecision", "precision"),
+    "sensitivity_at_specificity": ("SensitivityAtSpecificity", "specificity"),
+    "specificity_at_sensitivity": ("SpecificityAtSensitivity", "sensitivity"),
+}
+
+
+@cache
+def _keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from lossviz._validation import import_keras
+
+    return import_keras()
+
+
+def _keras_reference(name, args, kwargs):
+    keras = _keras()
+    if name == "keras_auc":
+        y_true, y_score = args
+        metric = keras.metrics.AUC(
+            num_thresholds=200, curve=kwargs.get("curve", "ROC"), multi_label=kwargs.get("multi_label", False)
+        )
+    else:
+        class_name, target_name = KERAS_CLASSES[name]
+        y_true, y_score, target = args
+        metric = getattr(keras.metrics, class_name)(**{target_name: target}, num_thresholds=kwargs["num_thresholds"])
+    metric.update_state(y_true, y_score, sample_weight=kwargs.get("sample_weight"))
+    return float(metric.result())
+
+
+def _batch_mean(metric_fn, y_true, y_pred, batch_size, *, return_per_batch=False):
+    values = [metric_fn(y_true[start : start + batch_size], y_pred[start : start + batch_size]) for start in range(0, len(y_true), batch_size)]
+    return (float(np.mean(values)), np.array(values, dtype=float)) if return_per_batch else float(np.mean(values))
+
+
+def reference(name, args, kwargs):
+    """The value scikit-learn, Keras or a hand-worked formula gives for this call."""
+    if name == "error_rate":
+        return sk.zero_one_loss(*args, **kwargs)
+    if name == "specificity_score":
+        return _specificity(*args, **kwargs)
+    if name == "false_positive_rate":
+        return _false_positive_rate(*args, **kwargs)
+    if name == "batch_averaged":
+        return _batch_mean(*args, **kwargs)
+    if name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None):
+        return _keras_reference(name, args, kwargs)
+    if name in KERAS_CLASSES:
+        return _sklearn_threshold_metric(name)(*args, **kwargs)
+    return getattr(sk, name)(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Comparisons
+# ---------------------------------------------------------------------------
+
+
+def assert_equal(ours, theirs, *, rtol=0.0, atol=0.0, context=""):
+    """Equal values (within tolerances) through tuples, dicts, strings and arrays."""
+    if isinstance(theirs, dict):
+        assert isinstance(ours, dict) and list(ours) == list(theirs), context
+        for key in theirs:
+            assert_equal(ours[key], theirs[key], rtol=rtol, atol=atol, context=f"{context}[{key!r}]")
+    elif isinstance(theirs, tuple | list) and not isinstance(theirs, np.ndarray):
+        assert isinstance(ours, tuple | list) and len(ours) == len(theirs), context
+        for mine, other in zip(ours, theirs):
+            assert_equal(mine, other, rtol=rtol, atol=atol, context=context)
+    elif isinstance(theirs, str) or theirs is None:
+        assert ours == theirs, f"{context}\n{ours}\n{theirs}"
+    else:
+        ours, theirs = np.asarray(ours), np.asarray(theirs)
+        assert ours.shape == theirs.shape, f"{context}: shape {ours.shape} != {theirs.shape}"
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, equal_nan=True, err_msg=context)
+
+
+@cache
+def alone_results(name):
+    """The block of ``name`` run by itself in a fresh process, on every case of ``name``."""
+    calls = list(CASES[name].values())
+    return dict(zip(CASES[name], run_alone(standalone_source(name), name, calls)))
+
+
+def test_every_metric_has_cases():
+    assert sorted(CASES) == sorted(METRIC_NAMES)
+    assert all(len(cases) >= 3 for cases in CASES.values())
+
+
+@pytest.mark.parametrize(
+    "name, case", [pytest.param(name, case, id=f"{name}-{case}") for name in CASES for case in CASES[name]]
+)
+def test_block_alone_equals_the_library_and_the_reference(name, case):
+    args, kwargs = CASES[name][case]
+    alone = alone_results(name)[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        library = getattr(lv, name)(*args, **kwargs)
+        expected = reference(name, args, kwargs)
+    assert_equal(alone, library, context=f"{name}[{case}] alone vs library")
+    keras_named = name == "keras_auc" or (name in KERAS_CLASSES and not case.startswith("exact"))
+    if keras_named:  # Keras counts in float32
+        assert_equal(library, expected, atol=1e-6, context=f"{name}[{case}] vs Keras")
+    else:
+        assert_equal(library, expected, rtol=1e-12, atol=1e-15, context=f"{name}[{case}] vs reference")
+
+
+@pytest.mark.parametrize("name", METRIC_NAMES)
+def test_block_is_short_and_leaves_validation_out(name):
+    source = standalone_source(name)
+    assert code_lines(source) <= 150, f"{name}: {code_lines(source)} lines of code"
+    assert "check_" not in source and "fail(" not in source
+
+
+def test_blocks_copy_the_readable_sort_while_the_library_uses_the_fast_one():
+    assert ranking._sorted_by_score is _fast_sort.sorted_by_score
+    for name in ("roc_curve", "roc_auc_score", "average_precision_score", "precision_at_recall"):
+        source = standalone_source(name)
+        assert "argsort(-y_score, kind=\"stable\")" in source and "view(np.int64)" not in source
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_readable_and_fast_sort_give_the_same_counts(dtype, weighted):
+    """Signed zeros, subnormals, extremes and ties: the copied counts equal the library's."""
+    rng = np.random.default_rng(12)
+    is_positive = rng.random(5000) < 0.3
+    y_score = np.round(rng.normal(size=5000) + is_positive, 2)
+    y_score[:8] = [0.0, -0.0, 1e-40, -1e-40, 6e4, -6e4, 0.0, -0.0]
+    y_score = y_score.astype(dtype)
+    weight = rng.uniform(0, 2, 5000) if weighted else None
+    namespace = {}
+    exec(standalone_source("roc_curve"), namespace)
+    readable = namespace["_counts_at_thresholds"](is_positive, y_score, weight)
+    fast = ranking._counts_at_thresholds(is_positive, y_score, weight)
+    for mine, other in zip(readable, fast):
+        np.testing.assert_array_equal(mine, other)
