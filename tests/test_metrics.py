@@ -7,8 +7,8 @@ raised, and whether an UndefinedMetricWarning is emitted.
 
 from __future__ import annotations
 
-import itertools
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -127,53 +127,126 @@ def _weight_options(n):
     return [None, weights, rng.integers(1, 4, n)]
 
 
-ZERO_DIVISIONS = ["warn", 0.0, 1.0, np.nan]
+ZERO_DIVISIONS = {"warn": "warn", "zero": 0.0, "one": 1.0, "nan": np.nan}
+WEIGHT_KINDS = ["unweighted", "float-weights", "integer-weights"]
 
 
-@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
-def test_precision_recall_fscore_support_matches_sklearn(case):
-    y_true, y_pred, positive_labels = LABEL_CASES[case]
-    kind = _kind(y_true, y_pred)
+def _weight(kind, n):
+    return _weight_options(n)[WEIGHT_KINDS.index(kind)]
+
+
+def _averages(case):
+    kind = _kind(*LABEL_CASES[case][:2])
     averages = [None, "micro", "macro", "weighted"]
     averages += ["binary"] if kind == "binary" else []
     averages += ["samples"] if kind == "multilabel-indicator" else []
-    weights = _weight_options(len(y_true))
-    wrappers = ("precision_score", "recall_score", "f1_score")
-    # every average meets every weighting, and every zero_division several averages
-    for index, (average, weight) in enumerate(itertools.product(averages, weights)):
-        kwargs = dict(average=average, sample_weight=weight, zero_division=ZERO_DIVISIONS[index % 4])
-        assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, beta=0.5 + index % 3, **kwargs)
-        assert_same_behaviour(wrappers[index % 3], y_true, y_pred, **{**kwargs, "zero_division": ZERO_DIVISIONS[(index + 1) % 4]})
-    for beta, average in zip([0.0, 0.5, 2.0, np.inf], [None, "macro", "weighted", "micro"]):
-        assert_same_behaviour("fbeta_score", y_true, y_pred, beta=beta, average=average)
-    for index, labels in enumerate(_label_options(y_true, y_pred)):
-        for average in (None, ["micro", "macro", "weighted"][index % 3]):
-            assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, labels=labels, average=average)
-    if kind == "binary":
-        for pos_label in positive_labels:
-            assert_same_behaviour("f1_score", y_true, y_pred, pos_label=pos_label)
-            assert_same_behaviour("recall_score", y_true, y_pred, pos_label=pos_label, zero_division=1.0)
+    return averages
 
 
-@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
-def test_accuracy_and_error_rate_match_sklearn(case):
+def _params(*dimensions):
+    """pytest.params for the product of (name, values) dimensions, each value its own id part.
+
+    A dimension's values may be a function of the case (the first dimension).
+    """
+    first_name, cases = dimensions[0]
+    params = []
+    for case in cases:
+        combos = [((case,), [case])]
+        for name, values in dimensions[1:]:
+            values = values(case) if callable(values) else values
+            combos = [(args + (value,), ids + [f"{name}={value}"]) for args, ids in combos for value in values]
+        params += [pytest.param(*args, id="-".join(ids)) for args, ids in combos]
+    return params
+
+
+@pytest.mark.parametrize(
+    "case, average, weight_kind, zero_division",
+    _params(("case", LABEL_CASES), ("average", _averages), ("weight", WEIGHT_KINDS), ("zero_division", ZERO_DIVISIONS)),
+)
+def test_precision_recall_fscore_support_matches_sklearn(case, average, weight_kind, zero_division):
     y_true, y_pred, _ = LABEL_CASES[case]
-    for weight, normalize in itertools.product(_weight_options(len(y_true)), [True, False]):
-        assert_same_behaviour("accuracy_score", y_true, y_pred, normalize=normalize, sample_weight=weight)
-        ours = lv.error_rate(y_true, y_pred, normalize=normalize, sample_weight=weight)
-        theirs = sk.zero_one_loss(y_true, y_pred, normalize=normalize, sample_weight=weight)
-        assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+    kwargs = dict(average=average, sample_weight=_weight(weight_kind, len(y_true)), zero_division=ZERO_DIVISIONS[zero_division])
+    assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, beta=0.5, **kwargs)
 
 
-@pytest.mark.parametrize("case", [c for c in LABEL_CASES if not c.startswith("multilabel")])
-def test_confusion_matrix_matches_sklearn(case):
+@pytest.mark.parametrize(
+    "case, metric, average, weight_kind",
+    _params(("case", LABEL_CASES), ("metric", ["precision_score", "recall_score", "f1_score"]), ("average", _averages), ("weight", WEIGHT_KINDS)),
+)
+def test_precision_recall_and_f1_match_sklearn(case, metric, average, weight_kind):
     y_true, y_pred, _ = LABEL_CASES[case]
-    weights = _weight_options(len(y_true))
-    for index, (labels, normalize) in enumerate(itertools.product(_label_options(y_true, y_pred), [None, "true", "pred", "all"])):
-        weight = weights[index % 3]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # the 1x1 warning, checked below
-            assert_same_behaviour("confusion_matrix", y_true, y_pred, labels=labels, sample_weight=weight, normalize=normalize)
+    assert_same_behaviour(metric, y_true, y_pred, average=average, sample_weight=_weight(weight_kind, len(y_true)))
+
+
+@pytest.mark.parametrize(
+    "case, beta, average",
+    _params(("case", LABEL_CASES), ("beta", [0.0, 0.5, 2.0, np.inf]), ("average", [None, "macro", "weighted", "micro"])),
+)
+def test_fbeta_matches_sklearn(case, beta, average):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    assert_same_behaviour("fbeta_score", y_true, y_pred, beta=beta, average=average)
+
+
+@pytest.mark.parametrize(
+    "case, labels_index, average",
+    _params(
+        ("case", LABEL_CASES),
+        ("labels", lambda case: range(len(_label_options(*LABEL_CASES[case][:2])))),
+        ("average", [None, "micro", "macro", "weighted"]),
+    ),
+)
+def test_labels_argument_matches_sklearn(case, labels_index, average):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    labels = _label_options(y_true, y_pred)[labels_index]
+    assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, labels=labels, average=average)
+
+
+BINARY_CASES = [case for case in LABEL_CASES if _kind(*LABEL_CASES[case][:2]) == "binary"]
+
+
+@pytest.mark.parametrize(
+    "case, pos_index", _params(("case", BINARY_CASES), ("pos_label", lambda case: range(len(LABEL_CASES[case][2]))))
+)
+def test_pos_label_matches_sklearn(case, pos_index):
+    y_true, y_pred, positive_labels = LABEL_CASES[case]
+    pos_label = positive_labels[pos_index]
+    assert_same_behaviour("f1_score", y_true, y_pred, pos_label=pos_label)
+    assert_same_behaviour("recall_score", y_true, y_pred, pos_label=pos_label, zero_division=1.0)
+
+
+@pytest.mark.parametrize(
+    "case, weight_kind, normalize",
+    _params(("case", LABEL_CASES), ("weight", WEIGHT_KINDS), ("normalize", [True, False])),
+)
+def test_accuracy_and_error_rate_match_sklearn(case, weight_kind, normalize):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    weight = _weight(weight_kind, len(y_true))
+    assert_same_behaviour("accuracy_score", y_true, y_pred, normalize=normalize, sample_weight=weight)
+    ours = lv.error_rate(y_true, y_pred, normalize=normalize, sample_weight=weight)
+    theirs = sk.zero_one_loss(y_true, y_pred, normalize=normalize, sample_weight=weight)
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+
+
+SINGLE_LABEL_CASES = [case for case in LABEL_CASES if not case.startswith("multilabel")]
+
+
+@pytest.mark.parametrize(
+    "case, labels_index, normalize, weight_kind",
+    _params(
+        ("case", SINGLE_LABEL_CASES),
+        ("labels", lambda case: range(len(_label_options(*LABEL_CASES[case][:2])))),
+        ("normalize", [None, "true", "pred", "all"]),
+        ("weight", WEIGHT_KINDS),
+    ),
+)
+def test_confusion_matrix_matches_sklearn(case, labels_index, normalize, weight_kind):
+    y_true, y_pred, _ = LABEL_CASES[case]
+    labels = _label_options(y_true, y_pred)[labels_index]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the 1x1 warning, checked below
+        assert_same_behaviour(
+            "confusion_matrix", y_true, y_pred, labels=labels, sample_weight=_weight(weight_kind, len(y_true)), normalize=normalize
+        )
 
 
 def test_confusion_matrix_warns_for_a_single_label_like_sklearn():
@@ -182,26 +255,35 @@ def test_confusion_matrix_warns_for_a_single_label_like_sklearn():
     assert matrix.tolist() == [[2]]
 
 
-@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
-def test_classification_report_text_and_dict_match_sklearn(case):
+@pytest.mark.parametrize(
+    "case, labels_index, zero_division, weight_kind",
+    _params(
+        ("case", LABEL_CASES),
+        ("labels", lambda case: range(min(3, len(_label_options(*LABEL_CASES[case][:2]))))),
+        ("zero_division", ["warn", "nan", "one"]),
+        ("weight", WEIGHT_KINDS[:2]),
+    ),
+)
+def test_classification_report_text_and_dict_match_sklearn(case, labels_index, zero_division, weight_kind):
     y_true, y_pred, _ = LABEL_CASES[case]
-    weights = _weight_options(len(y_true))
-    for index, labels in enumerate(_label_options(y_true, y_pred)[:3]):
-        zero_division = ["warn", np.nan, 1.0][index]
-        kwargs = dict(labels=labels, sample_weight=weights[index % 3], digits=2 + index % 3, zero_division=zero_division)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ours, theirs = lv.classification_report(y_true, y_pred, **kwargs), sk.classification_report(y_true, y_pred, **kwargs)
-            ours_dict = lv.classification_report(y_true, y_pred, output_dict=True, **kwargs)
-            theirs_dict = sk.classification_report(y_true, y_pred, output_dict=True, **kwargs)
-        assert ours == theirs, f"{case} {kwargs}\n{ours}\n{theirs}"
-        assert list(ours_dict) == list(theirs_dict)
-        for key, value in theirs_dict.items():
-            mine = ours_dict[key]
-            if isinstance(value, dict):  # a row: precision, recall, f1-score, support
-                assert list(mine) == list(value)
-                mine, value = tuple(mine.values()), tuple(value.values())
-            assert_same_value(mine, value, f"{case} {key}")
+    labels = _label_options(y_true, y_pred)[labels_index]
+    kwargs = dict(
+        labels=labels, sample_weight=_weight(weight_kind, len(y_true)), digits=2 + labels_index,
+        zero_division=ZERO_DIVISIONS[zero_division],
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = lv.classification_report(y_true, y_pred, **kwargs), sk.classification_report(y_true, y_pred, **kwargs)
+        ours_dict = lv.classification_report(y_true, y_pred, output_dict=True, **kwargs)
+        theirs_dict = sk.classification_report(y_true, y_pred, output_dict=True, **kwargs)
+    assert ours == theirs, f"{case} {kwargs}\n{ours}\n{theirs}"
+    assert list(ours_dict) == list(theirs_dict)
+    for key, value in theirs_dict.items():
+        mine = ours_dict[key]
+        if isinstance(value, dict):  # a row: precision, recall, f1-score, support
+            assert list(mine) == list(value)
+            mine, value = tuple(mine.values()), tuple(value.values())
+        assert_same_value(mine, value, f"{case} {key}")
 
 
 def test_classification_report_with_target_names_matches_sklearn():
@@ -213,60 +295,85 @@ def test_classification_report_with_target_names_matches_sklearn():
 
 
 # ---------------------------------------------------------------------------
-# specificity and false positive rate: from scikit-learn's one-vs-rest counts
+# specificity and false positive rate: scikit-learn's recall of the complemented labels
 # ---------------------------------------------------------------------------
 
 
-def _expected_negative_rate(y_true, y_pred, *, average, labels, pos_label, sample_weight, zero_division, false_positive):
-    if average == "binary":
-        labels = [pos_label]
-    matrices = sk.multilabel_confusion_matrix(
-        y_true, y_pred, labels=labels, sample_weight=sample_weight, samplewise=average == "samples"
-    )
-    tn, fp, support = matrices[:, 0, 0], matrices[:, 0, 1], matrices[:, 1, 1] + matrices[:, 1, 0]
-    if average == "micro":
-        tn, fp = tn.sum(keepdims=True), fp.sum(keepdims=True)
-    numerator = fp if false_positive else tn
-    fill = 0.0 if zero_division == "warn" else zero_division
-    rate = np.array([n / d if d else fill for n, d in zip(numerator, tn + fp)])
-    if average is None:
-        return rate
-    weights = {"weighted": support, "samples": sample_weight}.get(average)
-    defined = ~np.isnan(rate)
+def _negative_rate_by_sklearn(y_true, y_pred, *, average, pos_label, sample_weight, zero_division, false_positive):
+    """Specificity and false positive rate read off scikit-learn's recall_score.
+
+    With T and P the one-vs-rest indicators of true and predicted label l, recall is
+    TP / (TP + FN) of a (truth, prediction) pair, so the specificity TN / (TN + FP) of l
+    is the recall of (not T, not P), and the false positive rate FP / (FP + TN) the
+    recall of (not T, P). Only average="weighted" needs one more step: scikit-learn
+    would weight by the support of "not l", lossviz weights by the support of l.
+    """
+    if np.ndim(y_true) == 2:
+        true_is, pred_is = np.asarray(y_true), np.asarray(y_pred)
+    else:
+        labels = [pos_label] if average == "binary" else np.union1d(y_true, y_pred)
+        true_is = (np.asarray(y_true)[:, None] == labels).astype(int)
+        pred_is = (np.asarray(y_pred)[:, None] == labels).astype(int)
+    truth, prediction = 1 - true_is, (pred_is if false_positive else 1 - pred_is)
+    options = dict(sample_weight=sample_weight, zero_division=zero_division)
+    if truth.shape[1] == 1:  # one label: a plain binary problem
+        value = sk.recall_score(truth[:, 0], prediction[:, 0], average="binary", pos_label=1, **options)
+        return np.array([value]) if average is None else value
+    if average != "weighted":
+        return sk.recall_score(truth, prediction, average=average, **options)
+    per_label = sk.recall_score(truth, prediction, average=None, **options)
+    support = np.sum(true_is * (1 if sample_weight is None else np.asarray(sample_weight)[:, None]), axis=0)
+    defined = ~np.isnan(per_label)
     if not defined.any():
         return np.nan
-    if weights is None or np.sum(np.asarray(weights)[defined]) == 0:
-        return float(np.mean(rate[defined]))
-    return float(np.average(rate[defined], weights=np.asarray(weights)[defined]))
+    if np.sum(support[defined]) == 0:
+        return float(np.mean(per_label[defined]))
+    return float(np.average(per_label[defined], weights=support[defined]))
 
 
-@pytest.mark.parametrize("false_positive", [False, True], ids=["specificity", "false_positive_rate"])
-@pytest.mark.parametrize("case", list(LABEL_CASES), ids=list(LABEL_CASES))
-def test_specificity_and_false_positive_rate_from_sklearn_counts(case, false_positive):
+@pytest.mark.parametrize(
+    "case, average, weight_kind, zero_division",
+    _params(("case", LABEL_CASES), ("average", _averages), ("weight", WEIGHT_KINDS), ("zero_division", ["warn", "one", "nan"])),
+)
+def test_specificity_and_false_positive_rate_match_sklearn_recall(case, average, weight_kind, zero_division):
     y_true, y_pred, positive_labels = LABEL_CASES[case]
-    function = lv.false_positive_rate if false_positive else lv.specificity_score
-    kind = _kind(y_true, y_pred)
-    averages = [None, "micro", "macro", "weighted"] + (["binary"] if kind == "binary" else [])
-    averages += ["samples"] if kind == "multilabel-indicator" else []
-    weights = _weight_options(len(y_true))
-    for index, (average, weight) in enumerate(itertools.product(averages, weights)):
-        pos_label = positive_labels[0] if average == "binary" else 1
-        kwargs = dict(average=average, pos_label=pos_label, sample_weight=weight, zero_division=ZERO_DIVISIONS[index % 4])
+    kwargs = dict(
+        average=average, pos_label=positive_labels[0] if average == "binary" else 1,
+        sample_weight=_weight(weight_kind, len(y_true)), zero_division=ZERO_DIVISIONS[zero_division],
+    )  # fmt: skip
+    for function, false_positive in ((lv.specificity_score, False), (lv.false_positive_rate, True)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ours = function(y_true, y_pred, **kwargs)
-        expected = _expected_negative_rate(y_true, y_pred, labels=None, false_positive=false_positive, **kwargs)
-        assert_same_value(ours, expected, f"{case} {kwargs}")
+            expected = _negative_rate_by_sklearn(y_true, y_pred, false_positive=false_positive, **kwargs)
+        assert_same_value(ours, expected, f"{function.__name__} {case} {kwargs}")
 
 
-def test_binary_specificity_is_the_recall_of_the_negative_class():
-    rng = np.random.default_rng(3)
-    for _ in range(20):
-        y_true, y_pred = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
-        weight = rng.uniform(0, 2, 50)
-        specificity = lv.specificity_score(y_true, y_pred, sample_weight=weight)
-        assert specificity == pytest.approx(sk.recall_score(y_true, y_pred, pos_label=0, sample_weight=weight), rel=1e-12)
-        assert lv.false_positive_rate(y_true, y_pred, sample_weight=weight) == pytest.approx(1 - specificity, rel=1e-12)
+@pytest.mark.parametrize("zero_division", [0.0, 1.0], ids=["zero", "one"])
+def test_specificity_and_false_positive_rate_by_hand(zero_division):
+    """Exact fractions on a case worked by hand: y_true 0 0 0 1 1 2, y_pred 0 1 0 1 2 2."""
+    y_true, y_pred = [0, 0, 0, 1, 1, 2], [0, 1, 0, 1, 2, 2]
+    # label 0: TN 3, FP 0; label 1: TN 3, FP 1; label 2: TN 4, FP 1 (one-vs-rest counts)
+    specificity = [Fraction(3, 3), Fraction(3, 4), Fraction(4, 5)]
+    support = [3, 2, 1]
+    options = dict(zero_division=zero_division)
+    np.testing.assert_array_equal(lv.specificity_score(y_true, y_pred, average=None, **options), [float(v) for v in specificity])
+    np.testing.assert_array_equal(lv.false_positive_rate(y_true, y_pred, average=None, **options), [float(1 - v) for v in specificity])
+    assert lv.specificity_score(y_true, y_pred, average="macro") == pytest.approx(float(sum(specificity) / 3), rel=1e-15)
+    weighted = sum(s * w for s, w in zip(specificity, support)) / sum(support)
+    assert lv.specificity_score(y_true, y_pred, average="weighted") == pytest.approx(float(weighted), rel=1e-15)
+    assert lv.specificity_score(y_true, y_pred, average="micro") == pytest.approx(float(Fraction(3 + 3 + 4, 3 + 4 + 5)), rel=1e-15)
+    assert lv.false_positive_rate(y_true, y_pred, average="micro") == pytest.approx(float(Fraction(2, 12)), rel=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_binary_specificity_is_the_recall_of_the_negative_class(seed):
+    rng = np.random.default_rng(3 + seed)
+    y_true, y_pred = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
+    weight = rng.uniform(0, 2, 50)
+    specificity = lv.specificity_score(y_true, y_pred, sample_weight=weight)
+    assert specificity == pytest.approx(sk.recall_score(y_true, y_pred, pos_label=0, sample_weight=weight), rel=1e-12)
+    assert lv.false_positive_rate(y_true, y_pred, sample_weight=weight) == pytest.approx(1 - specificity, rel=1e-12)
 
 
 def test_specificity_warns_and_uses_zero_division_without_negatives():
@@ -319,31 +426,35 @@ def _score_weights(n):
     return [None, weights, rng.integers(1, 4, n)]
 
 
-@pytest.mark.parametrize("case", list(SCORE_CASES), ids=list(SCORE_CASES))
-def test_curves_match_sklearn(case):
+@pytest.mark.parametrize(
+    "case, weight_kind, drop", _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("drop_intermediate", [True, False]))
+)
+def test_curves_match_sklearn(case, weight_kind, drop):
     y_true, y_score, pos_label = SCORE_CASES[case]
-    for weight, drop in zip(_score_weights(len(y_true)), [True, False, True]):
-        kwargs = dict(pos_label=pos_label, sample_weight=weight, drop_intermediate=drop)
-        fpr, tpr, thresholds = assert_same_behaviour("roc_curve", y_true, y_score, **kwargs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "No positive class found" (a UserWarning in both)
-            if y_score.dtype.kind == "f":
-                _, _, pr_thresholds = assert_same_behaviour("precision_recall_curve", y_true, y_score, **kwargs)
-                # float32 scores keep float32 thresholds, as in scikit-learn
-                assert pr_thresholds.dtype == sk.precision_recall_curve(y_true, y_score, **kwargs)[2].dtype
-            else:  # lossviz turns integer scores into floats (same values)
-                ours, theirs = lv.precision_recall_curve(y_true, y_score, **kwargs), sk.precision_recall_curve(y_true, y_score, **kwargs)
-                for mine, reference in zip(ours, theirs):
-                    np.testing.assert_array_equal(mine, reference)
-        assert thresholds.dtype == np.float64 and thresholds[0] == np.inf
+    weight = _score_weights(len(y_true))[WEIGHT_KINDS.index(weight_kind)]
+    kwargs = dict(pos_label=pos_label, sample_weight=weight, drop_intermediate=drop)
+    fpr, tpr, thresholds = assert_same_behaviour("roc_curve", y_true, y_score, **kwargs)
+    assert thresholds.dtype == np.float64 and thresholds[0] == np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "No positive class found" (a UserWarning in both)
+        if y_score.dtype.kind == "f":
+            _, _, pr_thresholds = assert_same_behaviour("precision_recall_curve", y_true, y_score, **kwargs)
+            # float32 scores keep float32 thresholds, as in scikit-learn
+            assert pr_thresholds.dtype == sk.precision_recall_curve(y_true, y_score, **kwargs)[2].dtype
+        else:  # lossviz turns integer scores into floats (same values)
+            ours, theirs = lv.precision_recall_curve(y_true, y_score, **kwargs), sk.precision_recall_curve(y_true, y_score, **kwargs)
+            for mine, reference in zip(ours, theirs):
+                np.testing.assert_array_equal(mine, reference)
 
 
-@pytest.mark.parametrize("case", list(SCORE_CASES), ids=list(SCORE_CASES))
-def test_binary_roc_auc_and_average_precision_match_sklearn(case):
+@pytest.mark.parametrize(
+    "case, weight_kind, max_fpr", _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("max_fpr", [None, 0.05, 0.3]))
+)
+def test_binary_roc_auc_and_average_precision_match_sklearn(case, weight_kind, max_fpr):
     y_true, y_score, pos_label = SCORE_CASES[case]
-    for weight in _score_weights(len(y_true)):
-        for max_fpr in (None, 0.05 if weight is None else 0.3):
-            assert_same_behaviour("roc_auc_score", y_true, y_score, sample_weight=weight, max_fpr=max_fpr)
+    weight = _score_weights(len(y_true))[WEIGHT_KINDS.index(weight_kind)]
+    assert_same_behaviour("roc_auc_score", y_true, y_score, sample_weight=weight, max_fpr=max_fpr)
+    if max_fpr is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             assert_same_behaviour(
@@ -359,26 +470,44 @@ def test_single_class_roc_auc_warns_and_returns_nan_like_sklearn():
     assert np.isnan(fpr).all() and tpr[-1] == 1.0
 
 
-def test_multiclass_roc_auc_matches_sklearn_for_ovr_and_ovo():
-    rng = np.random.default_rng(2)
-    for n_classes, trial in itertools.product((3, 4, 6), range(2)):
-        n = 80
-        y_true = rng.integers(0, n_classes, n)
-        y_true[:n_classes] = np.arange(n_classes)
-        logits = rng.normal(size=(n, n_classes)) + 1.5 * np.eye(n_classes)[y_true]
-        if trial == 1:
-            logits = np.round(logits)  # ties
-        proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        weight = rng.uniform(0, 2, n)
-        for average in ("macro", "weighted", "micro", None):
-            for sample_weight in (None, weight):
-                assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovr", average=average, sample_weight=sample_weight)
-            if average is not None:  # scikit-learn raises NotImplementedError, lossviz a ValueError
-                assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovo", average=average)
-        names = np.array(list("abcdef"))[:n_classes]
-        assert_same_behaviour("roc_auc_score", names[y_true], proba, multi_class="ovr")
-        assert_same_behaviour("average_precision_score", y_true, proba)
-        assert_same_behaviour("average_precision_score", y_true, proba, average="micro", sample_weight=weight)
+def _multiclass_case(n_classes, ties):
+    rng = np.random.default_rng(2 + 10 * n_classes + ties)
+    n = 80
+    y_true = rng.integers(0, n_classes, n)
+    y_true[:n_classes] = np.arange(n_classes)
+    logits = rng.normal(size=(n, n_classes)) + 1.5 * np.eye(n_classes)[y_true]
+    if ties:
+        logits = np.round(logits)
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return y_true, proba, rng.uniform(0, 2, n)
+
+
+MULTICLASS_SCORE_CASES = [pytest.param(n, ties, id=f"{n}-classes{'-ties' if ties else ''}") for n in (3, 4, 6) for ties in (0, 1)]
+
+
+@pytest.mark.parametrize("n_classes, ties", MULTICLASS_SCORE_CASES)
+@pytest.mark.parametrize("average", ["macro", "weighted", "micro", None])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_multiclass_ovr_roc_auc_matches_sklearn(n_classes, ties, average, weighted):
+    y_true, proba, weight = _multiclass_case(n_classes, ties)
+    sample_weight = weight if weighted else None
+    assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovr", average=average, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("n_classes, ties", MULTICLASS_SCORE_CASES)
+@pytest.mark.parametrize("average", ["macro", "weighted"])  # scikit-learn raises NotImplementedError for None
+def test_multiclass_ovo_roc_auc_matches_sklearn(n_classes, ties, average):
+    y_true, proba, _ = _multiclass_case(n_classes, ties)
+    assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovo", average=average)
+
+
+@pytest.mark.parametrize("n_classes, ties", MULTICLASS_SCORE_CASES)
+def test_multiclass_string_labels_and_average_precision_match_sklearn(n_classes, ties):
+    y_true, proba, weight = _multiclass_case(n_classes, ties)
+    names = np.array(list("abcdef"))[:n_classes]
+    assert_same_behaviour("roc_auc_score", names[y_true], proba, multi_class="ovr")
+    assert_same_behaviour("average_precision_score", y_true, proba)
+    assert_same_behaviour("average_precision_score", y_true, proba, average="micro", sample_weight=weight)
 
 
 def test_multiclass_roc_auc_with_labels_and_absent_class_matches_sklearn():
@@ -393,24 +522,38 @@ def test_multiclass_roc_auc_with_labels_and_absent_class_matches_sklearn():
     assert_same_behaviour("roc_auc_score", y_two, rng.dirichlet(np.ones(3), 40), multi_class="ovr", labels=[0, 1, 2])
 
 
-def test_multilabel_roc_auc_and_average_precision_match_sklearn():
-    rng = np.random.default_rng(4)
-    for n_labels, trial in zip((2, 3, 5), range(3)):
-        n = 30
-        y_true = (rng.random((n, n_labels)) < 0.4).astype(int)
-        y_true[0], y_true[1] = 0, 1
-        y_score = rng.normal(size=(n, n_labels)) + y_true
-        if trial == 1:
-            y_score = np.round(y_score)
-        if trial == 2:
-            y_true[:, 0] = 1  # an undefined column: nan (macro) or ignored (weighted)
-        weight = rng.uniform(0, 2, n)
-        for average, sample_weight in itertools.product(("micro", "macro", "weighted", "samples", None), (None, weight)):
-            assert_same_behaviour("roc_auc_score", y_true, y_score, average=average, sample_weight=sample_weight)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                assert_same_behaviour("average_precision_score", y_true, y_score, average=average, sample_weight=sample_weight)
-        assert_same_behaviour("roc_auc_score", y_true, y_score, average="macro", max_fpr=0.5)
+def _multilabel_case(trial):
+    rng = np.random.default_rng(4 + trial)
+    n, n_labels = 30, (2, 3, 5)[trial]
+    y_true = (rng.random((n, n_labels)) < 0.4).astype(int)
+    y_true[0], y_true[1] = 0, 1
+    y_score = rng.normal(size=(n, n_labels)) + y_true
+    if trial == 1:
+        y_score = np.round(y_score)  # ties
+    if trial == 2:
+        y_true[:, 0] = 1  # an undefined column: nan (macro) or ignored (weighted)
+    return y_true, y_score, rng.uniform(0, 2, n)
+
+
+MULTILABEL_CASES = [pytest.param(0, id="2-labels"), pytest.param(1, id="3-labels-ties"), pytest.param(2, id="5-labels-undefined-column")]
+
+
+@pytest.mark.parametrize("trial", MULTILABEL_CASES)
+@pytest.mark.parametrize("average", ["micro", "macro", "weighted", "samples", None])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_multilabel_roc_auc_and_average_precision_match_sklearn(trial, average, weighted):
+    y_true, y_score, weight = _multilabel_case(trial)
+    sample_weight = weight if weighted else None
+    assert_same_behaviour("roc_auc_score", y_true, y_score, average=average, sample_weight=sample_weight)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert_same_behaviour("average_precision_score", y_true, y_score, average=average, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("trial", MULTILABEL_CASES)
+def test_multilabel_partial_roc_auc_matches_sklearn(trial):
+    y_true, y_score, _ = _multilabel_case(trial)
+    assert_same_behaviour("roc_auc_score", y_true, y_score, average="macro", max_fpr=0.5)
 
 
 def test_auc_matches_sklearn_and_accepts_decreasing_x():
@@ -494,21 +637,21 @@ THRESHOLD_METRICS = {
 }
 
 
+@pytest.mark.parametrize("target", [0.0, 0.3, 0.5, 0.8, 1.0])
+@pytest.mark.parametrize("trial", range(12))
 @pytest.mark.parametrize("name", list(THRESHOLD_METRICS))
-def test_exact_threshold_metrics_match_brute_force(name):
+def test_exact_threshold_metrics_match_brute_force(name, trial, target):
     constrained, dependent = THRESHOLD_METRICS[name]
-    rng = np.random.default_rng(9)
-    for trial in range(12):
-        n = int(rng.integers(2, 40))
-        y_true = rng.integers(0, 2, n)
-        y_score = np.round(rng.normal(size=n) + y_true, 1 if trial % 2 else 3)
-        weight = None if trial % 3 else rng.uniform(0.1, 2, n)
-        for target in (0.0, 0.3, 0.5, 0.8, 1.0):
-            value, threshold = getattr(lv, name)(y_true, y_score, target, sample_weight=weight, return_threshold=True)
-            assert value == pytest.approx(_brute_force(y_true, y_score, weight, constrained, dependent, target), abs=1e-12)
-            if threshold is not None:  # the reported threshold really reaches the value
-                check = _brute_force(y_true, np.where(y_score >= threshold, 1.0, 0.0), weight, constrained, dependent, target)
-                assert check == pytest.approx(value, abs=1e-12)
+    rng = np.random.default_rng(9 + trial)
+    n = int(rng.integers(2, 40))
+    y_true = rng.integers(0, 2, n)
+    y_score = np.round(rng.normal(size=n) + y_true, 1 if trial % 2 else 3)
+    weight = None if trial % 3 else rng.uniform(0.1, 2, n)
+    value, threshold = getattr(lv, name)(y_true, y_score, target, sample_weight=weight, return_threshold=True)
+    assert value == pytest.approx(_brute_force(y_true, y_score, weight, constrained, dependent, target), abs=1e-12)
+    if threshold is not None:  # the reported threshold really reaches the value
+        check = _brute_force(y_true, np.where(y_score >= threshold, 1.0, 0.0), weight, constrained, dependent, target)
+        assert check == pytest.approx(value, abs=1e-12)
 
 
 def test_exact_threshold_metric_reports_none_when_no_threshold_qualifies():
@@ -517,15 +660,15 @@ def test_exact_threshold_metric_reports_none_when_no_threshold_qualifies():
     assert lv.recall_at_precision([1, 0], [0.2, 0.9], 1.0) == 0.0
 
 
-def test_keras_auc_with_one_bucket_per_grid_score_is_exact():
+@pytest.mark.parametrize("seed", range(10))
+def test_keras_auc_with_one_bucket_per_grid_score_is_exact(seed):
     """Scores on the thresholds' grid (1/8 .. 1; 0 would share the first bucket with
     1/8, the first threshold being -eps) get one bucket each: the bucketed AUC is exact."""
-    rng = np.random.default_rng(10)
-    for _ in range(10):
-        y_true = rng.integers(0, 2, 100)
-        y_true[:2] = [0, 1]
-        y_score = rng.integers(1, 9, 100) / 8  # the thresholds of num_thresholds=9
-        assert lv.keras_auc(y_true, y_score, num_thresholds=9) == pytest.approx(sk.roc_auc_score(y_true, y_score), abs=1e-12)
+    rng = np.random.default_rng(10 + seed)
+    y_true = rng.integers(0, 2, 100)
+    y_true[:2] = [0, 1]
+    y_score = rng.integers(1, 9, 100) / 8  # the thresholds of num_thresholds=9
+    assert lv.keras_auc(y_true, y_score, num_thresholds=9) == pytest.approx(sk.roc_auc_score(y_true, y_score), abs=1e-12)
 
 
 def test_keras_auc_approaches_the_exact_auc_as_buckets_grow():

@@ -237,7 +237,8 @@ def _keras_reference(name, args, kwargs):
 
 
 def _batch_mean(metric_fn, y_true, y_pred, batch_size, *, return_per_batch=False):
-    values = [metric_fn(y_true[start : start + batch_size], y_pred[start : start + batch_size]) for start in range(0, len(y_true), batch_size)]
+    starts = range(0, len(y_true), batch_size)
+    values = [metric_fn(y_true[start : start + batch_size], y_pred[start : start + batch_size]) for start in starts]
     return (float(np.mean(values)), np.array(values, dtype=float)) if return_per_batch else float(np.mean(values))
 
 

@@ -219,7 +219,8 @@ def check_confusion_matrix(y_true, y_pred, *, labels, sample_weight, normalize) 
     check_one_of(normalize, "normalize", (None, "true", "pred", "all"))
     kind, _ = label_targets(y_true, y_pred, sample_weight)
     if kind == "multilabel-indicator":
-        fail("y_true", "1-D class labels (for multilabel input use one matrix per column)", "Received: a multilabel indicator matrix")
+        expected = "1-D class labels (for multilabel input use one matrix per column)"
+        fail("y_true", expected, "Received: a multilabel indicator matrix")
     if labels is not None:
         labels = np.asarray(labels)
         if labels.size == 0:
@@ -235,7 +236,8 @@ def check_report(y_true, y_pred, *, labels, target_names, sample_weight, zero_di
     n_labels = len(present) if labels is None else len(labels)
     if target_names is not None and n_labels != len(target_names):
         if labels is not None:
-            warnings.warn(f"labels size, {n_labels}, does not match size of target_names, {len(target_names)}", stacklevel=3)
+            message = f"labels size, {n_labels}, does not match size of target_names, {len(target_names)}"
+            warnings.warn(message, stacklevel=3)
         else:
             fail("target_names", f"one name per label ({n_labels})", f"Received: {len(target_names)} names")
 
@@ -304,7 +306,8 @@ def _check_multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sam
     if multi_class == "raise":
         fail("multi_class", "'ovr' or 'ovo' for a multiclass target", "Received: multi_class='raise'")
     if y_score.ndim != 2:
-        fail("y_score", "shape (n_samples, n_classes): one probability column per class", f"Received: shape {y_score.shape}")
+        expected = "shape (n_samples, n_classes): one probability column per class"
+        fail("y_score", expected, f"Received: shape {y_score.shape}")
     _indicator_scores(y_score, len(y_true), y_score.shape[1], "class")
     row_sums = y_score.sum(axis=1)
     if not np.allclose(1, row_sums):
@@ -325,9 +328,11 @@ def _check_multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sam
         if len(classes) != y_score.shape[1]:
             fail("labels", f"one label per column of y_score ({y_score.shape[1]})", classes)
         if not np.isin(y_true, classes).all():
-            fail("y_true", f"only the given labels {classes.tolist()}", f"Received: {np.setdiff1d(y_true, classes).tolist()}")
+            unknown = np.setdiff1d(y_true, classes).tolist()
+            fail("y_true", f"only the given labels {classes.tolist()}", f"Received: {unknown}")
     elif len(np.unique(y_true)) != y_score.shape[1]:
-        fail("y_score", f"one column per class of y_true ({len(np.unique(y_true))}), or pass labels=", f"Received: {y_score.shape[1]} columns")
+        expected = f"one column per class of y_true ({len(np.unique(y_true))}), or pass labels="
+        fail("y_score", expected, f"Received: {y_score.shape[1]} columns")
     if multi_class == "ovo" and sample_weight is not None:
         fail("sample_weight", "None for multi_class='ovo'", "Received: an array")
     check_sample_weight(sample_weight, len(y_true))

@@ -114,13 +114,11 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
     fps, tps = np.append(0.0, fps), np.append(0.0, tps)  # threshold +inf: nothing positive
     thresholds = np.append(np.inf, thresholds.astype(np.float64))
     if fps[-1] <= 0:
-        warnings.warn(
-            "No negative samples in y_true, false positive value should be meaningless", UndefinedMetricWarning, stacklevel=2
-        )
+        message = "No negative samples in y_true, false positive value should be meaningless"
+        warnings.warn(message, UndefinedMetricWarning, stacklevel=2)
     if tps[-1] <= 0:
-        warnings.warn(
-            "No positive samples in y_true, true positive value should be meaningless", UndefinedMetricWarning, stacklevel=2
-        )
+        message = "No positive samples in y_true, true positive value should be meaningless"
+        warnings.warn(message, UndefinedMetricWarning, stacklevel=2)
     fpr = fps / fps[-1] if fps[-1] > 0 else np.full(fps.shape, np.nan)  # FPR = FP / N
     tpr = tps / tps[-1] if tps[-1] > 0 else np.full(tps.shape, np.nan)  # TPR = TP / P
     return fpr, tpr, thresholds
