@@ -3,8 +3,8 @@
 =======================  ==========================================================  ========
 module                   functions                                                   notebook
 =======================  ==========================================================  ========
-``labels``               accuracy_score, error_rate, confusion_matrix,               05
-                         precision_recall_fscore_support, precision_score,
+``labels``               accuracy_score, error_rate, confusion_matrix                 05
+``precision_recall``     precision_recall_fscore_support, precision_score,           05
                          recall_score, fbeta_score, f1_score, specificity_score,
                          false_positive_rate, classification_report
 ``ranking``              roc_curve, precision_recall_curve, auc, roc_auc_score,      06
@@ -58,11 +58,9 @@ from lossviz.metrics.keras_thresholds import (
     sensitivity_at_specificity,
     specificity_at_sensitivity,
 )
-from lossviz.metrics.labels import (
-    accuracy_score,
+from lossviz.metrics.labels import accuracy_score, confusion_matrix, error_rate
+from lossviz.metrics.precision_recall import (
     classification_report,
-    confusion_matrix,
-    error_rate,
     f1_score,
     false_positive_rate,
     fbeta_score,
