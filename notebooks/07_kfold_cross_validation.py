@@ -349,6 +349,7 @@ assert named.metrics_names == ["loss", "compile_metrics"] and len(values) == 3
 assert sorted(by_name) == ["accuracy", "auc", "loss"]
 assert np.allclose([by_name["loss"], by_name["accuracy"], by_name["auc"]], values)
 
+
 # %% [markdown]
 # ### One session per fold: `keras.backend.clear_session()`
 #
