@@ -522,6 +522,7 @@ assert not hasattr(keras.losses, "is_categorical_crossentropy")
 assert keras.losses.get("categorical_crossentropy") is keras.losses.categorical_crossentropy
 assert not hasattr(keras.backend, "dot") and ops.convert_to_numpy(ops.dot([1.0, 2.0], [3.0, 4.0])) == 11.0
 
+
 # %% [markdown]
 # ### A sigmoid output trained with MSE
 #
