@@ -483,6 +483,93 @@ except ValueError as error:
     assert "sum_over_batch_size" in str(error)
 
 # %% [markdown]
+# ### Where Keras adds an epsilon
+#
+# Old posts print the Poisson loss as `y_pred - y_true * log(y_pred)` and KL divergence as
+# `y_true * log(y_true / y_pred)`. Keras 3.15 computes `mean(y_pred - y_true *
+# log(y_pred + eps))`, and clips both KL inputs to `[eps, 1]` before `sum(...)` over the
+# last axis. At the edges the printed formulas give `inf` or `NaN`; Keras gives finite
+# numbers, bounded by `-log(eps) = 16.12` for these inputs.
+
+# %%
+with np.errstate(divide="ignore", invalid="ignore"):
+    poisson_printed = 0.0 - 1.0 * np.log(0.0)  # count 1, rate 0
+    kl_zero_target = np.sum([0.0, 1.0] * np.log(np.array([0.0, 1.0]) / [0.5, 0.5]))
+    kl_zero_prediction = np.sum([1.0, 0.0] * np.log(np.array([1.0, 0.0]) / [0.0, 1.0]))
+poisson_keras = float(keras.losses.poisson(np.array([[1.0]]), np.array([[0.0]]))[0])
+kl_keras = ops.convert_to_numpy(keras.losses.kl_divergence(np.array([[0.0, 1.0], [1.0, 0.0]]),
+                                                           np.array([[0.5, 0.5], [0.0, 1.0]])))
+print(f"printed: {poisson_printed}, {kl_zero_target}, {kl_zero_prediction}; Keras: {poisson_keras:.4f}, {kl_keras.round(4)}")
+assert np.isinf(poisson_printed) and np.isnan(kl_zero_target) and np.isnan(kl_zero_prediction)
+assert np.isclose(poisson_keras, -np.log(EPSILON), rtol=1e-6)
+assert np.allclose(kl_keras, [np.log(2) + EPSILON * np.log(EPSILON / 0.5), -np.log(EPSILON) + EPSILON * np.log(EPSILON)], rtol=1e-6)
+
+# %% [markdown]
+# ### Keras 2 helpers that are gone
+#
+# `from keras.utils.np_utils import to_categorical` fails: the function is
+# `keras.utils.to_categorical`. `keras.losses.is_categorical_crossentropy` is gone too:
+# compare with `keras.losses.get(...)` yourself. And `K.dot`, which some posts use to
+# "multiply each loss by its weight", was a matrix product, never an elementwise one; it
+# left `keras.backend` with the rest of the maths (`keras.ops.dot`, or just `*`).
+
+# %%
+from importlib.util import find_spec
+
+assert find_spec("keras.utils.np_utils") is None
+assert np.array_equal(keras.utils.to_categorical([1, 2], num_classes=3), [[0, 1, 0], [0, 0, 1]])
+assert not hasattr(keras.losses, "is_categorical_crossentropy")
+assert keras.losses.get("categorical_crossentropy") is keras.losses.categorical_crossentropy
+assert not hasattr(keras.backend, "dot") and ops.convert_to_numpy(ops.dot([1.0, 2.0], [3.0, 4.0])) == 11.0
+
+
+# %% [markdown]
+# ### A sigmoid output trained with MSE
+#
+# An old post trains binary classifiers as "a sigmoid output with MSE". With `p =
+# sigmoid(z)`, the gradient with respect to the logit `z` is `2 (p - y) p (1 - p)` for
+# MSE and `p - y` for binary crossentropy. When the model is sure and wrong (a positive
+# with `p` near 0), `p (1 - p)` is near 0: MSE hardly pushes, crossentropy pushes with
+# full force. Measured by finite differences of the Keras losses at `z = -10`:
+
+# %%
+def logit_gradient(loss, z, label=1.0, step=1e-4):
+    value = lambda logit: float(loss(np.array([[label]]), ops.sigmoid(np.array([[logit]])))[0])
+    return (value(z + step) - value(z - step)) / (2 * step)
+
+
+bce_pull, mse_pull = logit_gradient(keras.losses.binary_crossentropy, -10.0), logit_gradient(keras.losses.mean_squared_error, -10.0)
+p_wrong = 1 / (1 + np.exp(10.0))
+print(f"at z = -10 (p = {p_wrong:.1e}, label 1): crossentropy {bce_pull:.4f}, MSE {mse_pull:.2e}")
+assert np.isclose(bce_pull, p_wrong - 1, rtol=1e-3) and np.isclose(mse_pull, 2 * (p_wrong - 1) * p_wrong * (1 - p_wrong), rtol=1e-3)
+assert abs(bce_pull) > 1000 * abs(mse_pull)
+
+# %% [markdown]
+# What that costs in training: a logistic regression on `y = (x > 0)` that starts sure
+# of "negative" for every sample (bias -8), trained by the same SGD with each loss.
+# Crossentropy climbs out; MSE leaves it where it started, predicting no positive.
+
+# %%
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+sign_x = np.random.default_rng(SEED).normal(size=(200, 1)).astype("float32")
+sign_y = (sign_x > 0).astype("float32")
+
+
+def train_saturated(loss):
+    keras.utils.set_random_seed(SEED)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
+        1, activation="sigmoid", kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(-8.0))])
+    model.compile(optimizer=keras.optimizers.SGD(1.0), loss=loss)
+    # 40 steps of 50 samples in one epoch: 10 copies of the data (less per-epoch overhead)
+    model.fit(np.tile(sign_x, (10, 1)), np.tile(sign_y, (10, 1)), batch_size=50, epochs=1, verbose=0)
+    return ops.convert_to_numpy(model(sign_x))
+
+
+accuracy = {loss: np.mean((train_saturated(loss) > 0.5) == sign_y) for loss in ("binary_crossentropy", "mse")}
+print(accuracy, f"(share of negatives {1 - sign_y.mean():.3f})")
+assert accuracy["binary_crossentropy"] > 0.9 and np.isclose(accuracy["mse"], 1 - sign_y.mean())
+
+# %% [markdown]
 # ## Exercise: a weighted binary crossentropy
 #
 # With rare positives, you may want a missed positive to cost more than a false alarm:

@@ -325,6 +325,76 @@ assert metric_report.codes == ["sample_weight"]
 
 
 # %% [markdown]
+# ## Regularisation and `add_loss` in the reported loss
+#
+# The `loss` that `fit` and `evaluate` report is not only the loss you compiled. Keras adds
+# every term in `model.losses`: the penalties of `kernel_regularizer=` (here
+# `L2(0.01)`: 0.01 times the sum of the squared kernel entries) and whatever a layer passes
+# to `self.add_loss(...)` (here an activity penalty, 0.1 times the mean squared output).
+# To the last digit: reported loss = data loss + the sum of those terms. A metric
+# (`metrics=["mse"]`) sees the data only.
+
+# %%
+class ActivityPenalty(keras.layers.Layer):
+    def call(self, inputs):
+        self.add_loss(0.1 * ops.mean(ops.square(inputs)))
+        return inputs
+
+
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+keras.utils.set_random_seed(SEED)
+regularised = keras.Sequential([keras.Input((2,)), ActivityPenalty(),
+                                keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.01))])
+regularised.compile(loss="mse", metrics=["mse"])
+targets = X[:, :1] + 1.0
+reported = regularised.evaluate(X, targets, batch_size=len(X), verbose=0, return_dict=True)
+
+# %%
+kernel = ops.convert_to_numpy(regularised.layers[-1].kernel)
+data_loss = np.mean((ops.convert_to_numpy(regularised(X)) - targets) ** 2)
+penalties = 0.01 * np.sum(kernel**2) + 0.1 * np.mean(X.astype("float32") ** 2)
+print(f"reported {reported['loss']:.6f} = data {data_loss:.6f} + penalties {penalties:.6f}; metric {reported['mse']:.6f}")
+assert np.isclose(reported["loss"], data_loss + penalties, rtol=1e-6)
+assert np.isclose(reported["mse"], data_loss, rtol=1e-6) and penalties > 1e-3
+
+# %% [markdown]
+# ## Masks and `ignore_class` in the reduction
+#
+# Two ways Keras leaves entries out, and both change the **denominator**, unlike a weight
+# of 0 (which still counts, above):
+#
+# - `SparseCategoricalCrossentropy(ignore_class=-1)` gives the ignored labels a loss of 0
+#   and a mask; the mean runs over the labels that are left.
+# - A mask carried by the model's output (`Masking`, `Embedding(mask_zero=True)`) is
+#   applied the same way: padded time steps are left out of the sum and of the count.
+
+# %%
+rng = np.random.default_rng(SEED)
+labels = np.array([0, 2, -1, 1, -1, 2])  # two labels to ignore
+logits = rng.normal(size=(6, 3)).astype("float32")
+ignoring = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)(labels, logits))
+log_softmax = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
+kept = labels != -1
+per_label = -log_softmax[kept, labels[kept]]
+print(f"ignore_class: {ignoring:.6f} = sum / {kept.sum()} kept labels ({per_label.mean():.6f}), not / 6 ({per_label.sum() / 6:.6f})")
+assert np.isclose(ignoring, per_label.mean(), rtol=1e-5)
+assert not np.isclose(ignoring, per_label.sum() / 6)
+
+# %%
+steps = rng.normal(size=(4, 5, 2)).astype("float32")
+steps[0, 3:], steps[1, 1:] = 0.0, 0.0  # padding: 6 of the 20 steps are all zeros
+step_targets = rng.normal(size=(4, 5, 1)).astype("float32")
+sequence_model = keras.Sequential([keras.Input((5, 2)), keras.layers.Masking(0.0), keras.layers.Dense(1)])
+sequence_model.compile(loss="mse")
+masked = sequence_model.evaluate(steps, step_targets, batch_size=4, verbose=0)
+squared = (ops.convert_to_numpy(sequence_model(steps)) - step_targets)[..., 0] ** 2
+real = np.any(steps != 0, axis=-1)
+print(f"masked loss {masked:.6f}: mean over {real.sum()} real steps {squared[real].mean():.6f}, over all 20 {squared.mean():.6f}")
+assert real.sum() == 14 and np.isclose(masked, squared[real].mean(), rtol=1e-5)
+assert not np.isclose(masked, squared.mean())
+
+
+# %% [markdown]
 # ## Exercise: a weighted binary crossentropy by hand
 #
 # Write `my_weighted_bce(y_true, y_pred)` that weights the positive term by 4, per

@@ -536,6 +536,44 @@ assert find_spec("keras.wrappers.scikit_learn") is None
 assert hasattr(keras.wrappers, "SKLearnClassifier")
 assert find_spec("sklearn.cross_validation") is None
 
+# %% [markdown]
+# ## The training log is a running average
+#
+# The `loss` and metrics that `fit` prints for an epoch are not the model's score at the
+# end of the epoch. Each batch is scored by the weights **before** its update, and the log
+# is the running mean of those batch scores (batches weighted by their size). While the
+# model is still learning, that mean carries the early, worse batches: it differs from
+# `evaluate` on the same data after training.
+#
+# Built to show it: a line `y = 3x + 1` fitted from weights of 0 by SGD, 8 batches an
+# epoch, 2 epochs. A callback records the weights before every batch, so each batch's
+# MAE can be recomputed in NumPy.
+
+# %%
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+keras.utils.set_random_seed(SEED)
+line_x = np.random.default_rng(SEED).normal(size=(64, 1)).astype("float32")
+line_y = 3 * line_x + 1
+line = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+line.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+before_batch = []
+recorder = keras.callbacks.LambdaCallback(
+    on_train_batch_begin=lambda batch, logs: before_batch.append(line.get_weights()))
+history = line.fit(line_x, line_y, batch_size=8, epochs=2, shuffle=False, verbose=0,
+                   callbacks=[recorder])
+after = line.evaluate(line_x, line_y, batch_size=64, verbose=0, return_dict=True)
+
+# %%
+batch_mae = [np.mean(np.abs(line_x[8 * (b % 8):8 * (b % 8) + 8] @ kernel + bias
+                            - line_y[8 * (b % 8):8 * (b % 8) + 8]))
+             for b, (kernel, bias) in enumerate(before_batch)]
+logged = history.history["mae"][-1]
+print(f"last epoch: logged MAE {logged:.4f} = mean of its 8 batch MAEs "
+      f"{np.mean(batch_mae[8:]):.4f}; evaluate after training {after['mae']:.4f}")
+assert len(before_batch) == 16
+assert np.isclose(logged, np.mean(batch_mae[8:]), rtol=1e-5)
+assert logged > 1.2 * after["mae"]
+
 
 # %% [markdown]
 # ## Exercise: a stateful specificity

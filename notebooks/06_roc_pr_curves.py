@@ -386,6 +386,72 @@ print(raised)
 assert isinstance(raised, TypeError)
 
 # %% [markdown]
+# ### Keras's `AUC` on logits and on several classes
+#
+# `keras.metrics.AUC` clips each score to [0, 1] and sorts it into one of its buckets
+# (`ceil(score * 199) - 1`, with 0 and the first bucket merged), so its ROC AUC is
+# **exactly** the AUC of the bucket numbers, pairs in one bucket counting 1/2. With that in hand it lines up with
+# scikit-learn, and the gap to the exact AUC is at most half the share of
+# (positive, negative) pairs that share a bucket:
+#
+# - `multi_label=False` (the default) flattens (samples, classes) input into one binary
+#   problem: scikit-learn's `average="micro"`;
+# - `multi_label=True` computes one AUC per column and takes their plain mean:
+#   `average="macro"`;
+# - `from_logits=True` applies a sigmoid first. Without it, scores are clipped to [0, 1]:
+#   every negative logit lands in the first bucket, every logit above 1 in the last.
+
+# %%
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+
+
+def keras_buckets(scores, num_thresholds=200):
+    """The bucket Keras's AUC puts each score in (its metrics_utils: clip, ceil, minus 1)."""
+    clipped = np.clip(np.asarray(scores, "float32"), 0, 1)
+    return np.maximum(np.ceil(clipped * np.float32(num_thresholds - 1)) - 1, 0)
+
+
+def same_bucket_share(y_true, scores):
+    buckets = keras_buckets(scores)
+    return np.mean(buckets[y_true == 1][:, None] == buckets[y_true == 0][None, :])
+
+
+# %%
+bounds = {"micro": same_bucket_share(one_hot.ravel(), probabilities.ravel()) / 2,
+          "macro": np.mean([same_bucket_share(one_hot[:, k], probabilities[:, k]) for k in range(3)]) / 2}
+for multi_label, average in [(False, "micro"), (True, "macro")]:
+    metric = keras.metrics.AUC(multi_label=multi_label)
+    metric.update_state(one_hot, probabilities)
+    on_buckets = sklearn.metrics.roc_auc_score(one_hot, keras_buckets(probabilities), average=average)
+    exact = sklearn.metrics.roc_auc_score(one_hot, probabilities, average=average)
+    print(f"multi_label={multi_label}: Keras {float(metric.result()):.6f}, scikit-learn {average} on "
+          f"Keras's buckets {on_buckets:.6f}, exact {exact:.6f} (gap at most {bounds[average]:.6f})")
+    assert np.isclose(float(metric.result()), on_buckets, atol=1e-6)
+    assert abs(float(metric.result()) - exact) <= bounds[average] + 1e-6
+
+# %% [markdown]
+# Logits, built on purpose: 1000 samples, half positive, logit = +1 or -1 plus unit noise.
+# With `from_logits=True` Keras scores the sigmoid of the logits; without it, the 60 % or
+# so of logits below 0 or above 1 tie in the end buckets, and the AUC drops.
+
+# %%
+rng = np.random.default_rng(SEED)
+logit_labels = np.repeat([0, 1], 500)
+logit_scores = (2.0 * logit_labels - 1.0 + rng.normal(size=1000)).astype("float32")
+results = {}
+for from_logits in (True, False):
+    metric = keras.metrics.AUC(from_logits=from_logits)
+    metric.update_state(logit_labels, logit_scores)
+    results[from_logits] = float(metric.result())
+sigmoid = keras.ops.convert_to_numpy(keras.ops.sigmoid(logit_scores))
+exact_logits = sklearn.metrics.roc_auc_score(logit_labels, logit_scores)
+print(f"from_logits=True {results[True]:.4f}, from_logits=False {results[False]:.4f}, exact {exact_logits:.4f}")
+assert np.isclose(results[True], sklearn.metrics.roc_auc_score(logit_labels, keras_buckets(sigmoid)), atol=1e-6)
+assert np.isclose(results[False], sklearn.metrics.roc_auc_score(logit_labels, keras_buckets(logit_scores)), atol=1e-6)
+assert abs(results[True] - exact_logits) <= same_bucket_share(logit_labels, sigmoid) / 2 + 1e-6
+assert results[True] - results[False] > 0.02
+
+# %% [markdown]
 # ## Choosing a threshold
 #
 # **For a target rate.** Keras's `PrecisionAtRecall(r)` reports the best precision among

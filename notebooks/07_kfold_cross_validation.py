@@ -279,6 +279,122 @@ for old, new in [("keras.wrappers.scikit_learn", "keras.wrappers"),
     print(f"{old}: gone -> {new}")
 
 # %% [markdown]
+# ### Keras 2 fold-loop lines that fail or mislead in Keras 3
+#
+# Five lines copied from old k-fold posts, each checked below:
+# - `model = model.compile(...)`: `compile` configures the model in place and returns
+#   `None`, so the next line's `model.fit` fails.
+# - `StratifiedKFold(y, n_folds=5, ...)`: the pre-0.18 signature. Now
+#   `StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)` and the labels go to
+#   `.split(X, y)`.
+# - `numpy.random.seed(seed)` "for reproducible results": Keras 3 draws its initial
+#   weights from its own seed generator, so two models built after the same NumPy seed
+#   differ. `keras.utils.set_random_seed(seed)` seeds Python, NumPy and the backend.
+# - `callbacks=[keras.callbacks.ModelCheckpoint()]`: the file path is required (and
+#   one path per fold, or every fold overwrites the last).
+# - `Dense(10, input_shape=(3,))`: still runs, with a warning; start the model with
+#   `keras.Input((3,))`.
+
+# %%
+import warnings
+
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+assert keras.Sequential([keras.Input((30,)), keras.layers.Dense(1)]).compile(loss="mse") is None
+try:
+    StratifiedKFold(y, n_folds=5, shuffle=True, random_state=SEED)
+    raise AssertionError("the old StratifiedKFold signature was accepted")
+except TypeError as error:
+    print(f"TypeError: {error}")
+try:
+    keras.callbacks.ModelCheckpoint()
+    raise AssertionError("ModelCheckpoint() without a path was accepted")
+except TypeError as error:
+    print(f"TypeError: {error}")
+
+
+# %%
+def first_kernel(seed_with):
+    seed_with(SEED)
+    layer = keras.layers.Dense(4)
+    layer.build((None, 3))
+    return keras.ops.convert_to_numpy(layer.kernel)
+
+
+assert not np.array_equal(first_kernel(np.random.seed), first_kernel(np.random.seed))
+assert np.array_equal(first_kernel(keras.utils.set_random_seed), first_kernel(keras.utils.set_random_seed))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    keras.Sequential([keras.layers.Dense(10, input_shape=(3,))])
+assert any("input_shape" in str(warning.message) for warning in caught)
+print("np.random.seed: different weights; keras.utils.set_random_seed: the same; input_shape warns")
+
+# %% [markdown]
+# ### Read results by name: `evaluate(return_dict=True)`
+#
+# Old loops print `model.metrics_names[1]` beside `scores[1]`. In Keras 3 `metrics_names`
+# is `["loss", "compile_metrics"]`: every metric given to `compile` hides behind one
+# name, so with two metrics the list of names is shorter than the list of values and
+# `metrics_names[1]` names none of them. `evaluate(..., return_dict=True)` gives each value
+# under its own name.
+
+# %%
+named = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
+named.compile(optimizer="sgd", loss="binary_crossentropy",
+              metrics=["accuracy", keras.metrics.AUC(name="auc")])
+scaled = StandardScaler().fit_transform(X)
+values = named.evaluate(scaled, y, verbose=0)
+by_name = named.evaluate(scaled, y, verbose=0, return_dict=True)
+print(named.metrics_names, values, by_name)
+assert named.metrics_names == ["loss", "compile_metrics"] and len(values) == 3
+assert sorted(by_name) == ["accuracy", "auc", "loss"]
+assert np.allclose([by_name["loss"], by_name["accuracy"], by_name["auc"]], values)
+
+
+# %% [markdown]
+# ### One session per fold: `keras.backend.clear_session()`
+#
+# Every layer and model you build is registered in Keras's global state: names count up
+# (`dense_12`, `dense_13` ...) and, on TensorFlow, graphs traced for old models stay in
+# memory for as long as anything refers to them. Call `keras.backend.clear_session()`
+# at the start of each fold (then seed): each fold starts from the same clean state, and
+# its layers get the same names, so weights and logs of different folds line up.
+# It never resets a model you kept: the fresh model still comes from `build_model()`.
+
+# %%
+def layer_names_per_fold(clear, folds=3):
+    names = []
+    for fold in range(folds):
+        if clear:
+            keras.backend.clear_session()
+        keras.utils.set_random_seed(SEED + fold)
+        names.append(tuple(layer.name for layer in build_model().layers))
+    return names
+
+
+without, cleared = layer_names_per_fold(clear=False), layer_names_per_fold(clear=True)
+print("without clear_session:", without, "\nwith clear_session:   ", cleared)
+assert len(set(without)) == 3 and len(set(cleared)) == 1 and cleared[0] == ("dense", "dense_1")
+
+# %% [markdown]
+# ### Scores on the training data
+#
+# An old post fits scikit-learn's `LogisticRegression` on all of iris and then reports
+# its accuracy, precision, confusion matrix and ROC AUC on the **same** rows. Those
+# numbers measure memory, not prediction. On the coin-flip data (90 rows, 2000 features,
+# nothing to learn) the same recipe scores every training row right, while the same model
+# scored on held-out folds is at chance.
+
+# %%
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+
+memoriser = LogisticRegression(max_iter=1000).fit(X_noise, y_noise)
+on_training_rows = memoriser.score(X_noise, y_noise)
+held_out = cross_val_score(LogisticRegression(max_iter=1000), X_noise, y_noise, cv=noise_splits)
+print(f"accuracy on the training rows {on_training_rows:.3f}, on held-out folds {held_out.mean():.3f}")
+assert on_training_rows == 1.0 and held_out.mean() < 0.75
+
+# %% [markdown]
 # ## The short path: `SKLearnClassifier` with scikit-learn's `cross_validate`
 #
 # The wrapper calls `model(X=..., y=...)` with **one-hot** targets (one softmax column per
@@ -338,6 +454,43 @@ except ValueError as error:
 else:
     raise AssertionError("the roc_auc scorer accepted a (n, 2) decision_function")
 keras.config.enable_interactive_logging()
+
+# %% [markdown]
+# ## Nested cross-validation when you tune
+#
+# Tuning picks the candidate with the best cross-validated score. That best score is a
+# maximum over candidates, so it is optimistic: it is not an estimate of the tuned model
+# on new data. Nested cross-validation puts the whole search inside each outer fold: an
+# inner `GridSearchCV` chooses on the outer training rows only, and the outer test fold
+# scores the choice. Here a scaled logistic regression (fast; a `SKLearnClassifier` goes in
+# the same place) with four values of `C`, three outer and three inner folds (52 small
+# fits with the `liblinear` solver, about 2 s).
+
+# %%
+from sklearn.model_selection import GridSearchCV
+
+SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
+search = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(solver="liblinear")),
+                      {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]},
+                      cv=StratifiedKFold(3, shuffle=True, random_state=SEED))
+nested = cross_validate(search, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=SEED + 1),
+                        return_estimator=True, return_indices=True)
+non_nested = clone(search).fit(X, y)
+print(f"nested: {nested['test_score'].mean():.4f} ± {nested['test_score'].std():.4f}; "
+      f"non-nested best_score_: {non_nested.best_score_:.4f} (C={non_nested.best_params_})")
+
+# %% [markdown]
+# Checked: each outer fold's search was fitted on that fold's training rows only (its
+# scaler saw exactly those), its outer score is the tuned model scored on rows the search
+# never saw, and `best_score_` is exactly the largest of the candidates' mean scores.
+
+# %%
+for search_fold, train, test, score in zip(nested["estimator"], nested["indices"]["train"],
+                                           nested["indices"]["test"], nested["test_score"]):
+    assert search_fold.best_estimator_[0].n_samples_seen_ == len(train)
+    assert not set(train) & set(test)
+    assert np.isclose(search_fold.score(X[test], y[test]), score)
+    assert search_fold.best_score_ == search_fold.cv_results_["mean_test_score"].max()
 
 # %% [markdown]
 # ## Parallel folds, and a cluster

@@ -18,6 +18,7 @@ TOPICS = [
     "05_custom_metrics",
     "06_roc_pr_curves",
     "07_kfold_cross_validation",
+    "08_errata",
 ]
 
 _spec = importlib.util.spec_from_file_location("notebook_tools", ROOT / "tools" / "notebooks.py")
