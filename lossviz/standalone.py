@@ -203,12 +203,15 @@ def _public(flavor: str) -> dict[str, tuple[str, str]]:
             found[public] = (function.__module__, function.__name__)
     else:
         numpy_names = _public("numpy")
+        # Only the losses themselves: the flavour's helpers (rank alignment ...) are
+        # copied into the blocks that use them, never handed out alone.
+        losses = importlib.import_module("lossviz.losses").LOSSES
         for module in FLAVORS[flavor]:
             definitions, _ = _namespace(module)
             found.update(
                 (name, (module, name))
                 for name, node in definitions.items()
-                if isinstance(node, ast.FunctionDef) and not name.startswith("_")
+                if isinstance(node, ast.FunctionDef) and name in losses
             )
         # The aliases of a loss name the same function in every flavour.
         found.update(
