@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from lossviz._validation import as_float_array, check_probabilities, fail
 from lossviz.losses._common import (
     EPSILON,
     check_integer_labels,
+    float_dtype,
     clip_mask,
     log_softmax,
     logsumexp,
@@ -120,7 +123,7 @@ BLANK = 0
 def _ctc_inputs(y_true, y_pred):
     """Validate CTC inputs and return the label sequences without their padding."""
     labels = as_float_array(y_true, "y_true")
-    logits = as_float_array(y_pred, "y_pred")
+    logits = as_float_array(y_pred, "y_pred")  # float64: the recursion needs the digits
     if labels.ndim != 2:
         fail("y_true", "integer labels of shape (batch_size, max_length)", f"Received: y_true.shape={labels.shape}")
     if logits.ndim != 3:
@@ -136,15 +139,17 @@ def _ctc_inputs(y_true, y_pred):
     sequences = []
     for row in labels:
         length = int(np.count_nonzero(row != BLANK))
-        # Keras takes the first `length` entries: a 0 inside the sequence would be read
-        # as a label and the last label dropped.
-        if np.any(row[:length] == BLANK):
-            fail(
-                "y_true",
-                "labels first, then only padding 0s (0 is the blank and may not occur inside a sequence)",
-                f"Received: row {row.tolist()}",
-            )
+        # Keras takes the first `length` entries: a 0 inside the sequence is read as a
+        # label (of the blank's class) and the last labels are dropped.
         sequence = row[:length]
+        if np.any(sequence == BLANK):
+            warnings.warn(
+                f"ctc: a row of `y_true` has a 0 (the blank/padding) inside its labels: {row.tolist()}. "
+                f"Keras counts its {length} non-zero labels and reads the first {length} entries, "
+                f"{sequence.tolist()}, scoring 0 as a label and dropping the rest; so does this twin.",
+                UserWarning,
+                stacklevel=3,
+            )
         repeats = int(np.sum(sequence[1:] == sequence[:-1]))
         if length + repeats > time_steps:
             fail(
@@ -162,7 +167,10 @@ def _extended_with_blanks(sequence):
     extended = np.full(2 * len(sequence) + 1, BLANK, dtype=np.int64)
     extended[1::2] = sequence
     can_skip = np.zeros(len(extended), dtype=bool)
-    can_skip[2:] = (extended[2:] != BLANK) & (extended[2:] != extended[:-2])
+    # A label state may be reached from two states back unless it repeats that label;
+    # a blank state never (its neighbour two back is a blank too). A label 0 inside a
+    # sequence (see ctc) is a label state here, as in TensorFlow's ctc_loss.
+    can_skip[2:] = extended[2:] != extended[:-2]
     return extended, can_skip
 
 
@@ -217,20 +225,26 @@ def ctc(y_true, y_pred):
 
     (* only when ``l'_s`` is not blank and differs from ``l'_{s-2}``).
 
-    Keras casts float64 logits to float32 for ``tf.nn.ctc_loss``; this twin stays in
-    float64, so the two agree to about 1e-6 relative.
+    Keras casts float64 logits to float32 for ``tf.nn.ctc_loss``; this twin runs the
+    recursion in float64 (and returns the input's float dtype), so the two agree to
+    about 1e-6 relative.
 
     Args:
         y_true: Integer labels in [1, C), shape ``(B, L)``, padded at the end with 0
-            (0 is the blank and is never a label).
+            (0 is the blank). As in Keras, the label length is the number of non-zero
+            entries, read from the start of the row: a 0 inside the row is scored as a
+            label and the last labels are lost (with a warning).
         y_pred: Logits (not softmax outputs), shape ``(B, T, C)``.
 
     Returns:
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On wrong ranks, labels out of range or with a 0 inside a sequence,
-            too few time steps for a label sequence, NaN/inf or empty input.
+        ValueError: On wrong ranks, labels out of range, too few time steps for a label
+            sequence, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On a 0 inside a label row, which Keras reads as described above.
 
     Example:
         >>> import numpy as np
@@ -247,7 +261,8 @@ def ctc(y_true, y_pred):
     for sample_log_probs, sequence in zip(log_probs, sequences):
         log_alpha = _ctc_forward(sample_log_probs, *_extended_with_blanks(sequence))
         losses.append(-_ctc_log_likelihood(log_alpha))
-    return np.asarray(losses)
+    # The recursion runs in float64; the result has the input's float dtype.
+    return np.asarray(losses, dtype=float_dtype(y_pred))
 
 
 def _ctc_gradient(y_true, y_pred):
