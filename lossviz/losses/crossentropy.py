@@ -371,7 +371,7 @@ def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, lab
     return normalize_backward(d_normalized, normalized, total, axis)
 
 
-def _check_categorical_alpha(alpha, num_classes, axis, ndim):
+def check_categorical_alpha(alpha, num_classes, axis, ndim):
     """A scalar or one weight per class, non-negative (class weights may exceed 1)."""
     try:
         weights = np.asarray(alpha, dtype=np.float64)
@@ -433,14 +433,19 @@ def categorical_focal_crossentropy(
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    gamma = check_gamma(gamma)
-    y_true, y_pred, axis = _categorical_inputs(
-        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
-    )
-    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim).astype(y_pred.dtype)
-    probabilities = softmax(y_pred, axis) if from_logits else y_pred
-    clipped = _clip_probabilities(_normalized_probabilities(probabilities, axis)[0])
-    focal = weights * np.power(1.0 - clipped, gamma) * (-y_true * np.log(clipped))
+    check_gamma(gamma)
+    check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy")
+    check_categorical_alpha(alpha, np.shape(y_pred)[axis], axis, np.ndim(y_pred))
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    alpha = np.asarray(alpha, dtype=y_pred.dtype)
+    if alpha.ndim:  # one weight per class, laid along the class axis
+        alpha = alpha.reshape((-1,) + (1,) * (y_pred.ndim - 1 - axis % y_pred.ndim))
+    probability = y_pred
+    if from_logits:
+        probability = np.exp(y_pred - np.max(y_pred, axis=axis, keepdims=True))  # softmax, no overflow
+    probability = np.clip(probability / np.sum(probability, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    focal = alpha * np.power(1.0 - probability, gamma) * (-y_true * np.log(probability))
     return np.asarray(np.sum(focal, axis=axis))
 
 
@@ -458,7 +463,7 @@ def _categorical_focal_crossentropy_gradient(
     y_true, y_pred, axis = _categorical_inputs(
         y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
     )
-    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
+    weights = check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
     probabilities = softmax(y_pred, axis) if from_logits else y_pred
     normalized, total = _normalized_probabilities(probabilities, axis)
     clipped = _clip_probabilities(normalized)
@@ -591,6 +596,11 @@ def _generalized_inputs(y_true, y_pred, q):
     return one_hot, probabilities, q
 
 
+def check_generalized_inputs(y_true, y_pred, q):
+    """Refuse ``q`` outside (0, 1), bad labels, probabilities or shapes."""
+    _generalized_inputs(y_true, y_pred, q)
+
+
 def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
     """Generalized cross-entropy per sample (Zhang & Sabuncu, 2018), robust to noisy labels.
 
@@ -624,8 +634,11 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    one_hot, probabilities, q = _generalized_inputs(y_true, y_pred, q)
-    true_class_probability = np.sum(probabilities * one_hot, axis=-1)
+    check_generalized_inputs(y_true, y_pred, q)
+    y_pred = np.asarray(y_pred)
+    y_pred = y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
+    labels = np.asarray(y_true).astype(np.int64).reshape(y_pred.shape[:-1] + (1,))  # (B,) or (B, 1)
+    true_class_probability = np.take_along_axis(y_pred, labels, axis=-1)[..., 0]
     return np.asarray((1.0 - np.power(true_class_probability, q)) / q)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from lossviz._validation import as_float_array, check_probabilities, fail
 from lossviz.losses._common import (
     EPSILON,
+    as_float_pair,
     check_integer_labels,
     float_dtype,
     clip_mask,
@@ -32,6 +33,11 @@ def _poisson_inputs(y_true, y_pred):
                 f"Received: min={values.min():.6g}",
             )
     return y_true, y_pred
+
+
+def check_poisson_inputs(y_true, y_pred):
+    """Refuse negative counts or rates (Keras returns NaN), bad shapes, NaN/inf, empty input."""
+    _poisson_inputs(y_true, y_pred)
 
 
 def poisson(y_true, y_pred):
@@ -61,7 +67,8 @@ def poisson(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred = _poisson_inputs(y_true, y_pred)
+    check_poisson_inputs(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
@@ -75,6 +82,11 @@ def _kl_inputs(y_true, y_pred):
     check_probabilities(y_true, "y_true", hint=" (a probability distribution)")
     check_probabilities(y_pred, "y_pred", hint=" (a probability distribution)")
     return np.clip(y_true, EPSILON, 1.0), y_pred
+
+
+def check_distributions(y_true, y_pred):
+    """Refuse values outside [0, 1], bad shapes, NaN/inf or empty input."""
+    _kl_inputs(y_true, y_pred)
 
 
 def kl_divergence(y_true, y_pred):
@@ -104,9 +116,10 @@ def kl_divergence(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    clipped_true, y_pred = _kl_inputs(y_true, y_pred)
-    clipped_pred = np.clip(y_pred, EPSILON, 1.0)
-    return np.asarray(np.sum(clipped_true * np.log(clipped_true / clipped_pred), axis=-1))
+    check_distributions(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = np.clip(y_true, EPSILON, 1.0), np.clip(y_pred, EPSILON, 1.0)
+    return np.asarray(np.sum(y_true * np.log(y_true / y_pred), axis=-1))
 
 
 def _kl_divergence_gradient(y_true, y_pred):
@@ -211,6 +224,11 @@ def _ctc_log_likelihood(log_alpha):
     return logsumexp(log_alpha[-1, -2:], axis=0)
 
 
+def check_ctc_inputs(y_true, y_pred):
+    """Refuse bad ranks, labels or too few time steps; warn on a 0 inside a label row."""
+    _ctc_inputs(y_true, y_pred)
+
+
 def ctc(y_true, y_pred):
     """Connectionist temporal classification loss per sample (Graves et al., 2006).
 
@@ -255,13 +273,16 @@ def ctc(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    sequences, logits = _ctc_inputs(y_true, y_pred)
-    log_probs = log_softmax(logits, -1)
+    check_ctc_inputs(y_true, y_pred)
+    labels = np.asarray(y_true).astype(np.int64)
+    logits = np.asarray(y_pred, dtype=np.float64)  # the recursion needs the digits
+    log_probs = logits - logsumexp(logits, axis=-1, keepdims=True)  # log_softmax
     losses = []
-    for sample_log_probs, sequence in zip(log_probs, sequences):
+    for sample_log_probs, row in zip(log_probs, labels):
+        # Keras's label length: the number of non-zero entries, read from the start.
+        sequence = row[: np.count_nonzero(row)]
         log_alpha = _ctc_forward(sample_log_probs, *_extended_with_blanks(sequence))
-        losses.append(-_ctc_log_likelihood(log_alpha))
-    # The recursion runs in float64; the result has the input's float dtype.
+        losses.append(-logsumexp(log_alpha[-1, -2:], axis=0))
     return np.asarray(losses, dtype=float_dtype(y_pred))
 
 

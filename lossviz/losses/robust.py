@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz._validation import check_interval
-from lossviz.losses._common import paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
 from lossviz.losses.regression import check_delta
 
 __all__ = ["pseudo_huber", "general_robust"]
@@ -59,8 +59,9 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    delta = check_delta(delta)
-    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_delta(delta)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     return np.asarray(np.mean(pseudo_huber_elementwise(y_pred - y_true, delta), axis=-1))
 
 
@@ -178,9 +179,10 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    alpha, scale = check_robust_parameters(alpha, scale)
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, alpha, scale), axis=-1))
+    check_robust_parameters(alpha, scale)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, float(alpha), scale), axis=-1))
 
 
 def _general_robust_gradient(y_true, y_pred, *, alpha=1.0, scale=1.0):
