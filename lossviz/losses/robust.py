@@ -9,6 +9,8 @@ Reference: J. T. Barron, "A General and Adaptive Robust Loss Function", CVPR 201
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lossviz._validation import check_interval
@@ -81,7 +83,7 @@ def _log1p_ratio(numerator, denominator):
     """``log(1 + numerator / denominator)``, also when the ratio overflows (alpha next to 2)."""
     with np.errstate(over="ignore", divide="ignore"):
         ratio = numerator / denominator
-        far = np.log(numerator) - np.log(denominator)
+        far = np.log(numerator) - math.log(denominator)  # a Python float: keeps float32 float32
     return np.where(np.isfinite(ratio), np.log1p(np.where(np.isfinite(ratio), ratio, 0.0)), far)
 
 
@@ -115,7 +117,7 @@ def general_robust_elementwise(residual, alpha, scale):
         return near
     # alpha in (0, 2) and a large power: b / alpha * (e^u - 1), with e^u taken in log space.
     with np.errstate(over="ignore"):
-        grown = np.exp(np.log(shift / alpha) + np.where(bounded, 1.0, exponent)) - shift / alpha
+        grown = np.exp(math.log(shift / alpha) + np.where(bounded, 1.0, exponent)) - shift / alpha
     return np.where(bounded, near, grown)
 
 
