@@ -25,30 +25,12 @@ from keras.src.losses.loss import squeeze_or_expand_to_same_rank  # noqa: E402
 
 import lossviz.losses as losses  # noqa: E402
 
-KERAS_LOSSES = [
-    "mean_squared_error",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error",
-    "huber",
-    "log_cosh",
-    "cosine_similarity",
-    "poisson",
-    "hinge",
-    "squared_hinge",
-    "categorical_hinge",
-    "kl_divergence",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-    "categorical_generalized_cross_entropy",
-    "dice",
-    "tversky",
-    "ctc",
-    "circle",
-]
+#: keras.losses's utilities; every other public function of keras.losses is a loss.
+KERAS_UTILITIES = {"get", "serialize", "deserialize"}
+#: Twins of losses Keras does not have.
+BEYOND_KERAS = {"pseudo_huber", "general_robust"}
+#: Every Keras loss the package twins, from the registry (checked against Keras below).
+KERAS_LOSSES = sorted(set(losses.LOSSES) - BEYOND_KERAS)
 
 RTOL, ATOL = 1e-6, 1e-10
 
@@ -193,6 +175,28 @@ def cached_keras_result(request, spec, y_true, y_pred, kwargs):
     if key not in _KERAS_RESULTS:
         _KERAS_RESULTS[key] = keras_value_and_gradient(spec.name, y_true, y_pred, spec.to_keras_kwargs(kwargs))
     return _KERAS_RESULTS[key]
+
+
+def test_every_keras_loss_function_has_a_twin():
+    """A loss added to a newer Keras shows up here first."""
+    keras_functions = {
+        name
+        for name, value in vars(keras.losses).items()
+        if inspect.isfunction(value) and not name.startswith("_") and name not in KERAS_UTILITIES
+    }
+    assert keras_functions == set(KERAS_LOSSES)
+    assert not BEYOND_KERAS & set(dir(keras.losses))
+
+
+def test_every_keras_loss_class_wraps_a_twinned_function():
+    classes = [
+        value
+        for value in vars(keras.losses).values()
+        if isinstance(value, type) and issubclass(value, keras.losses.Loss) and value is not keras.losses.Loss
+    ]
+    assert len(classes) == len(KERAS_LOSSES)
+    for loss_class in classes:
+        assert loss_class().fn.__name__ in losses.LOSSES, loss_class.__name__
 
 
 def test_every_keras_loss_is_specified():
