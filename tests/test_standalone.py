@@ -127,3 +127,9 @@ def test_numpy_loss_block_alone_equals_the_library_and_keras(name):
             if spec is not None and args[1].dtype == np.float64:
                 keras_value, _ = keras_value_and_gradient(name, *args, spec.to_keras_kwargs(kwargs))
                 np.testing.assert_allclose(result, keras_value, rtol=spec.rtol, atol=spec.atol)
+
+
+def test_notebook_00_pastes_the_current_huber_block():
+    """The cell of notebook 00 that pastes standalone_source("huber") holds it verbatim."""
+    notebook = (Path(__file__).resolve().parent.parent / "notebooks" / "00_start_here.py").read_text()
+    assert standalone_source("huber").rstrip() in notebook

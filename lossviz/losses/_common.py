@@ -36,13 +36,8 @@ def as_batch_array(value, name: str, dtype=None) -> np.ndarray:
 
 
 def align_ranks(y_true, y_pred):
-    """Keras's ``squeeze_or_expand_to_same_rank``: fix ranks that differ by one.
-
-    When one array has exactly one more dimension than the other and that extra
-    trailing dimension has size 1, Keras drops it, except that a rank-1 partner is
-    expanded instead, so ``(B,)`` against ``(B, 1)`` becomes ``(B, 1)`` twice and the
-    per-sample value stays per sample.
-    """
+    """Keras's ``squeeze_or_expand_to_same_rank``: drop an extra trailing axis of size 1,
+    or add it to a rank-1 partner, so ``(B,)`` against ``(B, 1)`` stays per sample."""
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         return (y_true, y_pred[:, np.newaxis]) if y_pred.ndim == 1 else (y_true[..., 0], y_pred)
     if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:

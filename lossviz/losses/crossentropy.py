@@ -122,6 +122,7 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
         axis: Axis (or tuple of axes) to average over. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
@@ -200,6 +201,7 @@ def binary_focal_crossentropy(
         axis: Axis (or tuple of axes) to average over. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
@@ -330,6 +332,7 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
         axis: The class axis (an int). Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -417,6 +420,7 @@ def categorical_focal_crossentropy(
         axis: The class axis (an int). Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -545,6 +549,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
             TensorFlow, which raises for any other. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -619,6 +624,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
             function (the class ``CategoricalGeneralizedCrossEntropy`` defaults to 0.5).
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:

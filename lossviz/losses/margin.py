@@ -35,6 +35,7 @@ def hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -72,6 +73,7 @@ def squared_hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -108,6 +110,7 @@ def categorical_hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:

@@ -124,6 +124,7 @@ def circle(
         margin: Relaxation margin. Defaults to 0.4.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:

@@ -51,6 +51,7 @@ def dice(y_true, y_pred, *, axis=None):
             axes, the batch included.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         A 0-d array for ``axis=None``, else ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -115,6 +116,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
             axes, the batch included.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         A 0-d array for ``axis=None``, else ``y_pred``'s shape without ``axis``.
 
     Raises:

@@ -54,6 +54,7 @@ def poisson(y_true, y_pred):
         y_pred: Non-negative predicted rates, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -103,6 +104,7 @@ def kl_divergence(y_true, y_pred):
         y_pred: Predicted distributions, values in [0, 1], same shape.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -255,6 +257,7 @@ def ctc(y_true, y_pred):
         y_pred: Logits (not softmax outputs), shape ``(B, T, C)``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:

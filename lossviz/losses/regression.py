@@ -95,6 +95,7 @@ def mean_squared_error(y_true, y_pred):
             size 1 that Keras adds or drops).
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``. A 1-D ``(B,)`` pair is averaged over the
         whole batch into one number, exactly as in Keras: keep targets ``(B, 1)``.
 
@@ -129,6 +130,7 @@ def mean_absolute_error(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -163,6 +165,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``, in percent.
 
     Raises:
@@ -201,6 +204,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -261,6 +265,7 @@ def huber(y_true, y_pred, *, delta=1.0):
         delta: Where the quadratic part turns linear; must be > 0. Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -298,6 +303,7 @@ def log_cosh(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -345,6 +351,7 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
         axis: The axis (or tuple of axes) along which vectors are compared. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``, values in [-1, 1].
 
     Raises:

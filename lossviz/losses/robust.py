@@ -49,6 +49,7 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
             Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -165,6 +166,7 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
         scale: Scale ``c > 0`` of the quadratic bowl around 0. Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
