@@ -25,20 +25,9 @@ import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
 from lossviz._validation import as_float_array, check_interval, fail  # noqa: E402
+from lossviz.keras_reference import align_ranks  # noqa: E402
 
 __all__ = ["PseudoHuber", "WeightedBinaryCrossentropy", "OutputWeightedSquaredError"]
-
-
-def _same_rank(y_true, y_pred):
-    """Targets of shape (B,) next to predictions (B, 1) get the missing axis, as Keras does.
-
-    Without it, (B,) - (B, 1) would broadcast to (B, B) and silently mix samples.
-    """
-    if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
-        y_true = ops.expand_dims(y_true, -1)
-    elif len(y_pred.shape) == len(y_true.shape) - 1 and y_true.shape[-1] == 1:
-        y_pred = ops.expand_dims(y_pred, -1)
-    return y_true, y_pred
 
 
 @keras.saving.register_keras_serializable(package="lossviz")
@@ -81,7 +70,7 @@ class PseudoHuber(keras.losses.Loss):
         self.delta = check_interval(delta, "delta", 0.0, float("inf"), low_open=True, high_open=True)
 
     def call(self, y_true, y_pred):
-        y_true, y_pred = _same_rank(y_true, y_pred)
+        y_true, y_pred = align_ranks(y_true, y_pred)
         scaled_squared = ops.square((y_pred - y_true) / self.delta)
         # sqrt(1 + z) - 1 == z / (sqrt(1 + z) + 1): no cancellation for tiny residuals.
         per_element = self.delta**2 * scaled_squared / (ops.sqrt(1.0 + scaled_squared) + 1.0)
@@ -148,7 +137,7 @@ class WeightedBinaryCrossentropy(keras.losses.Loss):
         self.from_logits = bool(from_logits)
 
     def call(self, y_true, y_pred):
-        y_true, y_pred = _same_rank(y_true, y_pred)
+        y_true, y_pred = align_ranks(y_true, y_pred)
         if self.from_logits:
             positive_term = ops.softplus(-y_pred)
             negative_term = ops.softplus(y_pred)

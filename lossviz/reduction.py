@@ -26,36 +26,18 @@ from collections.abc import Mapping
 import numpy as np
 
 from lossviz._validation import as_float_array, check_interval, check_one_of, describe, fail
+from lossviz.losses._common import align_ranks
 
 __all__ = [
     "REDUCTIONS",
     "reduce_values",
+    "circle_mask",
     "class_weight_to_sample_weight",
     "weighted_mean",
 ]
 
 #: Every reduction ``keras.losses.Loss(reduction=...)`` accepts in Keras 3.15.
 REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight", "sum", "none", None)
-
-
-def _align_ranks(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Keras's ``squeeze_or_expand_to_same_rank``: fix a rank difference of exactly one.
-
-    A trailing axis of length 1 on the higher-rank array is dropped, except that a rank-1
-    partner is expanded instead; that is why weights of shape (B,) meet per-sample values
-    of shape (B, 1) without broadcasting to (B, B).
-    """
-    if values.ndim == weights.ndim + 1 and values.shape[-1] == 1:
-        if weights.ndim == 1:
-            weights = weights[..., np.newaxis]
-        else:
-            values = values[..., 0]
-    if weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
-        if values.ndim == 1:
-            values = values[..., np.newaxis]
-        else:
-            weights = weights[..., 0]
-    return values, weights
 
 
 def _mask_to_weight(mask: np.ndarray, reduction) -> np.ndarray:
@@ -129,10 +111,10 @@ def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size"
         if weights is None:
             weights = mask_weight
         else:
-            mask_weight, weights = _align_ranks(mask_weight, weights)
+            mask_weight, weights = align_ranks(mask_weight, weights)
             weights = _broadcast(weights, mask_weight, "sample_weight") * mask_weight
     if weights is not None:
-        values, weights = _align_ranks(values, weights)
+        values, weights = align_ranks(values, weights)
         values = _broadcast(weights, values, "sample_weight") * values
     if reduction in (None, "none") or values.ndim == 0:
         return values if values.ndim else float(values)
@@ -144,6 +126,33 @@ def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size"
         # Keras divides by the sum of the weights as passed, not broadcast to `values`.
         divisor = float(np.sum(weights))
     return total / divisor if divisor else 0.0
+
+
+def circle_mask(values) -> np.ndarray:
+    """The mask ``keras.losses.circle`` attaches to its per-sample values: ``loss > 0``.
+
+    A sample without a positive pair (no other sample of its label) gets a loss of
+    exactly 0, and Keras masks it out: ``keras.losses.Circle()`` reduces with
+    ``reduce_values(values, mask=circle_mask(values))``, the mean over the anchors that
+    have a positive, not the mean over the batch.
+
+    Args:
+        values: per-sample Circle losses, shape (B,), e.g. from ``lossviz.losses.circle``.
+
+    Returns:
+        Boolean array of the shape of ``values``.
+
+    Raises:
+        ValueError: if ``values`` is empty or non-finite.
+
+    Example:
+        >>> losses = np.array([2.0, 0.0, 4.0])  # the middle sample has no positive
+        >>> reduce_values(losses, mask=circle_mask(losses))  # (2 + 4) / 2, not / 3
+        3.0
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    return as_float_array(values, "values") > 0.0
 
 
 def _broadcast(weights: np.ndarray, values: np.ndarray, name: str) -> np.ndarray:

@@ -37,7 +37,7 @@ from functools import cache
 
 from lossviz._validation import check_one_of, fail
 
-__all__ = ["standalone_source", "standalone_names", "code_lines", "FLAVORS"]
+__all__ = ["standalone_source", "standalone_names", "code_lines", "length_table", "FLAVORS", "SHORT_LOSSES", "LINE_LIMIT"]
 
 #: Where each flavour's functions are looked up: the NumPy twins, and the same losses
 #: written with ``keras.ops`` for ``compile`` and training.
@@ -45,6 +45,21 @@ FLAVORS = {
     "numpy": ("lossviz.losses", "lossviz.metrics"),
     "keras": ("lossviz.keras_reference",),
 }
+
+#: The common losses whose NumPy block must stay at most LINE_LIMIT code lines long
+#: (helpers included; docstrings, comments and blank lines excluded).
+SHORT_LOSSES = (
+    "mean_squared_error",
+    "mean_absolute_error",
+    "huber",
+    "log_cosh",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "binary_focal_crossentropy",
+    "dice",
+)
+LINE_LIMIT = 40
 
 _DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
 _VALIDATION_CALL = re.compile(r"^_?check_")
@@ -203,12 +218,15 @@ def _public(flavor: str) -> dict[str, tuple[str, str]]:
             found[public] = (function.__module__, function.__name__)
     else:
         numpy_names = _public("numpy")
+        # Only the losses themselves: the flavour's helpers (rank alignment ...) are
+        # copied into the blocks that use them, never handed out alone.
+        losses = importlib.import_module("lossviz.losses").LOSSES
         for module in FLAVORS[flavor]:
             definitions, _ = _namespace(module)
             found.update(
                 (name, (module, name))
                 for name, node in definitions.items()
-                if isinstance(node, ast.FunctionDef) and not name.startswith("_")
+                if isinstance(node, ast.FunctionDef) and name in losses
             )
         # The aliases of a loss name the same function in every flavour.
         found.update(
@@ -283,3 +301,25 @@ def code_lines(source: str) -> int:
             break
         code.update(line for line in range(token.start[0], token.end[0] + 1) if line not in docstring_lines)
     return len(code)
+
+
+def length_table() -> str:
+    """The README's Markdown table: code lines of every block, per name and flavour.
+
+    One row per function (aliases named beside their target), with :func:`code_lines`
+    of its numpy block and, for losses, of its keras block. ``tools/snippets.py``
+    writes it into README.md and a test keeps the two equal.
+    """
+    numpy_names, keras_names = _public("numpy"), _public("keras")
+    aliases: dict[str, list[str]] = {}
+    for name, target in numpy_names.items():
+        if name != target[1]:
+            aliases.setdefault(target[1], []).append(name)
+    rows = ["| name | numpy lines | keras lines |", "|---|---:|---:|"]
+    for name in sorted({target[1] for target in numpy_names.values()}):
+        label = f"`{name}`" + "".join(f" / `{alias}`" for alias in sorted(aliases.get(name, [])))
+        if name in SHORT_LOSSES:
+            label += " *"
+        keras_lines = code_lines(standalone_source(name, "keras")) if name in keras_names else "-"
+        rows.append(f"| {label} | {code_lines(standalone_source(name))} | {keras_lines} |")
+    return "\n".join(rows) + "\n"

@@ -112,6 +112,88 @@ print(value)
 assert np.allclose(value, [1.5])
 
 # %% [markdown]
+# ## A block that runs by itself: `standalone_source`
+#
+# `inspect.getsource` shows one function, but `huber` needs helpers from other files:
+# pasted alone, it fails with `NameError`. `lossviz.standalone_source("huber")` returns
+# the function with every helper and import it needs, as one block of NumPy code (the
+# argument checks are left out; one comment line says so). `flavor="keras"` gives the
+# same loss written with `keras.ops`, for `model.compile` (notebook 03).
+
+# %%
+print(lossviz.standalone_source("huber"))
+
+# %% [markdown]
+# The next cell is that output, pasted as is: it defines `huber` without `lossviz`.
+
+# %%
+# huber: reference implementation (numpy), copied whole: it runs by itself.
+# Argument validation is left out here; add your own checks if you need them.
+import numpy as np
+
+
+def align_ranks(y_true, y_pred):
+    """Keras's ``squeeze_or_expand_to_same_rank``: drop an extra trailing axis of size 1,
+    or add it to a rank-1 partner, so ``(B,)`` against ``(B, 1)`` stays per sample."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        return (y_true, y_pred[:, np.newaxis]) if y_pred.ndim == 1 else (y_true[..., 0], y_pred)
+    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        return (y_true[:, np.newaxis], y_pred) if y_true.ndim == 1 else (y_true, y_pred[..., 0])
+    return y_true, y_pred
+
+
+def as_float_pair(y_true, y_pred):
+    """``y_pred`` as a float array (float32 unless it is float), ``y_true`` cast to its
+    dtype, ranks aligned as Keras's loss classes align them."""
+    y_pred = np.asarray(y_pred)
+    if not np.issubdtype(y_pred.dtype, np.floating):
+        y_pred = y_pred.astype(np.float32)
+    return align_ranks(np.asarray(y_true, dtype=y_pred.dtype), y_pred)
+
+
+def huber(y_true, y_pred, *, delta=1.0):
+    """Huber loss per sample: quadratic near 0, linear beyond ``delta``.
+
+    With ``x = y_pred - y_true``::
+
+        h(x) = 0.5 * x**2                    if |x| <= delta
+               delta * |x| - 0.5 * delta**2  otherwise
+        loss = mean(h(x), axis=-1)
+
+    Args:
+        y_true: Targets, shape ``(B, d0, ..., dN)``.
+        y_pred: Predictions, same shape as ``y_true``.
+        delta: Where the quadratic part turns linear; must be > 0. Defaults to 1.0.
+
+    Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
+        Array of shape ``(B, d0, ..., dN-1)``.
+
+    Raises:
+        ValueError: On ``delta <= 0``, shapes that do not align, NaN/inf or empty input.
+    """
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    error = y_pred - y_true
+    quadratic = 0.5 * np.square(error)
+    linear = delta * np.abs(error) - 0.5 * delta**2
+    return np.asarray(np.mean(np.where(np.abs(error) <= delta, quadratic, linear), axis=-1))
+
+
+# %% [markdown]
+# The pasted `huber` computes exactly what the library's twin computes, in float64 and in
+# float32 (the twins keep the input's dtype, as Keras does).
+
+# %%
+rng = np.random.default_rng(int(os.environ.get("LOSSVIZ_SEED", "0")))
+y_true, y_pred = rng.normal(size=(8, 3)), rng.normal(scale=3.0, size=(8, 3))
+for dtype in (np.float64, np.float32):
+    pasted = huber(y_true.astype(dtype), y_pred.astype(dtype), delta=1.5)
+    twin = lossviz.losses.huber(y_true.astype(dtype), y_pred.astype(dtype), delta=1.5)
+    assert pasted.dtype == twin.dtype == dtype and np.array_equal(pasted, twin)
+assert "lossviz" not in lossviz.standalone_source("huber")
+print("pasted == lossviz.losses.huber")
+
+# %% [markdown]
 # ## Summary
 #
 # - One notebook per topic; start with [01 regression losses](01_regression_losses.ipynb)

@@ -223,6 +223,63 @@ print(totals)
 assert np.allclose(list(totals.values()), totals["loss_weights"], rtol=1e-5)
 
 # %% [markdown]
+# ### Start from Keras's own loss: `standalone_source(name, flavor="keras")`
+#
+# To change a built-in loss, start from its code. `lossviz.standalone_source` hands out
+# every Keras loss written with `keras.ops` only, as a block that runs by itself (on
+# TensorFlow or JAX). First: unmodified, it is the built-in.
+
+# %%
+focal_source = lossviz.standalone_source("categorical_focal_crossentropy", flavor="keras")
+print(focal_source)
+namespace = {}
+exec(focal_source, namespace)  # what pasting the block into a cell does
+seed = int(os.environ.get("LOSSVIZ_SEED", "0"))
+labels = np.random.default_rng(seed).integers(0, 3, size=64)
+targets = np.eye(3, dtype="float32")[labels]
+logits = np.random.default_rng(seed + 1).normal(size=(64, 3)).astype("float32")
+copied = namespace["categorical_focal_crossentropy"](targets, logits, from_logits=True)
+builtin = keras.losses.categorical_focal_crossentropy(targets, logits, from_logits=True)
+assert np.allclose(ops.convert_to_numpy(copied), ops.convert_to_numpy(builtin), rtol=1e-6)
+
+# %% [markdown]
+# Now edit it: one `alpha` per class instead of one number, class 2 (rare here) weighing
+# most. In your code you would edit the pasted text; here the line is replaced in the
+# string, so the cell fails if the snippet ever changes under it.
+
+# %%
+class_alpha = [0.2, 0.3, 0.5]
+edited_source = focal_source.replace(
+    "    alpha = ops.cast(alpha, y_pred.dtype)\n",
+    f"    alpha = ops.cast({class_alpha}, y_pred.dtype)  # edited: one weight per class\n",
+)
+assert edited_source != focal_source
+namespace = {}
+exec(edited_source, namespace)
+per_class_focal = namespace["categorical_focal_crossentropy"]
+edited = ops.convert_to_numpy(per_class_focal(targets, logits, from_logits=True))
+# Each sample's loss is rescaled by its class's alpha over the default 0.25.
+assert np.allclose(edited / ops.convert_to_numpy(builtin), np.array(class_alpha)[labels] / 0.25, rtol=1e-5)
+
+# %% [markdown]
+# The edited loss trains: a linear classifier on three seeded clusters (class 2 rare),
+# compiled with it. The loss falls.
+
+# %%
+rng = np.random.default_rng(seed + 2)
+classes = rng.choice(3, size=300, p=[0.45, 0.45, 0.1])
+centres = np.array([[2.5, 0.0], [0.0, 2.5], [-1.5, -1.5]])
+points = (centres[classes] + rng.normal(size=(300, 2))).astype("float32")
+classifier = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])  # logits out
+classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss=lambda t, p: per_class_focal(t, p, from_logits=True))
+one_hot = np.eye(3, dtype="float32")[classes]
+before = classifier.evaluate(points, one_hot, verbose=0)
+classifier.fit(points, one_hot, epochs=20, batch_size=32, verbose=0)
+after = classifier.evaluate(points, one_hot, verbose=0)
+print(f"edited focal loss: {before:.4f} before training, {after:.4f} after 20 epochs")
+assert after < before
+
+# %% [markdown]
 # ## From Keras 2 (and the blog posts)
 #
 # | Keras 2 / old posts | Keras 3 |

@@ -78,6 +78,21 @@ def test_targets_of_shape_b_are_aligned_not_broadcast():
 
 
 @pytest.mark.parametrize(
+    ("true_shape", "pred_shape", "expected_shape"),
+    [((4, 3), (4, 3, 1), (4,)), ((4, 3, 1), (4, 3), (4,)), ((4,), (4, 1), (4,)), ((4, 1), (4,), (4,))],
+)
+def test_pseudo_huber_aligns_ranks_like_keras_huber(true_shape, pred_shape, expected_shape):
+    """Keras squeezes the extra trailing axis of size 1 (here once y_pred's, once y_true's);
+    an earlier version expanded y_true instead and returned (4, 3) for the first case."""
+    y_true = RNG.normal(size=true_shape).astype("float32")
+    y_pred = RNG.normal(size=pred_shape).astype("float32")
+    ours = keras.ops.convert_to_numpy(PseudoHuber(reduction=None)(y_true, y_pred))
+    huber = keras.ops.convert_to_numpy(keras.losses.Huber(reduction=None)(y_true, y_pred))
+    assert ours.shape == huber.shape == expected_shape
+    np.testing.assert_allclose(ours, twins.pseudo_huber(y_true, y_pred), rtol=1e-5)
+
+
+@pytest.mark.parametrize(
     "loss, name",
     [
         (PseudoHuber(delta=0.3, reduction="sum"), "lossviz>PseudoHuber"),

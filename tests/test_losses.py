@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import warnings
 from dataclasses import dataclass, field
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -24,30 +25,12 @@ from keras.src.losses.loss import squeeze_or_expand_to_same_rank  # noqa: E402
 
 import lossviz.losses as losses  # noqa: E402
 
-KERAS_LOSSES = [
-    "mean_squared_error",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error",
-    "huber",
-    "log_cosh",
-    "cosine_similarity",
-    "poisson",
-    "hinge",
-    "squared_hinge",
-    "categorical_hinge",
-    "kl_divergence",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-    "categorical_generalized_cross_entropy",
-    "dice",
-    "tversky",
-    "ctc",
-    "circle",
-]
+#: keras.losses's utilities; every other public function of keras.losses is a loss.
+KERAS_UTILITIES = {"get", "serialize", "deserialize"}
+#: Twins of losses Keras does not have.
+BEYOND_KERAS = {"pseudo_huber", "general_robust"}
+#: Every Keras loss the package twins, from the registry (checked against Keras below).
+KERAS_LOSSES = sorted(set(losses.LOSSES) - BEYOND_KERAS)
 
 RTOL, ATOL = 1e-6, 1e-10
 
@@ -194,6 +177,28 @@ def cached_keras_result(request, spec, y_true, y_pred, kwargs):
     return _KERAS_RESULTS[key]
 
 
+def test_every_keras_loss_function_has_a_twin():
+    """A loss added to a newer Keras shows up here first."""
+    keras_functions = {
+        name
+        for name, value in vars(keras.losses).items()
+        if inspect.isfunction(value) and not name.startswith("_") and name not in KERAS_UTILITIES
+    }
+    assert keras_functions == set(KERAS_LOSSES)
+    assert not BEYOND_KERAS & set(dir(keras.losses))
+
+
+def test_every_keras_loss_class_wraps_a_twinned_function():
+    classes = [
+        value
+        for value in vars(keras.losses).values()
+        if isinstance(value, type) and issubclass(value, keras.losses.Loss) and value is not keras.losses.Loss
+    ]
+    assert len(classes) == len(KERAS_LOSSES)
+    for loss_class in classes:
+        assert loss_class().fn.__name__ in losses.LOSSES, loss_class.__name__
+
+
 def test_every_keras_loss_is_specified():
     assert {spec.name for spec in SPECS} == set(KERAS_LOSSES)
 
@@ -213,6 +218,47 @@ def test_gradient_matches_tf_gradient_tape(request, spec, kwargs, y_true, y_pred
     ours = losses.gradient(spec.name, y_true, y_pred, **kwargs)
     assert ours.shape == np.shape(y_pred)
     np.testing.assert_allclose(ours, expected, rtol=spec.rtol, atol=spec.atol)
+
+
+FLOAT32_RTOL, FLOAT32_ATOL = 2e-5, 2e-6
+
+
+@pytest.mark.parametrize(("spec", "kwargs", "y_true", "y_pred"), COMPARISONS)
+def test_float32_input_gives_keras_float32_value(spec, kwargs, y_true, y_pred):
+    """The twin computes in the input's dtype, as Keras's function form on TensorFlow."""
+    y_true, y_pred = y_true.astype(np.float32), y_pred.astype(np.float32)
+    aligned_true, aligned_pred = squeeze_or_expand_to_same_rank(tf.constant(y_true), tf.constant(y_pred))
+    if spec.name in ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy", "circle", "ctc"):
+        aligned_true, aligned_pred = tf.constant(y_true), tf.constant(y_pred)
+    expected = np.asarray(getattr(keras.losses, spec.name)(aligned_true, aligned_pred, **spec.to_keras_kwargs(kwargs)))
+    ours = getattr(losses, spec.name)(y_true, y_pred, **kwargs)
+    assert ours.dtype == np.float32 == expected.dtype
+    scale = max(1.0, float(np.max(np.abs(expected))))
+    np.testing.assert_allclose(ours, expected, rtol=FLOAT32_RTOL, atol=FLOAT32_ATOL * scale)
+
+
+def test_float32_saturation_is_keras_float32_clipping():
+    """The issue's case: exact 0/1 predictions in float32, where 1 - 1e-7 rounds to 1 - 1.19e-7."""
+    y_true = np.array([[1, 0, 1], [0, 1, 1]], dtype=np.float32)
+    y_pred = np.array([[1, 1, 1], [1, 0, 1]], dtype=np.float32)
+    ours = losses.binary_crossentropy(y_true, y_pred)
+    keras_value = np.asarray(keras.losses.binary_crossentropy(y_true, y_pred))
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, keras_value, rtol=1e-6)
+    np.testing.assert_allclose(ours, [5.3141, 10.6868], atol=5e-5)
+    float64 = losses.binary_crossentropy(y_true.astype(np.float64), y_pred.astype(np.float64))
+    assert float64.dtype == np.float64
+    np.testing.assert_allclose(float64, [5.3727, 10.7454], atol=5e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, bool])
+def test_integer_input_is_computed_in_float32_like_keras_loss_classes(dtype):
+    y_true, y_pred = np.array([[1, 0, 1], [0, 1, 1]], dtype=dtype), np.array([[1, 1, 1], [1, 0, 1]], dtype=dtype)
+    expected = keras.losses.BinaryCrossentropy(reduction=None)(y_true, y_pred)
+    ours = losses.binary_crossentropy(y_true, y_pred)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, expected, rtol=1e-6)
+    assert losses.mean_squared_error(y_true, y_pred).dtype == np.float32
 
 
 # The public surface: names, aliases, signatures.
@@ -376,25 +422,69 @@ def test_keras_returns_nan_for_negative_poisson_rates_we_refuse():
         losses.poisson(y_true, y_pred)
 
 
-def test_keras_msle_silently_clips_negative_targets_we_refuse():
+def test_keras_msle_silently_clips_negative_targets_we_warn():
     y_true, y_pred = np.array([[-0.5, 1.0]]), np.array([[0.3, 1.0]])
     keras_value = np.asarray(keras.losses.mean_squared_logarithmic_error(y_true, y_pred))
     np.testing.assert_allclose(keras_value, losses.msle(np.array([[1e-7, 1.0]]), y_pred), rtol=1e-12)
-    with pytest.raises(ValueError, match="`y_true`. Expected non-negative targets"):
-        losses.msle(y_true, y_pred)
+    message = r"`y_true` has negative values \(min=-0.5\)\. Keras clips them to 1e-7"
+    with pytest.warns(UserWarning, match=message):
+        ours = losses.msle(y_true, y_pred)
+    np.testing.assert_allclose(ours, keras_value, rtol=1e-12)
+    with pytest.warns(UserWarning, match=message):
+        gradient = losses.gradient("msle", y_true, y_pred)
+    _, keras_gradient = keras_value_and_gradient("mean_squared_logarithmic_error", y_true, y_pred, {})
+    np.testing.assert_allclose(gradient, keras_gradient, rtol=RTOL)
 
 
-def test_sparse_class_axis_other_than_last():
-    """TensorFlow's Keras backend only supports axis=-1; the twin moves the axis."""
-    labels = np.array([[0.0, 2.0, 1.0, 1.0]])
-    logits = np.random.default_rng(3).normal(size=(1, 3, 4))  # classes on axis 1
+@pytest.mark.parametrize(
+    ("labels_shape", "logits_shape", "axis"),
+    [((1, 4), (1, 3, 4), 1), ((3,), (4, 3), 0), ((4,), (4, 3), 0), ((3,), (3, 3), 0)],
+)
+def test_sparse_raises_where_keras_raises_for_another_class_axis(labels_shape, logits_shape, axis):
+    """Keras on TensorFlow raises for any class axis but the last; so does the twin, and
+    moving the axis last gives Keras's value."""
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 3, size=labels_shape).astype(float)
+    logits = rng.normal(size=logits_shape)
     with pytest.raises(ValueError, match="Only axis=-1"):
-        keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True, axis=1)
-    moved = np.moveaxis(logits, 1, -1)
-    value, gradient = keras_value_and_gradient("sparse_categorical_crossentropy", labels, moved, {"from_logits": True})
-    np.testing.assert_allclose(losses.sparse_categorical_crossentropy(labels, logits, from_logits=True, axis=1), value, rtol=RTOL)
-    ours = losses.gradient("sparse_categorical_crossentropy", labels, logits, from_logits=True, axis=1)
-    np.testing.assert_allclose(ours, np.moveaxis(gradient, -1, 1), rtol=RTOL, atol=ATOL)
+        keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True, axis=axis)
+    with pytest.raises(ValueError, match=r"Invalid value for argument `axis`\. Expected the last axis"):
+        losses.sparse_categorical_crossentropy(labels, logits, from_logits=True, axis=axis)
+    if logits.ndim == 3:
+        moved = np.moveaxis(logits, axis, -1)
+        value, _ = keras_value_and_gradient("sparse_categorical_crossentropy", labels, moved, {"from_logits": True})
+        np.testing.assert_allclose(losses.sparse_categorical_crossentropy(labels, moved, from_logits=True), value, rtol=RTOL)
+
+
+@pytest.mark.parametrize("loss", ["dice", "tversky"])
+def test_masks_outside_0_1_give_keras_value_with_a_warning(loss):
+    y_true, y_pred = np.array([[2.0, 0.0, 1.0, -0.5]]), np.array([[0.9, 1.7, 0.2, 0.4]])
+    with pytest.warns(UserWarning, match=rf"{loss}: `y_true` has values outside \[0, 1\]"):
+        ours = losses.get(loss)(y_true, y_pred, alpha=0.5, beta=0.5) if loss == "tversky" else losses.dice(y_true, y_pred)
+    np.testing.assert_allclose(ours, np.asarray(getattr(keras.losses, loss)(y_true, y_pred)), rtol=1e-12)
+
+
+def test_ctc_zero_inside_a_label_row_gives_keras_value_with_a_warning():
+    """Keras reads the first count_nonzero(row) entries; a 0 among them is a label state."""
+    logits = np.random.default_rng(0).normal(size=(4, 6, 4))
+    labels = np.array([[1.0, 0.0, 2.0, 0.0], [2.0, 0.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0], [3.0, 3.0, 0.0, 2.0]])
+    with pytest.warns(UserWarning, match=r"ctc: a row of `y_true` has a 0"):
+        ours = losses.ctc(labels, logits)
+    value, tape_gradient = keras_value_and_gradient("ctc", labels, logits, {})
+    np.testing.assert_allclose(ours, value, rtol=1e-5, atol=1e-5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        gradient = losses.gradient("ctc", labels, logits)
+        # TensorFlow's gradient leaves the label states of class 0 out of the blank
+        # column, so there it is not the derivative of its own value; ours is.
+        step, differences = 1e-6, np.zeros_like(logits)
+        for index in np.ndindex(logits.shape):
+            shift = np.zeros_like(logits)
+            shift[index] = step
+            differences[index] = (losses.ctc(labels, logits + shift) - losses.ctc(labels, logits - shift)).sum() / (2 * step)
+    np.testing.assert_allclose(gradient, differences, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gradient[..., 1:], tape_gradient[..., 1:], rtol=1e-5, atol=1e-5)
+    assert np.abs(gradient[..., 0] - tape_gradient[..., 0]).max() > 0.5
 
 
 def test_binary_focal_alpha_is_ignored_without_class_balancing():

@@ -164,8 +164,6 @@ def test_probabilities_outside_0_1_without_from_logits(loss, bad):
     ("loss", "kwargs"),
     [
         ("kl_divergence", {}),
-        ("dice", {}),
-        ("tversky", {}),
         ("categorical_generalized_cross_entropy", {"q": 0.5}),
     ],
 )
@@ -176,9 +174,22 @@ def test_probabilities_outside_0_1_for_probability_only_losses(loss, kwargs):
     _both(loss, y_true, y_pred, r"`y_pred`. Expected values in \[0, 1\].*Received: min=0.1, max=1.5", **kwargs)
 
 
-@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["kl_divergence", "dice", "tversky"])
+@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["kl_divergence"])
 def test_targets_outside_0_1(loss):
     _both(loss, GOOD_2D * 2.0, GOOD_PROBABILITIES, r"`y_true`. Expected values in \[0, 1\].*Received: min=0, max=2")
+
+
+@pytest.mark.parametrize("loss", ["dice", "tversky"])
+@pytest.mark.parametrize("which", ["y_true", "y_pred"])
+def test_masks_outside_0_1_warn_not_raise(loss, which):
+    """Keras scores them as they are (compared with Keras in test_losses.py)."""
+    arrays = {"y_true": GOOD_2D.copy(), "y_pred": GOOD_PROBABILITIES.copy()}
+    arrays[which][1, 0] = 1.5
+    pattern = rf"{loss}: `{which}` has values outside \[0, 1\] \(min=0(\.1)?, max=1\.5\), not a mask\. Keras uses them as they are"
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.isfinite(losses.get(loss)(arrays["y_true"], arrays["y_pred"]))
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.gradient(loss, arrays["y_true"], arrays["y_pred"])))
 
 
 def test_probability_rows_summing_to_zero():
@@ -218,7 +229,11 @@ def test_ignore_class_is_the_only_label_allowed_out_of_range():
 
 def test_ctc_labels():
     logits = np.zeros((1, 5, 4))
-    _both("ctc", np.array([[1.0, 0.0, 2.0]]), logits, r"`y_true`. Expected labels first, then only padding 0s.*Received: row \[1, 0, 2\]")
+    pattern = r"ctc: a row of `y_true` has a 0 \(the blank/padding\) inside its labels: \[1, 0, 2\]\. Keras counts its 2 non-zero labels and reads the first 2 entries, \[1, 0\]"
+    with pytest.warns(UserWarning, match=pattern):
+        losses.ctc(np.array([[1.0, 0.0, 2.0]]), logits)
+    with pytest.warns(UserWarning, match=pattern):
+        losses.gradient("ctc", np.array([[1.0, 0.0, 2.0]]), logits)
     _both("ctc", np.array([[4.0]]), logits, r"`y_true`. Expected class labels in \[0, 3\] for 4 classes")
     _both("ctc", np.array([[1.0, 1.0, 2.0, 2.0]]), logits, r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Received: 5 time steps")
 
@@ -230,8 +245,11 @@ def test_circle_labels():
 # Domains of the regression losses.
 
 
-def test_msle_negative_targets():
-    _both("mean_squared_logarithmic_error", np.array([[-1.0, 2.0]]), np.array([[1.0, 2.0]]), r"`y_true`. Expected non-negative targets.*Received: min=-1")
+def test_msle_negative_targets_warn_and_are_clipped():
+    pattern = r"mean_squared_logarithmic_error: `y_true` has negative values \(min=-1\)\. Keras clips them to 1e-7"
+    with pytest.warns(UserWarning, match=pattern):
+        value = losses.msle(np.array([[-1.0, 2.0]]), np.array([[1.0, 2.0]]))
+    np.testing.assert_allclose(value, losses.msle(np.array([[1e-7, 2.0]]), np.array([[1.0, 2.0]])), rtol=1e-12)
 
 
 def test_msle_negative_predictions_are_clipped_not_refused():

@@ -193,3 +193,30 @@ def test_bad_input_fails_loudly(call, message):
 def test_keras_refuses_the_reduction_auto_of_keras_2():
     with pytest.raises(ValueError, match="reduction"):
         keras.losses.MeanSquaredError(reduction="auto")
+
+
+# keras.losses.Circle: a mask (loss > 0) leaves anchors without a positive out of the mean.
+
+import cases  # noqa: E402
+
+from lossviz.losses import circle  # noqa: E402
+from lossviz.reduction import circle_mask  # noqa: E402
+
+
+@pytest.mark.parametrize(("y_true", "y_pred"), cases.EMBEDDINGS)
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "mean_with_sample_weight"])
+@pytest.mark.parametrize("kwargs", [{"gamma": 5.0}, {"gamma": 10.0, "margin": 0.25}, {}])
+def test_circle_class_averages_only_anchors_with_a_positive(y_true, y_pred, reduction, kwargs):
+    values = circle(y_true, y_pred, **kwargs)
+    expected = float(keras.losses.Circle(reduction=reduction, dtype="float64", **kwargs)(y_true, y_pred))
+    np.testing.assert_allclose(reduce_values(values, reduction=reduction, mask=circle_mask(values)), expected, rtol=1e-6)
+
+
+def test_circle_mask_changes_the_mean_where_an_anchor_has_no_positive():
+    y_true, y_pred = cases.EMBEDDINGS[2].values  # label 2 occurs once
+    values = circle(y_true, y_pred, gamma=5.0)
+    assert values[2] == 0.0 and np.all(values[:2] > 0.0)
+    masked = reduce_values(values, mask=circle_mask(values))
+    np.testing.assert_allclose(masked, float(keras.losses.Circle(gamma=5.0, dtype="float64")(y_true, y_pred)), rtol=1e-6)
+    np.testing.assert_allclose(masked, values.sum() / 2)
+    assert abs(masked - reduce_values(values)) > 0.01

@@ -72,3 +72,64 @@ def test_unknown_flavor_is_refused():
 def test_code_lines_skips_docstrings_comments_and_blank_lines():
     source = 'import numpy as np\n\n\ndef f(x):\n    """Doc.\n\n    More.\n    """\n    # why\n    return (x +\n            1)\n'
     assert code_lines(source) == 4
+
+
+# Loss blocks: short, equal to the library and to Keras on every shared case.
+
+from pathlib import Path  # noqa: E402
+
+from lossviz.standalone import LINE_LIMIT, SHORT_LOSSES, length_table  # noqa: E402
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+@pytest.mark.parametrize("name", SHORT_LOSSES)
+def test_common_loss_blocks_are_at_most_40_code_lines(name):
+    assert code_lines(standalone_source(name)) <= LINE_LIMIT == 40
+
+
+def test_readme_table_is_the_generated_one():
+    block = README.split("<!-- snippet-lengths:start -->\n", 1)[1].split("<!-- snippet-lengths:end -->", 1)[0]
+    assert block == length_table(), "README table out of date: run .venv/bin/python tools/snippets.py"
+    assert all(f"`{name}`" in block for name in standalone_names("numpy"))
+
+
+def _loss_calls(name):
+    """(args, kwargs, keras_kwargs, spec) for every shared case of a loss, in float64 and float32."""
+    from test_losses import SPECS
+
+    if name in ("pseudo_huber", "general_robust"):
+        grid = [{}, {"delta": 0.5}] if name == "pseudo_huber" else [{}, {"alpha": -2.0, "scale": 0.5}, {"alpha": 0.0}]
+        found = [(case, kwargs, None) for case in SPECS[0].cases for kwargs in grid]
+    else:
+        found = [(case, kwargs, spec) for spec in SPECS if spec.name == name for kwargs in spec.grid for case in spec.cases]
+    calls = []
+    for case, kwargs, spec in found:
+        for dtype in (np.float64, np.float32):
+            calls.append(((case.values[0].astype(dtype), case.values[1].astype(dtype)), kwargs, spec))
+    return calls
+
+
+@pytest.mark.parametrize("name", sorted(lossviz.losses.LOSSES))
+def test_numpy_loss_block_alone_equals_the_library_and_keras(name):
+    import warnings
+
+    from test_losses import keras_value_and_gradient
+
+    calls = _loss_calls(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        results = run_alone(standalone_source(name), name, [(args, kwargs) for args, kwargs, _ in calls])
+        for (args, kwargs, spec), result in zip(calls, results):
+            expected = lossviz.losses.get(name)(*args, **kwargs)
+            assert result.dtype == expected.dtype == args[1].dtype
+            np.testing.assert_array_equal(result, expected)
+            if spec is not None and args[1].dtype == np.float64:
+                keras_value, _ = keras_value_and_gradient(name, *args, spec.to_keras_kwargs(kwargs))
+                np.testing.assert_allclose(result, keras_value, rtol=spec.rtol, atol=spec.atol)
+
+
+def test_notebook_00_pastes_the_current_huber_block():
+    """The cell of notebook 00 that pastes standalone_source("huber") holds it verbatim."""
+    notebook = (Path(__file__).resolve().parent.parent / "notebooks" / "00_start_here.py").read_text()
+    assert standalone_source("huber").rstrip() in notebook

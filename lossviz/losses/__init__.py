@@ -2,10 +2,20 @@
 
 Each function has the name, positional ``(y_true, y_pred)``, keyword arguments and
 defaults of its ``keras.losses`` counterpart (Keras 3.15), and returns the same
-per-sample values (``reduction=None``) in float64. Where Keras's code disagrees with
-its own documentation the twin follows the documented mathematics and says so
-(:func:`tversky`, label smoothing with ``axis != -1``, generalized cross-entropy with
-``(B, 1)`` labels).
+per-sample values (``reduction=None``). Each computes in ``y_pred``'s float dtype, as
+Keras's function form does on TensorFlow: float32 input gives Keras's float32 result,
+its clipping included (``1 - 1e-7`` is ``1 - 1.19e-7`` in float32), float64 gives
+float64, and integer input is computed in float32 as Keras's loss classes cast it
+(``ctc`` runs its recursion in float64 and returns the input's dtype). Where Keras's
+code disagrees with its own documentation the twin follows the documented mathematics
+and says so (:func:`tversky`, label smoothing with ``axis != -1``, generalized
+cross-entropy with ``(B, 1)`` labels). Where Keras accepts an input that is almost surely
+a mistake (negative MSLE targets, masks outside [0, 1], a 0 inside a ctc label row) the
+twin returns Keras's value with a ``UserWarning``.
+
+Each public function starts with its argument checks (calls named ``check_...``), then
+the formula, inline: ``lossviz.standalone_source(name)`` copies the formula without the
+checks as a block that runs by itself.
 
 =========================  ============================================  ===============
 module                     losses                                        notebook

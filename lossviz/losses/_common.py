@@ -16,34 +16,47 @@ EPSILON = 1e-7
 PROBABILITY_HINT = " (probabilities; pass from_logits=True for logits)"
 
 
-def as_batch_array(value, name: str) -> np.ndarray:
-    """A finite, non-empty float64 array with at least one (batch) dimension."""
-    array = as_float_array(value, name)
+def float_dtype(value) -> np.dtype:
+    """The dtype a twin computes in: the input's float dtype, float32 for anything else.
+
+    Keras's function form computes in ``y_pred``'s dtype on TensorFlow (float32 in,
+    float32 out, its clipping included), and its loss classes cast integer input to
+    float32 (``floatx``). Python lists and floats are float64, as NumPy makes them.
+    """
+    dtype = np.asarray(value).dtype
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float32)
+
+
+def as_batch_array(value, name: str, dtype=None) -> np.ndarray:
+    """A finite, non-empty float array (``dtype``, default its own float dtype) of rank >= 1."""
+    array = as_float_array(value, name).astype(dtype or float_dtype(value), copy=False)
     if array.ndim == 0:
         fail(name, "an array with at least one dimension (samples first)", array)
     return array
 
 
-def align_ranks(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Keras's ``squeeze_or_expand_to_same_rank``: fix ranks that differ by one.
-
-    When one array has exactly one more dimension than the other and that extra
-    trailing dimension has size 1, Keras drops it, except that a rank-1 partner is
-    expanded instead, so ``(B,)`` against ``(B, 1)`` becomes ``(B, 1)`` twice and the
-    per-sample value stays per sample.
-    """
-    true_rank, pred_rank = y_true.ndim, y_pred.ndim
-    if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
-        if pred_rank == 1:
-            y_pred = y_pred[:, np.newaxis]
-        else:
-            y_true = y_true[..., 0]
-    elif pred_rank == true_rank + 1 and y_pred.shape[-1] == 1:
-        if true_rank == 1:
-            y_true = y_true[:, np.newaxis]
-        else:
-            y_pred = y_pred[..., 0]
+def align_ranks(y_true, y_pred):
+    """Keras's ``squeeze_or_expand_to_same_rank``: drop an extra trailing axis of size 1,
+    or add it to a rank-1 partner, so ``(B,)`` against ``(B, 1)`` stays per sample."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        return (y_true, y_pred[:, np.newaxis]) if y_pred.ndim == 1 else (y_true[..., 0], y_pred)
+    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        return (y_true[:, np.newaxis], y_pred) if y_true.ndim == 1 else (y_true, y_pred[..., 0])
     return y_true, y_pred
+
+
+def as_float_pair(y_true, y_pred):
+    """``y_pred`` as a float array (float32 unless it is float), ``y_true`` cast to its
+    dtype, ranks aligned as Keras's loss classes align them."""
+    y_pred = np.asarray(y_pred)
+    if not np.issubdtype(y_pred.dtype, np.floating):
+        y_pred = y_pred.astype(np.float32)
+    return align_ranks(np.asarray(y_true, dtype=y_pred.dtype), y_pred)
+
+
+def check_pair(y_true, y_pred, *, class_axis: int | None = None) -> None:
+    """Refuse NaN/inf, empty input and shapes that do not align (see :func:`paired_arrays`)."""
+    paired_arrays(y_true, y_pred, class_axis=class_axis)
 
 
 def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
@@ -54,8 +67,9 @@ def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
     ``(3,)`` against ``(3, 3)`` into nonsense without a word). With ``class_axis`` the
     message explains a one-hot width mismatch, the usual cause.
     """
-    y_true = as_batch_array(y_true, "y_true")
-    y_pred = as_batch_array(y_pred, "y_pred")
+    dtype = float_dtype(y_pred)
+    y_true = as_batch_array(y_true, "y_true", dtype)
+    y_pred = as_batch_array(y_pred, "y_pred", dtype)
     true_shape, pred_shape = y_true.shape, y_pred.shape
     y_true, y_pred = align_ranks(y_true, y_pred)
     if y_true.shape == y_pred.shape:
@@ -108,7 +122,7 @@ def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool =
         if allow_none:
             return None
         fail("axis", "an integer axis", axis)
-    axes = axis if isinstance(axis, (tuple, list)) and allow_tuple else (axis,)
+    axes = axis if isinstance(axis, tuple) and allow_tuple else (axis,)
     for entry in axes:
         if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, (int, np.integer)):
             fail("axis", "an integer or a tuple of integers" if allow_tuple else "an integer", axis)
@@ -116,7 +130,7 @@ def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool =
             fail("axis", f"an axis of an array with {ndim} dimension(s), in [{-ndim}, {ndim - 1}]", axis)
     if len({int(entry) % ndim for entry in axes}) != len(axes):
         fail("axis", "distinct axes", axis)
-    return tuple(int(entry) for entry in axes) if isinstance(axis, (tuple, list)) else int(axis)
+    return tuple(int(entry) for entry in axes) if isinstance(axis, tuple) else int(axis)
 
 
 def check_integer_labels(labels: np.ndarray, name: str, num_classes: int, *, ignore_class=None) -> np.ndarray:

@@ -21,6 +21,7 @@ from lossviz._validation import check_interval, check_probabilities, fail
 from lossviz.losses._common import (
     EPSILON,
     as_batch_array,
+    as_float_pair,
     check_axis,
     check_gamma,
     check_integer_labels,
@@ -64,6 +65,11 @@ def _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
     return y_true, y_pred, axis
 
 
+def check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
+    """Refuse targets or probabilities outside [0, 1], a bad axis or smoothing, bad shapes."""
+    _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+
+
 def _binary_crossentropy_elementwise(target, probability):
     clipped = _clip_probabilities(probability)
     return -(target * np.log(clipped) + (1.0 - target) * np.log(1.0 - clipped))
@@ -96,12 +102,17 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
 
         probabilities: p = clip(y_pred, 1e-7, 1 - 1e-7)
                        bce = -(y log p + (1 - y) log(1 - p))
-        logits x:      bce = max(x, 0) - x y + log(1 + exp(-|x|))
+        logits x:      bce = softplus(x) - x y = log(1 + exp(x)) - x y
         loss = mean(bce, axis=axis)
 
     The logits form equals the probability form with ``p = sigmoid(x)`` but never
     takes ``log(0)``: a logit of -100 with label 1 costs 100, where clipped
     probabilities would cap it at ``-log(1e-7) = 16.1``.
+
+    Computed in ``y_pred``'s float dtype, as Keras's function form on TensorFlow: in
+    float32, ``1 - 1e-7`` rounds to ``1 - 1.19e-7``, so a saturated wrong prediction
+    costs 15.94 on one side and 16.12 on the other, exactly as in Keras. Integer input
+    is computed in float32.
 
     Args:
         y_true: Targets in [0, 1] (labels or soft labels), shape ``(B, d0, ..., dN)``.
@@ -111,6 +122,7 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
         axis: Axis (or tuple of axes) to average over. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
@@ -128,11 +140,15 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        elementwise = _logits_binary_crossentropy_elementwise(y_true, y_pred)
+        # softplus(x) - x y = -(y log sigmoid(x) + (1 - y) log sigmoid(-x)), never log(0).
+        elementwise = np.logaddexp(0.0, y_pred) - y_pred * y_true
     else:
-        elementwise = _binary_crossentropy_elementwise(y_true, y_pred)
+        probability = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        elementwise = -(y_true * np.log(probability) + (1.0 - y_true) * np.log(1.0 - probability))
     return np.asarray(np.mean(elementwise, axis=axis))
 
 
@@ -145,7 +161,7 @@ def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_sm
     return per_sample_mean_gradient(elementwise, axis)
 
 
-def _check_binary_alpha(alpha) -> float:
+def check_binary_alpha(alpha) -> float:
     return check_interval(alpha, "alpha", 0.0, 1.0)
 
 
@@ -185,6 +201,7 @@ def binary_focal_crossentropy(
         axis: Axis (or tuple of axes) to average over. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
@@ -200,11 +217,20 @@ def binary_focal_crossentropy(
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    alpha, gamma = _check_binary_alpha(alpha), check_gamma(gamma)
-    y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
-    probability = sigmoid(y_pred) if from_logits else y_pred
+    check_binary_alpha(alpha)
+    check_gamma(gamma)
+    check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        probability = np.exp(-np.logaddexp(0.0, -y_pred))  # sigmoid, without overflow
+        bce = np.logaddexp(0.0, y_pred) - y_pred * y_true
+    else:
+        probability = y_pred
+        clipped = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        bce = -(y_true * np.log(clipped) + (1.0 - y_true) * np.log(1.0 - clipped))
     p_t = y_true * probability + (1.0 - y_true) * (1.0 - probability)
-    focal = np.power(1.0 - p_t, gamma) * _focal_bce(y_true, y_pred, probability, from_logits)
+    focal = np.power(1.0 - p_t, gamma) * bce
     if apply_class_balancing:
         focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
     return np.asarray(np.mean(focal, axis=axis))
@@ -221,7 +247,7 @@ def _binary_focal_crossentropy_gradient(
     label_smoothing=0.0,
     axis=-1,
 ):
-    alpha, gamma = _check_binary_alpha(alpha), check_gamma(gamma)
+    alpha, gamma = check_binary_alpha(alpha), check_gamma(gamma)
     y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
     probability = sigmoid(y_pred) if from_logits else y_pred
     miss = y_true * (1.0 - probability) + (1.0 - y_true) * probability  # 1 - p_t
@@ -277,6 +303,11 @@ def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name
     return y_true, y_pred, axis
 
 
+def check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name="categorical_crossentropy"):
+    """Refuse bad targets, probabilities, smoothing, axis or shapes; warn on one class."""
+    _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name)
+
+
 def _normalized_probabilities(y_pred, axis):
     total = np.sum(y_pred, axis=axis, keepdims=True)
     return y_pred / total, total
@@ -301,6 +332,7 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
         axis: The class axis (an int). Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -317,13 +349,15 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred, axis = _categorical_inputs(
-        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_crossentropy"
-    )
+    check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
     if from_logits:
-        return np.asarray(-np.sum(y_true * log_softmax(y_pred, axis), axis=axis))
-    normalized, _ = _normalized_probabilities(y_pred, axis)
-    return np.asarray(-np.sum(y_true * np.log(_clip_probabilities(normalized)), axis=axis))
+        shifted = y_pred - np.max(y_pred, axis=axis, keepdims=True)  # log_softmax, no overflow
+        log_probability = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    else:
+        log_probability = np.log(np.clip(y_pred / np.sum(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON))
+    return np.asarray(-np.sum(y_true * log_probability, axis=axis))
 
 
 def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -340,7 +374,7 @@ def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, lab
     return normalize_backward(d_normalized, normalized, total, axis)
 
 
-def _check_categorical_alpha(alpha, num_classes, axis, ndim):
+def check_categorical_alpha(alpha, num_classes, axis, ndim):
     """A scalar or one weight per class, non-negative (class weights may exceed 1)."""
     try:
         weights = np.asarray(alpha, dtype=np.float64)
@@ -386,6 +420,7 @@ def categorical_focal_crossentropy(
         axis: The class axis (an int). Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -402,14 +437,19 @@ def categorical_focal_crossentropy(
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    gamma = check_gamma(gamma)
-    y_true, y_pred, axis = _categorical_inputs(
-        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
-    )
-    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
-    probabilities = softmax(y_pred, axis) if from_logits else y_pred
-    clipped = _clip_probabilities(_normalized_probabilities(probabilities, axis)[0])
-    focal = weights * np.power(1.0 - clipped, gamma) * (-y_true * np.log(clipped))
+    check_gamma(gamma)
+    check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy")
+    check_categorical_alpha(alpha, np.shape(y_pred)[axis], axis, np.ndim(y_pred))
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    alpha = np.asarray(alpha, dtype=y_pred.dtype)
+    if alpha.ndim:  # one weight per class, laid along the class axis
+        alpha = alpha.reshape((-1,) + (1,) * (y_pred.ndim - 1 - axis % y_pred.ndim))
+    probability = y_pred
+    if from_logits:
+        probability = np.exp(y_pred - np.max(y_pred, axis=axis, keepdims=True))  # softmax, no overflow
+    probability = np.clip(probability / np.sum(probability, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    focal = alpha * np.power(1.0 - probability, gamma) * (-y_true * np.log(probability))
     return np.asarray(np.sum(focal, axis=axis))
 
 
@@ -427,7 +467,7 @@ def _categorical_focal_crossentropy_gradient(
     y_true, y_pred, axis = _categorical_inputs(
         y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
     )
-    weights = _check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
+    weights = check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
     probabilities = softmax(y_pred, axis) if from_logits else y_pred
     normalized, total = _normalized_probabilities(probabilities, axis)
     clipped = _clip_probabilities(normalized)
@@ -452,6 +492,15 @@ def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         fail("axis", "an integer axis", axis)
     axis = _check_class_axis(axis, y_pred.ndim) % y_pred.ndim
+    if axis != y_pred.ndim - 1:
+        # TensorFlow raises "Only axis=-1 is currently supported"; JAX insists on labels of
+        # shape y_pred.shape[:-1] and then mixes axes. Move the class axis last instead.
+        fail(
+            "axis",
+            f"the last axis (-1 or {y_pred.ndim - 1}): Keras's sparse crossentropy raises for any "
+            "other on TensorFlow; move the class axis last (np.moveaxis) first",
+            f"Received: axis={axis}",
+        )
     if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
         y_true = np.squeeze(y_true, axis=axis)
     expected_shape = y_pred.shape[:axis] + y_pred.shape[axis + 1 :]
@@ -468,8 +517,13 @@ def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
     valid = np.ones(labels.shape, dtype=bool) if ignore_class is None else labels != ignore_class
     # Class axis last, so that labels index the last dimension.
     scores = np.moveaxis(y_pred, axis, -1)
-    one_hot = np.eye(num_classes)[np.where(valid, labels, 0)] * valid[..., np.newaxis]
+    one_hot = np.eye(num_classes, dtype=y_pred.dtype)[np.where(valid, labels, 0)] * valid[..., np.newaxis]
     return one_hot, scores, valid, axis
+
+
+def check_sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
+    """Refuse labels that are not integers in [0, C), bad shapes or axes, bad probabilities."""
+    _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore_class=None, axis=-1):
@@ -491,9 +545,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
         y_pred: Probabilities or logits with the class axis ``axis``: ``(B, d0, ..., C)``.
         from_logits: Whether ``y_pred`` holds logits. Defaults to False.
         ignore_class: Optional label to ignore (e.g. -1 or 255). Defaults to None.
-        axis: The class axis of ``y_pred``. Defaults to -1.
+        axis: The class axis of ``y_pred``; only -1 (the last), as Keras on
+            TensorFlow, which raises for any other. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
@@ -509,13 +565,21 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    one_hot, scores, valid, _ = _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
+    check_sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
+    y_pred = np.asarray(y_pred)
+    y_pred = y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
+    labels = np.asarray(y_true).astype(np.int64)
+    if labels.ndim == y_pred.ndim:
+        labels = labels[..., 0]  # (B, 1) labels
+    valid = np.full(labels.shape, True) if ignore_class is None else labels != ignore_class
     if from_logits:
-        log_probabilities = log_softmax(scores, -1)
+        shifted = y_pred - np.max(y_pred, axis=-1, keepdims=True)  # log_softmax, no overflow
+        log_probability = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
     else:
-        clipped = _clip_probabilities(scores)
-        log_probabilities = np.log(clipped) - np.log(np.sum(clipped, axis=-1, keepdims=True))
-    loss = -np.sum(one_hot * log_probabilities, axis=-1)
+        clipped = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        log_probability = np.log(clipped) - np.log(np.sum(clipped, axis=-1, keepdims=True))
+    true_class = np.where(valid, labels, 0)[..., np.newaxis]
+    loss = -np.take_along_axis(log_probability, true_class, axis=-1)[..., 0]
     return np.asarray(np.where(valid, loss, 0.0))
 
 
@@ -537,6 +601,11 @@ def _generalized_inputs(y_true, y_pred, q):
     return one_hot, probabilities, q
 
 
+def check_generalized_inputs(y_true, y_pred, q):
+    """Refuse ``q`` outside (0, 1), bad labels, probabilities or shapes."""
+    _generalized_inputs(y_true, y_pred, q)
+
+
 def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
     """Generalized cross-entropy per sample (Zhang & Sabuncu, 2018), robust to noisy labels.
 
@@ -555,6 +624,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
             function (the class ``CategoricalGeneralizedCrossEntropy`` defaults to 0.5).
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:
@@ -570,8 +640,11 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    one_hot, probabilities, q = _generalized_inputs(y_true, y_pred, q)
-    true_class_probability = np.sum(probabilities * one_hot, axis=-1)
+    check_generalized_inputs(y_true, y_pred, q)
+    y_pred = np.asarray(y_pred)
+    y_pred = y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
+    labels = np.asarray(y_true).astype(np.int64).reshape(y_pred.shape[:-1] + (1,))  # (B,) or (B, 1)
+    true_class_probability = np.take_along_axis(y_pred, labels, axis=-1)[..., 0]
     return np.asarray((1.0 - np.power(true_class_probability, q)) / q)
 
 

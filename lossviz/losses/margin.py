@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz.losses._common import paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
 
 __all__ = ["hinge", "squared_hinge", "categorical_hinge"]
 
@@ -35,6 +35,7 @@ def hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -46,7 +47,8 @@ def hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.maximum(margin, 0.0), axis=-1))
 
@@ -71,6 +73,7 @@ def squared_hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -82,7 +85,8 @@ def squared_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.square(np.maximum(margin, 0.0)), axis=-1))
 
@@ -106,6 +110,7 @@ def categorical_hinge(y_true, y_pred):
         y_pred: Raw scores, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -118,7 +123,8 @@ def categorical_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred, class_axis=-1)
+    check_pair(y_true, y_pred, class_axis=-1)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     positive = np.sum(y_true * y_pred, axis=-1)
     negative = np.max((1.0 - y_true) * y_pred, axis=-1)
     return np.asarray(np.maximum(negative - positive + 1.0, 0.0))

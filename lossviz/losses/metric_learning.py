@@ -86,6 +86,11 @@ def _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, g
     }
 
 
+def check_circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin):
+    """Refuse non-integer labels, mismatched shapes, ``gamma < 0``, NaN/inf or empty input."""
+    _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin)
+
+
 def circle(
     y_true,
     y_pred,
@@ -119,6 +124,7 @@ def circle(
         margin: Relaxation margin. Defaults to 0.4.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:
@@ -135,10 +141,24 @@ def circle(
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    terms = _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin)
-    positive_part = logsumexp(terms["positive_logits"], axis=1)
-    negative_part = logsumexp(terms["negative_logits"], axis=1)
-    return np.asarray(softplus(positive_part + negative_part))
+    check_circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin)
+    embeddings = np.asarray(y_pred)
+    embeddings = embeddings if np.issubdtype(embeddings.dtype, np.floating) else embeddings.astype(np.float32)
+    labels = np.asarray(y_true).astype(np.int64).reshape(-1)
+    references = embeddings if ref_embeddings is None else np.asarray(ref_embeddings, dtype=embeddings.dtype)
+    reference_labels = labels if ref_labels is None else np.asarray(ref_labels).astype(np.int64).reshape(-1)
+    positive = labels[:, np.newaxis] == reference_labels[np.newaxis, :]
+    negative = ~positive
+    if remove_diagonal:
+        positive &= ~np.eye(len(labels), len(reference_labels), dtype=bool)
+    distance = np.maximum(1.0 - embeddings @ references.T, 0.0)
+    # Optimum for positives: distance -margin; for negatives: 1 + margin. Pairs far from
+    # their optimum weigh more (the "circle" decision boundary).
+    positive_logits = -gamma * np.maximum(margin + distance, 0.0) * (margin - distance)
+    negative_logits = gamma * np.maximum(1.0 + margin - distance, 0.0) * (1.0 - margin - distance)
+    positive_part = logsumexp(np.where(positive, positive_logits, -np.inf), axis=1)
+    negative_part = logsumexp(np.where(negative, negative_logits, -np.inf), axis=1)
+    return np.asarray(np.logaddexp(0.0, positive_part + negative_part))  # softplus
 
 
 def _circle_gradient(

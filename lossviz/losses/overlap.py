@@ -8,20 +8,34 @@ value per image.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from lossviz._validation import check_interval, check_probabilities
-from lossviz.losses._common import EPSILON, check_axis, paired_arrays
+from lossviz._validation import check_interval
+from lossviz.losses._common import EPSILON, as_float_pair, check_axis, paired_arrays
 
 __all__ = ["dice", "tversky"]
 
 
-def _mask_inputs(y_true, y_pred, axis):
+def _mask_inputs(y_true, y_pred, axis, name="dice"):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    check_probabilities(y_true, "y_true", hint=" (a target mask)")
-    check_probabilities(y_pred, "y_pred", hint=" (predicted mask probabilities)")
     axis = check_axis(axis, y_pred.ndim, allow_none=True)
+    for values, argument in ((y_true, "y_true"), (y_pred, "y_pred")):
+        low, high = float(values.min()), float(values.max())
+        if low < 0.0 or high > 1.0:
+            warnings.warn(
+                f"{name}: `{argument}` has values outside [0, 1] (min={low:.6g}, max={high:.6g}), "
+                "not a mask. Keras uses them as they are (the loss may leave [0, 1]); so does this twin.",
+                UserWarning,
+                stacklevel=4,
+            )
     return y_true, y_pred, axis
+
+
+def check_mask_inputs(y_true, y_pred, axis, name="dice"):
+    """Refuse bad shapes or axes; warn about values outside [0, 1], which Keras accepts."""
+    _mask_inputs(y_true, y_pred, axis, name)
 
 
 def dice(y_true, y_pred, *, axis=None):
@@ -37,11 +51,14 @@ def dice(y_true, y_pred, *, axis=None):
             axes, the batch included.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         A 0-d array for ``axis=None``, else ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On values outside [0, 1], a bad ``axis``, shapes that do not
-            align, NaN/inf or empty input.
+        ValueError: On a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On values outside [0, 1], which Keras accepts and scores as they are.
 
     Example:
         >>> import numpy as np
@@ -53,7 +70,8 @@ def dice(y_true, y_pred, *, axis=None):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis)
+    check_mask_inputs(y_true, y_pred, axis)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     overlap = np.sum(y_true * y_pred, axis=axis)
     total = np.sum(y_true, axis=axis) + np.sum(y_pred, axis=axis) + EPSILON
     return np.asarray(1.0 - 2.0 * overlap / total)
@@ -67,7 +85,7 @@ def _dice_gradient(y_true, y_pred, *, axis=None):
     return -2.0 * (y_true * total - overlap) / np.square(total)
 
 
-def _check_tversky_weights(alpha, beta):
+def check_tversky_weights(alpha, beta):
     return check_interval(alpha, "alpha", 0.0), check_interval(beta, "beta", 0.0)
 
 
@@ -98,11 +116,15 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
             axes, the batch included.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         A 0-d array for ``axis=None``, else ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On negative ``alpha`` or ``beta``, values outside [0, 1], a bad
-            ``axis``, shapes that do not align, NaN/inf or empty input.
+        ValueError: On negative ``alpha`` or ``beta``, a bad ``axis``, shapes that do
+            not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On values outside [0, 1], which Keras accepts and scores as they are.
 
     Example:
         >>> import numpy as np
@@ -116,8 +138,9 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    alpha, beta = _check_tversky_weights(alpha, beta)
-    y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis)
+    check_tversky_weights(alpha, beta)
+    check_mask_inputs(y_true, y_pred, axis, "tversky")
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     true_positive = np.sum(y_true * y_pred, axis=axis)
     false_positive = np.sum((1.0 - y_true) * y_pred, axis=axis)
     false_negative = np.sum(y_true * (1.0 - y_pred), axis=axis)
@@ -126,8 +149,8 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
 
 
 def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
-    alpha, beta = _check_tversky_weights(alpha, beta)
-    y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis)
+    alpha, beta = check_tversky_weights(alpha, beta)
+    y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis, "tversky")
     true_positive = np.sum(y_true * y_pred, axis=axis, keepdims=True)
     false_positive = np.sum((1.0 - y_true) * y_pred, axis=axis, keepdims=True)
     false_negative = np.sum(y_true * (1.0 - y_pred), axis=axis, keepdims=True)

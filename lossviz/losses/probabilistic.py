@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from lossviz._validation import as_float_array, check_probabilities, fail
 from lossviz.losses._common import (
     EPSILON,
+    as_float_pair,
     check_integer_labels,
+    float_dtype,
     clip_mask,
     log_softmax,
     logsumexp,
@@ -31,6 +35,11 @@ def _poisson_inputs(y_true, y_pred):
     return y_true, y_pred
 
 
+def check_poisson_inputs(y_true, y_pred):
+    """Refuse negative counts or rates (Keras returns NaN), bad shapes, NaN/inf, empty input."""
+    _poisson_inputs(y_true, y_pred)
+
+
 def poisson(y_true, y_pred):
     """Poisson loss per sample: the negative log-likelihood of counts, up to a constant.
 
@@ -45,6 +54,7 @@ def poisson(y_true, y_pred):
         y_pred: Non-negative predicted rates, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -58,7 +68,8 @@ def poisson(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    y_true, y_pred = _poisson_inputs(y_true, y_pred)
+    check_poisson_inputs(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
@@ -72,6 +83,11 @@ def _kl_inputs(y_true, y_pred):
     check_probabilities(y_true, "y_true", hint=" (a probability distribution)")
     check_probabilities(y_pred, "y_pred", hint=" (a probability distribution)")
     return np.clip(y_true, EPSILON, 1.0), y_pred
+
+
+def check_distributions(y_true, y_pred):
+    """Refuse values outside [0, 1], bad shapes, NaN/inf or empty input."""
+    _kl_inputs(y_true, y_pred)
 
 
 def kl_divergence(y_true, y_pred):
@@ -88,6 +104,7 @@ def kl_divergence(y_true, y_pred):
         y_pred: Predicted distributions, values in [0, 1], same shape.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -101,9 +118,10 @@ def kl_divergence(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    clipped_true, y_pred = _kl_inputs(y_true, y_pred)
-    clipped_pred = np.clip(y_pred, EPSILON, 1.0)
-    return np.asarray(np.sum(clipped_true * np.log(clipped_true / clipped_pred), axis=-1))
+    check_distributions(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = np.clip(y_true, EPSILON, 1.0), np.clip(y_pred, EPSILON, 1.0)
+    return np.asarray(np.sum(y_true * np.log(y_true / y_pred), axis=-1))
 
 
 def _kl_divergence_gradient(y_true, y_pred):
@@ -120,7 +138,7 @@ BLANK = 0
 def _ctc_inputs(y_true, y_pred):
     """Validate CTC inputs and return the label sequences without their padding."""
     labels = as_float_array(y_true, "y_true")
-    logits = as_float_array(y_pred, "y_pred")
+    logits = as_float_array(y_pred, "y_pred")  # float64: the recursion needs the digits
     if labels.ndim != 2:
         fail("y_true", "integer labels of shape (batch_size, max_length)", f"Received: y_true.shape={labels.shape}")
     if logits.ndim != 3:
@@ -136,15 +154,17 @@ def _ctc_inputs(y_true, y_pred):
     sequences = []
     for row in labels:
         length = int(np.count_nonzero(row != BLANK))
-        # Keras takes the first `length` entries: a 0 inside the sequence would be read
-        # as a label and the last label dropped.
-        if np.any(row[:length] == BLANK):
-            fail(
-                "y_true",
-                "labels first, then only padding 0s (0 is the blank and may not occur inside a sequence)",
-                f"Received: row {row.tolist()}",
-            )
+        # Keras takes the first `length` entries: a 0 inside the sequence is read as a
+        # label (of the blank's class) and the last labels are dropped.
         sequence = row[:length]
+        if np.any(sequence == BLANK):
+            warnings.warn(
+                f"ctc: a row of `y_true` has a 0 (the blank/padding) inside its labels: {row.tolist()}. "
+                f"Keras counts its {length} non-zero labels and reads the first {length} entries, "
+                f"{sequence.tolist()}, scoring 0 as a label and dropping the rest; so does this twin.",
+                UserWarning,
+                stacklevel=3,
+            )
         repeats = int(np.sum(sequence[1:] == sequence[:-1]))
         if length + repeats > time_steps:
             fail(
@@ -162,7 +182,10 @@ def _extended_with_blanks(sequence):
     extended = np.full(2 * len(sequence) + 1, BLANK, dtype=np.int64)
     extended[1::2] = sequence
     can_skip = np.zeros(len(extended), dtype=bool)
-    can_skip[2:] = (extended[2:] != BLANK) & (extended[2:] != extended[:-2])
+    # A label state may be reached from two states back unless it repeats that label;
+    # a blank state never (its neighbour two back is a blank too). A label 0 inside a
+    # sequence (see ctc) is a label state here, as in TensorFlow's ctc_loss.
+    can_skip[2:] = extended[2:] != extended[:-2]
     return extended, can_skip
 
 
@@ -203,6 +226,11 @@ def _ctc_log_likelihood(log_alpha):
     return logsumexp(log_alpha[-1, -2:], axis=0)
 
 
+def check_ctc_inputs(y_true, y_pred):
+    """Refuse bad ranks, labels or too few time steps; warn on a 0 inside a label row."""
+    _ctc_inputs(y_true, y_pred)
+
+
 def ctc(y_true, y_pred):
     """Connectionist temporal classification loss per sample (Graves et al., 2006).
 
@@ -217,20 +245,27 @@ def ctc(y_true, y_pred):
 
     (* only when ``l'_s`` is not blank and differs from ``l'_{s-2}``).
 
-    Keras casts float64 logits to float32 for ``tf.nn.ctc_loss``; this twin stays in
-    float64, so the two agree to about 1e-6 relative.
+    Keras casts float64 logits to float32 for ``tf.nn.ctc_loss``; this twin runs the
+    recursion in float64 (and returns the input's float dtype), so the two agree to
+    about 1e-6 relative.
 
     Args:
         y_true: Integer labels in [1, C), shape ``(B, L)``, padded at the end with 0
-            (0 is the blank and is never a label).
+            (0 is the blank). As in Keras, the label length is the number of non-zero
+            entries, read from the start of the row: a 0 inside the row is scored as a
+            label and the last labels are lost (with a warning).
         y_pred: Logits (not softmax outputs), shape ``(B, T, C)``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On wrong ranks, labels out of range or with a 0 inside a sequence,
-            too few time steps for a label sequence, NaN/inf or empty input.
+        ValueError: On wrong ranks, labels out of range, too few time steps for a label
+            sequence, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On a 0 inside a label row, which Keras reads as described above.
 
     Example:
         >>> import numpy as np
@@ -241,13 +276,17 @@ def ctc(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    sequences, logits = _ctc_inputs(y_true, y_pred)
-    log_probs = log_softmax(logits, -1)
+    check_ctc_inputs(y_true, y_pred)
+    labels = np.asarray(y_true).astype(np.int64)
+    logits = np.asarray(y_pred, dtype=np.float64)  # the recursion needs the digits
+    log_probs = logits - logsumexp(logits, axis=-1, keepdims=True)  # log_softmax
     losses = []
-    for sample_log_probs, sequence in zip(log_probs, sequences):
+    for sample_log_probs, row in zip(log_probs, labels):
+        # Keras's label length: the number of non-zero entries, read from the start.
+        sequence = row[: np.count_nonzero(row)]
         log_alpha = _ctc_forward(sample_log_probs, *_extended_with_blanks(sequence))
-        losses.append(-_ctc_log_likelihood(log_alpha))
-    return np.asarray(losses)
+        losses.append(-logsumexp(log_alpha[-1, -2:], axis=0))
+    return np.asarray(losses, dtype=float_dtype(y_pred))
 
 
 def _ctc_gradient(y_true, y_pred):

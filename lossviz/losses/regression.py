@@ -9,12 +9,17 @@ residual is ``x = y_pred - y_true``; the elementwise parts (``squared_error``,
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
-from lossviz._validation import check_interval, fail
+from lossviz._validation import check_interval
 from lossviz.losses._common import (
     EPSILON,
+    as_float_pair,
     check_axis,
+    check_pair,
     paired_arrays,
     per_sample_mean_gradient,
     softplus,
@@ -30,7 +35,8 @@ __all__ = [
     "cosine_similarity",
 ]
 
-LOG_2 = np.log(2.0)
+#: A Python float, so that float32 input stays float32 (NumPy keeps the array's dtype).
+LOG_2 = math.log(2.0)
 
 
 # Elementwise maths, one source for the per-sample losses and the residual plots.
@@ -89,6 +95,7 @@ def mean_squared_error(y_true, y_pred):
             size 1 that Keras adds or drops).
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``. A 1-D ``(B,)`` pair is averaged over the
         whole batch into one number, exactly as in Keras: keep targets ``(B, 1)``.
 
@@ -103,8 +110,9 @@ def mean_squared_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(squared_error(y_pred - y_true), axis=-1))
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    return np.asarray(np.mean(np.square(y_pred - y_true), axis=-1))
 
 
 def _mean_squared_error_gradient(y_true, y_pred):
@@ -122,6 +130,7 @@ def mean_absolute_error(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -133,8 +142,9 @@ def mean_absolute_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(absolute_error(y_pred - y_true), axis=-1))
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    return np.asarray(np.mean(np.abs(y_pred - y_true), axis=-1))
 
 
 def _mean_absolute_error_gradient(y_true, y_pred):
@@ -155,6 +165,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``, in percent.
 
     Raises:
@@ -166,7 +177,8 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     denominator = np.maximum(np.abs(y_true), EPSILON)
     return np.asarray(100.0 * np.mean(np.abs(y_true - y_pred) / denominator, axis=-1))
 
@@ -184,18 +196,22 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     Like Keras, predictions below ``1e-7`` (a linear output layer produces negative
     values during training) are clipped to ``1e-7``; there the loss is flat and its
-    gradient is 0. Targets must be non-negative: Keras would clip them silently too,
-    which hides a data error, so here they are refused.
+    gradient is 0. Keras clips negative targets silently too, which hides a data error:
+    this twin returns Keras's value and emits a ``UserWarning`` naming ``y_true``.
 
     Args:
-        y_true: Non-negative targets, shape ``(B, d0, ..., dN)``.
+        y_true: Targets, shape ``(B, d0, ..., dN)``; negative ones are clipped (with a warning).
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On negative targets, shapes that do not align, NaN/inf or empty input.
+        ValueError: On shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On negative targets.
 
     Example:
         >>> import numpy as np
@@ -205,15 +221,16 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    _check_non_negative_targets(y_true)
+    check_pair(y_true, y_pred)
+    check_non_negative_targets(y_true)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     log_difference = np.log(np.maximum(y_pred, EPSILON) + 1.0) - np.log(np.maximum(y_true, EPSILON) + 1.0)
     return np.asarray(np.mean(np.square(log_difference), axis=-1))
 
 
 def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    _check_non_negative_targets(y_true)
+    check_non_negative_targets(y_true)
     clipped_pred = np.maximum(y_pred, EPSILON)
     log_difference = np.log(clipped_pred + 1.0) - np.log(np.maximum(y_true, EPSILON) + 1.0)
     # TensorFlow's maximum passes the gradient to y_pred on a tie, so y_pred == eps counts.
@@ -221,13 +238,15 @@ def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
     return per_sample_mean_gradient(np.where(passes, 2.0 * log_difference / (clipped_pred + 1.0), 0.0))
 
 
-def _check_non_negative_targets(y_true):
-    if y_true.min() < 0.0:
-        fail(
-            "y_true",
-            "non-negative targets (MSLE compares log(1 + y); Keras would silently clip "
-            "negative targets to 1e-7)",
-            f"Received: min={y_true.min():.6g}",
+def check_non_negative_targets(y_true):
+    """Warn (Keras accepts them) about negative MSLE targets, almost surely a data error."""
+    lowest = float(np.min(y_true))
+    if lowest < 0.0:
+        warnings.warn(
+            f"mean_squared_logarithmic_error: `y_true` has negative values (min={lowest:.6g}). "
+            "Keras clips them to 1e-7, scoring them as if they were 0; so does this twin.",
+            UserWarning,
+            stacklevel=3,
         )
 
 
@@ -246,6 +265,7 @@ def huber(y_true, y_pred, *, delta=1.0):
         delta: Where the quadratic part turns linear; must be > 0. Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -257,9 +277,13 @@ def huber(y_true, y_pred, *, delta=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    delta = check_delta(delta)
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(huber_elementwise(y_pred - y_true, delta), axis=-1))
+    check_delta(delta)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    error = y_pred - y_true
+    quadratic = 0.5 * np.square(error)
+    linear = delta * np.abs(error) - 0.5 * delta**2
+    return np.asarray(np.mean(np.where(np.abs(error) <= delta, quadratic, linear), axis=-1))
 
 
 def _huber_gradient(y_true, y_pred, *, delta=1.0):
@@ -279,6 +303,7 @@ def log_cosh(y_true, y_pred):
         y_pred: Predictions, same shape as ``y_true``.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -291,8 +316,11 @@ def log_cosh(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(log_cosh_elementwise(y_pred - y_true), axis=-1))
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    error = y_pred - y_true
+    # log(cosh(x)) = x + softplus(-2x) - log 2: cosh overflows for |x| > ~710, this does not.
+    return np.asarray(np.mean(error + np.logaddexp(0.0, -2.0 * error) - LOG_2, axis=-1))
 
 
 def _log_cosh_gradient(y_true, y_pred):
@@ -323,6 +351,7 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
         axis: The axis (or tuple of axes) along which vectors are compared. Defaults to -1.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of ``y_pred``'s shape without ``axis``, values in [-1, 1].
 
     Raises:
@@ -335,8 +364,9 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    axis = check_axis(axis, y_pred.ndim)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    check_axis(axis, y_pred.ndim)
     unit_true = _l2_normalize(y_true, axis)[0]
     unit_pred = _l2_normalize(y_pred, axis)[0]
     return np.asarray(-np.sum(unit_true * unit_pred, axis=axis))

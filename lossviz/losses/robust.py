@@ -9,10 +9,12 @@ Reference: J. T. Barron, "A General and Adaptive Robust Loss Function", CVPR 201
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lossviz._validation import check_interval
-from lossviz.losses._common import paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
 from lossviz.losses.regression import check_delta
 
 __all__ = ["pseudo_huber", "general_robust"]
@@ -47,6 +49,7 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
             Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -59,8 +62,9 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    delta = check_delta(delta)
-    y_true, y_pred = paired_arrays(y_true, y_pred)
+    check_delta(delta)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
     return np.asarray(np.mean(pseudo_huber_elementwise(y_pred - y_true, delta), axis=-1))
 
 
@@ -80,7 +84,7 @@ def _log1p_ratio(numerator, denominator):
     """``log(1 + numerator / denominator)``, also when the ratio overflows (alpha next to 2)."""
     with np.errstate(over="ignore", divide="ignore"):
         ratio = numerator / denominator
-        far = np.log(numerator) - np.log(denominator)
+        far = np.log(numerator) - math.log(denominator)  # a Python float: keeps float32 float32
     return np.where(np.isfinite(ratio), np.log1p(np.where(np.isfinite(ratio), ratio, 0.0)), far)
 
 
@@ -114,7 +118,7 @@ def general_robust_elementwise(residual, alpha, scale):
         return near
     # alpha in (0, 2) and a large power: b / alpha * (e^u - 1), with e^u taken in log space.
     with np.errstate(over="ignore"):
-        grown = np.exp(np.log(shift / alpha) + np.where(bounded, 1.0, exponent)) - shift / alpha
+        grown = np.exp(math.log(shift / alpha) + np.where(bounded, 1.0, exponent)) - shift / alpha
     return np.where(bounded, near, grown)
 
 
@@ -162,6 +166,7 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
         scale: Scale ``c > 0`` of the quadratic bowl around 0. Defaults to 1.0.
 
     Returns:
+        In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
@@ -178,9 +183,10 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    alpha, scale = check_robust_parameters(alpha, scale)
-    y_true, y_pred = paired_arrays(y_true, y_pred)
-    return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, alpha, scale), axis=-1))
+    check_robust_parameters(alpha, scale)
+    check_pair(y_true, y_pred)
+    y_true, y_pred = as_float_pair(y_true, y_pred)
+    return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, float(alpha), scale), axis=-1))
 
 
 def _general_robust_gradient(y_true, y_pred, *, alpha=1.0, scale=1.0):
