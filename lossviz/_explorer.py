@@ -26,7 +26,8 @@ labels in the static layer.
 from __future__ import annotations
 
 import asyncio
-import io
+import struct
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -40,11 +41,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
-from PIL import Image as PILImage
 
 from lossviz._validation import check_integer, check_interval, fail
 
-__all__ = ["Explorer", "redraw_order"]
+__all__ = ["Explorer", "png_bytes", "redraw_order"]
 
 
 def _uses_widget_backend() -> bool:
@@ -138,7 +138,7 @@ class _Layers:
         canvas = self.figure.canvas
         order = redraw_order(self.figure, moving)
         # The cache is valid for one figure size and one set of hidden artists.
-        key = (tuple(self.figure.bbox.bounds), tuple(id(artist) for artist in order))
+        key = (tuple(self.figure.bbox.bounds), frozenset(id(artist) for artist in order))
         if full or key != self.key:
             # Left out of the static layer as animated artists: a hidden title would be
             # placed off the axes by Axes.draw. Images are hidden instead, because
@@ -381,12 +381,28 @@ class Explorer:
             if self._live_canvas:
                 self.figure.canvas.blit(self.figure.bbox)  # ipympl sends the changed pixels
             return
-        # Encode the pixels just drawn (print_png would draw again); RGB and fast
-        # compression, because the image is rewritten on every slider step.
-        rgba = np.asarray(self.figure.canvas.buffer_rgba())
-        buffer = io.BytesIO()
-        PILImage.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=1)
-        self._image.value = buffer.getvalue()
+        # The pixels just drawn (print_png would draw again).
+        self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """An RGB PNG of an (height, width, 4) uint8 frame (its alpha dropped: figures are opaque).
+
+    Written by hand because the headless image is re-encoded on every slider step:
+    Pillow tries all five PNG row filters on every row, which here doubles the time of
+    the encode (about 17 against 10 ms for an 1100 x 380 frame) for a file a few per
+    cent smaller; a figure is mostly flat colour, which zlib packs well unfiltered.
+    """
+    height, width, _ = rgba.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # a leading 0: "no filter"
+    rows[:, 1:].reshape(height, width, 3)[:] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

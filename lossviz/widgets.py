@@ -188,21 +188,27 @@ def _fit_line(x: np.ndarray, y: np.ndarray, loss: str, iterations: int = 200,
     psi = d loss / d r; writing psi(r) = w(r) r turns that into a weighted
     least-squares problem with w = psi(r) / r, solved again with the new weights until
     the line stops moving. psi comes from ``lossviz.losses.residual_gradient``, the
-    same code as the reference losses, so the fit minimises exactly that loss.
+    same code as the reference losses, so the fit minimises exactly that loss. Each
+    step solves the 2 x 2 weighted normal equations in closed form (a slider step
+    may take a hundred of them).
     """
-    design = np.column_stack([x, np.ones_like(x)])
-    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+    slope, intercept = np.polyfit(x, y, 1)
     for _ in range(iterations):
-        residual = design @ coefficients - y
+        residual = slope * x + intercept - y
         # Keep |r| away from 0, where psi(r) / r is 0 / 0 (for MAE 1 / |r| explodes).
         residual = np.copysign(np.maximum(np.abs(residual), 1e-9), residual)
-        weights = np.sqrt(losses.residual_gradient(loss, residual, **loss_kwargs) / residual)
-        updated = np.linalg.lstsq(design * weights[:, None], y * weights, rcond=None)[0]
-        converged = np.allclose(updated, coefficients, rtol=0.0, atol=1e-10)
-        coefficients = updated
+        weights = losses.residual_gradient(loss, residual, **loss_kwargs) / residual
+        weighted_x = weights * x
+        total, sum_x, sum_xx = weights.sum(), weighted_x.sum(), weighted_x @ x
+        sum_y, sum_xy = weights @ y, weighted_x @ y
+        determinant = total * sum_xx - sum_x * sum_x
+        updated = ((total * sum_xy - sum_x * sum_y) / determinant,
+                   (sum_xx * sum_y - sum_x * sum_xy) / determinant)
+        converged = max(abs(updated[0] - slope), abs(updated[1] - intercept)) <= 1e-10
+        slope, intercept = updated
         if converged:
             break
-    return float(coefficients[0]), float(coefficients[1])
+    return float(slope), float(intercept)
 
 
 class OutlierFitExplorer(Explorer):
