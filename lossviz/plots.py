@@ -318,7 +318,7 @@ class CurveArtists:
         if reference is not None:
             self.reference.set_ydata([float(reference)] * 2)
         if title is not None:
-            self.ax.set_title(title)
+            self.ax.title.set_text(title)  # set_title would make new transforms
 
 
 def _unit_square(ax: Axes, xlabel: str, ylabel: str) -> None:
@@ -437,7 +437,7 @@ class ConfusionMatrixArtists:
                 text.set_text(f"{name}{counts[row, col]:d}\n{rates[row, col]:.0%}")
                 text.set_color("white" if rates[row, col] > 0.55 else "black")
         if title is not None:
-            self.ax.set_title(title)
+            self.ax.title.set_text(title)
 
 
 def _counts_matrix(matrix, size: int | None = None) -> np.ndarray:
@@ -554,7 +554,7 @@ class CvSplitArtists:
             axes.set_yticks(range(len(rows)), tick_labels)
             axes.set_ylim(len(rows) - 0.5, -0.5)
         self.ax.set_xlim(-0.5, n_samples - 0.5)
-        self.ax.set_title(f"{type(cv).__name__}: {len(splits)} splits "
+        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits "
                           "(light blue = train, red = test)")
         self.splits = splits
 

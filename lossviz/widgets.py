@@ -157,7 +157,7 @@ class RegressionLossExplorer(Explorer):
         loss_curves, gradient_curves = self._curves(params)
         self.artists.update(loss_curves, gradient_curves, highlight=params["loss"],
                             autoscale=False)
-        self.artists.loss.ax.set_title(f"loss: {_call_text(params)}")
+        self.artists.loss.ax.title.set_text(f"loss: {_call_text(params)}")
         self._results = {"residual": self.residual, "loss": loss_curves[params["loss"]],
                          "gradient": gradient_curves[params["loss"]]}
 
@@ -275,7 +275,7 @@ class OutlierFitExplorer(Explorer):
         self.artists.update(data.x, data.y, fits, is_outlier=data.is_outlier, rescale=False,
                             relabel=False)
         slopes = ", ".join(f"{name} {slope:.2f}" for name, (slope, _) in fits.items())
-        self.artists.ax.set_title(
+        self.artists.ax.title.set_text(
             f"{int(data.is_outlier.sum())} outliers pushed up by {params['outlier_size']:g}\n"
             f"slopes: {slopes} (true slope {data.slope:g})")
         self._results = {"fits": fits, "data": data}
@@ -368,7 +368,7 @@ class CrossentropyExplorer(Explorer):
                ylim=_padded(0.0, float(unsmoothed["crossentropy, y=1"].max())),
                xlabel="logit z (p = sigmoid(z))" if params["from_logits"]
                else "predicted probability p")
-        ax.set_title(f"binary crossentropy and focal loss (gamma={params['gamma']:g}, "
+        ax.title.set_text(f"binary crossentropy and focal loss (gamma={params['gamma']:g}, "
                      f"label_smoothing={params['label_smoothing']:g})")
         self.note.set_text("" if params["apply_class_balancing"] else
                            "alpha is ignored unless apply_class_balancing=True")
@@ -442,11 +442,11 @@ class SoftmaxTemperatureExplorer(Explorer):
         probabilities /= probabilities.sum()
         crossentropy = float(self._crossentropy(true_class, np.array([temperature]))[0])
         self.bars.update(probabilities, highlight=true_class)
-        self.bars.ax.set_title(f"softmax(z / T), T = {temperature:g}")
+        self.bars.ax.title.set_text(f"softmax(z / T), T = {temperature:g}")
         self.curve.update({"crossentropy": self._crossentropy(true_class, self.temperatures)},
                           autoscale=False)
         self.marker.set_data([temperature], [crossentropy])
-        self.curve.ax.set_title(f"crossentropy (true class {true_class}) = {crossentropy:.3f}")
+        self.curve.ax.title.set_text(f"crossentropy (true class {true_class}) = {crossentropy:.3f}")
         self._results = {"probabilities": probabilities, "crossentropy": crossentropy}
 
     def _moving_artists(self):
@@ -508,7 +508,7 @@ class ClassWeightExplorer(Explorer):
         recall = metrics.recall_score(self.y, y_pred, zero_division=0.0)
         precision = metrics.precision_score(self.y, y_pred, zero_division=0.0)
         self.boundary.update(model.coef_[0], model.intercept_[0])
-        self.boundary.ax.set_title(f"class_weight={{0: 1, 1: {params['class_weight']:g}}}")
+        self.boundary.ax.title.set_text(f"class_weight={{0: 1, 1: {params['class_weight']:g}}}")
         self.matrix.update(matrix, title=f"recall {recall:.2f}, precision {precision:.2f}")
         self._results = {"coef": model.coef_[0].copy(), "intercept": float(model.intercept_[0]),
                          "confusion_matrix": matrix, "recall": recall, "precision": precision}
@@ -586,7 +586,7 @@ class ThresholdExplorer(Explorer):
     def _update(self, params):
         scores = _threshold_scores(self.y_true, self.y_score, params["threshold"])
         self.histograms.update(threshold=params["threshold"], relabel=False)
-        self.histograms.ax.set_title(
+        self.histograms.ax.title.set_text(
             f"precision {scores['precision']:.2f} · recall {scores['recall']:.2f} · "
             f"F1 {scores['f1']:.2f}")
         self.matrix.update(scores["confusion_matrix"],
@@ -759,7 +759,7 @@ class BatchF1Explorer(Explorer):
                          batch_size=batch_size, n_samples=len(self.y_true), relabel=False)
         starts = range(0, len(self.y_true), batch_size)
         empty = sum(not self.y_true[start:start + batch_size].any() for start in starts)
-        self.bars.ax.set_title(
+        self.bars.ax.title.set_text(
             f"batch size {batch_size}: {len(batch_values)} batches, {empty} without a "
             f"positive; mean of batch F1 {batch_mean:.3f} vs epoch F1 {epoch_f1:.3f}")
         self._results = {"batch_values": batch_values, "batch_mean": batch_mean,
