@@ -118,7 +118,7 @@ def memory_growth(explorer, updates: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=8, help="timed steps per median")
-    parser.add_argument("--updates", type=int, default=1000, help="updates for the memory check")
+    parser.add_argument("--updates", type=int, default=1000, help="updates for the memory check (0: skip it)")
     parser.add_argument("--only", nargs="*", help="explorer names (default: all)")
     args = parser.parse_args(argv)
     registry = explorers()
@@ -153,8 +153,11 @@ def main(argv=None) -> int:
                 + f" {ratio:5.1f}x{mark}", flush=True)
         median = statistics.median(headless_medians)
         worst = max(worst, (median, short))
-        memory = memory_growth(explorer, args.updates)
+        memory = memory_growth(explorer, args.updates) if args.updates else None
         explorer.close()
+        if memory is None:  # --updates 0: timings only
+            print(f"{short:22s} {'(median headless)':22s} {median:6.1f} ms", flush=True)
+            continue
         print(f"{short:22s} {'(median headless)':22s} {median:6.1f} ms; after {memory['updates']} "
               f"updates: {memory['objects']:+d} objects, {memory['artists']:+d} artists"
               + (f", most grown {memory['grown']}" if memory["objects"] > 0 else ""), flush=True)
