@@ -30,7 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from lossviz._validation import as_float_array, check_one_of, check_same_length, fail
+from lossviz._validation import (as_float_array, check_integer, check_one_of,
+                                 check_same_length, fail)
 
 __all__ = [
     "CurveFamilyArtists",
@@ -63,6 +64,11 @@ TRAIN_COLOR = "#9DB9E0"
 TEST_COLOR = "#E4572E"
 UNUSED_COLOR = "#EEEEEE"
 CLASS_0_COLOR = "#8C8C8C"
+#: z-order just above the ticks and grid lines (1.5 with matplotlib's default
+#: ``axes.axisbelow="line"``). Lines, bars and images that a slider moves sit here or
+#: higher, so an explorer redraws them without redrawing the tick labels (see
+#: :mod:`lossviz._explorer`); ticks point outwards, so nothing visible changes.
+ABOVE_TICKS = 1.6
 
 
 def _axes(ax: Axes | None, **subplots_kwargs) -> Axes:
@@ -137,7 +143,7 @@ def _style_family(lines: Mapping[str, Line2D], highlight: str | None) -> None:
         elif name == highlight:
             line.set(color=f"C{index}", linewidth=2.8, alpha=1.0, zorder=3)
         else:
-            line.set(color=f"C{index}", linewidth=1.0, alpha=0.35, zorder=1)
+            line.set(color=f"C{index}", linewidth=1.0, alpha=0.35, zorder=ABOVE_TICKS)
 
 
 def _fit_limits(ax: Axes, lines: Sequence[Line2D], margin: float = 0.08) -> None:
@@ -212,10 +218,13 @@ class LossGradientArtists:
     loss: CurveFamilyArtists
     gradient: CurveFamilyArtists
 
-    def update(self, loss=None, gradient=None, *, x=None, highlight=None) -> None:
+    def update(self, loss=None, gradient=None, *, x=None, highlight=None,
+               autoscale: bool = True) -> None:
         """Replace loss and gradient curves (arrays or {name: array}) and the highlight."""
-        self.loss.update(_as_curves(loss, self.loss), x=x, highlight=highlight)
-        self.gradient.update(_as_curves(gradient, self.gradient), x=x, highlight=highlight)
+        self.loss.update(_as_curves(loss, self.loss), x=x, highlight=highlight,
+                         autoscale=autoscale)
+        self.gradient.update(_as_curves(gradient, self.gradient), x=x, highlight=highlight,
+                             autoscale=autoscale)
 
 
 def _as_curves(values, family: CurveFamilyArtists | None = None) -> dict | None:
@@ -309,7 +318,7 @@ class CurveArtists:
         if reference is not None:
             self.reference.set_ydata([float(reference)] * 2)
         if title is not None:
-            self.ax.set_title(title)
+            self.ax.title.set_text(title)  # set_title would make new transforms
 
 
 def _unit_square(ax: Axes, xlabel: str, ylabel: str) -> None:
@@ -428,7 +437,7 @@ class ConfusionMatrixArtists:
                 text.set_text(f"{name}{counts[row, col]:d}\n{rates[row, col]:.0%}")
                 text.set_color("white" if rates[row, col] > 0.55 else "black")
         if title is not None:
-            self.ax.set_title(title)
+            self.ax.title.set_text(title)
 
 
 def _counts_matrix(matrix, size: int | None = None) -> np.ndarray:
@@ -491,7 +500,8 @@ def plot_confusion_matrix(matrix, ax: Axes | None = None, *, labels=None,
     if len(labels) != size:
         fail("labels", f"{size} class names", labels)
     ax = _axes(ax)
-    image = ax.imshow(np.zeros((size, size)), cmap="Blues", vmin=0.0, vmax=1.0)
+    image = ax.imshow(np.zeros((size, size)), cmap="Blues", vmin=0.0, vmax=1.0,
+                      zorder=ABOVE_TICKS)
     texts = [[ax.text(col, row, "", ha="center", va="center", fontsize="medium")
               for col in range(size)] for row in range(size)]
     ax.set(xticks=range(size), yticks=range(size), xticklabels=labels, yticklabels=labels,
@@ -544,7 +554,7 @@ class CvSplitArtists:
             axes.set_yticks(range(len(rows)), tick_labels)
             axes.set_ylim(len(rows) - 0.5, -0.5)
         self.ax.set_xlim(-0.5, n_samples - 0.5)
-        self.ax.set_title(f"{type(cv).__name__}: {len(splits)} splits "
+        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits "
                           "(light blue = train, red = test)")
         self.splits = splits
 
@@ -606,7 +616,8 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSpli
     Taught in: notebooks/07_kfold_cross_validation.ipynb
     """
     ax = _axes(ax)
-    image = ax.imshow(np.ones((1, 1, 3)), aspect="auto", interpolation="nearest")
+    image = ax.imshow(np.ones((1, 1, 3)), aspect="auto", interpolation="nearest",
+                      zorder=ABOVE_TICKS)
     fold_axis = ax.twinx()
     ax.set_xlabel("sample index")
     artists = CvSplitArtists(ax=ax, image=image, fold_axis=fold_axis)
@@ -628,8 +639,13 @@ class FitArtists:
     legend: Legend | None = None
 
     def update(self, x=None, y=None, lines: Mapping[str, tuple[float, float]] | None = None,
-               *, is_outlier=None) -> None:
-        """Move the points (x, y, is_outlier) and/or the lines {name: (slope, intercept)}."""
+               *, is_outlier=None, rescale: bool = True, relabel: bool = True) -> None:
+        """Move the points (x, y, is_outlier) and/or the lines {name: (slope, intercept)}.
+
+        New points set the axes limits to their range unless ``rescale`` is False, and
+        each line's legend entry shows its slope unless ``relabel`` is False (an
+        explorer that keeps limits and legend fixed and shows the numbers elsewhere).
+        """
         if x is not None:
             x = _vector(x, "x")
             y = _vector(y, "y")
@@ -639,6 +655,7 @@ class FitArtists:
             check_same_length(x, mask, ("x", "is_outlier"))
             self.inliers.set_offsets(np.column_stack([x[~mask], y[~mask]]))
             self.outliers.set_offsets(np.column_stack([x[mask], y[mask]]))
+        if x is not None and rescale:
             self.ax.set_xlim(x.min() - 0.05 * np.ptp(x), x.max() + 0.05 * np.ptp(x))
             pad = 0.08 * (np.ptp(y) or 1.0)
             self.ax.set_ylim(y.min() - pad, y.max() + pad)
@@ -647,8 +664,9 @@ class FitArtists:
             if name not in self.lines:
                 fail("lines", f"names among {sorted(self.lines)}", f"Received: {name!r}")
             self.lines[name].set_data(grid, slope * grid + intercept)
-            _relabel(self.legend, self._handles(), self.lines[name],
-                     f"{name}: slope {slope:.2f}")
+            if relabel:
+                _relabel(self.legend, self._handles(), self.lines[name],
+                         f"{name}: slope {slope:.2f}")
 
     def _handles(self) -> list:
         return [self.inliers, self.outliers, *self.lines.values()]
@@ -708,28 +726,46 @@ class BatchMetricArtists:
     legend: Legend | None = None
 
     def update(self, values, *, epoch_value: float | None = None,
-               mean_value: float | None = None, metric_name: str = "F1") -> None:
-        """Show new per-batch values (any number of batches) and reference levels."""
+               mean_value: float | None = None, metric_name: str = "F1",
+               batch_size: int | None = None, n_samples: int | None = None,
+               relabel: bool = True) -> None:
+        """Show new per-batch values (any number of batches) and reference levels.
+
+        With ``batch_size``, bars stand over the samples of their batch (x = sample
+        index, fixed to [0, n_samples]); else over their batch number. The legend
+        shows both levels unless ``relabel`` is False.
+        """
         values = _vector(values, "values")
-        self.bars.set_verts(_bar_vertices(values))
+        if batch_size is None:
+            self.bars.set_verts(_bar_vertices(values, np.arange(len(values) + 1) + 0.5))
+            self.ax.set_xlim(0.5, len(values) + 0.5)
+        else:
+            batch_size = check_integer(batch_size, "batch_size", minimum=1)
+            n_samples = check_integer(len(values) * batch_size if n_samples is None else
+                                      n_samples, "n_samples", minimum=1)
+            edges = np.minimum(np.arange(len(values) + 1) * batch_size, n_samples)
+            self.bars.set_verts(_bar_vertices(values, edges))
+            self.ax.set_xlim(0, n_samples)
         mean_value = float(np.mean(values)) if mean_value is None else float(mean_value)
         handles = (self.bars, self.mean_line, self.epoch_line)
         self.mean_line.set_ydata([mean_value] * 2)
-        _relabel(self.legend, handles, self.mean_line,
-                 f"mean of batch {metric_name}: {mean_value:.3f}")
         self.epoch_line.set_visible(epoch_value is not None)
         if epoch_value is not None:
             self.epoch_line.set_ydata([float(epoch_value)] * 2)
-        _relabel(self.legend, handles, self.epoch_line, f"epoch {metric_name}: " + (
-            "not given" if epoch_value is None else f"{float(epoch_value):.3f}"))
-        self.ax.set_xlim(0.5, len(values) + 0.5)
+        if relabel:
+            _relabel(self.legend, handles, self.mean_line,
+                     f"mean of batch {metric_name}: {mean_value:.3f}")
+            _relabel(self.legend, handles, self.epoch_line, f"epoch {metric_name}: " + (
+                "not given" if epoch_value is None else f"{float(epoch_value):.3f}"))
 
 
-def _bar_vertices(values: np.ndarray, width: float = 0.8) -> list[np.ndarray]:
+def _bar_vertices(values: np.ndarray, edges: np.ndarray, width: float = 0.8
+                  ) -> list[np.ndarray]:
     # Bars as polygons in one collection: its number of polygons can change on an
-    # update, which a BarContainer's cannot.
-    left = np.arange(1, len(values) + 1) - width / 2
-    right = left + width
+    # update, which a BarContainer's cannot. Bar i fills ``width`` of [edges[i], edges[i+1]].
+    span = np.diff(edges)
+    left = edges[:-1] + span * (1 - width) / 2
+    right = left + span * width
     zeros = np.zeros_like(values)
     corners = np.stack([np.column_stack(pair) for pair in
                         ((left, zeros), (left, values), (right, values), (right, zeros))],
@@ -738,7 +774,8 @@ def _bar_vertices(values: np.ndarray, width: float = 0.8) -> list[np.ndarray]:
 
 
 def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | None = None,
-                      mean_value: float | None = None, metric_name: str = "F1"
+                      mean_value: float | None = None, metric_name: str = "F1",
+                      batch_size: int | None = None, n_samples: int | None = None
                       ) -> BatchMetricArtists:
     """Draw a metric computed batch by batch as bars, with their mean and the epoch value.
 
@@ -752,6 +789,11 @@ def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | No
         epoch_value: the metric over the whole epoch (hidden if None).
         mean_value: the level of the "mean" line; default ``mean(values)``.
         metric_name: name for the legend.
+        batch_size: when given, the x axis is the sample index and each bar stands
+            over its batch's samples (so the axis stays put when the batch size
+            changes); else bars are numbered 1, 2, ...
+        n_samples: the number of samples, where the last (maybe shorter) batch ends;
+            default ``len(values) * batch_size``.
 
     Returns:
         BatchMetricArtists (bars, mean_line, epoch_line) with an ``update`` method.
@@ -768,16 +810,17 @@ def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | No
     """
     ax = _axes(ax)
     bars = PolyCollection([], facecolors=TRAIN_COLOR, edgecolors="none",
-                          label=f"batch {metric_name}")
+                          label=f"batch {metric_name}", zorder=ABOVE_TICKS)
     ax.add_collection(bars)
     mean_line = ax.axhline(0.0, color=TEST_COLOR, linewidth=2, linestyle="--")
     epoch_line = ax.axhline(0.0, color="black", linewidth=2)
-    ax.set(ylim=(0, 1.05), xlabel="batch", ylabel=metric_name)
+    ax.set(ylim=(0, 1.05), ylabel=metric_name,
+           xlabel="batch" if batch_size is None else "sample index (one bar per batch)")
     artists = BatchMetricArtists(ax=ax, bars=bars, mean_line=mean_line, epoch_line=epoch_line,
                                  legend=_legend(ax, (bars, mean_line, epoch_line),
                                                 "lower right"))
     artists.update(values, epoch_value=epoch_value, mean_value=mean_value,
-                   metric_name=metric_name)
+                   metric_name=metric_name, batch_size=batch_size, n_samples=n_samples)
     return artists
 
 
@@ -795,8 +838,10 @@ class ScoreHistogramArtists:
     edges: np.ndarray
     legend: Legend | None = None
 
-    def update(self, y_true=None, y_score=None, *, threshold: float | None = None) -> None:
-        """Re-histogram new scores (same bins) and/or move the threshold line."""
+    def update(self, y_true=None, y_score=None, *, threshold: float | None = None,
+               relabel: bool = True) -> None:
+        """Re-histogram new scores (same bins) and/or move the threshold line (and its
+        legend entry, unless ``relabel`` is False)."""
         if y_true is not None:
             negative_counts, positive_counts = _class_histograms(y_true, y_score, self.edges)
             self.negatives.set_data(negative_counts, self.edges)
@@ -804,6 +849,7 @@ class ScoreHistogramArtists:
             self.ax.set_ylim(0, 1.1 * max(negative_counts.max(), positive_counts.max(), 1))
         if threshold is not None:
             self.threshold_line.set_xdata([float(threshold)] * 2)
+        if threshold is not None and relabel:
             _relabel(self.legend, (self.negatives, self.positives, self.threshold_line),
                      self.threshold_line, f"threshold {float(threshold):.2f}")
 
@@ -994,7 +1040,7 @@ def plot_probability_bars(probabilities, ax: Axes | None = None, *, labels=None,
     if len(names) != size:
         fail("labels", f"{size} class names", labels)
     ax = _axes(ax)
-    container = ax.bar(names, np.zeros(size), color=TRAIN_COLOR)
+    container = ax.bar(names, np.zeros(size), color=TRAIN_COLOR, zorder=ABOVE_TICKS)
     texts = [ax.text(bar.get_x() + bar.get_width() / 2, 0.0, "", ha="center",
                      va="bottom", fontsize="small") for bar in container]
     ax.set(ylim=(0, 1.12), ylabel="probability", title=title)

@@ -6,7 +6,7 @@ does what a reader does in `make lab`: open the notebook, Run > Run All Cells, w
 the kernel, drag the explorer's first slider that moves its figure with the mouse, and
 check that the figure's pixels changed and that no cell shows an error. It also measures
 the time from releasing the slider to the new image being on screen (median of several
-drags; target under 300 ms).
+drags; target under 250 ms, recorded, not asserted).
 
 Screenshots and latency.txt go to test-artifacts/browser/ (ignored by git).
 """
@@ -16,11 +16,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import os
 import re
 import secrets
 import statistics
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ DRAGS = 5  # latency = median over this many drags
 # development machine the same explorer measured a median of 0.9 s at load 4.5 and 2-3 s
 # at load 10, so a bound that never flakes would only repeat the per-drag check below (a
 # drag that brings no new image within NO_CHANGE_S fails the test).
-TARGET_LATENCY_MS = 300
+TARGET_LATENCY_MS = 250
 QUIET_S = 0.4  # a figure is "settled" when the kernel is idle and no pixel changed this long
 RUN_TIMEOUT_S = 240  # Run All of one notebook (TensorFlow import + Keras fits) on 2 busy cores
 NO_CHANGE_S = 8  # after this long idle without a new image, a slider does not move the figure
@@ -354,13 +354,25 @@ def first_slider_that_moves_its_figure(page, explorers, name: str, artifacts: Pa
 # --------------------------------------------------------------------------- tests
 
 
-def test_start_here_and_topic_notebooks_are_covered():
-    assert (NOTEBOOK_DIR / START_HERE).exists(), f"{START_HERE} is missing"
-    if len(TOPIC_NOTEBOOKS) < 2:
-        # Not a skip: the browser test runs on what exists and says what is missing.
-        warnings.warn(f"the browser test needs 00 and two topic notebooks; only "
-                      f"{TOPIC_NOTEBOOKS or 'none'} exist yet", UserWarning, stacklevel=1)
-    assert NOTEBOOKS[0] == START_HERE and set(TOPIC_NOTEBOOKS) <= set(NOTEBOOKS)
+def notebooks_creating_an_explorer() -> list[str]:
+    """Notebooks with a code cell that calls an explorer factory (``..._explorer(``)."""
+    found = []
+    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        if any(cell["cell_type"] == "code" and "_explorer(" in "".join(cell["source"])
+               for cell in cells):
+            found.append(path.name)
+    return found
+
+
+def test_every_notebook_with_an_explorer_is_dragged_in_the_browser():
+    assert NOTEBOOKS[0] == START_HERE and (NOTEBOOK_DIR / START_HERE).exists()
+    with_explorer = notebooks_creating_an_explorer()
+    assert with_explorer, "no notebook creates an explorer: the scan for `_explorer(` is broken"
+    not_dragged = sorted(set(with_explorer) - set(NOTEBOOKS))
+    nothing_to_drag = sorted(set(NOTEBOOKS) - set(with_explorer))
+    assert not not_dragged, f"notebooks with an explorer the browser test never opens: {not_dragged}"
+    assert not nothing_to_drag, f"notebooks in the browser test without an explorer: {nothing_to_drag}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
@@ -423,7 +435,8 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts)
         line = (f"{name}: slider {label!r}, median {median:.0f} ms "
                 f"({'meets' if median < TARGET_LATENCY_MS else 'MISSES'} the {TARGET_LATENCY_MS} ms target); "
                 f"drags {', '.join(f'{value:.0f}' for value in latencies)} ms; "
-                + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()))
+                + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items())
+                + f"; load average {os.getloadavg()[0]:.1f}")
         print(line)
         bh.record_latency(artifacts / "latency.txt", name, line,
                           header=f"# release of a slider -> new figure image on screen, median of "

@@ -1,14 +1,16 @@
 """Explorers, driven from code as a learner would drive them with the mouse.
 
 Headless (Agg): every control of every registered explorer is moved across its range
-and must change the figure's pixels and ``.params``; bad values are refused; updates
-leak no artists or figures. One subprocess runs the explorers under ipympl, the backend
-the notebooks use.
+and must change the figure's pixels and ``.params``; the fast frame (static layer +
+moving artists) equals a full redraw; bad values are refused and change nothing;
+updates leak no artists or figures. One subprocess runs the explorers under ipympl,
+the backend the notebooks use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import math
 import subprocess
 import sys
@@ -22,13 +24,16 @@ import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 from sklearn import metrics as sk_metrics  # noqa: E402
 from sklearn import model_selection  # noqa: E402
 
 import lossviz.widgets as widgets  # noqa: E402
 from lossviz import losses  # noqa: E402
 from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
+from lossviz._explorer import png_bytes, redraw_order  # noqa: E402
 from lossviz.widgets import Explorer, explorers  # noqa: E402
 
 EXPLORER_NAMES = [
@@ -74,6 +79,17 @@ def sweep(control) -> list:
         middle = (control.min + control.max) // 2
     values = [control.max, control.min]
     return values if current != control.max else [control.min, middle]
+
+
+def extremes(control) -> list:
+    """The control's minimum, middle and maximum (every option of a selection)."""
+    if isinstance(control, ipywidgets.Checkbox):
+        return [not control.value, control.value]
+    if isinstance(control, ipywidgets.Dropdown):
+        return widgets._option_values(control)
+    if isinstance(control, ipywidgets.IntSlider):
+        return [control.min, (control.min + control.max) // 2, control.max]
+    return [control.min, (control.min + control.max) / 2, control.max]
 
 
 def out_of_range(control) -> list:
@@ -165,7 +181,82 @@ def test_several_parameters_at_once_redraw_once(explorer, monkeypatch):
     assert len(redraws) == 1
 
 
+# ------------------------------------------------- fast frames equal full redraws
+
+
+@pytest.fixture
+def full_draws(monkeypatch):
+    """Counts full renders of the figure (FigureCanvasAgg.draw, which the static layer
+    uses too); a fast update makes none."""
+    calls = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw",
+                        lambda canvas, *args: (calls.append(canvas), original(canvas, *args))[1])
+    return calls
+
+
+def test_fast_frame_equals_a_full_redraw_at_every_extreme(explorer, full_draws):
+    """For every control at its minimum, middle and maximum: the frame the explorer
+    pushed (static pixels restored, moving artists drawn over them) is identical,
+    pixel for pixel, to a full ``canvas.draw()`` at the same parameters. No tolerance:
+    both are the same Agg operations in the same order, so any difference is a bug
+    (a moving artist left out, drawn in the wrong order, or a stale static layer)."""
+    layout = type(explorer).layout_controls
+    for name, control in explorer.controls.items():
+        explorer.set(**type(explorer).control_context.get(name, {}))
+        for value in extremes(control):
+            full_draws.clear()
+            explorer.set(**{name: value})
+            fast = pixels(explorer)
+            fast_image = np.asarray(Image.open(io.BytesIO(bytes(explorer._image.value))))
+            if name not in layout:
+                assert full_draws == [], f"{name}={value!r} redrew the whole figure"
+            explorer.figure.canvas.draw()
+            full = pixels(explorer)
+            differing = int((fast != full).any(axis=2).sum())
+            assert differing == 0, f"{name}={value!r}: {differing} pixels differ from a full redraw"
+            np.testing.assert_array_equal(fast_image, full[..., :3])
+
+
+def test_layout_controls_redraw_the_whole_figure(explorer, full_draws):
+    for name in type(explorer).layout_controls:
+        control = explorer.controls[name]
+        explorer.set(**{name: sweep(control)[0]})
+        assert len(full_draws) == 1, name
+        full_draws.clear()
+
+
+def test_moving_artists_must_belong_to_the_figure(explorer):
+    stray = Figure().subplots().plot([0, 1])[0]
+    with pytest.raises(ValueError, match=r"argument `moving`. Expected direct children"):
+        redraw_order(explorer.figure, [stray])
+
+
+def test_png_is_the_frame_itself():
+    frame = np.random.default_rng(0).integers(0, 256, (5, 7, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(png_bytes(frame))))
+    np.testing.assert_array_equal(decoded, frame[..., :3])
+
+
 # --------------------------------------------------------------------- validation
+
+
+def test_bad_input_raises_and_redraws_nothing(explorer, monkeypatch):
+    renders = []
+    monkeypatch.setattr(explorer, "_render", lambda **kwargs: renders.append(kwargs))
+    monkeypatch.setattr(explorer, "_update", lambda params: renders.append(params))
+    params, results = explorer.params, explorer.results
+    before, image = pixels(explorer), bytes(explorer._image.value)
+    (name, control), *_ = explorer.controls.items()
+    for bad in ({"no_such_parameter": 1}, {name: out_of_range(control)[0]},
+                {name: sweep(control)[0], "no_such_parameter": 1}):
+        with pytest.raises(ValueError, match=rf"`{next(reversed(bad))}`"):
+            explorer.set(**bad)
+    assert renders == []
+    assert explorer.params == params and explorer._changed == set()
+    assert all(explorer.results[key] is value for key, value in results.items())
+    assert (pixels(explorer) == before).all() and bytes(explorer._image.value) == image
+
 
 
 def test_unknown_parameter_is_refused_by_name(explorer):
@@ -228,7 +319,7 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
     # 200 updates through the whole observe -> update path; drawing is skipped (the
     # benchmark times and measures memory over 1000 drawn updates) except at the end,
     # since a draw may add tick artists.
-    monkeypatch.setattr(explorer, "_draw", lambda **kwargs: None)
+    monkeypatch.setattr(explorer, "_render", lambda **kwargs: None)
     for _ in range(100):
         explorer.set(**{name: second})
         explorer.set(**{name: first})
@@ -455,9 +546,16 @@ IPYMPL_SCRIPT = textwrap.dedent("""
         options = list(getattr(control, "options", None) or [])
         value = (not control.value if isinstance(control.value, bool) else
                  [o for o in options if o != control.value][0] if options else control.max)
+        pushed = []
+        canvas.draw_idle = lambda: pushed.append("draw_idle")
+        canvas.draw = lambda: pushed.append("draw")
+        original_blit = canvas.blit
+        canvas.blit = lambda bbox=None: (pushed.append("blit"), original_blit(bbox))
+        assert explorer.figure.stale_callback is None, name  # no draw_idle per artist change
         explorer.set(**{control_name: value})
         assert explorer.params[control_name] == value, name
-        explorer.figure.canvas.draw()
+        assert pushed == ["blit"], (name, pushed)
+        assert canvas._png_is_old is False, name  # the blit's frame went out
         bundle = explorer._repr_mimebundle_()
         assert "application/vnd.jupyter.widget-view+json" in bundle, name
         explorer.close()
@@ -477,12 +575,15 @@ def test_explorers_run_under_ipympl_without_a_front_end():
 
 
 def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
-    """Under ipympl a drag sends many values; the kernel draws once, the last one, at once."""
+    """Under ipympl a drag sends many values; the kernel draws once, the last one, at once,
+    and pushes it with blit (never a full draw or draw_idle)."""
     explorer = widgets.threshold_explorer()
     explorer._live_canvas, explorer._png_mirror = True, False  # as under ipympl
-    draws, idle, updates = [], [], []
-    monkeypatch.setattr(explorer.figure.canvas, "draw", lambda: draws.append(explorer.params["threshold"]))
-    monkeypatch.setattr(explorer.figure.canvas, "draw_idle", lambda: idle.append(1))
+    blits, full, updates = [], [], []
+    canvas = explorer.figure.canvas
+    monkeypatch.setattr(canvas, "blit", lambda bbox=None: blits.append(explorer.params["threshold"]))
+    monkeypatch.setattr(canvas, "draw", lambda: full.append("draw"))
+    monkeypatch.setattr(canvas, "draw_idle", lambda: full.append("draw_idle"))
     original = explorer._update
     monkeypatch.setattr(explorer, "_update", lambda params: (updates.append(params["threshold"]), original(params)))
     control = explorer.controls["threshold"]
@@ -490,16 +591,15 @@ def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
     async def drag():
         for value in (0.2, 0.3, 0.4, 0.6):  # what the front end sends, message by message
             control.value = value
-        assert draws == [] and updates == []  # nothing drawn while values keep coming
+        assert blits == [] and updates == []  # nothing drawn while values keep coming
         await asyncio.sleep(0)  # the kernel's loop is free again
-        return list(draws), list(updates)
+        return list(blits), list(updates)
 
     assert asyncio.run(drag()) == ([0.6], [0.6])
-    assert idle == []
-    explorer.set(threshold=0.7)  # from code: synchronous update, draw_idle for the front end
-    assert updates[-1] == 0.7 and idle == [1] and draws == [0.6]
+    explorer.set(threshold=0.7)  # from code: synchronous update and blit
+    assert updates[-1] == 0.7 and blits == [0.6, 0.7]
     control.value = 0.8  # no event loop running (plain Python): updated synchronously
-    assert updates[-1] == 0.8 and draws == [0.6]
+    assert updates[-1] == 0.8 and blits == [0.6, 0.7, 0.8]
 
     async def drag_then_close():
         control.value = 0.9
@@ -507,4 +607,5 @@ def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
         await asyncio.sleep(0)
 
     asyncio.run(drag_then_close())
-    assert updates[-1] == 0.8 and draws == [0.6]
+    assert updates[-1] == 0.8 and blits == [0.6, 0.7, 0.8]
+    assert full == []

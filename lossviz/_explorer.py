@@ -1,0 +1,442 @@
+"""The explorer base: controls, one figure, and updates that redraw only what moves.
+
+An explorer builds its figure once (under ``plt.ioff()``, as in ipympl's examples) and
+lays it out once. Its figure then has two layers:
+
+* the static layer -- axes, ticks, labels, legends' frames, everything no control
+  changes -- drawn once and kept as pixels (``canvas.copy_from_bbox``);
+* the moving artists, which a subclass names in :meth:`Explorer._moving_artists`.
+
+A control change updates the moving artists in place (``set_data``, ``set_array``,
+``set_text``), restores the static pixels (``restore_region``), draws the moving
+artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` sends the
+changed pixels; elsewhere (inline backend, Agg under pytest) the frame is encoded as
+the PNG of an ``ipywidgets.Image``. The figure is drawn in full only when its size
+changes or a control in :attr:`Explorer.layout_controls` (one that rescales an axis)
+moves. ``tests/test_widgets.py`` holds every fast frame equal to a full redraw.
+
+Matplotlib draws the children of an axes sorted by z-order, so a moving artist must be
+drawn again with every artist above it in the same axes (a legend over a line, the
+spines over a bar), and a later axes overlapping it (``twinx``) with it: those are
+hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
+artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
+labels in the static layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import ipywidgets
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+
+from lossviz._validation import check_integer, check_interval, fail
+
+__all__ = ["Explorer", "png_bytes", "redraw_order"]
+
+
+def _uses_widget_backend() -> bool:
+    """True when matplotlib's backend is ipympl (``%matplotlib widget`` / ``ipympl``)."""
+    backend = str(matplotlib.get_backend()).lower()
+    return "ipympl" in backend or backend in {"widget", "ipympl"}
+
+
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    if _uses_widget_backend():
+        # Under ioff pyplot neither shows the figure on creation nor at the end of the
+        # cell: only the explorer's widget displays it, once.
+        with plt.ioff():
+            figure = plt.figure(figsize=figsize, layout="constrained")
+        figure.canvas.header_visible = False
+        figure.canvas.footer_visible = False
+        figure.canvas.resizable = False
+        # A draw() before the front end has set up the canvas (Run All does that) would
+        # otherwise hand the browser a broken image: matplotlib/ipympl#472.
+        figure.canvas.syncing_data_url = False
+        # pyplot's callback asks for a full draw_idle on every artist change while
+        # interactive mode is on; the explorer pushes its own frames.
+        figure.stale_callback = None
+        return figure
+    # Outside pyplot: the figure is not registered with any backend, so the inline
+    # backend does not print it a second time and it is freed with the explorer.
+    figure = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _drawn_children(parent: Figure | Axes) -> list[Artist]:
+    """The children ``parent.draw`` draws, in its order (stable sort on z-order)."""
+    children = [child for child in parent.get_children() if child is not parent.patch]
+    if isinstance(parent, Axes):
+        if not (parent.axison and parent.get_frame_on()):
+            children = [child for child in children if child not in parent.spines.values()]
+        if not parent.axison:
+            children = [child for child in children if child not in parent._axis_map.values()]
+    return sorted((child for child in children if not child.get_animated()),
+                  key=lambda child: child.get_zorder())
+
+
+def redraw_order(figure: Figure, moving: Sequence[Artist]) -> list[Artist]:
+    """What to hide from the static layer and draw on top of it, in the full draw's order.
+
+    ``moving`` are direct children of one of the figure's axes, or of the figure (an
+    axes may itself be moving). In each axes, every child from its first moving one on
+    is redrawn; at the figure level, a moving child, any later axes overlapping an axes
+    with moving children, and everything drawn after either of them.
+
+    Raises:
+        ValueError: if a moving artist is not a direct child of an axes or the figure.
+    """
+    wanted = {id(artist) for artist in moving}
+    found: set[int] = set()
+    order: list[Artist] = []
+    partly_moving: list[Axes] = []
+    rest_moves = False
+    for child in _drawn_children(figure):
+        overlaps = isinstance(child, Axes) and any(
+            child.bbox.overlaps(other.bbox) for other in partly_moving)
+        if rest_moves or id(child) in wanted or overlaps:
+            found.add(id(child))
+            order.append(child)
+            rest_moves = True
+        elif isinstance(child, Axes):
+            children = _drawn_children(child)
+            first = next((index for index, artist in enumerate(children)
+                          if id(artist) in wanted), None)
+            if first is not None:
+                order.extend(children[first:])
+                found.update(id(artist) for artist in children)
+                partly_moving.append(child)
+    missing = [artist for artist in moving if id(artist) not in found]
+    if missing:
+        fail("moving", "direct children of the figure or of one of its axes",
+             f"Received: {missing[0]!r} elsewhere")
+    return order
+
+
+class _Layers:
+    """The static layer as pixels, and the moving artists drawn over it."""
+
+    def __init__(self, figure: Figure) -> None:
+        self.figure = figure
+        self.background = None
+        self.key: tuple | None = None
+
+    def draw(self, moving: Sequence[Artist], *, full: bool) -> None:
+        canvas = self.figure.canvas
+        order = redraw_order(self.figure, moving)
+        # The cache is valid for one figure size and one set of hidden artists.
+        key = (tuple(self.figure.bbox.bounds), frozenset(id(artist) for artist in order))
+        if full or key != self.key:
+            # Left out of the static layer as animated artists: a hidden title would be
+            # placed off the axes by Axes.draw. Images are hidden instead, because
+            # matplotlib < 3.11 draws animated images too.
+            flags = [(artist.get_visible(), artist.get_animated()) for artist in order]
+            for artist in order:
+                if isinstance(artist, AxesImage):
+                    artist.set_visible(False)
+                else:
+                    artist.set_animated(True)
+            try:
+                # Agg's own draw: on ipympl, canvas.draw() would also send this frame.
+                FigureCanvasAgg.draw(canvas)
+            finally:
+                for artist, (visible, animated) in zip(order, flags, strict=True):
+                    artist.set_visible(visible)
+                    artist.set_animated(animated)
+            self.background, self.key = canvas.copy_from_bbox(self.figure.bbox), key
+        else:
+            canvas.restore_region(self.background)
+        renderer = canvas.get_renderer()
+        for artist in order:
+            artist.draw(renderer)
+
+
+class Explorer:
+    """Base of every explorer: controls, one figure, and updates in place.
+
+    A subclass defines :meth:`_make_controls` ({parameter name: ipywidgets control}),
+    :meth:`_build` (make axes and artists on ``self.figure``), :meth:`_update` (change
+    those artists for ``self.params``) and :meth:`_moving_artists` (the artists
+    ``_update`` may change when a control outside :attr:`layout_controls` moves). The
+    base wires the controls with ``observe``, validates :meth:`set`, redraws after each
+    change and displays itself. Class attribute ``name`` registers the subclass in
+    :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
+
+    Attributes:
+        figure: the matplotlib Figure (built once).
+        controls: {parameter name: ipywidgets control}, in display order.
+        widget: the container to display (controls above the figure).
+        layout_controls: controls that rescale an axis or move ticks; moving one
+            redraws the whole figure (the benchmark lists them).
+        control_context: for tests and notebooks, the other parameter values under
+            which a control has a visible effect (e.g. focal ``alpha`` only matters with
+            ``apply_class_balancing=True``).
+
+    Example:
+        >>> class SlopeExplorer(Explorer):
+        ...     def _make_controls(self):
+        ...         return {"slope": ipywidgets.FloatSlider(value=1.0, min=-2.0, max=2.0)}
+        ...     def _build(self, figure):
+        ...         (self.line,) = figure.subplots().plot([0, 1], [0, 1])
+        ...         self.line.axes.set_ylim(-2, 2)
+        ...     def _update(self, params):
+        ...         self.line.set_ydata([0, params["slope"]])
+        ...     def _moving_artists(self):
+        ...         return [self.line]
+        >>> explorer = SlopeExplorer()
+        >>> explorer.set(slope=-1.5)
+        >>> explorer.line.get_ydata()[1], explorer.params
+        (-1.5, {'slope': -1.5})
+        >>> explorer.set(slope=3.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid value for argument `slope`. Expected a number in [-2, 2]. Received: slope=3.0.
+
+    Taught in: notebooks/00_start_here.ipynb
+    """
+
+    name: ClassVar[str | None] = None
+    figsize: ClassVar[tuple[float, float]] = (9.0, 3.6)
+    layout_controls: ClassVar[frozenset[str]] = frozenset()
+    control_context: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def __init__(self, **initial: Any) -> None:
+        self._init_controls(initial)
+        self.figure = _new_figure(self.figsize)
+        self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
+        self._held = 0
+        self._stale = False  # outside .set(): a scheduled redraw is pending
+        self._changed: set[str] = set()
+        self._build(self.figure)
+        self._update(self.params)
+        # Lay the figure out once, then freeze it: the static layer stays valid, and
+        # constrained layout on every redraw would cost more than the whole update.
+        self.figure.draw_without_rendering()
+        self.figure.set_layout_engine("none")
+        self._layers = _Layers(self.figure)
+        # Without a widget canvas the figure reaches the page as a PNG, re-encoded on
+        # every change (the benchmark switches this off to time the draw alone).
+        self._png_mirror = not self._live_canvas
+        self._image = None if self._live_canvas else ipywidgets.Image(format="png")
+        # Render now but push nothing: ipympl's front end asks for its first frame.
+        self._render(full=True, push=not self._live_canvas)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        controls_box = ipywidgets.HBox(
+            list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
+        view = self.figure.canvas if self._live_canvas else self._image
+        self.widget = ipywidgets.VBox([controls_box, view])
+
+    def _init_controls(self, initial: Mapping[str, Any]) -> None:
+        self.controls: dict[str, ipywidgets.ValueWidget] = self._make_controls()
+        self._control_names = {id(control): name for name, control in self.controls.items()}
+        # Initial values are validated like .set, but applied before anything observes.
+        for name, value in self._validated(initial).items():
+            self.controls[name].value = value
+        self._results: dict[str, Any] = {}
+
+    @classmethod
+    def static_figure(cls, **params: Any) -> Figure:
+        """A new stand-alone figure for these values: no controls, never updated.
+
+        This is what rebuilding on every change (``ipywidgets.interact`` with inline
+        plots) does for each slider step. Also handy for a static document.
+
+        Raises:
+            ValueError: for an unknown parameter or a value out of range.
+        """
+        snapshot = cls.__new__(cls)
+        snapshot._init_controls(params)
+        snapshot.figure = Figure(figsize=cls.figsize, layout="constrained")
+        FigureCanvasAgg(snapshot.figure)
+        snapshot._build(snapshot.figure)
+        snapshot._update(snapshot.params)
+        return snapshot.figure
+
+    # -- to implement -----------------------------------------------------------------
+
+    def _make_controls(self) -> dict[str, ipywidgets.ValueWidget]:
+        raise NotImplementedError
+
+    def _build(self, figure: Figure) -> None:
+        raise NotImplementedError
+
+    def _update(self, params: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _moving_artists(self) -> list[Artist]:
+        """Artists a control outside ``layout_controls`` may change (direct children
+        of an axes or of the figure; an axes may move as a whole)."""
+        raise NotImplementedError
+
+    # -- public API -------------------------------------------------------------------
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Current value of every control, {parameter name: value}."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    @property
+    def results(self) -> dict[str, Any]:
+        """The numbers the figure currently shows (fits, rates, AUC ...), for assertions."""
+        return dict(self._results)
+
+    def set(self, **params: Any) -> None:
+        """Move controls from code, exactly as if the user had moved them.
+
+        Values are checked first (all or nothing); then each control's value is set,
+        so its observers fire synchronously, and the figure is redrawn once.
+
+        Raises:
+            ValueError: for an unknown parameter name, or a value outside the control's
+                range / options (never clamped silently); nothing changes then.
+        """
+        values = self._validated(params)
+        with self._hold():
+            for name, value in values.items():
+                self.controls[name].value = value
+
+    def close(self) -> None:
+        """Close the controls, the figure and its widget (frees them in a long session)."""
+        self._stale = False  # a redraw already scheduled by a drag then does nothing
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+            control.close()
+        if self._live_canvas:
+            plt.close(self.figure)
+        self.widget.close()
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{type(self).__name__}({values})"
+
+    # -- machinery --------------------------------------------------------------------
+
+    def _validated(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        values = {}
+        for name, value in params.items():
+            if name not in self.controls:
+                expected = ", ".join(repr(known) for known in self.controls)
+                raise ValueError(
+                    f"Unknown parameter `{name}` for {type(self).__name__}. "
+                    f"Expected one of {{{expected}}}. Received: {name}={value!r}.")
+            values[name] = _checked_value(self.controls[name], name, value)
+        return values
+
+    @contextmanager
+    def _hold(self) -> Iterator[None]:
+        """Defer redrawing until the block ends (several controls, one redraw)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._stale:
+                self._refresh()
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        self._changed.add(self._control_names[id(change["owner"])])
+        already_pending, self._stale = self._stale, True
+        if self._held:
+            return  # .set() redraws once when it is done
+        loop = _running_loop() if self._live_canvas else None
+        if loop is None:
+            self._refresh()
+        elif not already_pending:
+            # A value from the browser, handled inside the kernel's event loop. Dragging
+            # sends a burst of values, and drawing each one would queue frames behind
+            # the mouse; the callback runs once the kernel is free and draws the latest.
+            loop.call_soon(self._scheduled_refresh)
+
+    def _scheduled_refresh(self) -> None:
+        if self._stale:  # else .set() or close() came first
+            self._refresh()
+
+    def _refresh(self) -> None:
+        changed, self._changed, self._stale = self._changed, set(), False
+        self._update(self.params)
+        self._render(full=bool(changed & self.layout_controls))
+
+    def _render(self, *, full: bool, push: bool = True) -> None:
+        self._layers.draw(self._moving_artists(), full=full)
+        if not push:
+            return
+        if not self._png_mirror:
+            if self._live_canvas:
+                self.figure.canvas.blit(self.figure.bbox)  # ipympl sends the changed pixels
+            return
+        # The pixels just drawn (print_png would draw again).
+        self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """An RGB PNG of an (height, width, 4) uint8 frame (its alpha dropped: figures are opaque).
+
+    Written by hand because the headless image is re-encoded on every slider step:
+    Pillow tries all five PNG row filters on every row, which here doubles the time of
+    the encode (about 17 against 10 ms for an 1100 x 380 frame) for a file a few per
+    cent smaller; a figure is mostly flat colour, which zlib packs well unfiltered.
+    """
+    height, width, _ = rgba.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # a leading 0: "no filter"
+    rows[:, 1:].reshape(height, width, 3)[:] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop running this call (the kernel's, for a comm message), else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> Any:
+    """Check ``value`` against the control's type, range or options; never clamp."""
+    if isinstance(control, ipywidgets.Checkbox | ipywidgets.ToggleButton):
+        if not isinstance(value, bool | np.bool_):
+            fail(name, "True or False", value)
+        return bool(value)
+    if isinstance(control, ipywidgets.Dropdown | ipywidgets.ToggleButtons |
+                  ipywidgets.RadioButtons | ipywidgets.SelectionSlider):
+        options = option_values(control)
+        if value not in options:
+            fail(name, f"one of {{{', '.join(repr(option) for option in options)}}}", value)
+        return value
+    if isinstance(control, ipywidgets.IntSlider | ipywidgets.BoundedIntText):
+        return check_integer(value, name, minimum=control.min, maximum=control.max)
+    if isinstance(control, ipywidgets.FloatLogSlider):
+        return check_interval(value, name, control.base ** control.min,
+                              control.base ** control.max)
+    if isinstance(control, ipywidgets.FloatSlider | ipywidgets.BoundedFloatText):
+        if isinstance(value, bool):
+            fail(name, f"a number in [{control.min:g}, {control.max:g}]", value)
+        return check_interval(value, name, control.min, control.max)
+    raise TypeError(f"Explorer cannot validate a {type(control).__name__} control ({name}).")
+
+
+def option_values(control) -> list:
+    """The values of a selection control (options may be values or (label, value) pairs)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
