@@ -45,24 +45,27 @@
 # %% [markdown]
 # ## Setup
 #
-# Every notebook starts with this cell. `%matplotlib widget` turns figures into live
-# canvases (ipympl); Keras is told to use TensorFlow before anything imports it.
+# Every notebook starts with this cell. `lossviz.setup()` reads one seed from the
+# `LOSSVIZ_SEED` environment variable (default 0), seeds Keras with it, turns figures into
+# live canvases (`%matplotlib widget`, ipympl; `LOSSVIZ_MATPLOTLIB=inline` for static
+# figures), and prints the versions every number below depends on. Every data set,
+# shuffle and Keras seed in a notebook derives from `seed` (`seed`, `seed + 1`, ...), so
+# `LOSSVIZ_SEED=3 jupyter lab` reruns every claim on other data: `make test` runs each
+# notebook with two seeds, and `make seed-sweep` with ten.
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import inspect
 
 import numpy as np
 
-import lossviz
 import lossviz.losses
 import lossviz.widgets
 
-print("lossviz", lossviz.__version__)
 
 # %% [markdown]
 # ## How to use a slider

@@ -28,23 +28,19 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import keras
 import numpy as np
 from keras import ops
 
-import lossviz
 import lossviz.data
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
-
-keras.utils.set_random_seed(0)
-print("keras", keras.__version__, "backend", keras.backend.backend())
 
 # %% [markdown]
 # ## Intuition: the gradient is the pull
@@ -115,7 +111,7 @@ assert np.allclose(lossviz.losses.residual_loss("general_robust", x, alpha=2.0),
 # why).
 
 # %%
-data = lossviz.data.regression_with_outliers(n=60, outlier_fraction=0.1, outlier_size=20.0, seed=0)
+data = lossviz.data.regression_with_outliers(n=60, outlier_fraction=0.1, outlier_size=20.0, seed=seed)
 x_train = data.x[:, None].astype("float32")
 y_train = data.y[:, None].astype("float32")
 print(f"{len(data.x)} points, {data.is_outlier.sum()} outliers, true slope {data.slope}")
@@ -150,7 +146,7 @@ STEPS = 150
 
 def fit_line_with_keras(loss):
     """Fit a Dense(1) model with `loss`; return the (slope, intercept) of the line it learned."""
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(1,)),
         keras.layers.Normalization(mean=float(x_train.mean()), variance=float(x_train.var())),

@@ -30,12 +30,13 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import inspect
-import os
-import warnings
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
+
+import inspect
+import warnings
 
 import keras
 import numpy as np
@@ -43,14 +44,12 @@ from keras import ops
 from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
 
-import lossviz
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
 
-keras.utils.set_random_seed(0)
 EPSILON = keras.backend.epsilon()
-print("keras", keras.__version__, "backend", keras.backend.backend(), "epsilon", EPSILON)
+print("epsilon", EPSILON)
 
 # %% [markdown]
 # ## Intuition: crossentropy is the surprise of the right answer
@@ -108,7 +107,7 @@ features = StandardScaler().fit_transform(features).astype("float32")
 
 def train_digits(activation, from_logits, epochs=10):
     """Train Dense(10, activation) with sparse crossentropy(from_logits); return model, history."""
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation=activation)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), metrics=["accuracy"],
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))

@@ -27,10 +27,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import inspect
 import tempfile
@@ -41,15 +41,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import ops
 
-import lossviz
 import lossviz.losses
 import lossviz.metrics
 import lossviz.widgets
 from lossviz.checks import keras_loss_value
 from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy
-
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: you write one value per sample, Keras does the rest
@@ -213,8 +209,8 @@ two_outputs.compile(loss=["mse", "mse"], loss_weights=[0.3, 0.7])
 one_output = keras.Model(features, keras.layers.Concatenate()([head_a, head_b]))  # same layers
 
 # %%
-x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
-y = np.random.default_rng(1).normal(size=(32, 2)).astype("float32")
+x = session.rng.normal(size=(32, 3)).astype("float32")
+y = session.rng.normal(size=(32, 2)).astype("float32")
 totals = {"loss_weights": two_outputs.evaluate(x, [y[:, :1], y[:, 1:]], batch_size=32, verbose=0)[0]}
 for loss in (weighted_outputs_mse, OutputWeightedSquaredError((0.3, 0.7))):
     one_output.compile(loss=loss)

@@ -28,10 +28,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import keras
 import matplotlib.pyplot as plt
@@ -39,15 +39,11 @@ import numpy as np
 from keras import ops
 from sklearn.linear_model import LogisticRegression
 
-import lossviz
 import lossviz.data
 import lossviz.losses
 import lossviz.widgets
 from lossviz.keras_losses import WeightedBinaryCrossentropy
 from lossviz.reduction import class_weight_to_sample_weight, reduce_values, weighted_mean
-
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: zero weights still count in the default loss
@@ -136,13 +132,13 @@ assert np.isclose(logs["weighted_mse"], weighted_mean(per_sample, weights))  # 2
 # (`lossviz.data.imbalanced_binary`).
 
 # %%
-X, y = lossviz.data.imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0)
+X, y = lossviz.data.imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0, seed=seed)
 class_weight = {0: 1.0, 1: 9.0}
 print(class_weight_to_sample_weight(y[:6], class_weight), class_weight_to_sample_weight(np.eye(2)[y[:6]], class_weight))
 
 
 def train(**weighting):
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
     model.fit(X, y[:, None], batch_size=100, epochs=3, shuffle=False, verbose=0, **weighting)

@@ -30,10 +30,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 from fractions import Fraction
 from importlib.util import find_spec
@@ -43,16 +43,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sklearn.metrics
 
-import lossviz
 import lossviz.data
 import lossviz.keras_metrics
 import lossviz.keras_models
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
-
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: every metric is a ratio of cells of one matrix
@@ -63,9 +59,9 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 # 0.5.
 
 # %%
-X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(positive="malignant")
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(seed=seed, positive="malignant")
 # Dense(1, activation="sigmoid") fitted with Adam: see lossviz/keras_models.py
-model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=0)
+model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=seed)
 y_score = lossviz.keras_models.predict_scores(model, X_test)  # P(malignant), shape (n,)
 y_pred = (y_score > 0.5).astype(int)
 print(f"{len(y_test)} test samples, {y_test.sum()} malignant, {y_pred.sum()} predicted malignant")

@@ -27,10 +27,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import keras
 import matplotlib.pyplot as plt
@@ -40,15 +40,11 @@ import sklearn.preprocessing
 from sklearn.datasets import load_iris
 from sklearn.model_selection import train_test_split
 
-import lossviz
 import lossviz.data
 import lossviz.keras_models
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
-
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: one threshold splits two histograms
@@ -59,9 +55,9 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 # or PR curve is that cut moved over every possible threshold.
 
 # %%
-X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(positive="malignant")
+X_train, X_test, y_train, y_test = lossviz.data.breast_cancer_split(seed=seed, positive="malignant")
 # Dense(1, activation="sigmoid") fitted with Adam: see lossviz/keras_models.py
-model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=0)
+model = lossviz.keras_models.fit_logistic_regression(X_train, y_train, epochs=5, seed=seed)
 y_score = lossviz.keras_models.predict_scores(model, X_test)  # P(malignant), shape (n,)
 
 figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
@@ -144,7 +140,7 @@ def ap_and_trapezoid(y_true, scores):
 
 
 model_ap, model_trapezoid = ap_and_trapezoid(y_test, y_score)
-overlap_ap, overlap_trapezoid = ap_and_trapezoid(*lossviz.data.scored_binary(n=400))
+overlap_ap, overlap_trapezoid = ap_and_trapezoid(*lossviz.data.scored_binary(n=400, seed=seed))
 print(f"model:      AP {model_ap:.5f}, trapezoid {model_trapezoid:.5f}")
 print(f"overlapping: AP {overlap_ap:.5f}, trapezoid {overlap_trapezoid:.5f}")
 assert model_ap != model_trapezoid
@@ -264,7 +260,7 @@ assert abs(bucketed - roc_auc) < 0.01
 # %%
 separation, rare_fraction = 3.0, 0.01
 rare_true, symmetric_score = lossviz.data.scored_binary(
-    n=2000, positive_fraction=rare_fraction, separation=separation)
+    n=2000, positive_fraction=rare_fraction, separation=separation, seed=seed)
 latent = np.log(symmetric_score / (1 - symmetric_score)) + separation / 2
 log_odds = separation * latent - separation**2 / 2 + np.log(rare_fraction / (1 - rare_fraction))
 rare_score = 1 / (1 + np.exp(-log_odds))  # P(positive | score) for these classes
@@ -320,9 +316,9 @@ assert abs(bucketed_pr - rare_ap) > 1e-3
 # %%
 X, y = load_iris(return_X_y=True)
 iris_train, iris_test, label_train, label_test = train_test_split(
-    X, y, test_size=0.5, random_state=0, stratify=y)
+    X, y, test_size=0.5, random_state=seed, stratify=y)
 scaler = sklearn.preprocessing.StandardScaler().fit(iris_train)
-keras.utils.set_random_seed(0)  # the same start whatever ran before
+keras.utils.set_random_seed(seed)  # the same start whatever ran before
 softmax_model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
 softmax_model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
 softmax_model.fit(scaler.transform(iris_train), label_train, epochs=10, batch_size=32, verbose=0)
@@ -474,8 +470,8 @@ print(f"cost at the theoretical threshold {cost_fp / (cost_fp + cost_fn):.3f}: "
 # highest threshold that reaches the recall: is that the best?
 
 # %%
-CASES = [(y_test, y_score), (rare_true, rare_score), lossviz.data.scored_binary(n=60, seed=3),
-         lossviz.data.scored_binary(n=200, positive_fraction=0.1, separation=1.0, seed=1)]
+CASES = [(y_test, y_score), (rare_true, rare_score), lossviz.data.scored_binary(n=60, seed=seed + 3),
+         lossviz.data.scored_binary(n=200, positive_fraction=0.1, separation=1.0, seed=seed + 1)]
 
 
 def check_threshold_for_recall(function):

@@ -35,10 +35,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import importlib.util
 import logging
@@ -51,7 +51,6 @@ from sklearn.feature_selection import SelectKBest
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-import lossviz
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
@@ -60,8 +59,6 @@ from lossviz.cv import check_fold_loop, cross_validate_keras
 # Every fold builds a new model, so TensorFlow traces its predict step again and warns
 # about "retracing". Here that is expected, not a bug: keep the warning out of the way.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: every row is tested exactly once
@@ -73,7 +70,7 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %%
 X, y = load_breast_cancer(return_X_y=True)
-splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
 figure, ax = plt.subplots(figsize=(8, 2.8), layout="constrained")
 diagram = lossviz.plots.plot_cv_splits(splitter, X, y, ax=ax)
 
@@ -129,7 +126,7 @@ def build_model():
     return model
 
 
-result = cross_validate_keras(build_model, X, y, cv=3, preprocess=StandardScaler, fit_kwargs=FIT,
+result = cross_validate_keras(build_model, X, y, cv=3, preprocess=StandardScaler, fit_kwargs=FIT, seed=seed,
                               best_weights=True, return_models=True)
 result
 
@@ -199,11 +196,11 @@ assert all(tr.max() < te.min() for tr, te in explorer.results["splits"])
 # keep this section fast.
 
 # %%
-rng = np.random.default_rng(0)
+rng = session.rng
 X_noise = rng.normal(size=(90, 2000))
 y_noise = rng.integers(0, 2, size=90)
 NOISE_FIT = {"epochs": 5, "batch_size": 16}
-noise_splits = list(StratifiedKFold(2, shuffle=True, random_state=0).split(X_noise, y_noise))
+noise_splits = list(StratifiedKFold(2, shuffle=True, random_state=seed).split(X_noise, y_noise))
 
 
 def build_small_network():
@@ -224,9 +221,9 @@ def build_small_network():
 # %%
 selected_on_all_rows = SelectKBest(k=20).fit_transform(X_noise, y_noise)  # WRONG: sees test folds
 leaky = cross_validate_keras(build_small_network, selected_on_all_rows, y_noise, cv=noise_splits,
-                             fit_kwargs=NOISE_FIT)
+                             fit_kwargs=NOISE_FIT, seed=seed)
 inside = cross_validate_keras(build_small_network, X_noise, y_noise, cv=noise_splits,
-                              preprocess=SelectKBest(k=20), fit_kwargs=NOISE_FIT)
+                              preprocess=SelectKBest(k=20), fit_kwargs=NOISE_FIT, seed=seed)
 leak = leaky.summary["accuracy"]["mean"] - inside.summary["accuracy"]["mean"]
 print(f"accuracy on coin flips: selected on all rows {leaky.summary['accuracy']['mean']:.3f}, "
       f"inside the folds {inside.summary['accuracy']['mean']:.3f}")
@@ -242,7 +239,7 @@ assert leak > 0.2 and abs(inside.summary["accuracy"]["mean"] - 0.5) < 0.15
 
 # %%
 X_cols = X_noise[:, :50]
-keras.utils.set_random_seed(0)
+keras.utils.set_random_seed(seed)
 model = build_small_network()  # WRONG: built once, outside the loop
 reused = []
 for train, test in noise_splits:
@@ -257,7 +254,7 @@ assert reused[1] > 0.8 and reused[1] - reused[0] > 0.25
 
 # %%
 try:
-    cross_validate_keras(lambda: model, X_cols, y_noise, cv=noise_splits, fit_kwargs=NOISE_FIT)
+    cross_validate_keras(lambda: model, X_cols, y_noise, cv=noise_splits, fit_kwargs=NOISE_FIT, seed=seed)
 except ValueError as error:
     print(f"ValueError: {error}")
     assert "already trained" in str(error)
@@ -316,7 +313,7 @@ def accuracy_and_roc_auc(estimator, X, y):
 pipeline = make_pipeline(StandardScaler(), SKLearnClassifier(build_for_sklearn))
 fit_params = {f"sklearnclassifier__{key}": value for key, value in {**FIT, "verbose": 0}.items()}
 keras.config.disable_interactive_logging()  # the wrapper's predict has no verbose switch
-sk = cross_validate(pipeline, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=0),
+sk = cross_validate(pipeline, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=seed),
                     scoring=accuracy_and_roc_auc, params=fit_params, return_estimator=True)
 print(f"accuracy {sk['test_accuracy'].mean():.3f} ± {sk['test_accuracy'].std():.3f}, "
       f"ROC AUC {sk['test_roc_auc'].mean():.3f}")
@@ -366,7 +363,7 @@ keras.config.enable_interactive_logging()
 #
 # Write `fold_scores(build_model, X, y, splits)` that returns the ROC AUC of each fold.
 # For fold `i` with `(train, test) = splits[i]`:
-# 1. `keras.utils.set_random_seed(i)`;
+# 1. `keras.utils.set_random_seed(seed + i)` (`seed` is the notebook's, from the setup cell);
 # 2. fit a `StandardScaler` on `X[train]` only and transform both parts;
 # 3. build a **new** model with `build_model()` and fit it with `**EXERCISE_FIT, verbose=0`;
 # 4. score `lossviz.metrics.roc_auc_score(y[test], model.predict(...)[:, 0])`.
@@ -386,14 +383,14 @@ def fold_scores(build_model, X, y, splits):
 
 
 check = check_fold_loop(fold_scores, build_model, X, y, cv=2, metric=lossviz.metrics.roc_auc_score,
-                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT)
+                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT, seed=seed)
 
 
 # %% tags=["solution"]
 def fold_scores(build_model, X, y, splits):
     scores = []
     for fold, (train, test) in enumerate(splits):
-        keras.utils.set_random_seed(fold)
+        keras.utils.set_random_seed(seed + fold)
         scaler = StandardScaler().fit(X[train])
         model = build_model()
         model.fit(scaler.transform(X[train]), y[train], **EXERCISE_FIT, verbose=0)
@@ -403,7 +400,7 @@ def fold_scores(build_model, X, y, splits):
 
 
 check = check_fold_loop(fold_scores, build_model, X, y, cv=2, metric=lossviz.metrics.roc_auc_score,
-                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT)
+                        preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT, seed=seed)
 assert check
 
 # %% [markdown]
