@@ -22,9 +22,12 @@
 # - copy a reference implementation from `lossviz` into your own code.
 #
 # This collection is for people who learned Keras from blog posts and want to know what
-# Keras 3 actually computes. Every number on screen is computed here, and every claim the
-# text makes is checked by an `assert` in the cell below it: if a notebook runs to the end,
-# its claims held on your machine.
+# Keras 3 actually computes. Every number on screen is computed here, and every claim about
+# what Keras, scikit-learn or the data do is checked by an `assert` in the cell below it
+# (advice, such as "use StratifiedKFold for labels", is not an assert). If a notebook runs
+# to the end, its measured claims held on your machine, your Keras version and backend,
+# and your `LOSSVIZ_SEED`; where a fact depends on the Keras version or the backend, the
+# notebook detects which case you are in and says so.
 
 # %% [markdown]
 # ## The map
@@ -65,7 +68,6 @@ import numpy as np
 
 import lossviz.losses
 import lossviz.widgets
-
 
 # %% [markdown]
 # ## How to use a slider

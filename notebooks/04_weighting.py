@@ -233,8 +233,14 @@ assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
 assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
 
 # %% [markdown]
-# With mini-batches in Keras they are no longer identical: oversampling changes how many
-# steps an epoch has and which samples share a batch. Weighting keeps the data as it is.
+# With mini-batches in Keras they are no longer the same computation: oversampling changes
+# how many steps an epoch has and which samples share a batch. Weighting keeps the data as
+# it is. Counted for batches of 100:
+
+# %%
+steps_weighted, steps_oversampled = -(-len(y) // 100), -(-len(y_over) // 100)
+print(f"steps per epoch: weighted {steps_weighted}, oversampled {steps_oversampled}")
+assert steps_oversampled > steps_weighted
 
 # %% [markdown]
 # ## Pitfalls, measured
