@@ -303,6 +303,10 @@ assert np.isclose(blog_value, per_sample[:3].mean() * 2.0) and not np.isclose(bl
 # **A weighted metric that divides by the count.** The same post's `PercentageError`
 # metric multiplies by `sample_weight` but adds `K.sum(K.ones_like(y_true))` to its count:
 # weight-0 samples still count. `lossviz.check_metric` finds it (here in Keras 3 form).
+# The Keras 3 form reshapes `sample_weight` to `(B, 1)` on purpose: the error has shape
+# `(B, 1)` (one output column) and the weights arrive as `(B,)`. Multiplied directly,
+# `(B, 1) * (B,)` broadcasts to `(B, B)`: every sample gets every weight, silently (the
+# cell after the check shows it).
 
 # %%
 class PercentageError(keras.metrics.Metric):
@@ -324,6 +328,16 @@ class PercentageError(keras.metrics.Metric):
 
 metric_report = lossviz.check_metric(PercentageError(), inputs="regression")
 assert metric_report.codes == ["sample_weight"]
+
+# %%
+column_error = ops.convert_to_tensor([[0.1], [0.2], [0.3]])  # (B, 1), as update_state sees it
+weights_in = ops.convert_to_tensor([1.0, 0.0, 0.0])  # (B,), as fit passes them
+broadcast = column_error * weights_in  # the blog's product
+reshaped = column_error * ops.reshape(weights_in, (-1, 1))
+print(f"(B, 1) * (B,) -> {tuple(broadcast.shape)}, sum {float(ops.sum(broadcast)):.1f}; "
+      f"reshaped -> {tuple(reshaped.shape)}, sum {float(ops.sum(reshaped)):.1f}")
+assert tuple(broadcast.shape) == (3, 3) and np.isclose(float(ops.sum(broadcast)), 0.6)
+assert tuple(reshaped.shape) == (3, 1) and np.isclose(float(ops.sum(reshaped)), 0.1)
 
 
 # %% [markdown]
