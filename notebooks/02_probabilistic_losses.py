@@ -59,8 +59,8 @@ print("epsilon", EPSILON)
 # correct answer: `-log p` when the label is 1, `-log(1 - p)` when it is 0. Being sure
 # and wrong costs without bound. Keras clips a probability `p` to `[eps, 1 - eps]`
 # (`eps = 1e-7`) on every backend, but in float32 `1 - 1e-7` rounds to `1 - 1.19e-7`: a
-# sure, wrong **1** costs at most `-log(1e-7) = 16.12`, a sure, wrong **0** at most
-# `-log(1.19e-7) = 15.94`. Those bounds hold for probabilities Keras receives as arrays,
+# label 1 predicted at `p = 0` costs at most `-log(1e-7) = 16.12`, a label 0 predicted at
+# `p = 1` at most `-log(1.19e-7) = 15.94`. Those bounds hold for probabilities Keras receives as arrays,
 # on every backend. On the **TensorFlow backend only**, a tensor that comes straight out
 # of a Keras sigmoid or softmax is scored from the logits it carries, unclipped and
 # unbounded (measured in "from_logits" below).
@@ -603,7 +603,12 @@ assert np.allclose(ours, ops.convert_to_numpy(as_class), rtol=1e-5)
 #   binary crossentropy answers one yes/no question per column.
 # - Match `from_logits` to the last layer. Logits read as probabilities: loss over 3 times
 #   higher and accuracy more than 10 points lower here. A double softmax floors the loss at 1.46;
-#   only TensorFlow rescues a Keras softmax layer (with a warning).
+#   only TensorFlow rescues a Keras softmax layer (with a warning), and only TensorFlow
+#   scores a Keras sigmoid/softmax output from its logits, unclipped, with
+#   `from_logits=False`; elsewhere probabilities are clipped (in float32 at most 16.12 for
+#   label 1 at p = 0, and 15.94 for label 0 at p = 1).
+# - Categorical hinge masks the true entry to 0: with every wrong score negative, the true
+#   score must beat 0, not the best wrong score, by 1.
 # - Label smoothing moves targets to `y (1 - ls) + ls / C`; focal `alpha` needs
 #   `apply_class_balancing=True`; Keras 3.15's tversky swaps `alpha` and `beta`; dice and
 #   tversky reduce over the batch unless you pass `axis`; the cosine loss is negative.

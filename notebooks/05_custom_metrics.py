@@ -280,7 +280,7 @@ orders = [session.rng.permutation(len(y_test)) for _ in range(200)]
 mean_gap = {size: np.mean([epoch_f1 - lossviz.metrics.batch_averaged(recipe_numpy, y_test[order], y_score[order], size)
                            for order in orders]) for size in (143, 32, 8)}
 print("mean gap over 200 orders:", {size: round(float(gap), 4) for size, gap in mean_gap.items()})
-assert abs(mean_gap[143]) < 1e-9 and mean_gap[143] < mean_gap[32] < mean_gap[8]
+assert abs(mean_gap[143]) < 1e-5 and mean_gap[143] < mean_gap[32] < mean_gap[8]  # 143: one batch, exact but for eps
 
 # %% [markdown]
 # **Division by zero.** With 8 samples per batch, a batch may hold no malignant sample:

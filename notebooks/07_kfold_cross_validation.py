@@ -420,7 +420,8 @@ assert check
 # %% [markdown]
 # ## Summary
 #
-# - Report the mean **and** the spread over k folds; use `StratifiedKFold` for labels,
+# - Report the mean **and** the spread over k folds (a population std over correlated
+#   folds: it understates the uncertainty of the mean); use `StratifiedKFold` for labels,
 #   `GroupKFold` when rows come in groups, `TimeSeriesSplit` for time.
 # - Build a fresh model in every fold, from a function; never re-fit one model.
 # - Everything that learns from data goes inside the fold: scaler, feature selection,
