@@ -299,7 +299,9 @@ print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
 
 # %% [markdown]
 # Keras's bucketed AUC is now visibly off; more thresholds bring it closer (and cost
-# memory and time in every `update_state`):
+# memory and time in every `update_state`). Once the buckets are fine, what is left
+# depends on where the few positives fall between thresholds, so 20000 is not always
+# closer than 2000; both are closer than 200:
 
 # %%
 gaps = {}
@@ -312,7 +314,7 @@ for num_thresholds in (200, 2000, 20000):
     print(f"num_thresholds={num_thresholds:5d}: Keras {float(metric.result()):.5f}, "
           f"gap to exact {gaps[num_thresholds]:+.5f}")
 assert abs(gaps[200]) > 0.01
-assert abs(gaps[200]) > abs(gaps[2000]) > abs(gaps[20000])
+assert abs(gaps[200]) > max(abs(gaps[2000]), abs(gaps[20000]))
 
 # %% [markdown]
 # The same holds for `AUC(curve="PR")`: a bucketed (Davis-Goadrich interpolated) area,
