@@ -297,6 +297,7 @@ assert np.isclose(exact_rare, lossviz.metrics.roc_auc_score(rare_true, symmetric
 print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
       f"(the first 10 buckets); exact AUC {exact_rare:.4f}")
 
+
 # %% [markdown]
 # How far off is Keras's bucketed AUC? Scores in one bucket are tied for Keras: a
 # positive-negative pair in the same bucket counts 1/2 whatever the order of its two scores,
@@ -304,7 +305,6 @@ print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
 # Calibrated rare-event scores crowd the first buckets, so that share can be large; how
 # much of it turns into a gap depends on where the few positives fall. More thresholds
 # shrink the share (and cost memory and time in every `update_state`):
-
 
 # %%
 def shared_bucket_share(y_true, scores, num_thresholds):
