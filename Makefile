@@ -15,14 +15,21 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 PYTEST_ARGS ?= --durations=15
+# Every notebook runs with the default seed (LOSSVIZ_SEED unset: 0) and again with this one.
+# Seed 3 was picked because today's notebooks failed under it before the seed-proofing
+# (01's "MSE slope 2.02" and "MAE/Huber within 0.1 of the true slope").
+SECOND_SEED ?= 3
+SWEEP_SEEDS ?= 0 1 2 3 4 5 6 7 8 9
+NOTEBOOK_PYTEST := -p no:cacheprovider -q -rA --no-header notebooks
 
-.PHONY: help lab test sync bench browser clean-venv
+.PHONY: help lab test sync bench browser clean-venv seed-sweep
 
 help:
 	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
 	@echo "make test   - set up .venv with the dev extra and run the whole test suite"
 	@echo "make sync   - sync every notebook pair (.py <-> .ipynb) and strip outputs"
 	@echo "make bench  - run the benchmarks under bench/"
+	@echo "make seed-sweep - run every notebook for LOSSVIZ_SEED=0..9; print notebooks passed per seed"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +60,19 @@ browser:
 
 test: $(VENV)/.stamp-dev browser
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED)"
+	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks
+
+# Heavy (ten runs of every notebook): a table of how many notebooks pass for each seed.
+seed-sweep: $(VENV)/.stamp-dev
+	@total=$$(ls notebooks/[0-9][0-9]_*.ipynb | wc -l); rows=""; \
+	for seed in $(SWEEP_SEEDS); do \
+	  passed=$$(LOSSVIZ_SEED=$$seed $(RUN) $(BIN)/python -m pytest -n $(JOBS) $(NOTEBOOK_PYTEST) \
+	            | grep -c '^PASSED notebooks/'); \
+	  echo "seed $$seed: $$passed of $$total notebooks pass"; \
+	  rows="$$rows| $$seed | $$passed / $$total |\n"; \
+	done; \
+	printf '\n| LOSSVIZ_SEED | notebooks passing |\n|---|---|\n'"$$rows"
 
 sync: $(VENV)/.stamp-dev
 	$(RUN) $(BIN)/python tools/notebooks.py sync

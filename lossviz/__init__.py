@@ -24,6 +24,7 @@ _FUNCTIONS = {
     "check_metric": "checks",
     "cross_validate_keras": "cv",
     "standalone_source": "standalone",
+    "setup": "session",
 }
 
 __all__ = sorted(_SUBMODULES | set(_FUNCTIONS) | {"__version__"})

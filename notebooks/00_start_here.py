@@ -22,9 +22,12 @@
 # - copy a reference implementation from `lossviz` into your own code.
 #
 # This collection is for people who learned Keras from blog posts and want to know what
-# Keras 3 actually computes. Every number on screen is computed here, and every claim the
-# text makes is checked by an `assert` in the cell below it: if a notebook runs to the end,
-# its claims held on your machine.
+# Keras 3 actually computes. Every number on screen is computed here, and every claim about
+# what Keras, scikit-learn or the data do is checked by an `assert` in the cell below it
+# (advice, such as "use StratifiedKFold for labels", is not an assert). If a notebook runs
+# to the end, its measured claims held on your machine, your Keras version and backend,
+# and your `LOSSVIZ_SEED`; where a fact depends on the Keras version or the backend, the
+# notebook detects which case you are in and says so.
 
 # %% [markdown]
 # ## The map
@@ -46,24 +49,26 @@
 # %% [markdown]
 # ## Setup
 #
-# Every notebook starts with this cell. `%matplotlib widget` turns figures into live
-# canvases (ipympl); Keras is told to use TensorFlow before anything imports it.
+# Every notebook starts with this cell. `lossviz.setup()` reads one seed from the
+# `LOSSVIZ_SEED` environment variable (default 0), seeds Keras with it, turns figures into
+# live canvases (`%matplotlib widget`, ipympl; `LOSSVIZ_MATPLOTLIB=inline` for static
+# figures), and prints the versions every number below depends on. Every data set,
+# shuffle and Keras seed in a notebook derives from `seed` (`seed`, `seed + 1`, ...), so
+# `LOSSVIZ_SEED=3 jupyter lab` reruns every claim on other data: `make test` runs each
+# notebook with two seeds, and `make seed-sweep` with ten.
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import inspect
 
 import numpy as np
 
-import lossviz
 import lossviz.losses
 import lossviz.widgets
-
-print("lossviz", lossviz.__version__)
 
 # %% [markdown]
 # ## How to use a slider

@@ -28,23 +28,19 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import keras
 import numpy as np
 from keras import ops
 
-import lossviz
 import lossviz.data
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
-
-keras.utils.set_random_seed(0)
-print("keras", keras.__version__, "backend", keras.backend.backend())
 
 # %% [markdown]
 # ## Intuition: the gradient is the pull
@@ -88,9 +84,11 @@ assert mse_pull[0] == 20 * mse_pull[1]
 # | `general_robust(alpha, scale)` (Barron, not Keras) | `abs(alpha - 2) / alpha * ((z / abs(alpha - 2) + 1)**(alpha / 2) - 1)`, `z = (x / scale)**2` | `x / scale**2 * (z / abs(alpha - 2) + 1)**(alpha / 2 - 1)` |
 #
 # Barron's `alpha` slides from L2 (`alpha = 2`: `z / 2`) through pseudo-Huber
-# (`alpha = 1`) and Cauchy (`alpha = 0`) to Geman-McClure (`alpha = -2`), whose loss is
-# bounded and whose gradient falls back to 0 for large residuals. The cell checks the
-# table against `lossviz`.
+# (`alpha = 1`) and Cauchy (`alpha = 0`) to Geman-McClure (`alpha = -2`). Two thresholds
+# matter: for every `alpha < 1` (Cauchy included) the gradient rises, peaks and falls back
+# towards 0 for large residuals (the loss "redescends"); only for `alpha < 0` is the loss
+# itself bounded (by `abs(alpha - 2) / abs(alpha)`). Cauchy (`alpha = 0`, `log(z / 2 + 1)`)
+# redescends but grows without bound. The cells check the table against `lossviz`.
 
 # %%
 x, delta = residual, 1.5
@@ -106,24 +104,38 @@ assert np.allclose(lossviz.losses.residual_loss("pseudo_huber", x, delta=delta),
                    delta**2 * lossviz.losses.residual_loss("general_robust", x, alpha=1.0, scale=delta))
 assert np.allclose(lossviz.losses.residual_loss("general_robust", x, alpha=2.0), x**2 / 2)
 
+# %%
+far = np.array([10.0, 1e3, 1e6])  # residuals, scale 1
+for alpha in [0.5, 0.0, -2.0]:
+    pull = gradient("general_robust", far, alpha=alpha, scale=1.0)
+    loss = lossviz.losses.residual_loss("general_robust", far, alpha=alpha, scale=1.0)
+    print(f"alpha {alpha:4}: gradient at 10, 1e3, 1e6: {np.round(pull, 6)}; loss: {np.round(loss, 3)}")
+    assert pull[0] > pull[1] > pull[2]  # redescending for every alpha < 1
+    assert (loss[2] < abs(alpha - 2) / abs(alpha)) if alpha < 0 else (loss[2] > 2 * loss[0])
+
 # %% [markdown]
 # ## The data: a line with outliers
 #
 # `lossviz.data.regression_with_outliers` draws 60 points around `y = 1.5 x + 1` with
-# unit Gaussian noise, then pushes 10 % of the points in the right half up by 20. Targets
-# are shaped `(B, 1)`, like the output of a `Dense(1)` layer (the pitfalls section shows
-# why).
+# unit Gaussian noise, then pushes 6 points up by 20: `outlier_fraction=0.1` is 10 % of all
+# 60 points, all taken from the right half (6 of its 30 points, 20 %). Targets are shaped
+# `(B, 1)`, like the output of a `Dense(1)` layer (the pitfalls section shows why). The
+# points are drawn from the notebook's `seed`.
 
 # %%
-data = lossviz.data.regression_with_outliers(n=60, outlier_fraction=0.1, outlier_size=20.0, seed=0)
+data = lossviz.data.regression_with_outliers(n=60, outlier_fraction=0.1, outlier_size=20.0, seed=seed)
 x_train = data.x[:, None].astype("float32")
 y_train = data.y[:, None].astype("float32")
 print(f"{len(data.x)} points, {data.is_outlier.sum()} outliers, true slope {data.slope}")
 assert x_train.shape == y_train.shape == (60, 1) and data.is_outlier.sum() == 6
+assert np.all(data.x[data.is_outlier] >= np.sort(data.x)[30])  # all in the right half
 
 # %% [markdown]
 # How much of the total pull comes from the 6 outliers (10 % of the points)? At the true
-# line, add up the absolute gradients of every point under each loss.
+# line, add up the absolute gradients of every point under each loss. Under MAE every point
+# pulls 1, so the outliers' share is exactly their 10 %; Huber and log-cosh cap each pull
+# at 1 too, while under MSE an outlier 20 away pulls about 20 times harder than a typical
+# point. So the outliers supply most of MSE's pull and a minority of the others'.
 
 # %%
 true_line_residual = data.slope * data.x + data.intercept - data.y
@@ -132,57 +144,78 @@ for name in names:
     pull = np.abs(lossviz.losses.residual_gradient(name, true_line_residual))
     share[name] = pull[data.is_outlier].sum() / pull.sum()
 print({name: f"{value:.0%}" for name, value in share.items()})
-assert share["mse"] > 0.7  # the outliers dominate the least-squares gradient
-assert max(share["mae"], share["huber"], share["log_cosh"]) < 0.2 and np.isclose(share["mae"], 0.1)
+assert share["mse"] > 0.5 > max(share["mae"], share["huber"], share["log_cosh"])
+assert np.isclose(share["mae"], 0.1)
 
 # %% [markdown]
 # ## Code: fit a Keras model with MSE, MAE and Huber
 #
 # A one-unit `Dense(1)` model is a straight line. The input is standardised inside the
 # model (a `Normalization` layer with fixed mean and variance) so Adam converges in 150
-# full-batch steps. Repeating the data 150 times and running one epoch does those steps
-# with far less per-epoch overhead than `epochs=150`. The line is read back by calling the
-# model at x = 0 and x = 1.
+# full-batch steps. The line is read back by calling the model at x = 0 and x = 1.
+#
+# A speed trick: 150 epochs of one batch each pay Keras's per-epoch overhead 150 times.
+# Stacking 150 copies of the data and running **one** epoch with `batch_size=60`,
+# `shuffle=False` gives exactly the same 150 full-batch steps (batch k is copy k).
 
 # %%
 STEPS = 150
 
 
-def fit_line_with_keras(loss):
-    """Fit a Dense(1) model with `loss`; return the (slope, intercept) of the line it learned."""
-    keras.utils.set_random_seed(0)
+def repeated(array):
+    """STEPS copies of `array` stacked: one epoch over them is STEPS full-batch steps."""
+    return np.tile(array, (STEPS, 1))
+
+
+assert repeated(x_train).shape == (STEPS * 60, 1) and np.array_equal(repeated(x_train)[60 * 7:60 * 8], x_train)
+
+# %%
+
+
+def fit_line_with_keras(loss, targets=y_train):
+    """Fit a Dense(1) model with `loss` to (x_train, targets); return its (slope, intercept)."""
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(1,)),
         keras.layers.Normalization(mean=float(x_train.mean()), variance=float(x_train.var())),
         keras.layers.Dense(1),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5), loss=loss)
-    model.fit(np.tile(x_train, (STEPS, 1)), np.tile(y_train, (STEPS, 1)),
-              batch_size=len(x_train), epochs=1, shuffle=False, verbose=0)
+    model.fit(repeated(x_train), repeated(targets), batch_size=len(x_train), epochs=1, shuffle=False, verbose=0)
     at_0, at_1 = ops.convert_to_numpy(model(np.array([[0.0], [1.0]], dtype="float32")))[:, 0]
     return float(at_1 - at_0), float(at_0)
 
 
+# %% [markdown]
+# How far do the 6 outliers move each line? Fit each loss twice, with the outliers and with
+# them pulled back down (`y - 20`), and compare the slopes. For MSE the move is known in
+# closed form: least squares is linear in `y`, so adding 20 to the outliers adds
+# `20 * sum((x_o - mean(x))) / sum((x - mean(x))**2)` to the slope (sums over outliers `o`
+# in the numerator, over all points in the denominator).
+
 # %%
 keras_fits = {name: fit_line_with_keras(name) for name in ["mse", "mae", "huber"]}
-slope_error = {name: abs(slope - data.slope) for name, (slope, _) in keras_fits.items()}
-print({name: f"slope {slope:.3f}" for name, (slope, _) in keras_fits.items()})
-assert slope_error["mse"] > 0.4 and abs(keras_fits["mse"][0] - 2.02) < 0.01  # 6 outliers of 60
-assert max(slope_error["mae"], slope_error["huber"]) < 0.1
+y_clean = (data.y - 20.0 * data.is_outlier)[:, None].astype("float32")  # the same points, no outliers
+clean_fits = {name: fit_line_with_keras(name, y_clean) for name in ["mse", "mae", "huber"]}
+moved = {name: keras_fits[name][0] - clean_fits[name][0] for name in keras_fits}
+centred = data.x - data.x.mean()
+closed_form = 20.0 * centred[data.is_outlier].sum() / np.sum(centred**2)
+print({name: f"slope {keras_fits[name][0]:.3f} (moved {moved[name]:+.3f})" for name in keras_fits})
+assert abs(moved["mse"] - closed_form) < 0.01
+assert moved["mse"] > 2 * max(abs(moved["mae"]), abs(moved["huber"]))
 
 # %%
 fit_artists = lossviz.plots.plot_fitted_lines(data.x, data.y, keras_fits, is_outlier=data.is_outlier)
 assert fit_artists.lines["mse"].get_label() == f"mse: slope {keras_fits['mse'][0]:.2f}"
 
 # %% [markdown]
-# The same lines, fitted without Keras: `lossviz.widgets.outlier_fit_explorer` minimises
-# each loss by iteratively reweighted least squares using `lossviz.losses` gradients. Both
-# routes minimise the same function, so they must reach the same minimum (MAE's minimum
-# is flat, so Adam may stop a little way along it: compare the loss, then the slope).
+# The same lines, fitted without Keras: SciPy's Nelder-Mead minimises the mean of each
+# `lossviz.losses` twin over (slope, intercept). Both routes minimise the same function, so
+# they must reach the same minimum. MAE's minimum is flat (a whole segment of lines ties),
+# so for MAE compare the loss only; MSE and Huber have one minimum, so compare the slope too.
 
 # %%
-outliers = lossviz.widgets.outlier_fit_explorer(outlier_fraction=0.1, outlier_size=20.0, delta=1.0)
-numpy_fits = outliers.results["fits"]
+from scipy.optimize import minimize
 
 
 def mean_loss(name, line):
@@ -190,12 +223,18 @@ def mean_loss(name, line):
     return getattr(lossviz.losses, name)(y_train, slope * x_train + intercept).mean()
 
 
+numpy_fits = {name: tuple(minimize(lambda line, name=name: mean_loss(name, line), keras_fits[name],
+                                   method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-12}).x)
+              for name in ["mse", "mae", "huber"]}
+
+# %%
 for name in ["mse", "mae", "huber"]:
     keras_loss, numpy_loss = mean_loss(name, keras_fits[name]), mean_loss(name, numpy_fits[name])
     print(f"{name:5s} slope keras {keras_fits[name][0]:.3f} numpy {numpy_fits[name][0]:.3f}   "
           f"mean loss keras {keras_loss:.4f} numpy {numpy_loss:.4f}")
     assert abs(keras_loss - numpy_loss) < 1e-3 * numpy_loss
-    assert abs(keras_fits[name][0] - numpy_fits[name][0]) < 0.02
+    if name != "mae":
+        assert abs(keras_fits[name][0] - numpy_fits[name][0]) < 0.02
 
 # %% [markdown]
 # ### The lossviz twins equal `keras.losses` on this data
@@ -203,7 +242,8 @@ for name in ["mse", "mae", "huber"]:
 # The predictions of the MSE line against the targets, through each Keras loss function
 # and its NumPy twin, both in float64, so they agree to about 1e-15. One visible
 # exception: Keras's `log_cosh` subtracts `log(2)` computed in float32, which is off by
-# 1.9e-9; the twin uses the exact constant.
+# 1.9e-9; the twin uses the exact constant. MSLE is compared on the non-negative targets
+# only: the twin refuses a negative target, which Keras silently clips (see the pitfalls).
 
 # %%
 slope, intercept = keras_fits["mse"]
@@ -211,11 +251,12 @@ y_true = data.y[:, None]
 y_pred = slope * data.x[:, None] + intercept
 for name in ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
              "mean_squared_logarithmic_error", "huber", "log_cosh"]:
-    ours = getattr(lossviz.losses, name)(y_true, y_pred)
-    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred))
+    keep = y_true[:, 0] >= 0 if name == "mean_squared_logarithmic_error" else np.ones(60, bool)
+    ours = getattr(lossviz.losses, name)(y_true[keep], y_pred[keep])
+    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true[keep], y_pred[keep]))
     gap = np.max(np.abs(ours - theirs))
     print(f"{name:32s} mean {ours.mean():10.4f}   largest difference {gap:.1e}")
-    assert ours.shape == theirs.shape == (60,), name
+    assert ours.shape == theirs.shape == (keep.sum(),), name
     assert gap <= (2e-9 if name == "log_cosh" else 1e-12), name
 
 # %% [markdown]
@@ -250,12 +291,16 @@ assert gradient("general_robust", np.array([100.0]), alpha=-2.0)[0] < 1e-4
 # them.
 
 # %%
+outliers = lossviz.widgets.outlier_fit_explorer(outlier_fraction=0.1, outlier_size=20.0, delta=1.0)
 outliers
 
 # %%
 outliers.set(outlier_fraction=0.0)
 slopes_clean = [slope for slope, _ in outliers.results["fits"].values()]
-assert max(abs(s - 1.5) for s in slopes_clean) < 0.05  # no outliers: all three agree
+print(f"no outliers: slopes {np.round(slopes_clean, 3)}")
+# The three fits differ only by noise (slope standard error here: about 0.045); on 300
+# data sets their largest difference was 0.11.
+assert max(slopes_clean) - min(slopes_clean) < 0.15
 
 outliers.set(outlier_fraction=0.4, outlier_size=25.0)  # 24 of the 30 points on the right
 fits = outliers.results["fits"]
@@ -267,10 +312,10 @@ assert min(abs(fits[name][0] - 1.5) for name in fits) > 2.5  # no loss survives 
 #
 # | loss | use when | measured here |
 # |---|---|---|
-# | MSE | noise is roughly Gaussian, no gross outliers; you want the conditional mean | pulled to slope 2.02 by 6 outliers; outliers supply > 70 % of its gradient |
-# | MAE | heavy-tailed noise; you want the conditional median | slope within 0.1 of 1.5; outliers supply 10 % of its pull |
-# | Huber(delta) | MSE near the fit, MAE for outliers; set delta around the noise scale | slope within 0.1; gradient capped at delta |
-# | log-cosh | like Huber with delta = 1, but smooth everywhere (gradient `tanh`) | outliers supply under 20 % of its pull, like Huber |
+# | MSE | noise is roughly Gaussian, no gross outliers; you want the conditional mean | its slope moved by the closed-form amount, over twice as far as MAE's or Huber's; outliers supply most of its gradient |
+# | MAE | heavy-tailed noise; you want the conditional median | outliers supply exactly their 10 % share of its pull |
+# | Huber(delta) | MSE near the fit, MAE for outliers; set delta around the noise scale | moved less than half as far as MSE; gradient capped at delta |
+# | log-cosh | like Huber with delta = 1, but smooth everywhere (gradient `tanh`) | outliers supply a minority of its pull, like Huber |
 # | pseudo-Huber / general robust (write them yourself with `keras.ops`) | a smooth Huber, or a tunable robustness; `alpha < 0` ignores far outliers but is not convex | gradient back under 1e-4 at residual 100 |
 # | MAPE | relative errors on targets far from 0 | explodes near 0 (below) |
 # | MSLE | non-negative targets spanning orders of magnitude | silently flat for negative predictions (below) |
@@ -518,8 +563,9 @@ assert abs(below - QUANTILE) < 1e-9
 # - The gradient against the residual is the pull of each point: unbounded for MSE,
 #   constant for MAE, capped at `delta` for Huber, smooth `tanh` for log-cosh, and falling
 #   back to 0 for Barron's loss with `alpha < 0`.
-# - On 60 points with 6 outliers, MSE tilted a Keras line to slope 2.02; MAE and Huber
-#   stayed within 0.1 of the true 1.5, matching the NumPy fits.
+# - On 60 points with 6 outliers, the outliers moved the MSE line's slope by exactly the
+#   least-squares amount, more than twice as far as MAE's or Huber's; the Keras fits match
+#   SciPy's minimum of the same NumPy losses.
 # - MAPE explodes near 0, MSLE is flat for negative predictions, naive `log(cosh)`
 #   overflows at 90 in float32, and `(B,)` targets break hand-written losses and weights.
 # - Keras losses return one value per sample; so should yours (`ops.mean(..., axis=-1)`).

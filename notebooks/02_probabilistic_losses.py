@@ -30,12 +30,13 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import inspect
-import os
-import warnings
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
+
+import inspect
+import warnings
 
 import keras
 import numpy as np
@@ -43,22 +44,26 @@ from keras import ops
 from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
 
-import lossviz
+import lossviz.keras_facts
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
 
-keras.utils.set_random_seed(0)
 EPSILON = keras.backend.epsilon()
-print("keras", keras.__version__, "backend", keras.backend.backend(), "epsilon", EPSILON)
+print("epsilon", EPSILON)
 
 # %% [markdown]
 # ## Intuition: crossentropy is the surprise of the right answer
 #
 # For one binary label the loss is `-log` of the probability the model gave to the
 # correct answer: `-log p` when the label is 1, `-log(1 - p)` when it is 0. Being sure
-# and wrong costs without bound, except that Keras clips `p` to `[1e-7, 1 - 1e-7]`, so
-# a probability loss never exceeds `-log(1e-7) = 16.12`.
+# and wrong costs without bound. Keras clips a probability `p` to `[eps, 1 - eps]`
+# (`eps = 1e-7`) on every backend, but in float32 `1 - 1e-7` rounds to `1 - 1.19e-7`: a
+# label 1 predicted at `p = 0` costs at most `-log(1e-7) = 16.12`, a label 0 predicted at
+# `p = 1` at most `-log(1.19e-7) = 15.94`. Those bounds hold for probabilities Keras receives as arrays,
+# on every backend. On the **TensorFlow backend only**, a tensor that comes straight out
+# of a Keras sigmoid or softmax is scored from the logits it carries, unclipped and
+# unbounded (measured in "from_logits" below).
 
 # %%
 p = np.linspace(0.0, 1.0, 501)[:, None]
@@ -72,12 +77,18 @@ print(f"at p = 0.5: {curves['label 1: -log p'][250]:.4f}; label 1 at p = 0: {ker
 assert np.isclose(curves["label 1: -log p"][250], np.log(2))
 assert np.isclose(keras_at_0, -np.log(EPSILON), rtol=1e-6)
 assert np.isclose(curves["label 1: -log p"][0], keras_at_0)
+label_0_at_1 = float(keras.losses.binary_crossentropy(np.zeros((1, 1), "float32"), np.ones((1, 1), "float32"))[0])
+print(f"label 0 at p = 1: {label_0_at_1:.4f} (float32: 1 - 1e-7 is {np.float32(1 - 1e-7):.9f})")
+assert np.isclose(label_0_at_1, -np.log(1 - np.float32(1 - EPSILON)), rtol=1e-5) and label_0_at_1 < keras_at_0 - 0.15
 
 # %% [markdown]
 # ## Formulas
 #
 # In the symbols of the `lossviz.losses` docstrings (`y` targets, `p` probabilities,
 # `x` logits or raw scores, `ls` label smoothing, `C` classes, `eps = 1e-7`):
+#
+# The crossentropies (each clips `p` as the intuition section says; on TensorFlow a Keras
+# sigmoid/softmax output is scored from its logits instead):
 #
 # | loss | per sample |
 # |---|---|
@@ -87,8 +98,14 @@ assert np.isclose(curves["label 1: -log p"][0], keras_at_0)
 # | `binary_focal_crossentropy` | `mean(w (1 - p_t)**gamma bce)`, `p_t = y p + (1 - y)(1 - p)`; `w = y alpha + (1 - y)(1 - alpha)` **only if** `apply_class_balancing=True`, else `w = 1` |
 # | `kl_divergence` | `sum(t log(t / p))`, `t` and `p` clipped to `[eps, 1]` |
 # | `poisson` | `mean(p - y log(p + eps))` (rates `p`, counts `y`) |
+
+# %% [markdown]
+# Margins and overlaps (`x` raw scores, `p` probabilities or soft masks):
+#
+# | loss | per sample |
+# |---|---|
 # | `hinge` / `squared_hinge` | `mean(max(1 - y x, 0))` / its square; 0/1 labels become -1/+1 when every label is 0 or 1 |
-# | `categorical_hinge` | `max(max((1 - y) x) - sum(y x) + 1, 0)` |
+# | `categorical_hinge` | `max(max((1 - y) x) - sum(y x) + 1, 0)`: the true entry is masked to **0**, not removed |
 # | `cosine_similarity` | `-sum(y / norm(y) * x / norm(x))`: **negative**, -1 when aligned |
 # | `dice` | `1 - 2 sum(y p) / (sum(y) + sum(p) + eps)`, sums over `axis` (default: everything) |
 # | `tversky(alpha, beta)` | `1 - TP / (TP + alpha FP + beta FN + eps)`, `TP = sum(y p)`, `FP = sum((1 - y) p)`, `FN = sum(y (1 - p))` (as documented) |
@@ -108,7 +125,7 @@ features = StandardScaler().fit_transform(features).astype("float32")
 
 def train_digits(activation, from_logits, epochs=10):
     """Train Dense(10, activation) with sparse crossentropy(from_logits); return model, history."""
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation=activation)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), metrics=["accuracy"],
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))
@@ -214,7 +231,10 @@ assert np.isclose(rates[np.argmin(poisson), 0], 3.0) and poisson.min() < 0
 #
 # Hinge losses want labels -1/+1 and raw scores. Keras maps 0/1 labels to -1/+1, but only
 # when **every** label in the call is 0 or 1. Categorical hinge asks the true class's score
-# to beat the best wrong score by 1.
+# to beat the best wrong score by 1, **when some wrong score is positive**: Keras computes
+# `max((1 - y) x)`, which sets the true entry to 0 instead of leaving it out, so when every
+# wrong score is negative the true score must beat 0 by 1. Scores `[-3, 0.5, -3]` with true
+# class 1 beat the best wrong score by 3.5 and still cost 0.5.
 
 # %%
 scores = np.array([[0.5, -2.0]])
@@ -228,6 +248,10 @@ true_class_1 = np.array([[0.0, 1.0, 0.0]])
 short_margin = float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 0.9, 0.5]]))[0])
 margin_met = float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 1.6, 0.5]]))[0])
 assert np.isclose(short_margin, 0.5 - 0.9 + 1) and margin_met == 0.0
+all_wrong_negative = float(keras.losses.categorical_hinge(true_class_1, np.array([[-3.0, 0.5, -3.0]]))[0])
+print(f"[-3, 0.5, -3], true class 1: margin 3.5, loss {all_wrong_negative}")
+assert np.isclose(all_wrong_negative, max(0.0 - 0.5 + 1, 0))  # max over wrong = 0 (the masked true entry)
+assert np.isclose(lossviz.losses.categorical_hinge(true_class_1, np.array([[-3.0, 0.5, -3.0]]))[0], 0.5)
 
 # %% [markdown]
 # ### Cosine similarity is a negative loss
@@ -321,10 +345,11 @@ assert right["accuracy"][-1] - no_flag["accuracy"][-1] > 0.1
 
 # %% [markdown]
 # **Softmax output, `from_logits=True`: a double softmax.** The loss applies a second
-# softmax to probabilities. Keras 3.15's **TensorFlow** backend catches the common case:
-# when the tensor comes straight from a Keras softmax, it warns and uses the stored
-# logits, so the value is right. A NumPy array of probabilities (the output of
-# `model.predict`) carries no logits: there the double softmax happens.
+# softmax to probabilities. The **TensorFlow** backend catches the common case: when the
+# tensor comes straight from a Keras softmax, it warns and uses the stored logits, so the
+# value is right. JAX and PyTorch have no such rescue: the double softmax happens. A NumPy
+# array of probabilities (the output of `model.predict`) carries no logits on any backend.
+# `lossviz.keras_facts.scores_stored_logits()` measures which case you are in.
 
 # %%
 softmax_model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation="softmax")])
@@ -337,27 +362,32 @@ with warnings.catch_warnings(record=True) as caught:
 as_numpy = ops.convert_to_numpy(softmax_model(features))  # what model.predict returns
 double = float(loss_on_logits(labels, as_numpy))
 print(f"correct {correct:.4f}, softmax tensor {rescued:.4f}, NumPy probabilities {double:.4f}")
-assert np.isclose(rescued, correct, rtol=1e-5)
-assert any("does not represent logits" in str(warning.message) for warning in caught)
+stored_logits = lossviz.keras_facts.scores_stored_logits()
+print(f"keras {keras.__version__} on {keras.backend.backend()}: stored logits read: {stored_logits}")
+if stored_logits:  # TensorFlow: rescued, with a warning
+    assert np.isclose(rescued, correct, rtol=1e-5)
+    assert any("does not represent logits" in str(warning.message) for warning in caught)
+else:  # JAX, PyTorch: the softmax tensor gets the double softmax too
+    assert np.isclose(rescued, double, rtol=1e-5)
 assert double > np.log(1 + 9 / np.e) > 10 * correct
 
 # %% [markdown]
 # Why so high? After a second softmax, even a perfect one-hot prediction becomes
 # `e / (e + 9)` for 10 classes, so a double-softmax loss can never go below
-# `log(1 + 9 / e) = 1.461`. The rescue is TensorFlow's alone: in the installed Keras only
-# the TensorFlow backend's `nn.py` reads the stored `_keras_logits`.
+# `log(1 + 9 / e) = 1.461`. The rescue is TensorFlow's alone, and it has a second face:
+# with `from_logits=False` too, a sigmoid output is scored from its logit, so the 16.12
+# bound of the intuition section does not hold there. Measured on one sigmoid of 50,
+# labelled 0: on TensorFlow the loss is 50 (the logit), on JAX and PyTorch the clipped
+# 15.94.
 
 # %%
-backend_source = os.path.join(os.path.dirname(keras.__file__), "src", "backend")
-
-
-def reads_stored_logits(backend):
-    with open(os.path.join(backend_source, backend, "nn.py")) as source:
-        return "_keras_logits" in source.read()
-
-
-assert reads_stored_logits("tensorflow")
-assert not reads_stored_logits("jax") and not reads_stored_logits("torch")
+sure_and_wrong = float(keras.losses.binary_crossentropy(np.zeros((1, 1), "float32"),
+                                                        keras.activations.sigmoid(ops.convert_to_tensor([[50.0]])))[0])
+print(f"keras {keras.__version__}, {keras.backend.backend()}: bce(0, sigmoid(50)) = {sure_and_wrong:.2f}")
+if stored_logits:
+    assert np.isclose(sure_and_wrong, 50.0, rtol=1e-5)  # unclipped, unbounded
+else:
+    assert np.isclose(sure_and_wrong, -np.log(1 - np.float32(1 - EPSILON)), rtol=1e-5)
 
 
 # %% [markdown]
@@ -420,13 +450,22 @@ def documented(alpha, beta):
 
 keras_tversky = float(keras.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3))
 print(f"TP {tp:.1f}, FP {fp:.1f}, FN {fn:.1f}; keras {keras_tversky:.4f}, documented {documented(0.7, 0.3):.4f}")
-assert np.isclose(keras_tversky, documented(0.3, 0.7)) and not np.isclose(keras_tversky, documented(0.7, 0.3))
+assert np.isclose(keras_tversky, documented(0.3, 0.7) if lossviz.keras_facts.tversky_swaps_alpha_beta()
+                  else documented(0.7, 0.3))
 assert np.isclose(lossviz.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3), documented(0.7, 0.3))
 
 # %% [markdown]
-# Fix, until your Keras has the upstream fix: pass the weights swapped
-# (`keras.losses.Tversky(alpha=beta, beta=alpha)`) and pin the behaviour in a test like
-# this cell, so the upgrade that fixes it does not silently swap them back.
+# Fix: ask which Keras you have. `lossviz.keras_facts.tversky_swaps_alpha_beta()` scores
+# this very example and says which formula the value matches. Where Keras swaps (3.15),
+# pass the weights swapped (`keras.losses.Tversky(alpha=beta, beta=alpha)`); where it does
+# not (after the upstream fix), pass them as documented. Choosing from the detection keeps
+# your code right on both sides of the upgrade.
+
+# %%
+swapped = lossviz.keras_facts.tversky_swaps_alpha_beta()
+print(f"keras {keras.__version__}: tversky swaps alpha and beta: {swapped}")
+alpha, beta = (0.3, 0.7) if swapped else (0.7, 0.3)  # ask for FP weight 0.7, FN weight 0.3
+assert np.isclose(float(keras.losses.tversky(mask, soft_mask, alpha=alpha, beta=beta)), documented(0.7, 0.3))
 #
 # ### Dice and tversky reduce over the whole batch by default
 #
@@ -651,7 +690,12 @@ assert np.allclose(ours, ops.convert_to_numpy(as_class), rtol=1e-5)
 #   binary crossentropy answers one yes/no question per column.
 # - Match `from_logits` to the last layer. Logits read as probabilities: loss over 3 times
 #   higher and accuracy more than 10 points lower here. A double softmax floors the loss at 1.46;
-#   only TensorFlow rescues a Keras softmax layer (with a warning).
+#   only TensorFlow rescues a Keras softmax layer (with a warning), and only TensorFlow
+#   scores a Keras sigmoid/softmax output from its logits, unclipped, with
+#   `from_logits=False`; elsewhere probabilities are clipped (in float32 at most 16.12 for
+#   label 1 at p = 0, and 15.94 for label 0 at p = 1).
+# - Categorical hinge masks the true entry to 0: with every wrong score negative, the true
+#   score must beat 0, not the best wrong score, by 1.
 # - Label smoothing moves targets to `y (1 - ls) + ls / C`; focal `alpha` needs
 #   `apply_class_balancing=True`; Keras 3.15's tversky swaps `alpha` and `beta`; dice and
 #   tversky reduce over the batch unless you pass `axis`; the cosine loss is negative.

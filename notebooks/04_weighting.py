@@ -28,10 +28,10 @@
 # ## Setup
 
 # %%
-# %matplotlib widget
-import os
+import lossviz
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+session = lossviz.setup()  # seed from LOSSVIZ_SEED (default 0), versions
+seed = session.seed
 
 import keras
 import matplotlib.pyplot as plt
@@ -39,15 +39,11 @@ import numpy as np
 from keras import ops
 from sklearn.linear_model import LogisticRegression
 
-import lossviz
 import lossviz.data
 import lossviz.losses
 import lossviz.widgets
 from lossviz.keras_losses import WeightedBinaryCrossentropy
 from lossviz.reduction import class_weight_to_sample_weight, reduce_values, weighted_mean
-
-keras.utils.set_random_seed(0)
-print("lossviz", lossviz.__version__, "| keras", keras.__version__)
 
 # %% [markdown]
 # ## Intuition: zero weights still count in the default loss
@@ -136,13 +132,13 @@ assert np.isclose(logs["weighted_mse"], weighted_mean(per_sample, weights))  # 2
 # (`lossviz.data.imbalanced_binary`).
 
 # %%
-X, y = lossviz.data.imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0)
+X, y = lossviz.data.imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0, seed=seed)
 class_weight = {0: 1.0, 1: 9.0}
 print(class_weight_to_sample_weight(y[:6], class_weight), class_weight_to_sample_weight(np.eye(2)[y[:6]], class_weight))
 
 
 def train(**weighting):
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
     model.fit(X, y[:, None], batch_size=100, epochs=3, shuffle=False, verbose=0, **weighting)
@@ -237,8 +233,14 @@ assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
 assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
 
 # %% [markdown]
-# With mini-batches in Keras they are no longer identical: oversampling changes how many
-# steps an epoch has and which samples share a batch. Weighting keeps the data as it is.
+# With mini-batches in Keras they are no longer the same computation: oversampling changes
+# how many steps an epoch has and which samples share a batch. Weighting keeps the data as
+# it is. Counted for batches of 100:
+
+# %%
+steps_weighted, steps_oversampled = -(-len(y) // 100), -(-len(y_over) // 100)
+print(f"steps per epoch: weighted {steps_weighted}, oversampled {steps_oversampled}")
+assert steps_oversampled > steps_weighted
 
 # %% [markdown]
 # ## Pitfalls, measured
@@ -301,6 +303,10 @@ assert np.isclose(blog_value, per_sample[:3].mean() * 2.0) and not np.isclose(bl
 # **A weighted metric that divides by the count.** The same post's `PercentageError`
 # metric multiplies by `sample_weight` but adds `K.sum(K.ones_like(y_true))` to its count:
 # weight-0 samples still count. `lossviz.check_metric` finds it (here in Keras 3 form).
+# The Keras 3 form reshapes `sample_weight` to `(B, 1)` on purpose: the error has shape
+# `(B, 1)` (one output column) and the weights arrive as `(B,)`. Multiplied directly,
+# `(B, 1) * (B,)` broadcasts to `(B, B)`: every sample gets every weight, silently (the
+# cell after the check shows it).
 
 # %%
 class PercentageError(keras.metrics.Metric):
@@ -322,6 +328,16 @@ class PercentageError(keras.metrics.Metric):
 
 metric_report = lossviz.check_metric(PercentageError(), inputs="regression")
 assert metric_report.codes == ["sample_weight"]
+
+# %%
+column_error = ops.convert_to_tensor([[0.1], [0.2], [0.3]])  # (B, 1), as update_state sees it
+weights_in = ops.convert_to_tensor([1.0, 0.0, 0.0])  # (B,), as fit passes them
+broadcast = column_error * weights_in  # the blog's product
+reshaped = column_error * ops.reshape(weights_in, (-1, 1))
+print(f"(B, 1) * (B,) -> {tuple(broadcast.shape)}, sum {float(ops.sum(broadcast)):.1f}; "
+      f"reshaped -> {tuple(reshaped.shape)}, sum {float(ops.sum(reshaped)):.1f}")
+assert tuple(broadcast.shape) == (3, 3) and np.isclose(float(ops.sum(broadcast)), 0.6)
+assert tuple(reshaped.shape) == (3, 1) and np.isclose(float(ops.sum(reshaped)), 0.1)
 
 
 # %% [markdown]

@@ -1,0 +1,75 @@
+"""lossviz.keras_facts: each detection gives today's Keras answer, and the other answer
+for a stand-in that behaves like the fixed version (or like another backend)."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from lossviz import keras_facts
+
+
+class FixedHuber(keras.losses.Huber):
+    """Huber as keras-team/keras#23286 fixes it: get_config keeps delta."""
+
+    def __init__(self, delta=1.0, **kwargs):
+        super().__init__(delta=delta, **kwargs)
+        self.delta = delta
+
+    def get_config(self):
+        return {**super().get_config(), "delta": self.delta}
+
+
+def documented_tversky(y_true, y_pred, alpha=0.5, beta=0.5):
+    y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
+    tp = ops.sum(y_true * y_pred)
+    fp = ops.sum((1 - y_true) * y_pred)
+    fn = ops.sum(y_true * (1 - y_pred))
+    return 1 - tp / (tp + alpha * fp + beta * fn + keras.backend.epsilon())
+
+
+class FixedSKLearnClassifier(keras.wrappers.SKLearnClassifier):
+    """The wrapper with a clone that keeps fit_kwargs."""
+
+    def __sklearn_clone__(self):
+        return type(self)(model=self.model, warm_start=self.warm_start,
+                          model_kwargs=self.model_kwargs, fit_kwargs=self.fit_kwargs)
+
+
+def plain_sigmoid(x):
+    """A sigmoid whose output carries no logits: what JAX and PyTorch hand the loss."""
+    return ops.convert_to_tensor(ops.convert_to_numpy(keras.activations.sigmoid(x)))
+
+
+def test_huber_forgets_delta_in_keras_3_15_and_not_when_fixed():
+    assert keras_facts.huber_forgets_delta() is True  # pyproject pins keras<3.16
+    assert keras_facts.huber_forgets_delta(FixedHuber) is False
+
+
+def test_tversky_swap_detected_in_keras_3_15_and_not_when_fixed():
+    assert keras_facts.tversky_swaps_alpha_beta() is True
+    assert keras_facts.tversky_swaps_alpha_beta(documented_tversky) is False
+
+
+def test_tversky_check_refuses_a_third_formula():
+    with pytest.raises(RuntimeError, match="neither the documented"):
+        keras_facts.tversky_swaps_alpha_beta(lambda y_true, y_pred, alpha, beta: ops.mean(y_pred))
+
+
+def test_sklearn_clone_drops_fit_kwargs_in_keras_3_15_and_not_when_fixed():
+    assert keras_facts.sklearn_clone_drops_fit_kwargs() is True
+    assert keras_facts.sklearn_clone_drops_fit_kwargs(FixedSKLearnClassifier) is False
+
+
+def test_stored_logits_read_on_tensorflow_only():
+    assert keras_facts.scores_stored_logits() is (os.environ["KERAS_BACKEND"] == "tensorflow")
+    assert keras_facts.scores_stored_logits(sigmoid=plain_sigmoid) is False
+
+
+def test_stored_logits_check_uses_the_given_loss():
+    clipped = lambda y_true, y_pred: keras.losses.binary_crossentropy(y_true, ops.clip(y_pred, 0.0, 1.0))  # noqa: E731
+    assert keras_facts.scores_stored_logits(binary_crossentropy=clipped, sigmoid=plain_sigmoid) is False
+    assert np.isclose(float(keras.losses.binary_crossentropy([[0.0]], plain_sigmoid(ops.convert_to_tensor([[50.0]])))[0]),
+                      15.94, atol=0.01)
