@@ -27,7 +27,8 @@ Metric checks (``METRIC_CHECKS``): exception, dtype, shape, reset, batches,
 sample_weight, config, compiled, reference (see :func:`check_metric`).
 
 Keras is imported inside the functions (``import lossviz.checks`` stays light); the
-gradient check uses TensorFlow's ``GradientTape``, so the TensorFlow backend is required.
+gradient check asks the backend's own autodiff (``tf.GradientTape`` on TensorFlow,
+``jax.grad`` on JAX), see :func:`_gradient`.
 Taught in: notebooks/03_custom_losses.ipynb
 """
 
@@ -37,13 +38,12 @@ import functools
 import inspect
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lossviz._validation import check_interval, check_one_of, fail
+from lossviz._validation import check_integer, check_interval, check_one_of, fail, import_keras
 from lossviz.reduction import reduce_values
 
 __all__ = [
@@ -160,16 +160,32 @@ class CheckResult:
 
 
 def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import keras
+    return import_keras()
 
-    if keras.backend.backend() != "tensorflow":
-        fail(
-            "KERAS_BACKEND",
-            '"tensorflow" (the checks use tf.GradientTape)',
-            f"Received: KERAS_BACKEND={keras.backend.backend()!r}",
-        )
-    return keras
+
+def _gradient(keras, function: Callable, x: np.ndarray) -> np.ndarray | None:
+    """d sum(function(x)) / dx by the backend's own autodiff; None if nothing reaches x.
+
+    TensorFlow returns None for a value computed without a differentiable path to x
+    (a NumPy call, a cast, keras.ops.round); JAX differentiates rounding as 0 and
+    raises on NumPy calls, which the check reports.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(tf.cast(tf.convert_to_tensor(function(x)), tf.float32))
+        gradient = tape.gradient(total, x)
+        return None if gradient is None else gradient.numpy()
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        return np.asarray(jax.grad(lambda v: jnp.sum(jnp.asarray(function(v), jnp.float32)))(jnp.asarray(x)))
+    fail("KERAS_BACKEND", "'tensorflow' or 'jax' for the gradient check", f"Received: KERAS_BACKEND={backend!r}")
 
 
 def _error_text(error: BaseException, limit: int = 300) -> str:
@@ -219,10 +235,8 @@ def _dtype_name(value) -> str:
 
 def _checked_common(inputs, batch_size, seed, rtol, atol, target_shape):
     check_one_of(inputs, "inputs", INPUT_KINDS)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 2:
-        fail("batch_size", "an integer >= 2", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        fail("seed", "an integer", seed)
+    check_integer(batch_size, "batch_size", minimum=2)
+    check_integer(seed, "seed")
     check_interval(rtol, "rtol", 0.0)
     check_interval(atol, "atol", 0.0)
     if target_shape is None:
@@ -443,21 +457,13 @@ def _batch_size_check(loss, inputs, batch_size, target_shape, rng, values_shape)
 
 
 def _gradient_check(loss, y_true, y_pred) -> tuple[str, str]:
-    import tensorflow as tf
-
-    prediction = tf.constant(y_pred)
-    with tf.GradientTape() as tape:
-        tape.watch(prediction)
-        values = loss.per_sample(y_true, prediction)
-        total = tf.reduce_sum(tf.cast(tf.convert_to_tensor(values), tf.float32))
-    gradient = tape.gradient(total, prediction)
+    gradient = _gradient(loss.keras, lambda prediction: loss.per_sample(y_true, prediction), y_pred)
     if gradient is None:
         return FAIL, (
             "no gradient reaches y_pred, so the model cannot learn from this loss (fit stops with "
             "'No gradients provided for any variable'). Rounding (keras.ops.round), argmax, "
             "comparisons, casts to int and NumPy calls cut the gradient."
         )
-    gradient = gradient.numpy()
     if not np.all(np.isfinite(gradient)):
         return FAIL, f"the gradient has {int((~np.isfinite(gradient)).sum())} NaN/inf entries at ordinary inputs"
     if not np.any(gradient):
@@ -672,7 +678,8 @@ def check_loss(
 
     Raises:
         ValueError: if the checker is called wrongly (``fn`` not callable, an unknown
-            ``inputs``, ``batch_size`` < 2, ...) or Keras's backend is not TensorFlow.
+            ``inputs``, ``batch_size`` < 2, ...) or Keras's backend is neither
+            TensorFlow nor JAX.
             A broken ``fn`` never raises: its problems are reported.
 
     Example:
@@ -875,8 +882,7 @@ def check_metric(
     """
     target_shape = _checked_common(inputs, batch_size, seed, rtol, atol, target_shape)
     check_one_of(reference_input, "reference_input", ("labels", "scores"))
-    if isinstance(n_batches, bool) or not isinstance(n_batches, int | np.integer) or n_batches < 2:
-        fail("n_batches", "an integer >= 2", n_batches)
+    check_integer(n_batches, "n_batches", minimum=2)
     check_interval(threshold, "threshold", 0.0, 1.0)
     result_shape = tuple(result_shape)
     keras = _keras()

@@ -17,14 +17,10 @@ in ``tests/test_keras_losses.py``.
 
 from __future__ import annotations
 
-import os
+from lossviz._validation import as_float_array, check_interval, fail, import_keras
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import keras  # noqa: E402
-from keras import ops  # noqa: E402
-
-from lossviz._validation import as_float_array, check_interval, fail  # noqa: E402
+keras = import_keras()
+ops = keras.ops
 
 __all__ = ["PseudoHuber", "WeightedBinaryCrossentropy", "OutputWeightedSquaredError"]
 
