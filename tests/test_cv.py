@@ -474,18 +474,21 @@ def test_the_checker_passes_a_correct_loop_and_reports_a_wrong_one(data, capsys)
     settings = {"cv": 2, "metric": sklearn.metrics.roc_auc_score, "preprocess": StandardScaler,
                 "fit_kwargs": FIT}
     good = check_fold_loop(correct_fold_loop, build_model, X, y, **settings)
-    assert good and good.builds == 2 and good.findings == []
-    np.testing.assert_allclose(good.scores, good.reference, atol=1e-6)
-    assert "check_fold_loop: passed" in capsys.readouterr().out
+    assert good and good.values["builds"] == 2 and good.findings == []
+    assert [check.code for check in good.checks] == ["runs", "scores", "fresh_models", "reference"]
+    np.testing.assert_allclose(good.values["scores"], good.values["reference"], atol=1e-6)
+    assert "check_fold_loop(correct_fold_loop): all checks passed" in capsys.readouterr().out
 
     bad = check_fold_loop(untrained_fold_loop, build_model, X, y, **settings)
-    assert not bad and bad.builds == 2
-    assert len(bad.findings) >= 1
-    assert all(finding.startswith("fold ") and "cross_validate_keras" in finding for finding in bad.findings)
+    assert not bad and bad.values["builds"] == 2 and bad.codes == ["reference"]
+    message = bad["reference"].message
+    assert message.startswith("fold ") and "cross_validate_keras" in message and "set_random_seed(0 + fold)" in message
 
     def broken(build_model, X, y, splits):
         raise NotImplementedError("write your loop here")
 
     crashed = check_fold_loop(broken, build_model, X, y, **settings)
-    assert crashed.findings == ["fold_loop raised NotImplementedError: write your loop here"]
-    assert "NOT passed" in capsys.readouterr().out
+    assert crashed.codes == ["runs"]
+    assert crashed["runs"].message == "fold_loop raised NotImplementedError: write your loop here"
+    assert {check.status for check in crashed.checks[1:]} == {"skip"}
+    assert "check_fold_loop(broken): 1 problem" in capsys.readouterr().out
