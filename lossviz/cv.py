@@ -61,7 +61,15 @@ from sklearn.metrics import get_scorer, mean_absolute_error, mean_squared_error
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 
-from lossviz._validation import check_finite, check_integer, check_interval, check_same_length, describe, fail
+from lossviz._validation import (
+    check_finite,
+    check_integer,
+    check_interval,
+    check_same_length,
+    describe,
+    fail,
+    import_keras,
+)
 from lossviz.checks import check_fold_loop  # notebook 07's exercise checker, one of lossviz.checks' registry
 
 __all__ = ["CrossValidationResult", "check_fold_loop", "cross_validate_keras", "default_metrics"]
@@ -130,19 +138,15 @@ class _FoldRandom:
         return getattr(random if generator is None else generator, name)
 
 
-def _keras_seed_source():
-    """The module Keras draws unseeded initializers' seeds from (``make_default_seed``)."""
-    from keras.src.random import seed_generator
-
-    return seed_generator
-
-
 @contextlib.contextmanager
 def _seeded_fold(keras, seed: int):
     """``keras.utils.set_random_seed(seed)``, with a Python generator no other thread shares."""
-    source = _keras_seed_source()
-    if not isinstance(source.python_random, _FoldRandom):
-        source.python_random = _FoldRandom()
+    # Keras's make_default_seed() calls seed_generator.python_random.randint: a private
+    # name, so tests/test_cv.py (other threads drawing from random) fails if Keras moves it.
+    from keras.src.random import seed_generator
+
+    if not isinstance(seed_generator.python_random, _FoldRandom):
+        seed_generator.python_random = _FoldRandom()
     with _FOLD_LOCK:
         keras.utils.set_random_seed(seed)
         _fold_stream.generator = random.Random(seed)  # the stream random.seed(seed) starts
@@ -154,8 +158,6 @@ def _seeded_fold(keras, seed: int):
 
 def _prepare_process(threads: int | None):
     """Import Keras; in a worker, first limit TensorFlow to ``threads`` threads per pool."""
-    from lossviz._validation import import_keras
-
     if threads is not None:
         # Read by TensorFlow's runtime when it starts, in case this import starts it.
         os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
