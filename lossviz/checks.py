@@ -24,77 +24,74 @@ reference      its per-sample values equal ``reference(y_true, y_pred)`` on rand
 =============  ==============================================================================
 
 Metric checks (``METRIC_CHECKS``): exception, dtype, shape, reset, batches,
-sample_weight, config, compiled, reference (see :func:`check_metric`).
+sample_weight, config, compiled, reference (see :func:`check_metric`). Fold-loop checks
+(``FOLD_LOOP_CHECKS``): runs, scores, fresh_models, reference (see :func:`check_fold_loop`).
+
+One framework: every check is a function ``check(context) -> (status, message)``
+registered under its code with ``@_check(kind, code)``, in the order it runs; each
+checker builds a shared context and calls :func:`_run_checks`, the one loop, which turns
+the learner's exceptions into findings and skips the rest when a check raises ``_Stop``.
+One result type (:class:`CheckResult` of :class:`Finding` with a :class:`Status`), one
+printer (``CheckResult.report``).
 
 Keras is imported inside the functions (``import lossviz.checks`` stays light); the
-gradient check uses TensorFlow's ``GradientTape``, so the TensorFlow backend is required.
+gradient check asks the backend's own autodiff (``tf.GradientTape`` on TensorFlow,
+``jax.grad`` on JAX), see :func:`_gradient`.
 Taught in: notebooks/03_custom_losses.ipynb
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import inspect
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
-from lossviz._validation import check_interval, check_one_of, fail
+from lossviz._validation import check_integer, check_interval, check_one_of, fail, import_keras
 from lossviz.reduction import reduce_values
 
 __all__ = [
+    "Status",
     "Finding",
     "CheckResult",
     "check_loss",
     "check_metric",
+    "check_fold_loop",
     "keras_loss_value",
     "LOSS_CHECKS",
     "METRIC_CHECKS",
+    "FOLD_LOOP_CHECKS",
 ]
 
-LOSS_CHECKS = (
-    "exception",
-    "float32",
-    "shape",
-    "batch_size",
-    "gradient",
-    "sample_weight",
-    "config",
-    "registered",
-    "compiled",
-    "reference",
-)
-METRIC_CHECKS = (
-    "exception",
-    "dtype",
-    "shape",
-    "reset",
-    "batches",
-    "sample_weight",
-    "config",
-    "compiled",
-    "reference",
-)
 INPUT_KINDS = ("regression", "binary", "categorical")
-PASS, FAIL, SKIP = "pass", "fail", "skip"
 _DEFAULT_TARGET_SHAPE = {"regression": (1,), "binary": (1,), "categorical": (3,)}
+
+
+class Status(str, enum.Enum):
+    """How one check ended; equal to its string value (``Status.FAIL == "fail"``)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"  # the check did not apply, or an earlier one failed so it could not run
+
+
+PASS, FAIL, SKIP = Status.PASS, Status.FAIL, Status.SKIP
 
 
 @dataclass(frozen=True)
 class Finding:
-    """The outcome of one check: a stable ``code``, a ``status`` and a plain-words ``message``.
-
-    ``status`` is "fail" (a problem), "pass" or "skip" (the check did not apply, or could
-    not run because an earlier one failed).
-    """
+    """The outcome of one check: a stable ``code``, a :class:`Status` and a plain-words ``message``."""
 
     code: str
     message: str
-    status: str = FAIL
+    status: Status = FAIL
 
     @property
     def passed(self) -> bool:
@@ -107,15 +104,18 @@ class Finding:
 
 @dataclass
 class CheckResult:
-    """What ``check_loss`` / ``check_metric`` found: truthy iff every check passed.
+    """What a checker found: truthy iff every check passed.
 
     Attributes:
-        subject: what was checked, e.g. "loss `my_mse`".
+        subject: what was checked, e.g. "check_loss(my_mse)".
         checks: every :class:`Finding`, passed, failed and skipped, in the order run.
+        values: what the checks measured, for code to use (e.g. check_fold_loop's
+            ``scores``, ``reference`` and ``builds``).
     """
 
     subject: str
     checks: list[Finding] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -156,20 +156,80 @@ class CheckResult:
 
 
 # ---------------------------------------------------------------------------------------
+# The registry: named checks over a shared context, one loop
+
+_REGISTRY: dict[str, list[tuple[str, Callable]]] = {"loss": [], "metric": [], "fold_loop": []}
+
+
+def _check(kind: str, code: str):
+    """Register ``function(context) -> (status, message)`` as check ``code`` of ``kind``, in order."""
+
+    def register(function):
+        _REGISTRY[kind].append((code, function))
+        return function
+
+    return register
+
+
+class _Stop(Exception):
+    """Raised by a check whose outcome leaves the later checks nothing to run on."""
+
+    def __init__(self, status: Status, message: str, reason: str):
+        super().__init__(message)
+        self.status, self.message, self.reason = status, message, reason
+
+
+def _run_checks(kind: str, subject: str, context: SimpleNamespace, verbose: bool) -> CheckResult:
+    """Run every check of ``kind`` in order; the learner's exceptions become findings."""
+    result = CheckResult(subject, values=context.values)
+    skipped = None
+    for code, check in _REGISTRY[kind]:
+        if skipped is not None:
+            result.checks.append(Finding(code, skipped, SKIP))
+            continue
+        try:
+            status, message = check(context)
+        except _Stop as stop:
+            status, message, skipped = stop.status, stop.message, f"skipped: {stop.reason}"
+        except Exception as error:  # the learner's code may raise anything
+            status, message = FAIL, f"raised {_error_text(error)}"
+        result.checks.append(Finding(code, message, Status(status)))
+    if verbose:
+        print(result.report())
+    return result
+
+
+# ---------------------------------------------------------------------------------------
 # Shared helpers
 
 
 def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import keras
+    return import_keras()
 
-    if keras.backend.backend() != "tensorflow":
-        fail(
-            "KERAS_BACKEND",
-            '"tensorflow" (the checks use tf.GradientTape)',
-            f"Received: KERAS_BACKEND={keras.backend.backend()!r}",
-        )
-    return keras
+
+def _gradient(keras, function: Callable, x: np.ndarray) -> np.ndarray | None:
+    """d sum(function(x)) / dx by the backend's own autodiff; None if nothing reaches x.
+
+    TensorFlow returns None for a value computed without a differentiable path to x
+    (a NumPy call, a cast, keras.ops.round); JAX differentiates rounding as 0 and
+    raises on NumPy calls, which the check reports.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(tf.cast(tf.convert_to_tensor(function(x)), tf.float32))
+        gradient = tape.gradient(total, x)
+        return None if gradient is None else gradient.numpy()
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        return np.asarray(jax.grad(lambda v: jnp.sum(jnp.asarray(function(v), jnp.float32)))(jnp.asarray(x)))
+    fail("KERAS_BACKEND", "'tensorflow' or 'jax' for the gradient check", f"Received: KERAS_BACKEND={backend!r}")
 
 
 def _error_text(error: BaseException, limit: int = 300) -> str:
@@ -180,19 +240,6 @@ def _error_text(error: BaseException, limit: int = 300) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _run(checks: list[Finding], code: str, check: Callable[[], tuple[str, str]]) -> str:
-    """Run one check; an exception raised by the learner's code becomes its finding."""
-    try:
-        status, message = check()
-    except Exception as error:  # the learner's code may raise anything
-        status, message = FAIL, f"raised {_error_text(error)}"
-    checks.append(Finding(code, message, status))
-    return status
-
-
-def _skip_rest(checks: list[Finding], codes, reason: str) -> None:
-    done = {check.code for check in checks}
-    checks.extend(Finding(code, reason, SKIP) for code in codes if code not in done)
 
 
 def _name(obj) -> str:
@@ -219,10 +266,8 @@ def _dtype_name(value) -> str:
 
 def _checked_common(inputs, batch_size, seed, rtol, atol, target_shape):
     check_one_of(inputs, "inputs", INPUT_KINDS)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 2:
-        fail("batch_size", "an integer >= 2", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        fail("seed", "an integer", seed)
+    check_integer(batch_size, "batch_size", minimum=2)
+    check_integer(seed, "seed")
     check_interval(rtol, "rtol", 0.0)
     check_interval(atol, "atol", 0.0)
     if target_shape is None:
@@ -374,37 +419,47 @@ class _LossUnderTest:
         return float(value) if value.ndim == 0 else value
 
 
-def _call_check(loss: _LossUnderTest, y_true, y_pred, state: dict) -> tuple[str, str]:
+@_check("loss", "exception")
+def _call_check(c) -> tuple[str, str]:
+    if isinstance(c.fn, type) and issubclass(c.fn, c.keras.losses.Loss):  # build it with its defaults
+        try:
+            c.fn = c.fn()
+        except Exception as error:
+            raise _Stop(FAIL, f"raised {_error_text(error)}", "the loss class could not be built") from error
+    c.loss = loss = _LossUnderTest(c.keras, c.fn)
+    c.values_shape = None
     try:
-        state["values"] = loss.per_sample(y_true, y_pred)
+        values = loss.per_sample(c.y_true, c.y_pred)
     except Exception as error32:
         try:
-            loss.per_sample(y_true.astype(np.float64), y_pred.astype(np.float64), dtype="float64")
+            loss.per_sample(c.y_true.astype(np.float64), c.y_pred.astype(np.float64), dtype="float64")
         except Exception:
-            return FAIL, (
-                f"calling it the way Keras does (float32 tensors of shape {y_true.shape}) "
-                f"raised {_error_text(error32)}"
-            )
-        state["float32_error"] = error32
+            raise _Stop(FAIL, f"calling it the way Keras does (float32 tensors of shape {c.y_true.shape}) "
+                              f"raised {_error_text(error32)}", "the loss could not be called") from error32
+        c.float32_error = error32
         return PASS, "it runs on float64 tensors (but see float32)"
-    return PASS, f"runs on float32 tensors of shape {y_true.shape}"
+    c.values, c.values_shape = values, tuple(_to_numpy(values).shape)
+    return PASS, f"runs on float32 tensors of shape {c.y_true.shape}"
 
 
-def _float32_check(state: dict) -> tuple[str, str]:
-    if "float32_error" in state:
-        return FAIL, (
+@_check("loss", "float32")
+def _float32_check(c) -> tuple[str, str]:
+    if c.values_shape is None:
+        raise _Stop(FAIL, (
             "it works on float64 but fails on the float32 tensors Keras passes: "
-            f"{_error_text(state['float32_error'])}. Hard-coded float64 constants or NumPy "
+            f"{_error_text(c.float32_error)}. Hard-coded float64 constants or NumPy "
             "arrays mixed with tensors? Build constants with keras.ops.convert_to_tensor"
             "(..., dtype=y_pred.dtype)."
-        )
-    dtype = _dtype_name(state["values"])
+        ), "the loss does not run on float32 tensors")
+    dtype = _dtype_name(c.values)
     if dtype != "float32":
         return FAIL, f"returns {dtype} values on float32 inputs; Keras computes losses in float32"
     return PASS, "float32 in, float32 out"
 
 
-def _shape_check(values_shape: tuple, batch_size: int) -> tuple[str, str]:
+@_check("loss", "shape")
+def _shape_check(c) -> tuple[str, str]:
+    values_shape, batch_size = c.values_shape, c.batch_size
     expected = (batch_size,)
     if values_shape == expected:
         return PASS, f"one value per sample, shape {expected}"
@@ -423,9 +478,11 @@ def _shape_check(values_shape: tuple, batch_size: int) -> tuple[str, str]:
     return FAIL, f"returns shape {values_shape}; Keras expects one value per sample, shape {expected}.{hint}"
 
 
-def _batch_size_check(loss, inputs, batch_size, target_shape, rng, values_shape) -> tuple[str, str]:
+@_check("loss", "batch_size")
+def _batch_size_check(c) -> tuple[str, str]:
+    loss, batch_size, values_shape = c.loss, c.batch_size, c.values_shape
     other = batch_size + 5
-    y_true, y_pred = _random_batch(inputs, other, target_shape, rng)
+    y_true, y_pred = _random_batch(c.inputs, other, c.target_shape, c.rng)
     try:
         other_shape = tuple(_to_numpy(loss.per_sample(y_true, y_pred)).shape)
     except Exception as error:
@@ -442,22 +499,15 @@ def _batch_size_check(loss, inputs, batch_size, target_shape, rng, values_shape)
     return PASS, f"also works on a batch of {other}"
 
 
-def _gradient_check(loss, y_true, y_pred) -> tuple[str, str]:
-    import tensorflow as tf
-
-    prediction = tf.constant(y_pred)
-    with tf.GradientTape() as tape:
-        tape.watch(prediction)
-        values = loss.per_sample(y_true, prediction)
-        total = tf.reduce_sum(tf.cast(tf.convert_to_tensor(values), tf.float32))
-    gradient = tape.gradient(total, prediction)
+@_check("loss", "gradient")
+def _gradient_check(c) -> tuple[str, str]:
+    gradient = _gradient(c.keras, lambda prediction: c.loss.per_sample(c.y_true, prediction), c.y_pred)
     if gradient is None:
         return FAIL, (
             "no gradient reaches y_pred, so the model cannot learn from this loss (fit stops with "
             "'No gradients provided for any variable'). Rounding (keras.ops.round), argmax, "
             "comparisons, casts to int and NumPy calls cut the gradient."
         )
-    gradient = gradient.numpy()
     if not np.all(np.isfinite(gradient)):
         return FAIL, f"the gradient has {int((~np.isfinite(gradient)).sum())} NaN/inf entries at ordinary inputs"
     if not np.any(gradient):
@@ -468,8 +518,10 @@ def _gradient_check(loss, y_true, y_pred) -> tuple[str, str]:
     return PASS, f"gradient present and non-zero (largest |d loss / d y_pred| = {np.abs(gradient).max():.3g})"
 
 
-def _sample_weight_check(loss, y_true, y_pred, rng, rtol, atol) -> tuple[str, str]:
-    weights = _sample_weight(len(y_true), rng)
+@_check("loss", "sample_weight")
+def _sample_weight_check(c) -> tuple[str, str]:
+    loss, y_true, y_pred, rtol, atol = c.loss, c.y_true, c.y_pred, c.rtol, c.atol
+    weights = _sample_weight(len(y_true), c.rng)
     got = loss.weighted(y_true, y_pred, weights)
     # Each sample's own loss, computed alone: what weighting should weight.
     alone = [_to_numpy(loss.per_sample(y_true[i : i + 1], y_pred[i : i + 1])).ravel() for i in range(len(y_true))]
@@ -513,7 +565,9 @@ def _init_parameters(cls) -> list[str]:
     ]
 
 
-def _config_check(loss, y_true, y_pred, rng, rtol, atol) -> tuple[str, str]:
+@_check("loss", "config")
+def _config_check(c) -> tuple[str, str]:
+    loss, y_true, y_pred, rng, rtol, atol = c.loss, c.y_true, c.y_pred, c.rng, c.rtol, c.atol
     if not loss.is_loss_object:
         return SKIP, "a plain function has no config (it is saved by its registered name)"
     original = loss.obj
@@ -553,7 +607,9 @@ def _config_check(loss, y_true, y_pred, rng, rtol, atol) -> tuple[str, str]:
     return PASS, f"from_config(get_config()) rebuilds the same loss ({sorted(config)})"
 
 
-def _registered_check(loss) -> tuple[str, str]:
+@_check("loss", "registered")
+def _registered_check(c) -> tuple[str, str]:
+    loss = c.loss
     if not loss.is_loss_object:
         return SKIP, "plain functions: see 03_custom_losses for registering them"
     keras = loss.keras
@@ -574,9 +630,10 @@ def _registered_check(loss) -> tuple[str, str]:
     return PASS, f"registered as {keras.saving.get_registered_name(cls)!r}"
 
 
-def _compiled_loss_check(loss, inputs, y_true, target_shape, seed) -> tuple[str, str]:
-    keras = loss.keras
-    model = _tiny_model(keras, inputs, target_shape, seed)
+@_check("loss", "compiled")
+def _compiled_loss_check(c) -> tuple[str, str]:
+    keras, loss, y_true, seed = c.keras, c.loss, c.y_true, c.seed
+    model = _tiny_model(keras, c.inputs, c.target_shape, seed)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss.obj, run_eagerly=False)
     features = np.random.default_rng(seed).normal(size=(len(y_true), 4)).astype(np.float32)
     try:
@@ -599,7 +656,10 @@ def _compiled_loss_check(loss, inputs, y_true, target_shape, seed) -> tuple[str,
     return PASS, f"one compiled training step ran (loss {value:.4g})"
 
 
-def _reference_loss_check(loss, reference, inputs, batch_size, target_shape, seed, rtol, atol) -> tuple[str, str]:
+@_check("loss", "reference")
+def _reference_loss_check(c) -> tuple[str, str]:
+    loss, reference, inputs, batch_size, target_shape, seed, rtol, atol = (
+        c.loss, c.reference, c.inputs, c.batch_size, c.target_shape, c.seed, c.rtol, c.atol)
     if reference is None:
         return SKIP, "no reference given"
     worst_detail = ""
@@ -672,7 +732,8 @@ def check_loss(
 
     Raises:
         ValueError: if the checker is called wrongly (``fn`` not callable, an unknown
-            ``inputs``, ``batch_size`` < 2, ...) or Keras's backend is not TensorFlow.
+            ``inputs``, ``batch_size`` < 2, ...) or Keras's backend is neither
+            TensorFlow nor JAX.
             A broken ``fn`` never raises: its problems are reported.
 
     Example:
@@ -691,51 +752,12 @@ def check_loss(
         fn = keras.losses.get(fn)
     if not callable(fn):
         fail("fn", "a loss function (y_true, y_pred) -> per-sample values, or a keras.losses.Loss", fn)
-    result = CheckResult(f"check_loss({_name(fn)})")
-    checks = result.checks
-    if isinstance(fn, type) and issubclass(fn, keras.losses.Loss):
-        built = {}
-
-        def build():
-            built["loss"] = fn()
-            return PASS, f"{fn.__name__}() built with its default arguments"
-
-        if _run(checks, "exception", build) == FAIL:
-            _skip_rest(checks, LOSS_CHECKS, "skipped: the loss class could not be built")
-            return _finish(result, verbose)
-        checks.clear()
-        fn = built["loss"]
-    loss = _LossUnderTest(keras, fn)
     rng = np.random.default_rng(seed)
     y_true, y_pred = _random_batch(inputs, batch_size, target_shape, rng)
-    state: dict = {}
-    if _run(checks, "exception", lambda: _call_check(loss, y_true, y_pred, state)) == FAIL:
-        _skip_rest(checks, LOSS_CHECKS, "skipped: the loss could not be called")
-        return _finish(result, verbose)
-    _run(checks, "float32", lambda: _float32_check(state))
-    if "values" not in state:
-        _skip_rest(checks, LOSS_CHECKS, "skipped: the loss does not run on float32 tensors")
-        return _finish(result, verbose)
-    values_shape = tuple(_to_numpy(state["values"]).shape)
-    _run(checks, "shape", lambda: _shape_check(values_shape, batch_size))
-    _run(checks, "batch_size", lambda: _batch_size_check(loss, inputs, batch_size, target_shape, rng, values_shape))
-    _run(checks, "gradient", lambda: _gradient_check(loss, y_true, y_pred))
-    _run(checks, "sample_weight", lambda: _sample_weight_check(loss, y_true, y_pred, rng, rtol, atol))
-    _run(checks, "config", lambda: _config_check(loss, y_true, y_pred, rng, rtol, atol))
-    _run(checks, "registered", lambda: _registered_check(loss))
-    _run(checks, "compiled", lambda: _compiled_loss_check(loss, inputs, y_true, target_shape, seed))
-    _run(
-        checks,
-        "reference",
-        lambda: _reference_loss_check(loss, reference, inputs, batch_size, target_shape, seed, rtol, atol),
-    )
-    return _finish(result, verbose)
-
-
-def _finish(result: CheckResult, verbose: bool) -> CheckResult:
-    if verbose:
-        print(result.report())
-    return result
+    context = SimpleNamespace(keras=keras, fn=fn, reference=reference, inputs=inputs, batch_size=batch_size,
+                              target_shape=target_shape, seed=seed, rtol=rtol, atol=atol, rng=rng,
+                              y_true=y_true, y_pred=y_pred, values={})
+    return _run_checks("loss", f"check_loss({_name(fn)})", context, verbose)
 
 
 # ---------------------------------------------------------------------------------------
@@ -875,184 +897,321 @@ def check_metric(
     """
     target_shape = _checked_common(inputs, batch_size, seed, rtol, atol, target_shape)
     check_one_of(reference_input, "reference_input", ("labels", "scores"))
-    if isinstance(n_batches, bool) or not isinstance(n_batches, int | np.integer) or n_batches < 2:
-        fail("n_batches", "an integer >= 2", n_batches)
+    check_integer(n_batches, "n_batches", minimum=2)
     check_interval(threshold, "threshold", 0.0, 1.0)
-    result_shape = tuple(result_shape)
     keras = _keras()
     factory, given, description = _metric_factory(keras, metric)
-    result = CheckResult(f"check_metric({description})")
-    checks = result.checks
-    rng = np.random.default_rng(seed)
     total = batch_size * n_batches
-    y_true, y_pred = _random_batch(inputs, total, target_shape, rng)
+    y_true, y_pred = _random_batch(inputs, total, target_shape, np.random.default_rng(seed))
     edges = np.cumsum([0, *_split_sizes(total, n_batches)])
-    batches = [(y_true[a:b], y_pred[a:b]) for a, b in zip(edges[:-1], edges[1:])]
-    everything = [(y_true, y_pred)]
-    state: dict = {}
+    context = SimpleNamespace(
+        keras=keras, metric=metric, fresh=factory, given=given, reference=reference, inputs=inputs,
+        batch_size=batch_size, n_batches=n_batches, target_shape=target_shape, seed=seed, rtol=rtol, atol=atol,
+        reference_input=reference_input, threshold=threshold, result_shape=tuple(result_shape), total=total,
+        y_true=y_true, y_pred=y_pred, edges=edges, everything=[(y_true, y_pred)],
+        batches=[(y_true[a:b], y_pred[a:b]) for a, b in zip(edges[:-1], edges[1:])], values={})
+    return _run_checks("metric", f"check_metric({description})", context, verbose)
 
-    def first_run():
-        if given is not None:
+
+@_check("metric", "exception")
+def _metric_runs(c) -> tuple[str, str]:
+    try:
+        if c.given is not None:
             try:
-                factory()
-            except Exception as error:
-                state["config_error"] = error
-                fresh_given = given
+                c.fresh()
+            except Exception:  # from_config fails: reuse the instance given, reset (see config)
+                given = c.given
 
                 def reuse():
-                    fresh_given.reset_state()
-                    return fresh_given
+                    given.reset_state()
+                    return given
 
-                state["factory"] = reuse
-        metric_object = state.get("factory", factory)()
-        metric_object.update_state(y_true, y_pred)
-        state["result"] = metric_object.result()
-        return PASS, f"update_state and result run on {total} samples"
+                c.fresh = reuse
+        metric_object = c.fresh()
+        metric_object.update_state(c.y_true, c.y_pred)
+        c.value = metric_object.result()
+    except Exception as error:
+        raise _Stop(FAIL, f"raised {_error_text(error)}", "the metric could not be updated") from error
+    return PASS, f"update_state and result run on {c.total} samples"
 
-    if _run(checks, "exception", first_run) == FAIL:
-        _skip_rest(checks, METRIC_CHECKS, "skipped: the metric could not be updated")
-        return _finish(result, verbose)
-    fresh = state.get("factory", factory)
-    value = state["result"]
 
-    def dtype_check():
-        dtype = _dtype_name(value)
-        if dtype != "float32":
-            return FAIL, f"result() is {dtype}; Keras metrics report float32 (cast in result())"
-        return PASS, "result() is float32"
+@_check("metric", "dtype")
+def _metric_dtype(c) -> tuple[str, str]:
+    dtype = _dtype_name(c.value)
+    if dtype != "float32":
+        return FAIL, f"result() is {dtype}; Keras metrics report float32 (cast in result())"
+    return PASS, "result() is float32"
 
-    def shape_check():
-        shape = tuple(_to_numpy(value).shape)
-        if shape != result_shape:
-            return FAIL, f"result() has shape {shape}, expected {result_shape}"
-        return PASS, f"result() has shape {shape}"
 
-    def reset_check():
-        metric_object = fresh()
-        metric_object.update_state(y_true, y_pred)
-        metric_object.reset_state()
-        metric_object.update_state(*batches[0])
-        got = _to_numpy(metric_object.result()).astype(np.float64)
-        want = _metric_value(fresh, batches[:1])
-        close, detail = _compare(got, want, rtol, atol)
-        if not close:
-            return FAIL, (
-                f"after reset_state() the metric still remembers earlier data: {_fmt(got)} where a fresh "
-                f"metric gives {_fmt(want)} ({detail}). reset_state must set every state variable back "
-                "to its initial value (the base class does this; don't override it to do less)."
-            )
-        return PASS, "after reset_state() it equals a fresh metric"
+@_check("metric", "shape")
+def _metric_shape(c) -> tuple[str, str]:
+    shape = tuple(_to_numpy(c.value).shape)
+    if shape != c.result_shape:
+        return FAIL, f"result() has shape {shape}, expected {c.result_shape}"
+    return PASS, f"result() has shape {shape}"
 
-    def batches_check():
-        got = _metric_value(fresh, batches)
-        want = _metric_value(fresh, everything)
-        close, detail = _compare(got, want, rtol, atol)
-        sizes = ", ".join(str(b - a) for a, b in zip(edges[:-1], edges[1:]))
-        if not close:
-            return FAIL, (
-                f"updating over {n_batches} batches (sizes {sizes}) gives {_fmt(got)}, one update over "
-                f"all {total} samples gives {_fmt(want)} ({detail}): the metric averages per-batch values "
-                "(or keeps only the last batch). Accumulate counts or sums in state variables and "
-                "divide only in result()."
-            )
-        return PASS, f"{n_batches} batches (sizes {sizes}) give the same result as one update"
 
-    def sample_weight_check():
-        probe = fresh()
-        if not _accepts_sample_weight(probe):
-            return FAIL, (
-                "update_state has no sample_weight argument: weighted_metrics= and class_weight "
-                "cannot use it. Accept sample_weight=None and weight what you count."
-            )
-        weight_rng = np.random.default_rng([seed, 11])
-        unweighted = _metric_value(fresh, everything)
-        for _ in range(10):
-            weights = weight_rng.choice([0.0, 1.0, 2.0], size=total, p=[0.35, 0.4, 0.25]).astype(np.float32)
-            if weights.sum() == total:
-                continue  # a metric that divides by the sample count instead of sum(w) would pass
-            repeats = weights.astype(int)
-            expanded = [(np.repeat(y_true, repeats, axis=0), np.repeat(y_pred, repeats, axis=0))]
-            want = _metric_value(fresh, expanded)
-            if not _compare(unweighted, want, rtol, atol)[0]:
-                break
-        else:
-            return SKIP, "inconclusive: weighting did not change the result on these data"
-        try:
-            got = _metric_value(fresh, everything, [weights])
-        except Exception as error:
-            return FAIL, (
-                f"update_state(..., sample_weight=...) raised {_error_text(error)}. Weights need "
-                "one value per sample to weight: a metric function must return one value per "
-                "sample, not a batch summary."
-            )
-        close, detail = _compare(got, want, rtol, atol)
-        if not close:
-            ignored = " (it equals the unweighted result: sample_weight is ignored)" if _compare(got, unweighted, rtol, atol)[0] else ""
-            return FAIL, (
-                f"with weights 0/1/2 it gives {_fmt(got)}, but dropping the weight-0 samples and counting "
-                f"the weight-2 samples twice gives {_fmt(want)} ({detail}){ignored}. weighted_metrics= and "
-                "class_weight would report the wrong number."
-            )
-        return PASS, "weights 0/1/2 equal dropping / duplicating samples"
+@_check("metric", "reset")
+def _metric_reset(c) -> tuple[str, str]:
+    metric_object = c.fresh()
+    metric_object.update_state(c.y_true, c.y_pred)
+    metric_object.reset_state()
+    metric_object.update_state(*c.batches[0])
+    got = _to_numpy(metric_object.result()).astype(np.float64)
+    want = _metric_value(c.fresh, c.batches[:1])
+    close, detail = _compare(got, want, c.rtol, c.atol)
+    if not close:
+        return FAIL, (
+            f"after reset_state() the metric still remembers earlier data: {_fmt(got)} where a fresh "
+            f"metric gives {_fmt(want)} ({detail}). reset_state must set every state variable back "
+            "to its initial value (the base class does this; don't override it to do less)."
+        )
+    return PASS, "after reset_state() it equals a fresh metric"
 
-    def config_check():
-        if given is None and not isinstance(metric, type):
-            return SKIP, "a metric function has no config (it is saved by its registered name)"
-        subject = given if given is not None else metric()
-        config = subject.get_config()
-        try:
-            clone = type(subject).from_config(config)
-        except Exception as error:
-            return FAIL, (
-                f"{type(subject).__name__}.from_config(get_config()) raised {_error_text(error)}; "
-                "get_config must return every __init__ argument merged into super().get_config()"
-            )
-        if clone.get_config() != config:
-            return FAIL, "the metric rebuilt by from_config(get_config()) has a different config"
-        missing = [name for name in _init_parameters(type(subject)) if name not in config]
-        if missing:
-            return FAIL, f"get_config() lacks {missing}: they fall back to their defaults on loading"
-        return PASS, "from_config(get_config()) rebuilds it"
 
-    def compiled_check():
-        model = _tiny_model(keras, inputs, target_shape, seed)
-        loss = {"regression": "mse", "binary": "binary_crossentropy", "categorical": "categorical_crossentropy"}[inputs]
-        model.compile(optimizer="sgd", loss=loss, metrics=[fresh()], run_eagerly=False)
-        features = np.random.default_rng(seed).normal(size=(total, 4)).astype(np.float32)
-        try:
-            logs = model.evaluate(features, y_true, batch_size=batch_size, verbose=0, return_dict=True)
-        except Exception as error:
-            return FAIL, (
-                f"it fails inside a compiled evaluation step (run_eagerly=False): {_error_text(error)}. "
-                "Use keras.ops in update_state, not NumPy / scikit-learn / .numpy()."
-            )
-        return PASS, f"runs inside a compiled model.evaluate ({len(logs)} logged values)"
+@_check("metric", "batches")
+def _metric_batches(c) -> tuple[str, str]:
+    got = _metric_value(c.fresh, c.batches)
+    want = _metric_value(c.fresh, c.everything)
+    close, detail = _compare(got, want, c.rtol, c.atol)
+    sizes = ", ".join(str(b - a) for a, b in zip(c.edges[:-1], c.edges[1:]))
+    if not close:
+        return FAIL, (
+            f"updating over {c.n_batches} batches (sizes {sizes}) gives {_fmt(got)}, one update over "
+            f"all {c.total} samples gives {_fmt(want)} ({detail}): the metric averages per-batch values "
+            "(or keeps only the last batch). Accumulate counts or sums in state variables and "
+            "divide only in result()."
+        )
+    return PASS, f"{c.n_batches} batches (sizes {sizes}) give the same result as one update"
 
-    def reference_check():
-        if reference is None:
-            return SKIP, "no reference given"
-        arguments = _reference_arguments(inputs, reference_input, threshold, y_true, y_pred)
-        try:
-            want = _to_numpy(reference(*arguments)).astype(np.float64)
-        except Exception as error:
-            return FAIL, f"the reference {_name(reference)} raised {_error_text(error)}"
-        if want.ndim and want.shape[0] == total and want.shape != result_shape:
-            want = np.asarray(want.mean())
-        got = _to_numpy(value).astype(np.float64)
-        close, detail = _compare(got, want, rtol, atol)
-        if not close:
-            return FAIL, f"result {_fmt(got)} differs from {_name(reference)} {_fmt(want)} on all {total} samples ({detail})"
-        return PASS, f"equals {_name(reference)} on {total} samples ({detail})"
 
-    for code, check in (
-        ("dtype", dtype_check),
-        ("shape", shape_check),
-        ("reset", reset_check),
-        ("batches", batches_check),
-        ("sample_weight", sample_weight_check),
-        ("config", config_check),
-        ("compiled", compiled_check),
-        ("reference", reference_check),
-    ):
-        _run(checks, code, check)
-    return _finish(result, verbose)
+@_check("metric", "sample_weight")
+def _metric_sample_weight(c) -> tuple[str, str]:
+    if not _accepts_sample_weight(c.fresh()):
+        return FAIL, (
+            "update_state has no sample_weight argument: weighted_metrics= and class_weight "
+            "cannot use it. Accept sample_weight=None and weight what you count."
+        )
+    weight_rng = np.random.default_rng([c.seed, 11])
+    unweighted = _metric_value(c.fresh, c.everything)
+    for _ in range(10):
+        weights = weight_rng.choice([0.0, 1.0, 2.0], size=c.total, p=[0.35, 0.4, 0.25]).astype(np.float32)
+        if weights.sum() == c.total:
+            continue  # a metric that divides by the sample count instead of sum(w) would pass
+        repeats = weights.astype(int)
+        expanded = [(np.repeat(c.y_true, repeats, axis=0), np.repeat(c.y_pred, repeats, axis=0))]
+        want = _metric_value(c.fresh, expanded)
+        if not _compare(unweighted, want, c.rtol, c.atol)[0]:
+            break
+    else:
+        return SKIP, "inconclusive: weighting did not change the result on these data"
+    try:
+        got = _metric_value(c.fresh, c.everything, [weights])
+    except Exception as error:
+        return FAIL, (
+            f"update_state(..., sample_weight=...) raised {_error_text(error)}. Weights need "
+            "one value per sample to weight: a metric function must return one value per "
+            "sample, not a batch summary."
+        )
+    close, detail = _compare(got, want, c.rtol, c.atol)
+    if not close:
+        ignored = (" (it equals the unweighted result: sample_weight is ignored)"
+                   if _compare(got, unweighted, c.rtol, c.atol)[0] else "")
+        return FAIL, (
+            f"with weights 0/1/2 it gives {_fmt(got)}, but dropping the weight-0 samples and counting "
+            f"the weight-2 samples twice gives {_fmt(want)} ({detail}){ignored}. weighted_metrics= and "
+            "class_weight would report the wrong number."
+        )
+    return PASS, "weights 0/1/2 equal dropping / duplicating samples"
+
+
+@_check("metric", "config")
+def _metric_config(c) -> tuple[str, str]:
+    if c.given is None and not isinstance(c.metric, type):
+        return SKIP, "a metric function has no config (it is saved by its registered name)"
+    subject = c.given if c.given is not None else c.metric()
+    config = subject.get_config()
+    try:
+        clone = type(subject).from_config(config)
+    except Exception as error:
+        return FAIL, (
+            f"{type(subject).__name__}.from_config(get_config()) raised {_error_text(error)}; "
+            "get_config must return every __init__ argument merged into super().get_config()"
+        )
+    if clone.get_config() != config:
+        return FAIL, "the metric rebuilt by from_config(get_config()) has a different config"
+    missing = [name for name in _init_parameters(type(subject)) if name not in config]
+    if missing:
+        return FAIL, f"get_config() lacks {missing}: they fall back to their defaults on loading"
+    return PASS, "from_config(get_config()) rebuilds it"
+
+
+@_check("metric", "compiled")
+def _metric_compiled(c) -> tuple[str, str]:
+    model = _tiny_model(c.keras, c.inputs, c.target_shape, c.seed)
+    loss = {"regression": "mse", "binary": "binary_crossentropy", "categorical": "categorical_crossentropy"}[c.inputs]
+    model.compile(optimizer="sgd", loss=loss, metrics=[c.fresh()], run_eagerly=False)
+    features = np.random.default_rng(c.seed).normal(size=(c.total, 4)).astype(np.float32)
+    try:
+        logs = model.evaluate(features, c.y_true, batch_size=c.batch_size, verbose=0, return_dict=True)
+    except Exception as error:
+        return FAIL, (
+            f"it fails inside a compiled evaluation step (run_eagerly=False): {_error_text(error)}. "
+            "Use keras.ops in update_state, not NumPy / scikit-learn / .numpy()."
+        )
+    return PASS, f"runs inside a compiled model.evaluate ({len(logs)} logged values)"
+
+
+@_check("metric", "reference")
+def _metric_reference(c) -> tuple[str, str]:
+    if c.reference is None:
+        return SKIP, "no reference given"
+    arguments = _reference_arguments(c.inputs, c.reference_input, c.threshold, c.y_true, c.y_pred)
+    try:
+        want = _to_numpy(c.reference(*arguments)).astype(np.float64)
+    except Exception as error:
+        return FAIL, f"the reference {_name(c.reference)} raised {_error_text(error)}"
+    if want.ndim and want.shape[0] == c.total and want.shape != c.result_shape:
+        want = np.asarray(want.mean())
+    got = _to_numpy(c.value).astype(np.float64)
+    close, detail = _compare(got, want, c.rtol, c.atol)
+    if not close:
+        return FAIL, (f"result {_fmt(got)} differs from {_name(c.reference)} {_fmt(want)} on all {c.total} "
+                      f"samples ({detail})")
+    return PASS, f"equals {_name(c.reference)} on {c.total} samples ({detail})"
+
+
+# ---------------------------------------------------------------------------------------
+# check_fold_loop
+
+
+def check_fold_loop(fold_loop: Callable, build_model: Callable, X, y, *, cv, metric: Callable,
+                    preprocess=None, fit_kwargs=None, seed: int = 0, atol: float = 1e-6,
+                    verbose: bool = True) -> CheckResult:
+    """Check a hand-written k-fold loop against :func:`lossviz.cv.cross_validate_keras`.
+
+    The learner writes ``fold_loop(build_model, X, y, splits) -> one score per fold``
+    that, for fold i and ``(train, test) = splits[i]``, calls
+    ``keras.utils.set_random_seed(seed + i)``, fits a fresh ``preprocess`` on
+    ``X[train]``, builds a model with ``build_model()``, fits it with ``fit_kwargs``
+    and returns ``metric(y[test], predictions)``. The checks (``FOLD_LOOP_CHECKS``):
+    the loop runs ("runs"), returns one score per fold ("scores"), builds one model per
+    fold ("fresh_models"), and each score is within ``atol`` of ``cross_validate_keras``
+    on the same splits ("reference"). The learner's exceptions become findings.
+
+    Args:
+        fold_loop: the learner's function.
+        build_model: zero-argument function returning a new compiled model.
+        X: inputs (n_samples, ...).
+        y: targets (n_samples, ...).
+        cv: number of folds or splitter; its splits are passed as a list of
+            (train, test) index pairs.
+        metric: ``metric(y_true, y_score) -> float``.
+        preprocess: as in ``cross_validate_keras``. Defaults to None.
+        fit_kwargs: as in ``cross_validate_keras``. Defaults to None.
+        seed: base seed. Defaults to 0.
+        atol: largest accepted difference per fold. Defaults to 1e-6.
+        verbose: print the short report. Defaults to True.
+
+    Returns:
+        CheckResult: truthy iff every check passed; ``.values`` holds ``scores`` (the
+        learner's, or None), ``reference`` and ``builds`` (models built).
+
+    Raises:
+        ValueError: for invalid checker arguments (never for the learner's code).
+
+    Example:
+        >>> import numpy as np, keras
+        >>> def build_model():
+        ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+        ...     model.compile(optimizer="sgd", loss="binary_crossentropy")
+        ...     return model
+        >>> X = np.random.default_rng(0).normal(size=(30, 2)); y = (X[:, 0] > 0).astype(int)
+        >>> def one_model_for_all_folds(build_model, X, y, splits):
+        ...     model = build_model()
+        ...     return [float(np.mean((model.predict(X[test], verbose=0)[:, 0] > 0.5) == y[test]))
+        ...             for train, test in splits]
+        >>> check = check_fold_loop(one_model_for_all_folds, build_model, X, y, cv=2, verbose=False,
+        ...                         metric=lambda y, y_score: float(np.mean((y_score > 0.5) == y)))
+        >>> bool(check), check.codes, check.values["builds"]
+        (False, ['fresh_models', 'reference'], 1)
+
+    Taught in: notebooks/07_kfold_cross_validation.ipynb
+    """
+    from lossviz import cv as _cv
+
+    if not callable(fold_loop):
+        fail("fold_loop", "your function fold_loop(build_model, X, y, splits)", fold_loop)
+    if not callable(metric):
+        fail("metric", "a function metric(y_true, y_score) -> float", metric)
+    X, y = _cv._as_samples(X, "X"), _cv._as_samples(y, "y")
+    if len(X) != len(y):
+        fail("y", f"the same number of samples as `X` ({len(X)})", f"Received: {len(y)}")
+    _, labels = _cv._task(y)
+    seed = check_integer(seed, "seed", minimum=0)
+    splitter = _cv._splitter(cv, classification=labels is not None, grouped=False, seed=seed)
+    splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y if labels is None else labels)]
+    context = SimpleNamespace(fold_loop=fold_loop, build_model=build_model, X=X, y=y, splits=splits, metric=metric,
+                              preprocess=preprocess, fit_kwargs=fit_kwargs, seed=seed, atol=atol,
+                              values={"scores": None, "reference": None, "builds": 0})
+    return _run_checks("fold_loop", f"check_fold_loop({_name(fold_loop)})", context, verbose)
+
+
+@_check("fold_loop", "runs")
+def _fold_loop_runs(c) -> tuple[str, str]:
+    built = []
+
+    def counting_build_model():
+        model = c.build_model()
+        built.append(model)
+        return model
+
+    try:
+        c.scores = c.fold_loop(counting_build_model, c.X, c.y, c.splits)
+    except Exception as error:
+        raise _Stop(FAIL, f"fold_loop raised {_error_text(error)}", "fold_loop did not run") from error
+    finally:
+        c.values["builds"] = len(built)
+    return PASS, f"fold_loop ran on {len(c.splits)} folds"
+
+
+@_check("fold_loop", "scores")
+def _fold_loop_scores(c) -> tuple[str, str]:
+    scores = np.asarray(c.scores, dtype=np.float64).reshape(-1)
+    if scores.shape != (len(c.splits),):
+        raise _Stop(FAIL, f"fold_loop returned {scores.size} score(s) for {len(c.splits)} folds: return one "
+                          "score per fold", "no score per fold to compare")
+    c.values["scores"] = scores
+    return PASS, f"one score per fold: {np.round(scores, 4).tolist()}"
+
+
+@_check("fold_loop", "fresh_models")
+def _fold_loop_fresh_models(c) -> tuple[str, str]:
+    builds, folds = c.values["builds"], len(c.splits)
+    if builds != folds:
+        return FAIL, (f"build_model was called {builds} time(s) for {folds} folds: call it inside the loop, "
+                      "so that every fold starts from fresh weights (a model re-fitted across folds has "
+                      "already trained on the later test folds)")
+    return PASS, f"{builds} fresh models, one per fold"
+
+
+@_check("fold_loop", "reference")
+def _fold_loop_reference(c) -> tuple[str, str]:
+    from lossviz.cv import cross_validate_keras
+
+    reference = cross_validate_keras(c.build_model, c.X, c.y, cv=c.splits, metrics={"score": c.metric},
+                                     preprocess=c.preprocess, fit_kwargs=c.fit_kwargs, seed=c.seed,
+                                     n_jobs=1).scores("score")
+    c.values["reference"] = reference
+    wrong = [f"fold {fold}: your score {mine:.4f}, cross_validate_keras {theirs:.4f}"
+             for fold, (mine, theirs) in enumerate(zip(c.values["scores"], reference))
+             if not abs(mine - theirs) <= c.atol]
+    if wrong:
+        return FAIL, ("; ".join(wrong) + f". Seed each fold with keras.utils.set_random_seed({c.seed} + fold) "
+                      "before building, fit the preprocessing on X[train] only, and train with the given fit_kwargs")
+    return PASS, f"every score equals cross_validate_keras's (within {c.atol:g})"
+
+
+LOSS_CHECKS = tuple(code for code, _ in _REGISTRY["loss"])
+METRIC_CHECKS = tuple(code for code, _ in _REGISTRY["metric"])
+FOLD_LOOP_CHECKS = tuple(code for code, _ in _REGISTRY["fold_loop"])

@@ -8,12 +8,11 @@ argument controls, which keeps an explorer's picture steady while a slider moves
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from lossviz._validation import check_interval, check_one_of, fail
+from lossviz._validation import check_integer, check_interval, check_one_of, fail
 
 __all__ = [
     "RegressionData",
@@ -22,18 +21,6 @@ __all__ = [
     "scored_binary",
     "breast_cancer_split",
 ]
-
-
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        fail(name, f"an integer >= {minimum}", value)
-    return int(value)
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        fail("seed", "a non-negative integer", seed)
-    return int(seed)
 
 
 def _positive_count(n: int, positive_fraction) -> int:
@@ -93,10 +80,10 @@ def regression_with_outliers(n: int = 60, outlier_fraction: float = 0.1,
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    n = _check_count(n, "n", 4)
+    n = check_integer(n, "n", minimum=4)
     outlier_fraction = check_interval(outlier_fraction, "outlier_fraction", 0.0, 0.5)
     outlier_size = check_interval(outlier_size, "outlier_size", 0.0, 100.0)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_integer(seed, "seed", minimum=0))
     slope, intercept = 1.5, 1.0
     x = np.sort(rng.uniform(0.0, 10.0, n))
     noise = rng.normal(0.0, 1.0, n)
@@ -137,10 +124,10 @@ def imbalanced_binary(n: int = 400, positive_fraction: float = 0.1,
 
     Taught in: notebooks/04_weighting.ipynb
     """
-    n = _check_count(n, "n", 2)
+    n = check_integer(n, "n", minimum=2)
     positives = _positive_count(n, positive_fraction)
     separation = check_interval(separation, "separation", 0.0, 10.0)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_integer(seed, "seed", minimum=0))
     y = np.zeros(n, dtype=np.int64)
     y[:positives] = 1
     X = rng.normal(0.0, 1.0, (n, 2)) + np.outer(y, np.full(2, separation / np.sqrt(2.0)))
@@ -178,10 +165,10 @@ def scored_binary(n: int = 1000, positive_fraction: float = 0.3, separation: flo
 
     Taught in: notebooks/06_roc_pr_curves.ipynb
     """
-    n = _check_count(n, "n", 2)
+    n = check_integer(n, "n", minimum=2)
     positives = _positive_count(n, positive_fraction)
     separation = check_interval(separation, "separation", 0.0, 10.0)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_integer(seed, "seed", minimum=0))
     y_true = np.zeros(n, dtype=np.int64)
     y_true[:positives] = 1
     latent = rng.normal(0.0, 1.0, n) + separation * y_true
@@ -227,7 +214,7 @@ def breast_cancer_split(test_size: float = 0.25, seed: int = 0, *, positive: str
     check_one_of(positive, "positive", ("benign", "malignant"))
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=_check_seed(seed), stratify=y)
+        X, y, test_size=test_size, random_state=check_integer(seed, "seed", minimum=0), stratify=y)
     if positive == "malignant":  # after the split, so that both codings split alike
         y_train, y_test = 1 - y_train, 1 - y_test
     scaler = StandardScaler().fit(X_train)

@@ -17,14 +17,11 @@ in ``tests/test_keras_losses.py``.
 
 from __future__ import annotations
 
-import os
+from lossviz._validation import as_float_array, check_interval, fail, import_keras
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+keras = import_keras()
+ops = keras.ops
 
-import keras  # noqa: E402
-from keras import ops  # noqa: E402
-
-from lossviz._validation import as_float_array, check_interval, fail  # noqa: E402
 from lossviz.keras_reference import align_ranks  # noqa: E402
 
 __all__ = ["PseudoHuber", "WeightedBinaryCrossentropy", "OutputWeightedSquaredError"]

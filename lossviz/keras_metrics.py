@@ -20,12 +20,10 @@ imports it by itself. Keras 2 code used
 
 from __future__ import annotations
 
-import os
+from lossviz._validation import import_keras
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import keras  # noqa: E402
-from keras import ops  # noqa: E402
+keras = import_keras()
+ops = keras.ops
 
 __all__ = [
     "StreamingPrecision",

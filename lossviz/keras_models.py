@@ -13,15 +13,11 @@ This module imports Keras (after ``KERAS_BACKEND`` defaults to TensorFlow); the
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+from lossviz._validation import as_float_array, check_integer, check_same_length, fail, import_keras
 
-import keras  # noqa: E402
-
-from lossviz._validation import as_float_array, check_same_length, fail  # noqa: E402
+keras = import_keras()
 
 __all__ = ["fit_logistic_regression", "predict_scores"]
 
@@ -46,8 +42,9 @@ def fit_logistic_regression(X_train, y_train, *, epochs: int = 5, batch_size: in
         The fitted, compiled ``keras.Model``.
 
     Raises:
-        ValueError: if X_train is not 2-D, y_train is not 1-D labels in {0, 1}, or
-            their lengths differ.
+        ValueError: if X_train is not 2-D, y_train is not 1-D labels in {0, 1},
+            their lengths differ, or epochs, batch_size or seed is not an integer in
+            its range.
 
     Example:
         >>> from lossviz.data import breast_cancer_split
@@ -67,7 +64,9 @@ def fit_logistic_regression(X_train, y_train, *, epochs: int = 5, batch_size: in
         fail("y_train", "a 1-D array of labels in {0, 1}",
              f"Received: shape {y_train.shape} with values {np.unique(y_train)[:5].tolist()}")
     check_same_length(X_train, y_train, ("X_train", "y_train"))
-    keras.utils.set_random_seed(seed)
+    epochs = check_integer(epochs, "epochs", minimum=1)
+    batch_size = check_integer(batch_size, "batch_size", minimum=1)
+    keras.utils.set_random_seed(check_integer(seed, "seed", minimum=0))
     model = keras.Sequential([keras.Input((X_train.shape[1],)),
                               keras.layers.Dense(1, activation="sigmoid")])
     model.compile(keras.optimizers.Adam(learning_rate), "binary_crossentropy")

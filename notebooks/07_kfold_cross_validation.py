@@ -513,24 +513,49 @@ for search_fold, train, test, score in zip(nested["estimator"], nested["indices"
 # %% [markdown]
 # ## Parallel folds, and a cluster
 #
-# `cross_validate_keras(..., n_jobs=2)` runs folds in two joblib worker processes, each
-# limited to its share of TensorFlow's threads, and gives the same numbers as `n_jobs=1`
-# (`tests/test_cv.py` checks it; `make bench` measures the speedup on your machine; the
-# first parallel call pays for TensorFlow's import in every worker). Because it is
-# joblib, a cluster is a context manager away, with no other change:
-#
-# ```python
-# import joblib
-# from dask.distributed import Client            # pip install dask distributed
-# client = Client("tcp://scheduler-address:8786")
-# with joblib.parallel_config(backend="dask"):
-#     result = cross_validate_keras(build_model, X, y, cv=5)
-#
-# from ray.util.joblib import register_ray       # pip install "ray[default]"
-# register_ray()
-# with joblib.parallel_config(backend="ray"):
-#     result = cross_validate_keras(build_model, X, y, cv=5)
-# ```
+# `cross_validate_keras` hands its folds to scikit-learn's `cross_validate`, which runs
+# them through joblib: `n_jobs=2` gives two worker processes (each limited to its share of
+# TensorFlow's threads), and `joblib.parallel_config(backend="dask")` sends them to a Dask
+# cluster with no other change. The numbers must not depend on where a fold ran, yet a
+# naive fold loop on Dask gives different ones. Keras draws the seed of every unseeded
+# initializer from Python's process-wide `random` module, and a Dask worker's event loop
+# draws from that module too (`dask.sizeof` samples the lists it measures) while a fold
+# runs in another thread. One such draw between seeding and building is enough:
+
+# %%
+import random
+
+keras.utils.set_random_seed(0)
+quiet = build_model().get_weights()[0]
+keras.utils.set_random_seed(0)
+random.sample(range(100), 10)  # what a Dask worker's event loop may do meanwhile
+moved = build_model().get_weights()[0]
+print("initial weights changed by one random.sample:", not np.array_equal(moved, quiet))
+assert not np.array_equal(moved, quiet)
+
+# %% [markdown]
+# So each fold of `cross_validate_keras` gives Keras a generator of its own,
+# `random.Random(seed + fold)`: the stream `set_random_seed` starts, which no other thread
+# can advance. Here is a real two-worker Dask cluster on this machine (no dashboard),
+# against the same call in this process, on a small case:
+
+# %%
+import joblib
+from dask.distributed import Client, LocalCluster
+
+SMALL = {"cv": 2, "preprocess": StandardScaler, "fit_kwargs": {"epochs": 2, "batch_size": 32}, "seed": 3}
+here = cross_validate_keras(build_model, X, y, n_jobs=1, **SMALL)
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        Client(cluster), joblib.parallel_config(backend="dask"):
+    on_dask = cross_validate_keras(build_model, X, y, **SMALL)
+on_dask
+
+# %%
+print("processes that ran the folds:", [worker["pid"] for worker in on_dask.workers], "| this one:", os.getpid())
+assert os.getpid() not in {worker["pid"] for worker in on_dask.workers}
+for name in here.metric_names:
+    np.testing.assert_allclose(on_dask.scores(name), here.scores(name), rtol=0, atol=1e-9)
+print("every metric of every fold equal on Dask and here")
 
 # %% [markdown]
 # ## Exercise: write the fold loop
@@ -587,9 +612,10 @@ assert check
 # - Everything that learns from data goes inside the fold: scaler, feature selection,
 #   early stopping / best-epoch choice. On coin-flip labels, selecting features on all rows
 #   gave an accuracy beyond what luck gives (the 99.9 % binomial band); inside the folds, luck.
-# - `lossviz.cv.cross_validate_keras` does all of this, deterministically for a seed, in
-#   parallel with `n_jobs`; `keras.wrappers.SKLearnClassifier` + `cross_validate` is the
-#   short path (pass epochs via `params=`).
+# - `lossviz.cv.cross_validate_keras` does all of this on scikit-learn's `cross_validate`,
+#   with the same numbers for a seed sequentially, with `n_jobs` or on a Dask cluster;
+#   `keras.wrappers.SKLearnClassifier` + `cross_validate` is the short path (pass epochs
+#   via `params=`).
 #
 # Where next: [05 custom metrics](05_custom_metrics.ipynb) for metrics you can trust per
 # fold, [06 ROC and PR curves](06_roc_pr_curves.ipynb) for the ROC AUC reported here, or

@@ -420,3 +420,28 @@ def test_a_metric_class_is_built_and_a_broken_constructor_reported():
 
     result = check_metric(NeedsThreshold, verbose=False)
     assert result.codes == ["exception"] and "threshold" in result["exception"].message
+
+
+# ----------------------------------------------------------------------------------------
+# The gradient check on JAX: the backend's own autodiff (jax.grad), in a fresh interpreter
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("jax") is None,
+                    reason="jax is not installed in this environment; the TensorFlow branch is tested above")
+def test_the_gradient_check_uses_jax_grad_on_jax():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from keras import ops\n"
+        "from lossviz.checks import check_loss\n"
+        "good = check_loss(lambda t, p: ops.mean(ops.square(t - p), axis=-1), verbose=False)\n"
+        "rounded = check_loss(lambda t, p: ops.mean(ops.square(t - ops.round(p)), axis=-1), verbose=False)\n"
+        "print(good['gradient'].status.value, rounded['gradient'].status.value)\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-2:] == ["pass", "fail"]

@@ -1,24 +1,27 @@
-"""lossviz.cv: k-fold cross-validation of Keras models, sequential and in joblib workers.
+"""lossviz.cv: k-fold cross-validation of Keras models, sequential, in joblib workers and on Dask.
 
 Tiny models and data (120 samples, 3 folds, 2-3 epochs) keep the file fast; the
-parallel test pays for starting two workers that import TensorFlow.
+parallel tests pay for starting workers that import TensorFlow.
 """
 
 import os
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import random
+import threading
 
 import joblib
-import keras
 import numpy as np
 import pytest
 import sklearn.metrics
+from sklearn.datasets import load_breast_cancer
 from sklearn.feature_selection import SelectKBest
 from sklearn.model_selection import KFold, StratifiedGroupKFold, StratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import StandardScaler
 
 from lossviz import cv
+from lossviz._validation import import_keras
 from lossviz.cv import check_fold_loop, cross_validate_keras, default_metrics
+
+keras = import_keras()
 
 N_FEATURES = 4
 FIT = {"epochs": 2, "batch_size": 16}
@@ -104,6 +107,59 @@ def test_two_workers_give_the_same_numbers_as_one(data, sequential):
     for mine, theirs in zip(parallel.models, sequential.models):
         for got, expected in zip(mine.get_weights(), theirs.get_weights()):
             np.testing.assert_allclose(got, expected, rtol=0, atol=1e-7)
+
+
+def another_thread_draws_from_random():
+    """What a Dask worker's event loop does while a fold runs (dask.sizeof calls random.sample)."""
+    thread = threading.Thread(target=lambda: random.sample(range(100), 10))
+    thread.start()
+    thread.join()
+
+
+def build_model_amid_other_threads():
+    another_thread_draws_from_random()
+    return build_model()
+
+
+def test_other_threads_drawing_from_random_do_not_change_a_fold(data, sequential):
+    X, y = data
+    noisy = cross_validate_keras(build_model_amid_other_threads, X, y, cv=3, fit_kwargs=FIT,
+                                 preprocess=StandardScaler, seed=7, n_jobs=1)
+    assert noisy.histories == sequential.histories
+    # The same draws in this thread are the fold's own business: they change its weights.
+    keras.utils.set_random_seed(0)
+    quiet = build_model().get_weights()[0]
+    keras.utils.set_random_seed(0)
+    random.random()
+    assert not np.array_equal(build_model().get_weights()[0], quiet)
+
+
+def build_issue_model():
+    """The case of issue 17: one sigmoid unit on breast cancer, SGD 0.1."""
+    model = keras.Sequential([keras.Input((30,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="binary_crossentropy")
+    return model
+
+
+@pytest.mark.slow
+def test_loky_and_a_dask_cluster_give_the_sequential_numbers():
+    import distributed
+    X, y = load_breast_cancer(return_X_y=True)
+    settings = {"cv": 4, "preprocess": StandardScaler, "fit_kwargs": {"epochs": 3, "batch_size": 32}, "seed": 0}
+    sequential = cross_validate_keras(build_issue_model, X, y, n_jobs=1, **settings)
+    runs = {"loky": cross_validate_keras(build_issue_model, X, y, n_jobs=2, **settings)}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        with joblib.parallel_config(backend="dask"):
+            runs["dask"] = cross_validate_keras(build_issue_model, X, y, **settings)
+    for engine, result in runs.items():
+        pids = [worker["pid"] for worker in result.workers]
+        assert os.getpid() not in pids and len(set(pids)) == 2, engine
+        for name in sequential.metric_names:
+            np.testing.assert_allclose(result.scores(name), sequential.scores(name), rtol=0, atol=1e-9,
+                                       err_msg=f"{engine}: {name}")
+        for mine, theirs in zip(result.histories, sequential.histories):
+            np.testing.assert_allclose(mine["loss"], theirs["loss"], rtol=1e-7, err_msg=engine)
 
 
 # ------------------------------------------------------------ a fresh model per fold
@@ -233,47 +289,64 @@ def test_an_integer_cv_picks_the_splitter_of_the_target():
 # ------------------------------------------------------------------- default metrics
 
 
-def test_default_binary_metrics_equal_scikit_learn():
-    rng = np.random.default_rng(1)
-    y_true = rng.integers(0, 2, 50)
-    y_score = rng.uniform(size=(50, 1))
-    labels = y_score[:, 0] > 0.5
-    expected = {
-        "accuracy": sklearn.metrics.accuracy_score(y_true, labels),
-        "precision": sklearn.metrics.precision_score(y_true, labels),
-        "recall": sklearn.metrics.recall_score(y_true, labels),
-        "f1": sklearn.metrics.f1_score(y_true, labels),
-        "roc_auc": sklearn.metrics.roc_auc_score(y_true, y_score[:, 0]),
-    }
-    for name, metric in default_metrics("binary").items():
-        assert metric(y_true, y_score) == pytest.approx(expected[name], abs=1e-12), name
-    two_columns = np.hstack([1 - y_score, y_score])
-    assert default_metrics("binary")["roc_auc"](y_true, two_columns) == pytest.approx(expected["roc_auc"])
-
-
-def test_default_multiclass_and_regression_metrics_equal_scikit_learn():
-    rng = np.random.default_rng(2)
-    y_true = rng.integers(0, 3, 40)
-    y_score = rng.dirichlet(np.ones(3), size=40)
-    multiclass = default_metrics("multiclass")
-    assert multiclass["accuracy"](y_true, y_score) == pytest.approx(
-        sklearn.metrics.accuracy_score(y_true, y_score.argmax(1)))
-    assert multiclass["f1_macro"](np.eye(3)[y_true], y_score) == pytest.approx(
-        sklearn.metrics.f1_score(y_true, y_score.argmax(1), average="macro"))
-    target, prediction = rng.normal(size=(40, 2)), rng.normal(size=(40, 2))
-    regression = default_metrics("regression")
-    assert regression["mse"](target, prediction) == pytest.approx(sklearn.metrics.mean_squared_error(target, prediction))
-    assert regression["mae"](target, prediction) == pytest.approx(sklearn.metrics.mean_absolute_error(target, prediction))
-    assert regression["r2"](target, prediction) == pytest.approx(sklearn.metrics.r2_score(target, prediction))
-    assert regression["r2"](target[:, 0], prediction[:, :1]) == pytest.approx(
-        sklearn.metrics.r2_score(target[:, 0], prediction[:, 0]))
-
-
-def test_default_metrics_refuse_logits_naming_the_model():
-    with pytest.raises(ValueError, match=r"`build_model`.*probabilities.*Received: predictions in \[-2, 3\]"):
-        default_metrics("binary")["accuracy"](np.array([0, 1]), np.array([-2.0, 3.0]))
+def test_default_metrics_are_scikit_learn_scorers_and_metrics():
+    assert default_metrics("binary") == {name: name for name in ("accuracy", "precision", "recall", "f1", "roc_auc")}
+    assert default_metrics("multiclass") == {"accuracy": "accuracy", "f1_macro": "f1_macro"}
+    assert default_metrics("regression") == {"mse": sklearn.metrics.mean_squared_error,
+                                             "mae": sklearn.metrics.mean_absolute_error, "r2": "r2"}
     with pytest.raises(ValueError, match="`task`"):
         default_metrics("ranking")
+
+
+def build_regressor():
+    model = keras.Sequential([keras.Input((N_FEATURES,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return model
+
+
+def build_three_classes():
+    model = keras.Sequential([keras.Input((N_FEATURES,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="categorical_crossentropy")
+    return model
+
+
+def test_regression_and_one_hot_multiclass_scores_equal_scikit_learn(data):
+    X, _ = data
+    X = StandardScaler().fit_transform(X)
+    target = X @ [1.0, -2.0, 0.5, 0.0] + 0.3
+    result = cross_validate_keras(build_regressor, X, target, cv=2, fit_kwargs=FIT, n_jobs=1, return_models=True)
+    assert result.splitter == "KFold" and result.metric_names == ("mse", "mae", "r2")
+    for fold, ((_, test), model) in enumerate(zip(result.indices, result.models)):
+        prediction = keras.ops.convert_to_numpy(model(X[test]))[:, 0]
+        for name, metric in [("mse", sklearn.metrics.mean_squared_error), ("mae", sklearn.metrics.mean_absolute_error),
+                             ("r2", sklearn.metrics.r2_score)]:
+            assert result.folds[fold][name] == pytest.approx(metric(target[test], prediction), rel=1e-9), name
+    assert result.folds[0]["mse"] > 0  # an error, not scikit-learn's negated score
+    labels = np.digitize(X[:, 0], [-0.5, 0.5])
+    result = cross_validate_keras(build_three_classes, X, np.eye(3)[labels], cv=2, fit_kwargs=FIT, n_jobs=1,
+                                  return_models=True)
+    assert result.splitter == "StratifiedKFold" and result.metric_names == ("accuracy", "f1_macro")
+    for fold, ((_, test), model) in enumerate(zip(result.indices, result.models)):
+        predicted = keras.ops.convert_to_numpy(model(X[test])).argmax(axis=1)
+        assert result.folds[fold]["accuracy"] == pytest.approx(sklearn.metrics.accuracy_score(labels[test], predicted))
+        assert result.folds[fold]["f1_macro"] == pytest.approx(
+            sklearn.metrics.f1_score(labels[test], predicted, average="macro"))
+
+
+def test_default_metrics_refuse_logits_naming_the_model(data):
+    X, y = data
+
+    def logits_model():
+        model = keras.Sequential([keras.Input((N_FEATURES,)), keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss=keras.losses.BinaryCrossentropy(from_logits=True))
+        return model
+
+    with pytest.raises(ValueError, match=r"`build_model`.*probabilities.*Received: predictions in \[-?\d"):
+        cross_validate_keras(logits_model, X, y, cv=2, fit_kwargs={"epochs": 1}, n_jobs=1)
+    # Metric functions receive the raw outputs, logits included.
+    result = cross_validate_keras(logits_model, X, y, cv=2, fit_kwargs={"epochs": 1}, n_jobs=1,
+                                  metrics={"roc_auc": sklearn.metrics.roc_auc_score, "ap": sklearn.metrics.average_precision_score})
+    assert result.metric_names == ("roc_auc", "ap")
 
 
 # ------------------------------------------------------------------------- the result
@@ -302,7 +375,12 @@ def test_the_result_reads_as_a_table(sequential):
     [
         pytest.param({"y": np.zeros(119)}, r"`y`. Expected the same number of samples as `X` \(120\). Received: 119",
                      id="length-mismatch"),
-        pytest.param({"cv": 1}, r"`cv`. Expected at least 2 folds", id="one-fold"),
+        pytest.param({"cv": 1}, r"`cv`. Expected an integer >= 2. Received: cv=1", id="one-fold"),
+        pytest.param({"cv": 2.5}, r"`cv`. Expected an integer >= 2, a scikit-learn splitter", id="float-cv"),
+        pytest.param({"cv": [(np.arange(60), np.arange(60, 90)), (np.arange(60), np.arange(90, 120))]},
+                     r"`cv`. Expected folds with different training rows", id="same-training-rows"),
+        pytest.param({"metrics": {"auc": "roc_auc_typo"}}, r"`metrics`. Expected scikit-learn scorer names",
+                     id="unknown-scorer"),
         pytest.param({"y": np.tile([1, 2], 60)}, r"`y`. Expected 0/1 labels.*Received: labels \[1, 2\]",
                      id="binary-labels-not-0-1"),
         pytest.param({"cv": True}, r"`cv`", id="boolean-cv"),
@@ -318,6 +396,7 @@ def test_the_result_reads_as_a_table(sequential):
                      id="validation-with-best-weights"),
         pytest.param({"preprocess": 3}, r"`preprocess`. Expected a scikit-learn transformer", id="preprocess"),
         pytest.param({"n_jobs": 0}, r"`n_jobs`", id="n-jobs-zero"),
+        pytest.param({"n_jobs": 1.5}, r"`n_jobs`. Expected an integer", id="n-jobs-float"),
         pytest.param({"seed": -1}, r"`seed`. Expected an integer >= 0", id="negative-seed"),
         pytest.param({"validation_fraction": 1.0}, r"`validation_fraction`", id="fraction"),
         pytest.param({"X": np.full((120, 4), np.nan)}, r"`X`. Expected finite values", id="nan"),
@@ -376,7 +455,7 @@ def correct_fold_loop(build_model, X, y, splits):
         model = build_model()
         model.fit(scaler.transform(X[train]), y[train], verbose=0, **FIT)
         y_score = model.predict(scaler.transform(X[test]), verbose=0)
-        scores.append(default_metrics("binary")["roc_auc"](y[test], y_score))
+        scores.append(sklearn.metrics.roc_auc_score(y[test], y_score))
     return scores
 
 
@@ -385,28 +464,31 @@ def untrained_fold_loop(build_model, X, y, splits):
     for train, test in splits:
         model = build_model()  # a fresh model per fold, but never fitted
         y_score = model(StandardScaler().fit(X[train]).transform(X[test]), training=False)
-        scores.append(default_metrics("binary")["roc_auc"](y[test], np.asarray(y_score)))
+        scores.append(sklearn.metrics.roc_auc_score(y[test], np.asarray(y_score)))
     return scores
 
 
 def test_the_checker_passes_a_correct_loop_and_reports_a_wrong_one(data, capsys):
     X, y = data
     X, y = X[:60], y[:60]
-    settings = {"cv": 2, "metric": default_metrics("binary")["roc_auc"], "preprocess": StandardScaler,
+    settings = {"cv": 2, "metric": sklearn.metrics.roc_auc_score, "preprocess": StandardScaler,
                 "fit_kwargs": FIT}
     good = check_fold_loop(correct_fold_loop, build_model, X, y, **settings)
-    assert good and good.builds == 2 and good.findings == []
-    np.testing.assert_allclose(good.scores, good.reference, atol=1e-6)
-    assert "check_fold_loop: passed" in capsys.readouterr().out
+    assert good and good.values["builds"] == 2 and good.findings == []
+    assert [check.code for check in good.checks] == ["runs", "scores", "fresh_models", "reference"]
+    np.testing.assert_allclose(good.values["scores"], good.values["reference"], atol=1e-6)
+    assert "check_fold_loop(correct_fold_loop): all checks passed" in capsys.readouterr().out
 
     bad = check_fold_loop(untrained_fold_loop, build_model, X, y, **settings)
-    assert not bad and bad.builds == 2
-    assert len(bad.findings) >= 1
-    assert all(finding.startswith("fold ") and "cross_validate_keras" in finding for finding in bad.findings)
+    assert not bad and bad.values["builds"] == 2 and bad.codes == ["reference"]
+    message = bad["reference"].message
+    assert message.startswith("fold ") and "cross_validate_keras" in message and "set_random_seed(0 + fold)" in message
 
     def broken(build_model, X, y, splits):
         raise NotImplementedError("write your loop here")
 
     crashed = check_fold_loop(broken, build_model, X, y, **settings)
-    assert crashed.findings == ["fold_loop raised NotImplementedError: write your loop here"]
-    assert "NOT passed" in capsys.readouterr().out
+    assert crashed.codes == ["runs"]
+    assert crashed["runs"].message == "fold_loop raised NotImplementedError: write your loop here"
+    assert {check.status for check in crashed.checks[1:]} == {"skip"}
+    assert "check_fold_loop(broken): 1 problem" in capsys.readouterr().out

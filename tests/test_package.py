@@ -8,28 +8,65 @@ import pytest
 import lossviz
 
 
-def test_version_is_a_string():
-    assert isinstance(lossviz.__version__, str) and lossviz.__version__.count(".") == 2
+def test_version_is_a_release_version():
+    from packaging.version import Version
+
+    assert str(Version(lossviz.__version__)) == lossviz.__version__ and lossviz.__version__.count(".") == 2
 
 
-@pytest.mark.parametrize("module", ["lossviz", "lossviz.losses", "lossviz.metrics", "lossviz.reduction"])
-def test_import_does_not_load_tensorflow_keras_or_matplotlib(module):
-    """`import lossviz` and the maths modules stay NumPy-only (the layering rule)."""
+NUMPY_ONLY = ("tensorflow", "keras", "matplotlib", "sklearn")
+NO_KERAS = ("tensorflow", "keras", "jax")
+
+
+@pytest.mark.parametrize(
+    "module, forbidden",
+    [
+        ("lossviz", NUMPY_ONLY),
+        ("lossviz.losses", NUMPY_ONLY),
+        ("lossviz.metrics", NUMPY_ONLY),
+        ("lossviz.reduction", NUMPY_ONLY),
+        # Keras is imported on first use, inside the functions.
+        ("lossviz.checks", NO_KERAS),
+        ("lossviz.cv", NO_KERAS),
+    ],
+)
+def test_import_does_not_load_heavy_modules(module, forbidden):
+    """`import lossviz` and the maths modules stay NumPy-only; checks and cv load Keras on first use."""
     code = (
-        f"import sys, {module}; heavy = sorted(m for m in ('tensorflow', 'keras', 'matplotlib', 'sklearn') "
+        f"import sys, {module}; heavy = sorted(m for m in {forbidden!r} "
         "if m in sys.modules); print(','.join(heavy))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"import {module} loaded {result.stdout.strip()}"
 
 
-def test_lazy_attributes_resolve_to_the_real_objects():
-    import lossviz.checks
-    import lossviz.losses
+def test_every_public_module_is_a_lazy_attribute():
+    from pathlib import Path
 
-    assert lossviz.losses is lossviz.losses
-    assert lossviz.check_loss is lossviz.checks.check_loss
-    assert lossviz.check_metric is lossviz.checks.check_metric
+    root = Path(lossviz.__file__).parent
+    public = {path.stem for path in root.iterdir()
+              if not path.name.startswith("_") and (path.suffix == ".py" or (path / "__init__.py").exists())}
+    assert public == lossviz._SUBMODULES
+    assert dir(lossviz) == sorted(lossviz.__all__)
+
+
+def test_every_lazy_name_resolves_in_a_fresh_interpreter():
+    """Each name in ``lossviz.__all__`` loads: a submodule of that name, or the function of its module."""
+    code = (
+        "import inspect, lossviz\n"
+        "for name in lossviz.__all__:\n"
+        "    value = getattr(lossviz, name)\n"
+        "    if name in lossviz._SUBMODULES:\n"
+        "        assert inspect.ismodule(value) and value.__name__ == f'lossviz.{name}', name\n"
+        "    elif name in lossviz._FUNCTIONS:\n"
+        "        module = lossviz._FUNCTIONS[name]\n"
+        "        assert callable(value) and value.__module__ == f'lossviz.{module}', name\n"
+        "        assert value is getattr(getattr(lossviz, module), name), name\n"
+        "print(len(lossviz.__all__))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) == len(lossviz.__all__)
 
 
 def test_unknown_attribute_raises_attribute_error():
