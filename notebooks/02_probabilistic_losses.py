@@ -589,13 +589,12 @@ assert abs(bce_pull) > 1000 * abs(mse_pull)
 # Crossentropy climbs out; MSE leaves it where it started, predicting no positive.
 
 # %%
-SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
-sign_x = np.random.default_rng(SEED).normal(size=(200, 1)).astype("float32")
+sign_x = np.random.default_rng(seed).normal(size=(200, 1)).astype("float32")
 sign_y = (sign_x > 0).astype("float32")
 
 
 def train_saturated(loss):
-    keras.utils.set_random_seed(SEED)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
         1, activation="sigmoid", kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(-8.0))])
     model.compile(optimizer=keras.optimizers.SGD(1.0), loss=loss)

@@ -234,7 +234,6 @@ focal_source = lossviz.standalone_source("categorical_focal_crossentropy", flavo
 print(focal_source)
 namespace = {}
 exec(focal_source, namespace)  # what pasting the block into a cell does
-seed = int(os.environ.get("LOSSVIZ_SEED", "0"))
 labels = np.random.default_rng(seed).integers(0, 3, size=64)
 targets = np.eye(3, dtype="float32")[labels]
 logits = np.random.default_rng(seed + 1).normal(size=(64, 3)).astype("float32")

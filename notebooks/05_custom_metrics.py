@@ -586,9 +586,8 @@ assert find_spec("sklearn.cross_validation") is None
 # MAE can be recomputed in NumPy.
 
 # %%
-SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
-keras.utils.set_random_seed(SEED)
-line_x = np.random.default_rng(SEED).normal(size=(64, 1)).astype("float32")
+keras.utils.set_random_seed(seed)
+line_x = np.random.default_rng(seed).normal(size=(64, 1)).astype("float32")
 line_y = 3 * line_x + 1
 line = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
 line.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])

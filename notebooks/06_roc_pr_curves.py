@@ -440,7 +440,6 @@ assert isinstance(raised, TypeError)
 #   every negative logit lands in the first bucket, every logit above 1 in the last.
 
 # %%
-SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
 
 
 def keras_buckets(scores, num_thresholds=200):
@@ -473,7 +472,7 @@ for multi_label, average in [(False, "micro"), (True, "macro")]:
 # so of logits below 0 or above 1 tie in the end buckets, and the AUC drops.
 
 # %%
-rng = np.random.default_rng(SEED)
+rng = np.random.default_rng(seed)
 logit_labels = np.repeat([0, 1], 500)
 logit_scores = (2.0 * logit_labels - 1.0 + rng.normal(size=1000)).astype("float32")
 results = {}

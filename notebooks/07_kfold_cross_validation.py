@@ -311,10 +311,9 @@ for old, new in [("keras.wrappers.scikit_learn", "keras.wrappers"),
 # %%
 import warnings
 
-SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
 assert keras.Sequential([keras.Input((30,)), keras.layers.Dense(1)]).compile(loss="mse") is None
 try:
-    StratifiedKFold(y, n_folds=5, shuffle=True, random_state=SEED)
+    StratifiedKFold(y, n_folds=5, shuffle=True, random_state=seed)
     raise AssertionError("the old StratifiedKFold signature was accepted")
 except TypeError as error:
     print(f"TypeError: {error}")
@@ -327,7 +326,7 @@ except TypeError as error:
 
 # %%
 def first_kernel(seed_with):
-    seed_with(SEED)
+    seed_with(seed)
     layer = keras.layers.Dense(4)
     layer.build((None, 3))
     return keras.ops.convert_to_numpy(layer.kernel)
@@ -379,7 +378,7 @@ def layer_names_per_fold(clear, folds=3):
     for fold in range(folds):
         if clear:
             keras.backend.clear_session()
-        keras.utils.set_random_seed(SEED + fold)
+        keras.utils.set_random_seed(seed + fold)
         names.append(tuple(layer.name for layer in build_model().layers))
     return names
 
@@ -487,11 +486,10 @@ keras.config.enable_interactive_logging()
 # %%
 from sklearn.model_selection import GridSearchCV
 
-SEED = int(os.environ.get("LOSSVIZ_SEED", "0"))
 search = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(solver="liblinear")),
                       {"logisticregression__C": [0.01, 0.1, 1.0, 10.0]},
-                      cv=StratifiedKFold(3, shuffle=True, random_state=SEED))
-nested = cross_validate(search, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=SEED + 1),
+                      cv=StratifiedKFold(3, shuffle=True, random_state=seed))
+nested = cross_validate(search, X, y, cv=StratifiedKFold(3, shuffle=True, random_state=seed + 1),
                         return_estimator=True, return_indices=True)
 non_nested = clone(search).fit(X, y)
 print(f"nested: {nested['test_score'].mean():.4f} ± {nested['test_score'].std():.4f}; "
