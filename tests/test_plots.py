@@ -243,3 +243,26 @@ def test_probability_bars_update_heights_and_highlight():
     assert artists.labels[2].get_text() == "0.800"
     with pytest.raises(ValueError, match="Expected 3 values"):
         artists.update([0.5, 0.5])
+
+
+def test_batch_bars_stand_over_their_samples_and_keep_the_axis():
+    artists = plots.plot_batch_metric([0.5, 1.0, 0.25], batch_size=4, n_samples=10)
+    spans = [(path.vertices[:, 0].min(), path.vertices[:, 0].max())
+             for path in artists.bars.get_paths()]
+    np.testing.assert_allclose(spans, [(0.4, 3.6), (4.4, 7.6), (8.2, 9.8)])  # 80 % of each batch
+    assert artists.ax.get_xlim() == (0.0, 10.0)
+    labels = [text.get_text() for text in artists.legend.get_texts()]
+    artists.update([0.1], batch_size=10, n_samples=10, epoch_value=0.3, relabel=False)
+    assert [text.get_text() for text in artists.legend.get_texts()] == labels
+    assert len(artists.bars.get_paths()) == 1 and artists.ax.get_xlim() == (0.0, 10.0)
+    with pytest.raises(ValueError, match="argument `batch_size`"):
+        artists.update([0.1], batch_size=0)
+
+
+def test_fitted_lines_can_keep_limits_and_labels():
+    artists = plots.plot_fitted_lines([0, 1, 2], [0, 1, 2], {"MSE": (1.0, 0.0)})
+    limits, label = (artists.ax.get_xlim(), artists.ax.get_ylim()), artists.legend.get_texts()[2].get_text()
+    artists.update([0, 10], [0, 50], {"MSE": (5.0, 0.0)}, rescale=False, relabel=False)
+    assert (artists.ax.get_xlim(), artists.ax.get_ylim()) == limits
+    assert artists.legend.get_texts()[2].get_text() == label == "MSE: slope 1.00"
+    np.testing.assert_allclose(artists.lines["MSE"].get_ydata(), 5.0 * np.asarray(limits[0]))
