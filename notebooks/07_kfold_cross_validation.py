@@ -549,6 +549,8 @@ with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_a
 on_dask
 
 # %%
+import os
+
 print("processes that ran the folds:", [worker["pid"] for worker in on_dask.workers], "| this one:", os.getpid())
 assert os.getpid() not in {worker["pid"] for worker in on_dask.workers}
 for name in here.metric_names:
