@@ -16,13 +16,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 PYTEST_ARGS ?= --durations=15
 
-.PHONY: help lab test sync bench browser clean-venv
+.PHONY: help lab test sync bench browser clean-venv site
 
 help:
 	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
 	@echo "make test   - set up .venv with the dev extra and run the whole test suite"
 	@echo "make sync   - sync every notebook pair (.py <-> .ipynb) and strip outputs"
 	@echo "make bench  - run the benchmarks under bench/"
+	@echo "make site   - build the static HTML site into site/ (every notebook executed) and check its links"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +63,19 @@ bench: $(VENV)/.stamp-dev
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The static site (docs/build_site.py). The JavaScript its pages need (widget manager,
+# MathJax) is installed from the npm registry with the machine's npm into build/site-js
+# once (an install step, like .venv); the build itself and the pages never download.
+SITE_JS := build/site-js
+$(SITE_JS)/.stamp: docs/package.json docs/package-lock.json
+	@command -v npm >/dev/null || { echo "make site needs node and npm (apt-get install npm)"; exit 1; }
+	mkdir -p $(SITE_JS) && cp docs/package.json docs/package-lock.json $(SITE_JS)/
+	cd $(SITE_JS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+site: $(VENV)/.stamp-dev $(SITE_JS)/.stamp
+	$(RUN) LOSSVIZ_MATPLOTLIB=inline $(BIN)/python docs/build_site.py build --out site --jobs $(JOBS)
+
+# tests/test_site.py builds a small site: it needs the same JavaScript.
+test: $(SITE_JS)/.stamp
