@@ -38,7 +38,14 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.stamp-run $@
 
-lab: $(VENV)/.stamp-run
+# JupyterLab defaults the project ships (binder/jupyterlab-overrides.json: no "get notified
+# about Jupyter news?" prompt), in the venv's own settings directory: a user's settings in
+# ~/.jupyter still win and are never written.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/lossviz.json
+$(LAB_OVERRIDES): binder/jupyterlab-overrides.json | $(BIN)/python
+	mkdir -p $(@D) && cp $< $@
+
+lab: $(VENV)/.stamp-run $(LAB_OVERRIDES)
 	cd notebooks && $(RUN) ../$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
 
 # The browser test needs Debian's Chromium; install it when missing and we are root.
