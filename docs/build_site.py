@@ -139,7 +139,8 @@ def index_page(built: set[str]) -> str:
 
 def public_api() -> dict[str, list[tuple[str, str]]]:
     """Module -> [(name, 'function' | 'class')] of every public function and class of lossviz:
-    the names in each public submodule's __all__ (or defined there, without a leading _)."""
+    in each public submodule, the names of its __all__, then every other function or class
+    defined in it (or in its own submodules) whose name has no leading underscore."""
     import importlib
     import inspect
 
@@ -148,9 +149,12 @@ def public_api() -> dict[str, list[tuple[str, str]]]:
     api = {}
     for module_name in sorted(lossviz._SUBMODULES):
         module = importlib.import_module(f"lossviz.{module_name}")
-        names = getattr(module, "__all__", None) or [
-            name for name, value in vars(module).items()
-            if not name.startswith("_") and getattr(value, "__module__", "") == module.__name__]
+        names = list(getattr(module, "__all__", []))
+        names += [name for name, value in vars(module).items()
+                  if not name.startswith("_") and name not in names
+                  and (inspect.isfunction(value) or inspect.isclass(value))
+                  and (value.__module__ == module.__name__
+                       or value.__module__.startswith(module.__name__ + "."))]
         entries = []
         for name in names:
             value = getattr(module, name)
