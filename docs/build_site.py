@@ -192,6 +192,7 @@ def stage_assets(js: Path, static: Path) -> None:
     shutil.copytree(widgets, static / "widgets", ignore=shutil.ignore_patterns("*.map", "*amd*"))
     shutil.copytree(mathjax, static / "mathjax", ignore=shutil.ignore_patterns("*.map"))
     shutil.copy(DOCS / "site.css", static / "site.css")
+    shutil.copy(DOCS / "mathjax_widgets.js", static / "mathjax_widgets.js")
 
 
 def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:

@@ -31,8 +31,9 @@ root_doc = "index"
 # error fails the build unless the cell is tagged raises-exception.
 nb_execution_mode = "off"
 nb_merge_streams = True
-# The widget manager that renders saved ipywidgets state, served from _static (no CDN).
-nb_ipywidgets_js = {"widgets/embed.js": {}}
+# The widget manager that renders saved ipywidgets state, served from _static (no CDN),
+# after a bridge from its MathJax 2 call to MathJax 3 (docs/mathjax_widgets.js).
+nb_ipywidgets_js = {"mathjax_widgets.js": {}, "widgets/embed.js": {}}
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-chtml.js"
@@ -104,7 +105,16 @@ def note_live_widgets(app, doctree, docname):
         raw.parent.insert(raw.parent.index(raw) + 1, note)
 
 
+def plain_problematic(app, doctree, docname):
+    """Docstring markup that docutils could not parse (e.g. "|y_true - y_pred|" read as a
+    substitution) becomes a link to an error message the page does not show: keep the
+    text, drop the dead link. The build log still prints the warning."""
+    for node in list(doctree.findall(nodes.problematic)):
+        node.replace_self(nodes.inline(node.astext(), node.astext(), ids=node["ids"]))
+
+
 def setup(app):
+    app.connect("doctree-resolved", plain_problematic)
     app.connect("autodoc-process-docstring", link_taught_in)
     app.connect("doctree-resolved", note_live_widgets)
     os.environ.setdefault("LOSSVIZ_MATPLOTLIB", "inline")
