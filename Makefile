@@ -22,7 +22,7 @@ SECOND_SEED ?= 3
 SWEEP_SEEDS ?= 0 1 2 3 4 5 6 7 8 9
 NOTEBOOK_PYTEST := -p no:cacheprovider -q -rA --no-header notebooks
 
-.PHONY: help lab test sync bench browser clean-venv seed-sweep
+.PHONY: help lab test sync bench browser clean-venv seed-sweep site site-js
 
 help:
 	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
@@ -30,6 +30,7 @@ help:
 	@echo "make sync   - sync every notebook pair (.py <-> .ipynb) and strip outputs"
 	@echo "make bench  - run the benchmarks under bench/"
 	@echo "make seed-sweep - run every notebook for LOSSVIZ_SEED=0..9; print notebooks passed per seed"
+	@echo "make site   - build the static HTML site into site/ (every notebook executed) and check its links"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +45,14 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.stamp-run $@
 
-lab: $(VENV)/.stamp-run
+# JupyterLab defaults the project ships (binder/jupyterlab-overrides.json: no "get notified
+# about Jupyter news?" prompt), in the venv's own settings directory: a user's settings in
+# ~/.jupyter still win and are never written.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/lossviz.json
+$(LAB_OVERRIDES): binder/jupyterlab-overrides.json | $(BIN)/python
+	mkdir -p $(@D) && cp $< $@
+
+lab: $(VENV)/.stamp-run $(LAB_OVERRIDES)
 	cd notebooks && $(RUN) ../$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
 
 # The browser test needs Debian's Chromium; install it when missing and we are root.
@@ -82,3 +90,24 @@ bench: $(VENV)/.stamp-dev
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The static site (docs/build_site.py). The JavaScript its pages need (widget manager,
+# MathJax) is installed from the npm registry with the machine's npm into build/site-js
+# once (an install step, like .venv); the build itself and the pages never download.
+SITE_JS := build/site-js
+$(SITE_JS)/.stamp: docs/package.json docs/package-lock.json
+	@command -v npm >/dev/null || { echo "make site needs node and npm (apt-get install npm)"; exit 1; }
+	mkdir -p $(SITE_JS) && cp docs/package.json docs/package-lock.json $(SITE_JS)/
+	cd $(SITE_JS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+site: $(VENV)/.stamp-dev $(SITE_JS)/.stamp
+	$(RUN) LOSSVIZ_MATPLOTLIB=inline $(BIN)/python docs/build_site.py build --out site --jobs $(JOBS)
+
+# tests/test_site.py builds a small site: it needs the same JavaScript (without npm, that
+# test says what is missing and the rest of `make test` runs).
+site-js:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(SITE_JS)/.stamp; \
+	else echo "WARNING: npm is missing: tests/test_site.py will say so (apt-get install npm)"; fi
+
+test: site-js

@@ -76,6 +76,12 @@ import lossviz.widgets
 # An explorer is a figure with controls. Drag the **delta** slider: the Huber loss is
 # quadratic for residuals smaller than delta and linear beyond, and its gradient (right)
 # is clipped at plus or minus delta. Pick another loss from the menu to compare.
+#
+# **No live figure?** Colab, VS Code without the ipympl extension and other front ends
+# without ipympl cannot show `%matplotlib widget` canvases. There, set
+# `os.environ["LOSSVIZ_MATPLOTLIB"] = "inline"` in a cell before the setup cell (or start
+# Jupyter with `LOSSVIZ_MATPLOTLIB=inline` in its environment): the
+# explorer then shows its figure as an image that each slider move redraws.
 
 # %%
 explorer = lossviz.widgets.regression_loss_explorer()

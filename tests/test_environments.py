@@ -39,7 +39,7 @@ def conda_requirements() -> set[tuple[str, str, str]]:
     for entry in spec["dependencies"]:
         if isinstance(entry, dict):
             found |= {_key(Requirement(line)) for line in entry["pip"] if not line.startswith("-e")}
-        elif not entry.startswith(("python=", "pip")) or entry.startswith("pip "):
+        elif not entry.startswith(("python=", "python>", "pip")) or entry.startswith("pip "):
             # conda's "name>=1,<2" parses as a PEP 508 requirement too.
             found.add(_key(Requirement(entry)))
     return found
@@ -52,8 +52,17 @@ def test_binder_lists_exactly_the_runtime_dependencies():
 def test_environment_yml_lists_exactly_the_runtime_dependencies():
     spec = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "conda-forge" in spec["channels"]
-    assert "python=3.11" in spec["dependencies"]
+    requires_python = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f"python{requires_python}" in spec["dependencies"]
     assert conda_requirements() == pyproject_requirements()
+
+
+def test_binder_python_is_one_that_pyproject_allows():
+    from packaging.specifiers import SpecifierSet
+
+    requires_python = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert runtime.startswith("python-") and runtime.removeprefix("python-") in requires_python
 
 
 def test_linux_gets_the_cpu_build_of_tensorflow():
@@ -89,7 +98,7 @@ def test_binder_postbuild_installs_the_package(tmp_path):
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "project_deps.pth").write_text("\n".join(deps) + "\n")
     source = tmp_path / "repo"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "test-artifacts", "*.egg-info"))
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "test-artifacts", "*.egg-info", "build", "site"))
     env = {**os.environ, "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)
     subprocess.run(["bash", "binder/postBuild"], cwd=source, env=env, check=True, capture_output=True)
@@ -99,3 +108,6 @@ def test_binder_postbuild_installs_the_package(tmp_path):
     ).stdout.split()
     assert where[0].startswith(site), f"lossviz was imported from {where[0]}, not from the Binder env"
     assert where[1] == "False"
+    # postBuild also ships the project's JupyterLab defaults (no news prompt) into the env.
+    overrides = env_dir / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "lossviz.json"
+    assert overrides.read_text() == (ROOT / "binder" / "jupyterlab-overrides.json").read_text()

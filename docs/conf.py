@@ -1,0 +1,121 @@
+"""Sphinx configuration of the lossviz site (built by `make site`, see docs/build_site.py).
+
+docs/build_site.py copies this file into the staging directory next to the generated
+index.md, api.rst and notebooks/*.ipynb, so every path below is relative to that
+directory. Everything a page loads (widget manager, MathJax, Sphinx's own search) is
+served from the site itself: no page and no build step reaches the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from docutils import nodes
+
+STAGE = Path(__file__).resolve().parent
+SETTINGS = json.loads((STAGE / "site_settings.json").read_text())
+REPO, BRANCH = SETTINGS["repo"], SETTINGS["branch"]
+
+project = "lossviz"
+author = "the lossviz authors"
+copyright = "the lossviz authors, MIT License"
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "site_settings.json"]
+root_doc = "index"
+
+# Notebooks: build_site.py has executed them already, on every build (never from a cache
+# that could outlive a change in lossviz), with the kernel the environment provides; an
+# error fails the build unless the cell is tagged raises-exception.
+nb_execution_mode = "off"
+nb_merge_streams = True
+# The widget manager that renders saved ipywidgets state, served from _static (no CDN),
+# after a bridge from its MathJax 2 call to MathJax 3 (docs/mathjax_widgets.js).
+nb_ipywidgets_js = {"mathjax_widgets.js": {}, "widgets/embed.js": {}}
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_heading_anchors = 3
+mathjax_path = "mathjax/tex-chtml.js"
+
+autodoc_member_order = "bysource"
+autodoc_default_options = {"show-inheritance": False}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+
+html_theme = "alabaster"
+html_title = "lossviz"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {"description": "How Keras 3 losses and metrics really behave",
+                      "fixed_sidebar": True}
+html_sidebars = {"**": ["about.html", "searchbox.html", "navigation.html"]}
+
+
+def notebook_urls(name: str) -> dict[str, str]:
+    """Where a reader runs notebook ``name`` ("04_weighting.ipynb") live."""
+    return {
+        "Binder": f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/{name}",
+        "Colab": f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name}",
+    }
+
+
+TAUGHT_IN = re.compile(r"notebooks/(\w+)\.ipynb")
+
+
+def link_taught_in(app, what, name, obj, options, lines):
+    """Turn "Taught in: notebooks/NN_x.ipynb" into links to the notebook's page (or, in a
+    partial build without that page, to the notebook on GitHub)."""
+    for index, line in enumerate(lines):
+        if "Taught in:" not in line:
+            continue
+
+        def link(match):
+            docname = f"notebooks/{match.group(1)}"
+            if docname in app.env.found_docs:
+                return f":doc:`{match.group(1)} </{docname}>`"
+            return f"`{match.group(1)} <https://github.com/{REPO}/blob/{BRANCH}/{docname}.ipynb>`__"
+
+        lines[index] = TAUGHT_IN.sub(link, line)
+
+
+def note_live_widgets(app, doctree, docname):
+    """Under every widget output of a notebook page: the sliders need a running kernel."""
+    if not docname.startswith("notebooks/"):
+        return
+    name = docname.split("/", 1)[1] + ".ipynb"
+    for raw in list(doctree.findall(nodes.raw)):
+        if "application/vnd.jupyter.widget-view+json" not in raw.astext():
+            continue
+        paragraph = nodes.paragraph()
+        paragraph += nodes.strong(text="A still frame. ")
+        paragraph += nodes.Text("The sliders move the figure only with a running Python "
+                                "kernel: open this notebook on ")
+        for position, (label, url) in enumerate(notebook_urls(name).items()):
+            if position:
+                paragraph += nodes.Text(" or ")
+            paragraph += nodes.reference(text=label, refuri=url)
+        paragraph += nodes.Text(", or run it on your machine with ")
+        paragraph += nodes.literal(text="make lab")
+        paragraph += nodes.Text(".")
+        note = nodes.container(classes=["lossviz-live-note"])
+        note += paragraph
+        raw.parent.insert(raw.parent.index(raw) + 1, note)
+
+
+def plain_problematic(app, doctree, docname):
+    """Docstring markup that docutils could not parse (e.g. "|y_true - y_pred|" read as a
+    substitution) becomes a link to an error message the page does not show: keep the
+    text, drop the dead link. The build log still prints the warning."""
+    for node in list(doctree.findall(nodes.problematic)):
+        node.replace_self(nodes.inline(node.astext(), node.astext(), ids=node["ids"]))
+
+
+def setup(app):
+    app.connect("doctree-resolved", plain_problematic)
+    app.connect("autodoc-process-docstring", link_taught_in)
+    app.connect("doctree-resolved", note_live_widgets)
+    os.environ.setdefault("LOSSVIZ_MATPLOTLIB", "inline")
+    return {"parallel_read_safe": True}

@@ -1,0 +1,276 @@
+"""The static site (`make site`), read in Chromium with the network off.
+
+A small site is built (notebook 00, which has an explorer, plus the index and the API
+page) with docs/build_site.py, exactly as `make site` builds the full one, served from
+127.0.0.1 and opened in Debian's Chromium. Every request that leaves the machine fails
+the test: the pages must carry their own JavaScript (widget manager, MathJax, search).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+import browser_helpers as bh
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_JS = ROOT / "build" / "site-js"
+PAGES = ["index.html", "api.html", "notebooks/00_start_here.html", "search.html"]
+
+sys.path.insert(0, str(ROOT / "docs"))
+import build_site  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    if not (SITE_JS / "node_modules" / "@jupyter-widgets" / "html-manager").exists():
+        bh.missing(f"{SITE_JS} has no npm install: run `make test` or `make site` "
+                   "(they install docs/package.json with npm)")
+    base = tmp_path_factory.mktemp("site")
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "build_site.py"), "build", "--notebooks", "00",
+         "--out", str(base / "site"), "--work", str(base / "work"), "--js", str(SITE_JS)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"site build failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    assert "0 broken internal links" in result.stdout
+    return base / "site"
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if importlib.util.find_spec("playwright") is None:
+        bh.missing("Python package playwright not installed in .venv: run `make test`")
+    if not bh.CHROMIUM.exists():
+        bh.missing(f"{bh.CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(bh.CHROMIUM), headless=True,
+            args=bh.CHROMIUM_ARGS, viewport={"width": 1300, "height": 1000})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def offline(browser, server):
+    """Network off: anything but the local server (and data:/blob: URLs) is aborted and
+    recorded; so is every local request that fails or answers with an error status."""
+    attempts, failures = [], []
+    local = urllib.parse.urlsplit(server).netloc
+
+    def route(route):
+        url = urllib.parse.urlsplit(route.request.url)
+        if url.scheme in {"data", "blob", "file"} or url.netloc == local:
+            route.continue_()
+        else:
+            attempts.append(route.request.url)
+            route.abort()
+
+    browser.route("**/*", route)
+    browser.on("requestfailed", lambda request: failures.append(f"{request.url}: {request.failure}"))
+    browser.on("response", lambda response: response.status >= 400 and failures.append(
+        f"{response.url}: HTTP {response.status}"))
+    return attempts, failures
+
+
+def open_page(browser, server, path: str):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/{path}", wait_until="load")
+    return page, errors
+
+
+IMAGES = """() => [...document.images].map((img) => ({
+  src: img.currentSrc || img.src, complete: img.complete, width: img.naturalWidth,
+  widget: !!img.closest('.jupyter-widgets, .widget-image, .jp-OutputArea-output')}))"""
+
+
+def wait_for_images(page) -> list[dict]:
+    def loaded():
+        images = page.evaluate(IMAGES)
+        return {"images": images} if all(image["complete"] for image in images) else None
+    return bh.wait_until(loaded, 30, lambda: f"images still loading: {page.evaluate(IMAGES)}")["images"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_with_every_image(browser, server, offline, path):
+    attempts, failures = offline
+    page, errors = open_page(browser, server, path)
+    try:
+        if path.startswith("notebooks/"):
+            # The explorer's first frame: an <img> the widget manager makes from the saved state.
+            bh.wait_until(lambda: page.locator(".cell_output .widget-image, .cell_output img.widget-image").count()
+                          or page.evaluate("() => document.querySelectorAll('.jupyter-widgets img').length"),
+                          30, lambda: "no widget image rendered on the page")
+        images = wait_for_images(page)
+        broken = [image["src"][:120] for image in images if not image["width"]]
+        assert not broken, f"{path}: images that did not load: {broken}"
+        if path.startswith("notebooks/"):
+            assert any(image["widget"] for image in images), f"no explorer frame among {images}"
+        assert not errors, f"{path}: JavaScript errors {errors}"
+        assert not attempts, f"{path}: requests that left the machine: {attempts}"
+        assert not failures, f"{path}: failed requests: {failures}"
+    finally:
+        page.close()
+
+
+def test_no_output_holds_a_traceback(browser, server):
+    page, _ = open_page(browser, server, "notebooks/00_start_here.html")
+    try:
+        outputs = page.locator(".cell_output").all_text_contents()
+        assert len(outputs) >= 3, "the notebook page shows no outputs"
+        assert not [text[:300] for text in outputs if "Traceback" in text]
+        assert page.locator(".cell_output .traceback, .cell_output .output.error").count() == 0
+    finally:
+        page.close()
+
+
+def test_explorer_shows_its_first_frame_and_the_live_note(browser, server):
+    """The frame is the explorer as first displayed (delta 1.0), not as the later .set(
+    delta=0.5) left it; under it a note says the sliders need a kernel and links to one."""
+    page, _ = open_page(browser, server, "notebooks/00_start_here.html")
+    try:
+        bh.wait_until(lambda: page.locator(".widget-readout").count(), 30, lambda: "no slider rendered")
+        readouts = [text.strip() for text in page.locator(".widget-readout").all_text_contents()]
+        assert any(float(text) == 1.0 for text in readouts if text), readouts
+        assert not any(float(text) == 0.5 for text in readouts if text), readouts
+        note = page.locator(".lossviz-live-note").first
+        assert note.is_visible()
+        text = note.text_content()
+        assert "running Python kernel" in text and "make lab" in text
+        hrefs = [link.get_attribute("href") for link in note.locator("a").all()]
+        assert any(href.startswith("https://mybinder.org/") and "00_start_here.ipynb" in href for href in hrefs)
+        assert any(href.startswith("https://colab.research.google.com/github/") for href in hrefs)
+    finally:
+        page.close()
+
+
+def test_every_internal_link_resolves(browser, server, site):
+    """Every link between the built pages, followed in the browser: the page exists and
+    holds the element its #fragment names. (Each target page is opened once.)"""
+    assert build_site.broken_links(site) == []
+    targets: dict[str, set[tuple[str, str]]] = {}
+    for path in PAGES:
+        page, _ = open_page(browser, server, path)
+        try:
+            hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map((a) => a.href)")
+        finally:
+            page.close()
+        for href in hrefs:
+            if href.startswith(server):
+                target, _, fragment = href.partition("#")
+                targets.setdefault(target, set()).add((path, urllib.parse.unquote(fragment)))
+    assert sum(map(len, targets.values())) > 20, f"only {targets} internal links found"
+    broken = []
+    for target, uses in sorted(targets.items()):
+        page = browser.new_page()
+        try:
+            response = page.goto(target, wait_until="domcontentloaded")
+            if response is None or not response.ok:
+                broken += [f"{path} -> {target}: HTTP {response and response.status}" for path, _ in uses]
+                continue
+            fragments = sorted({fragment for _, fragment in uses if fragment})
+            found = page.evaluate("(ids) => ids.filter((id) => !!document.getElementById(id))", fragments)
+            broken += [f"{path} -> {target}#{fragment}: no such element"
+                       for path, fragment in uses if fragment and fragment not in found]
+        finally:
+            page.close()
+    assert not broken, broken
+
+
+def public_functions_and_classes() -> set[str]:
+    """Every function and class a public lossviz module defines (or exports in __all__)
+    under a name without a leading underscore, as "lossviz.module.name"."""
+    import importlib
+    import inspect
+
+    import lossviz
+
+    found = set()
+    for name in lossviz._SUBMODULES:
+        module = importlib.import_module(f"lossviz.{name}")
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not (inspect.isfunction(value) or inspect.isclass(value)):
+                continue
+            owner = value.__module__ or ""
+            if attr in getattr(module, "__all__", ()) or owner == module.__name__ \
+                    or owner.startswith(module.__name__ + "."):
+                found.add(f"{module.__name__}.{attr}")
+    return found
+
+
+def test_api_page_lists_every_public_function_with_taught_in_links(browser, server):
+    page, _ = open_page(browser, server, "api.html")
+    try:
+        ids = set(page.evaluate("() => [...document.querySelectorAll('dt[id]')].map((dt) => dt.id)"))
+        public = public_functions_and_classes()
+        assert len(public) > 100
+        assert sorted(public - ids) == [], "public functions missing from the API page"
+        # notebook 00 is built: its "Taught in" links go to its page
+        local = page.evaluate("""() => [...document.querySelectorAll('a')]
+            .filter((a) => a.closest('dd') && a.closest('dd').textContent.includes('Taught in'))
+            .map((a) => a.getAttribute('href'))""")
+        assert "notebooks/00_start_here.html" in local, local
+    finally:
+        page.close()
+
+
+def test_index_has_the_map_and_how_to_run_live(browser, server):
+    page, _ = open_page(browser, server, "index.html")
+    try:
+        text = page.locator("div.body").text_content()
+        for phrase in ("The map", "Regression losses", "Run it live", "make lab", "Binder", "Colab"):
+            assert phrase in text, phrase
+        assert page.locator("input[name=q]").count() == 1, "no search box"
+        if (ROOT / "notebooks" / "08_errata.py").exists():
+            assert page.locator("table th", has_text="post").count() >= 1
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("query", ["huber"])
+def test_search_finds_a_function_offline(browser, server, offline, query):
+    attempts, _ = offline
+    page, _ = open_page(browser, server, f"search.html?q={query}")
+    try:
+        bh.wait_until(lambda: page.locator("#search-results li").count(), 30,
+                      lambda: "no search results")
+        assert not attempts
+    finally:
+        page.close()
+
