@@ -26,8 +26,7 @@ labels in the static layer.
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -36,6 +35,7 @@ import ipywidgets
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -385,24 +385,16 @@ class Explorer:
         self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def png_bytes(rgba: np.ndarray) -> bytes:
     """An RGB PNG of an (height, width, 4) uint8 frame (its alpha dropped: figures are opaque).
 
-    Written by hand because the headless image is re-encoded on every slider step:
-    Pillow tries all five PNG row filters on every row, which here doubles the time of
-    the encode (about 17 against 10 ms for an 1100 x 380 frame) for a file a few per
-    cent smaller; a figure is mostly flat colour, which zlib packs well unfiltered.
+    Pillow (matplotlib's own dependency) at zlib level 1: the headless image is re-encoded
+    on every slider step, and level 1 takes about 16 ms for an 1100 x 380 frame against
+    23 ms at the default level, for a file a few per cent larger.
     """
-    height, width, _ = rgba.shape
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # a leading 0: "no filter"
-    rows[:, 1:].reshape(height, width, 3)[:] = rgba[..., :3]
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
+    buffer = io.BytesIO()
+    PIL.Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
