@@ -38,7 +38,10 @@ DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 WORK = ROOT / "build" / "site-work"  # staging tree and Sphinx doctrees
 REPO, BRANCH = "lossviz/lossviz", "main"  # as in the README's Binder badge
-NOTEBOOK_LINK = re.compile(r"\]\((?:\./)?(\d\d_\w+)\.ipynb(#[\w-]*)?\)")
+# A link to a notebook, with an optional JupyterLab-style anchor (the heading's text with
+# spaces as hyphens, so it may hold punctuation and parentheses nested two deep).
+_PARENS = r"\((?:[^()\s]|\([^()\s]*\))*\)"
+NOTEBOOK_LINK = re.compile(rf"\]\((?:\./)?(\d\d_\w+)\.ipynb(#(?:[^()\s]|{_PARENS})*)?\)")
 ERRATA_HEADER = re.compile(r"^\|\s*post\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -63,7 +66,10 @@ def relink(markdown: str, built: set[str], prefix: str) -> str:
     def target(match):
         stem, anchor = match.group(1), match.group(2) or ""
         if stem in built:
-            return f"]({prefix}{stem}.ipynb{anchor})"
+            # MyST resolves heading anchors by their slug (myst_heading_anchors): lower
+            # case, punctuation dropped, which the JupyterLab anchor turns into directly.
+            slug = "#" + re.sub(r"[^\w-]", "", anchor[1:].lower()) if anchor else ""
+            return f"]({prefix}{stem}.ipynb{slug})"
         return f"](https://github.com/{REPO}/blob/{BRANCH}/notebooks/{stem}.ipynb{anchor})"
     return NOTEBOOK_LINK.sub(target, markdown)
 
