@@ -8,11 +8,13 @@ pixels of the figure canvas (hashed in the page after each paint).
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import re
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,3 +202,25 @@ class DragResult:
     value_after: str
     changed: bool
     latency_ms: float | None  # release -> last new image; None when nothing changed
+
+
+@contextmanager
+def chromium(profile: Path, *, width: int = 1400, height: int = 1000):
+    """Debian's headless Chromium (never a downloaded one) driven by Playwright, with a fresh
+    profile; says what is missing instead of failing deep inside Playwright."""
+    if importlib.util.find_spec("playwright") is None:
+        missing("Python package playwright not installed in .venv: "
+                "run `make test` (it installs the dev extra, `pip install -e '.[dev]'`)")
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} not found: install Debian's chromium "
+                "(apt-get install chromium; `make test` does it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": width, "height": height})
+        try:
+            yield context
+        finally:
+            context.close()

@@ -14,7 +14,6 @@ Screenshots and latency.txt go to test-artifacts/browser/ (ignored by git).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -54,24 +53,8 @@ NO_CHANGE_S = 8  # after this long idle without a new image, a slider does not m
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """One headless Chromium (Debian's, never a downloaded one) for the whole module."""
-    if importlib.util.find_spec("playwright") is None:
-        bh.missing("Python package playwright not installed in .venv: "
-                   "run `make test` (it installs the dev extra, `pip install -e '.[dev]'`)")
-    if not bh.CHROMIUM.exists():
-        bh.missing(f"{bh.CHROMIUM} not found: install Debian's chromium "
-                   "(apt-get install chromium; `make test` does it when run as root)")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(bh.CHROMIUM), headless=True,
-            args=bh.CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000})
-        try:
-            yield context
-        finally:
-            context.close()
+    with bh.chromium(tmp_path_factory.mktemp("chromium-profile"), width=1400) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import subprocess
 import sys
@@ -68,21 +67,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if importlib.util.find_spec("playwright") is None:
-        bh.missing("Python package playwright not installed in .venv: run `make test`")
-    if not bh.CHROMIUM.exists():
-        bh.missing(f"{bh.CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(bh.CHROMIUM), headless=True,
-            args=bh.CHROMIUM_ARGS, viewport={"width": 1300, "height": 1000})
-        try:
-            yield context
-        finally:
-            context.close()
+    with bh.chromium(tmp_path_factory.mktemp("chromium-profile"), width=1300) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")
