@@ -544,6 +544,8 @@ assert not np.array_equal(moved, quiet)
 import joblib
 from dask.distributed import Client, LocalCluster
 
+# The cluster's scheduler runs in this process and logs every start and stop at INFO.
+logging.getLogger("distributed").setLevel(logging.ERROR)
 SMALL = {"cv": 2, "preprocess": StandardScaler, "fit_kwargs": {"epochs": 2, "batch_size": 32}, "seed": 3}
 here = cross_validate_keras(build_model, X, y, n_jobs=1, **SMALL)
 with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
