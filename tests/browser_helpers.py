@@ -1,4 +1,5 @@
-"""Helpers for tests/test_browser.py: what a person does in JupyterLab, done by Playwright.
+"""Helpers for the browser tests (tests/test_browser*.py, tests/test_site.py): what a
+person does in JupyterLab, done by Playwright.
 
 Everything waits for an explicit condition (polled every POLL seconds), never for a
 fixed time: the kernel status in the status bar, the cells' execution counts, the
@@ -97,6 +98,33 @@ def wait_until(condition, timeout: float, describe) -> object:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f} s: {describe()}", pytrace=False)
         time.sleep(POLL)
+
+
+# ------------------------------------------------------------------ JupyterLab's page
+
+
+def kernel_status(page) -> str:
+    """Text after '|' in the status bar's kernel item ('Idle', 'Busy', 'Initializing')."""
+    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
+    if not item.count():
+        return ""
+    text = item.first.text_content() or ""
+    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
+
+
+def handle_dialogs(page, seen: list[str]) -> None:
+    """Answer a JupyterLab dialog as a reader would (called from every wait loop); each
+    one is remembered, and any but "Select Kernel" fails the test at the end."""
+    dialog = page.locator(".jp-Dialog").first
+    if not dialog.count():
+        return
+    text = " ".join((dialog.text_content() or "").split())
+    if not seen or seen[-1] != text:
+        seen.append(text)
+    if "Select Kernel" in text:
+        dialog.locator(".jp-mod-accept").click()
+    else:
+        page.keyboard.press("Escape")
 
 
 def record_latency(path: Path, name: str, line: str, header: str) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import browser_helpers as bh
+from browser_helpers import handle_dialogs, kernel_status
 from lab_server import running_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -97,30 +98,6 @@ def artifacts(request):
 
 
 # --------------------------------------------------------------------------- steps
-
-
-def kernel_status(page) -> str:
-    """Text after '|' in the status bar's kernel item ('Idle', 'Busy', 'Initializing')."""
-    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
-    if not item.count():
-        return ""
-    text = item.first.text_content() or ""
-    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
-
-
-def handle_dialogs(page, seen: list[str]) -> None:
-    """Answer a JupyterLab dialog as a reader would (called from every wait loop); each
-    one is remembered, and any but "Select Kernel" fails the test at the end."""
-    dialog = page.locator(".jp-Dialog").first
-    if not dialog.count():
-        return
-    text = " ".join((dialog.text_content() or "").split())
-    if not seen or seen[-1] != text:
-        seen.append(text)
-    if "Select Kernel" in text:
-        dialog.locator(".jp-mod-accept").click()
-    else:
-        page.keyboard.press("Escape")
 
 
 # Input prompt of every cell in notebook order ('' for markdown): "[3]:", "[*]:" or "[ ]:".
