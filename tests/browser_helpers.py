@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from lab_server import running_lab
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, no sandbox (root in containers), and nothing that talks to the network on its
 # own (component updates, sync, QUIC, first-run pings).
@@ -59,12 +61,37 @@ def missing(what: str) -> None:
     pytest.skip(what)
 
 
-def write_lab_settings(settings_dir: Path) -> None:
+def write_lab_settings(settings_dir: Path, *, shipped: tuple[str, ...] = ()) -> None:
+    """LAB_SETTINGS as user settings, except the plugins in ``shipped`` (those keep the
+    defaults the project ships, so a test can check them)."""
     for plugin, values in LAB_SETTINGS.items():
+        if plugin in shipped:
+            continue
         package, name = plugin.split(":")
         path = settings_dir / package / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+
+
+@contextmanager
+def lab_of_its_own(base: Path, *, shipped: tuple[str, ...] = (), **environment: str):
+    """`make lab` on a free port with user settings and workspaces under ``base`` (nothing
+    read from or written to ~/.jupyter; see write_lab_settings for ``shipped``).
+
+    lab_server passes os.environ on to `make lab`: none of the variables conftest.py sets
+    for the tests reach it, so the kernel starts as a reader's would, with ``environment``
+    added (e.g. LOSSVIZ_MATPLOTLIB="inline").
+    """
+    write_lab_settings(base / "settings", shipped=shipped)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
+        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
+        for name, value in environment.items():
+            env.setenv(name, value)
+        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+            env.delenv(name, raising=False)
+        with running_lab(base) as server:
+            yield server
 
 
 def extension_key(name: str) -> str:

@@ -26,7 +26,6 @@ import pytest
 
 import browser_helpers as bh
 from browser_helpers import handle_dialogs, kernel_status
-from lab_server import running_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -61,29 +60,19 @@ def browser(tmp_path_factory):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """`make lab` on a free port, with its own settings and workspaces (nothing shared)."""
-    base = tmp_path_factory.mktemp("browser-lab")
-    bh.write_lab_settings(base / "settings")
-    with pytest.MonkeyPatch.context() as env:
-        # lab_server passes os.environ on to `make lab`: settings and workspaces of its own
-        # (nothing read from or written to ~/.jupyter), and none of the variables
-        # conftest.py sets for the tests, so the kernel starts as a reader's would.
-        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
-        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
-        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
-            env.delenv(name, raising=False)
-        with running_lab(base) as server:
-            installed = {bh.extension_key(ext["name"]): ext
-                         for ext in server.get_json("/lab/api/extensions")}
-            for name, package in bh.WIDGET_EXTENSIONS.items():
-                extension = installed.get(bh.extension_key(name))
-                if extension is None:
-                    pytest.fail(f"JupyterLab extension {name} not installed "
-                                f"(it comes with the Python package {package}); "
-                                f"installed: {sorted(installed)}", pytrace=False)
-                if not extension.get("enabled", False):
-                    pytest.fail(f"JupyterLab extension {name} is installed but disabled",
-                                pytrace=False)
-            yield server
+    with bh.lab_of_its_own(tmp_path_factory.mktemp("browser-lab")) as server:
+        installed = {bh.extension_key(ext["name"]): ext
+                     for ext in server.get_json("/lab/api/extensions")}
+        for name, package in bh.WIDGET_EXTENSIONS.items():
+            extension = installed.get(bh.extension_key(name))
+            if extension is None:
+                pytest.fail(f"JupyterLab extension {name} not installed "
+                            f"(it comes with the Python package {package}); "
+                            f"installed: {sorted(installed)}", pytrace=False)
+            if not extension.get("enabled", False):
+                pytest.fail(f"JupyterLab extension {name} is installed but disabled",
+                            pytrace=False)
+        yield server
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ import pytest
 
 import browser_helpers as bh
 from browser_helpers import handle_dialogs, kernel_status
-from lab_server import running_lab
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -54,18 +53,9 @@ def browser(tmp_path_factory):
 def inline_lab(tmp_path_factory):
     """`make lab` with LOSSVIZ_MATPLOTLIB=inline, its own user settings (the test's usual
     ones, except the news setting: that one must come from what the project ships)."""
-    base = tmp_path_factory.mktemp("inline-lab")
-    bh.write_lab_settings(base / "settings")
-    news = base / "settings" / NEWS_PLUGIN.replace(":", "/")
-    news.with_suffix(".jupyterlab-settings").unlink(missing_ok=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
-        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
-        env.setenv("LOSSVIZ_MATPLOTLIB", "inline")
-        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
-            env.delenv(name, raising=False)
-        with running_lab(base) as server:
-            yield server
+    with bh.lab_of_its_own(tmp_path_factory.mktemp("inline-lab"), shipped=(NEWS_PLUGIN,),
+                           LOSSVIZ_MATPLOTLIB="inline") as server:
+        yield server
 
 
 def test_explorer_image_changes_when_dragged_on_the_inline_backend(browser, inline_lab):
