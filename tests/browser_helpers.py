@@ -1,4 +1,5 @@
-"""Helpers for tests/test_browser.py: what a person does in JupyterLab, done by Playwright.
+"""Helpers for the browser tests (tests/test_browser*.py, tests/test_site.py): what a
+person does in JupyterLab, done by Playwright.
 
 Everything waits for an explicit condition (polled every POLL seconds), never for a
 fixed time: the kernel status in the status bar, the cells' execution counts, the
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from lab_server import running_lab
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, no sandbox (root in containers), and nothing that talks to the network on its
@@ -58,12 +61,37 @@ def missing(what: str) -> None:
     pytest.skip(what)
 
 
-def write_lab_settings(settings_dir: Path) -> None:
+def write_lab_settings(settings_dir: Path, *, shipped: tuple[str, ...] = ()) -> None:
+    """LAB_SETTINGS as user settings, except the plugins in ``shipped`` (those keep the
+    defaults the project ships, so a test can check them)."""
     for plugin, values in LAB_SETTINGS.items():
+        if plugin in shipped:
+            continue
         package, name = plugin.split(":")
         path = settings_dir / package / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+
+
+@contextmanager
+def lab_of_its_own(base: Path, *, shipped: tuple[str, ...] = (), **environment: str):
+    """`make lab` on a free port with user settings and workspaces under ``base`` (nothing
+    read from or written to ~/.jupyter; see write_lab_settings for ``shipped``).
+
+    lab_server passes os.environ on to `make lab`: none of the variables conftest.py sets
+    for the tests reach it, so the kernel starts as a reader's would, with ``environment``
+    added (e.g. LOSSVIZ_MATPLOTLIB="inline").
+    """
+    write_lab_settings(base / "settings", shipped=shipped)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
+        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
+        for name, value in environment.items():
+            env.setenv(name, value)
+        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
+            env.delenv(name, raising=False)
+        with running_lab(base) as server:
+            yield server
 
 
 def extension_key(name: str) -> str:
@@ -97,6 +125,33 @@ def wait_until(condition, timeout: float, describe) -> object:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f} s: {describe()}", pytrace=False)
         time.sleep(POLL)
+
+
+# ------------------------------------------------------------------ JupyterLab's page
+
+
+def kernel_status(page) -> str:
+    """Text after '|' in the status bar's kernel item ('Idle', 'Busy', 'Initializing')."""
+    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
+    if not item.count():
+        return ""
+    text = item.first.text_content() or ""
+    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
+
+
+def handle_dialogs(page, seen: list[str]) -> None:
+    """Answer a JupyterLab dialog as a reader would (called from every wait loop); each
+    one is remembered, and any but "Select Kernel" fails the test at the end."""
+    dialog = page.locator(".jp-Dialog").first
+    if not dialog.count():
+        return
+    text = " ".join((dialog.text_content() or "").split())
+    if not seen or seen[-1] != text:
+        seen.append(text)
+    if "Select Kernel" in text:
+        dialog.locator(".jp-mod-accept").click()
+    else:
+        page.keyboard.press("Escape")
 
 
 def record_latency(path: Path, name: str, line: str, header: str) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 import browser_helpers as bh
-from lab_server import running_lab
+from browser_helpers import handle_dialogs, kernel_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -60,29 +60,19 @@ def browser(tmp_path_factory):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """`make lab` on a free port, with its own settings and workspaces (nothing shared)."""
-    base = tmp_path_factory.mktemp("browser-lab")
-    bh.write_lab_settings(base / "settings")
-    with pytest.MonkeyPatch.context() as env:
-        # lab_server passes os.environ on to `make lab`: settings and workspaces of its own
-        # (nothing read from or written to ~/.jupyter), and none of the variables
-        # conftest.py sets for the tests, so the kernel starts as a reader's would.
-        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
-        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
-        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
-            env.delenv(name, raising=False)
-        with running_lab(base) as server:
-            installed = {bh.extension_key(ext["name"]): ext
-                         for ext in server.get_json("/lab/api/extensions")}
-            for name, package in bh.WIDGET_EXTENSIONS.items():
-                extension = installed.get(bh.extension_key(name))
-                if extension is None:
-                    pytest.fail(f"JupyterLab extension {name} not installed "
-                                f"(it comes with the Python package {package}); "
-                                f"installed: {sorted(installed)}", pytrace=False)
-                if not extension.get("enabled", False):
-                    pytest.fail(f"JupyterLab extension {name} is installed but disabled",
-                                pytrace=False)
-            yield server
+    with bh.lab_of_its_own(tmp_path_factory.mktemp("browser-lab")) as server:
+        installed = {bh.extension_key(ext["name"]): ext
+                     for ext in server.get_json("/lab/api/extensions")}
+        for name, package in bh.WIDGET_EXTENSIONS.items():
+            extension = installed.get(bh.extension_key(name))
+            if extension is None:
+                pytest.fail(f"JupyterLab extension {name} not installed "
+                            f"(it comes with the Python package {package}); "
+                            f"installed: {sorted(installed)}", pytrace=False)
+            if not extension.get("enabled", False):
+                pytest.fail(f"JupyterLab extension {name} is installed but disabled",
+                            pytrace=False)
+        yield server
 
 
 @pytest.fixture
@@ -97,30 +87,6 @@ def artifacts(request):
 
 
 # --------------------------------------------------------------------------- steps
-
-
-def kernel_status(page) -> str:
-    """Text after '|' in the status bar's kernel item ('Idle', 'Busy', 'Initializing')."""
-    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
-    if not item.count():
-        return ""
-    text = item.first.text_content() or ""
-    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
-
-
-def handle_dialogs(page, seen: list[str]) -> None:
-    """Answer a JupyterLab dialog as a reader would (called from every wait loop); each
-    one is remembered, and any but "Select Kernel" fails the test at the end."""
-    dialog = page.locator(".jp-Dialog").first
-    if not dialog.count():
-        return
-    text = " ".join((dialog.text_content() or "").split())
-    if not seen or seen[-1] != text:
-        seen.append(text)
-    if "Select Kernel" in text:
-        dialog.locator(".jp-mod-accept").click()
-    else:
-        page.keyboard.press("Escape")
 
 
 # Input prompt of every cell in notebook order ('' for markdown): "[3]:", "[*]:" or "[ ]:".

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import browser_helpers as bh
-from lab_server import running_lab
+from browser_helpers import handle_dialogs, kernel_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -53,37 +53,9 @@ def browser(tmp_path_factory):
 def inline_lab(tmp_path_factory):
     """`make lab` with LOSSVIZ_MATPLOTLIB=inline, its own user settings (the test's usual
     ones, except the news setting: that one must come from what the project ships)."""
-    base = tmp_path_factory.mktemp("inline-lab")
-    bh.write_lab_settings(base / "settings")
-    news = base / "settings" / NEWS_PLUGIN.replace(":", "/")
-    news.with_suffix(".jupyterlab-settings").unlink(missing_ok=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("JUPYTERLAB_SETTINGS_DIR", str(base / "settings"))
-        env.setenv("JUPYTERLAB_WORKSPACES_DIR", str(base / "workspaces"))
-        env.setenv("LOSSVIZ_MATPLOTLIB", "inline")
-        for name in ("MPLBACKEND", "KERAS_BACKEND", "TF_CPP_MIN_LOG_LEVEL"):
-            env.delenv(name, raising=False)
-        with running_lab(base) as server:
-            yield server
-
-
-def kernel_status(page) -> str:
-    item = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
-    if not item.count():
-        return ""
-    text = item.first.text_content() or ""
-    return "" if "No Kernel" in text else text.rsplit("|", 1)[-1].strip()
-
-
-def accept_kernel_dialog(page, seen: list[str]) -> None:
-    dialog = page.locator(".jp-Dialog").first
-    if dialog.count():
-        text = " ".join((dialog.text_content() or "").split())
-        seen.append(text)
-        if "Select Kernel" in text:
-            dialog.locator(".jp-mod-accept").click()
-        else:
-            page.keyboard.press("Escape")
+    with bh.lab_of_its_own(tmp_path_factory.mktemp("inline-lab"), shipped=(NEWS_PLUGIN,),
+                           LOSSVIZ_MATPLOTLIB="inline") as server:
+        yield server
 
 
 def test_explorer_image_changes_when_dragged_on_the_inline_backend(browser, inline_lab):
@@ -97,13 +69,13 @@ def test_explorer_image_changes_when_dragged_on_the_inline_backend(browser, inli
         workspace = f"inline-{secrets.token_hex(4)}"
         page.goto(f"{inline_lab.url}/lab/workspaces/{workspace}/tree/{NOTEBOOK}?token={inline_lab.token}&reset")
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-        bh.wait_until(lambda: accept_kernel_dialog(page, dialogs) or kernel_status(page) == "Idle", 120,
+        bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
                       lambda: f"kernel never idle: {kernel_status(page)!r}, dialogs {dialogs}")
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
         def all_ran():
-            accept_kernel_dialog(page, dialogs)
+            handle_dialogs(page, dialogs)
             prompts = page.evaluate("""() => [...document.querySelectorAll(
                 '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent.trim())""")
             done = sum(1 for prompt in prompts if prompt[1:-2].isdigit())
