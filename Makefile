@@ -21,6 +21,11 @@ PYTEST_ARGS ?= --durations=15
 SECOND_SEED ?= 3
 SWEEP_SEEDS ?= 0 1 2 3 4 5 6 7 8 9
 NOTEBOOK_PYTEST := -p no:cacheprovider -q -rA --no-header notebooks
+# The second Keras backend: every notebook (default seed) and the tests that compare with
+# Keras or drive it (twins against built-ins, keras-flavoured snippets, the checker).
+SECOND_BACKEND ?= jax
+BACKEND_TESTS ?= tests/test_keras_losses.py tests/test_keras_reference.py tests/test_keras_metrics.py \
+                 tests/test_keras_facts.py tests/test_checks.py lossviz/checks
 
 .PHONY: help lab test sync bench browser clean-venv seed-sweep site site-js
 
@@ -68,8 +73,10 @@ browser:
 
 test: $(VENV)/.stamp-dev browser
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
-	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED)"
+	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow)"
 	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks
+	@echo "== every notebook and the Keras comparisons again with KERAS_BACKEND=$(SECOND_BACKEND)"
+	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks $(BACKEND_TESTS)
 
 # Heavy (ten runs of every notebook): a table of how many notebooks pass for each seed.
 seed-sweep: $(VENV)/.stamp-dev
