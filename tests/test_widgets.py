@@ -200,11 +200,13 @@ def test_fast_frame_equals_a_full_redraw_at_every_extreme(explorer, full_draws):
     pushed (static pixels restored, moving artists drawn over them) is identical,
     pixel for pixel, to a full ``canvas.draw()`` at the same parameters. No tolerance:
     both are the same Agg operations in the same order, so any difference is a bug
-    (a moving artist left out, drawn in the wrong order, or a stale static layer)."""
+    (a moving artist left out, drawn in the wrong order, or a stale static layer).
+    Each value is visited twice: the second time the moving texts come from the
+    explorer's cache of text pixels (``_explorer.TextPixels``), which must not show."""
     layout = type(explorer).layout_controls
     for name, control in explorer.controls.items():
         explorer.set(**type(explorer).control_context.get(name, {}))
-        for value in extremes(control):
+        for value in extremes(control) * 2:
             full_draws.clear()
             explorer.set(**{name: value})
             fast = pixels(explorer)
