@@ -872,9 +872,8 @@ class KFoldExplorer(Explorer):
         }
 
     def _moving_artists(self):
-        # The right-hand axis's labels count each fold's test samples: it moves whole.
         diagram = self.diagram
-        return [diagram.image, diagram.ax.title, diagram.fold_axis, self.warning_text]
+        return [diagram.cells, diagram.ax.title, *diagram.row_notes, self.warning_text]
 
 
 # ======================================================================= registry
