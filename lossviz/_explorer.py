@@ -45,6 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from lossviz._validation import check_integer, check_interval, fail
+from lossviz.session import read_seed
 
 __all__ = ["Explorer", "png_bytes", "redraw_order"]
 
@@ -250,7 +251,15 @@ class Explorer:
     change and displays itself. Class attribute ``name`` registers the subclass in
     :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
 
+    Args:
+        seed: seed of the explorer's data (a non-negative integer). By default the
+            session's seed, ``LOSSVIZ_SEED`` (what ``lossviz.setup()`` reads), so a
+            notebook's explorers follow the notebook's seed. Explorers without random
+            data (loss curves of fixed inputs) keep it and ignore it.
+        **initial: initial control values, checked as in :meth:`set`.
+
     Attributes:
+        seed: the data seed in use.
         figure: the matplotlib Figure (built once).
         controls: {parameter name: ipywidgets control}, in display order.
         widget: the container to display (controls above the figure).
@@ -288,8 +297,8 @@ class Explorer:
     layout_controls: ClassVar[frozenset[str]] = frozenset()
     control_context: ClassVar[dict[str, dict[str, Any]]] = {}
 
-    def __init__(self, **initial: Any) -> None:
-        self._init_controls(initial)
+    def __init__(self, *, seed: int | None = None, **initial: Any) -> None:
+        self._init_controls(seed, initial)
         self.figure = _new_figure(self.figsize)
         self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
         self._held = 0
@@ -315,7 +324,9 @@ class Explorer:
         view = self.figure.canvas if self._live_canvas else self._image
         self.widget = ipywidgets.VBox([controls_box, view])
 
-    def _init_controls(self, initial: Mapping[str, Any]) -> None:
+    def _init_controls(self, seed: int | None, initial: Mapping[str, Any]) -> None:
+        self.seed = (read_seed() if seed is None
+                     else check_integer(seed, "seed", minimum=0, maximum=2**32 - 1))
         self.controls: dict[str, ipywidgets.ValueWidget] = self._make_controls()
         self._control_names = {id(control): name for name, control in self.controls.items()}
         # Initial values are validated like .set, but applied before anything observes.
@@ -324,17 +335,17 @@ class Explorer:
         self._results: dict[str, Any] = {}
 
     @classmethod
-    def static_figure(cls, **params: Any) -> Figure:
+    def static_figure(cls, *, seed: int | None = None, **params: Any) -> Figure:
         """A new stand-alone figure for these values: no controls, never updated.
 
         This is what rebuilding on every change (``ipywidgets.interact`` with inline
         plots) does for each slider step. Also handy for a static document.
 
         Raises:
-            ValueError: for an unknown parameter or a value out of range.
+            ValueError: for an unknown parameter, a value out of range or a bad seed.
         """
         snapshot = cls.__new__(cls)
-        snapshot._init_controls(params)
+        snapshot._init_controls(seed, params)
         snapshot.figure = Figure(figsize=cls.figsize, layout="constrained")
         FigureCanvasAgg(snapshot.figure)
         snapshot._build(snapshot.figure)

@@ -9,7 +9,8 @@ Put an explorer as the last expression of a cell to show it::
     explorer.params               # {'loss': 'huber', 'delta': 0.5, ...}
 
 Each explorer is a class below, whose docstring describes its controls;
-``<name>_explorer(**params)`` builds one with those initial values, and
+``<name>_explorer(seed=None, **params)`` builds one with those initial values (the data
+follow ``seed``, by default the session's ``LOSSVIZ_SEED``), and
 :func:`explorers` lists them all (name -> factory). How an update redraws only what
 moves, on ipympl (``%matplotlib widget``) and headless (an ``ipywidgets.Image`` PNG), is
 in :mod:`lossviz._explorer`.
@@ -250,7 +251,7 @@ class OutlierFitExplorer(Explorer):
 
     def _fits(self, params):
         data = regression_with_outliers(outlier_fraction=params["outlier_fraction"],
-                                        outlier_size=params["outlier_size"])
+                                        outlier_size=params["outlier_size"], seed=self.seed)
         fits = {name: _fit_line(data.x, data.y, name,
                                 **({"delta": params["delta"]} if name == "huber" else {}))
                 for name in OUTLIER_FIT_LOSSES}
@@ -262,7 +263,8 @@ class OutlierFitExplorer(Explorer):
                                                is_outlier=data.is_outlier)
         # Limits over the sliders' whole range: the most and the largest outliers.
         controls = self.controls
-        extremes = [regression_with_outliers(outlier_fraction=fraction, outlier_size=size)
+        extremes = [regression_with_outliers(outlier_fraction=fraction, outlier_size=size,
+                                             seed=self.seed)
                     for fraction in (controls["outlier_fraction"].min,
                                      controls["outlier_fraction"].max)
                     for size in (controls["outlier_size"].min, controls["outlier_size"].max)]
@@ -491,7 +493,8 @@ class ClassWeightExplorer(Explorer):
                                               "weight of class 1 (minority)")}
 
     def _build(self, figure):
-        self.X, self.y = imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0)
+        self.X, self.y = imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0,
+                                           seed=self.seed)
         boundary_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.3, 1))
         model = self._fit(self.params["class_weight"])
         self.boundary = plots.plot_linear_boundary(self.X, self.y, model.coef_[0],
@@ -578,7 +581,7 @@ class ThresholdExplorer(Explorer):
         return {"threshold": _threshold_slider()}
 
     def _build(self, figure):
-        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3)
+        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3, seed=self.seed)
         histogram_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.4, 1))
         self.histograms = plots.plot_score_histograms(self.y_true, self.y_score,
                                                       histogram_ax, threshold=0.5)
@@ -628,7 +631,7 @@ class RocPrExplorer(Explorer):
         return {"threshold": _threshold_slider()}
 
     def _build(self, figure):
-        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3)
+        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3, seed=self.seed)
         roc_ax, pr_ax, matrix_ax = figure.subplots(1, 3)
         fpr, tpr, _ = metrics.roc_curve(self.y_true, self.y_score)
         precision, recall, _ = metrics.precision_recall_curve(self.y_true, self.y_score)
@@ -693,7 +696,7 @@ class ImbalanceExplorer(Explorer):
     def _update(self, params):
         y_true, y_score = scored_binary(n=self.n_samples,
                                         positive_fraction=params["positive_fraction"],
-                                        separation=params["separation"])
+                                        separation=params["separation"], seed=self.seed)
         fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
         precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
         auc = float(metrics.roc_auc_score(y_true, y_score))
@@ -755,7 +758,8 @@ class BatchF1Explorer(Explorer):
         return {"batch_size": _int_slider(32, 4, 256, "batch size")}
 
     def _build(self, figure):
-        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0)
+        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0,
+                                        seed=self.seed)
         self.y_true = y_true
         self.y_pred = (y_score > 0.5).astype(np.int64)
         self.bars = plots.plot_batch_metric([0.0], figure.subplots(), batch_size=len(y_true),
@@ -804,7 +808,7 @@ class KFoldExplorer(Explorer):
         n_splits: k, in [2, 10] (5).
         splitter: one of SPLITTERS ("KFold").
         positive_fraction: in [0.04, 0.5] (0.2).
-        shuffle: (False; ignored by TimeSeriesSplit).
+        shuffle: (False; ignored by TimeSeriesSplit), with ``random_state=seed``.
 
     Example:
         >>> explorer = kfold_explorer(splitter="KFold", n_splits=5)
@@ -844,7 +848,7 @@ class KFoldExplorer(Explorer):
         if params["splitter"] == "TimeSeriesSplit":
             return splitter(n_splits=params["n_splits"])
         if params["shuffle"]:
-            return splitter(n_splits=params["n_splits"], shuffle=True, random_state=0)
+            return splitter(n_splits=params["n_splits"], shuffle=True, random_state=self.seed)
         return splitter(n_splits=params["n_splits"])
 
     def _build(self, figure):
@@ -888,9 +892,10 @@ def _factory(explorer_class: type[Explorer]) -> Callable[..., Explorer]:
     summary = explorer_class.__doc__.strip().splitlines()[0]
     factory.__doc__ = (
         f"{summary}\n\n    Builds a :class:`{explorer_class.__name__}`, whose docstring "
-        f"describes the controls.\n\n    Args:\n        **params: initial control values.\n\n"
+        f"describes the controls.\n\n    Args:\n        seed: seed of the data (default: "
+        f"the session's, LOSSVIZ_SEED).\n        **params: initial control values.\n\n"
         f"    Returns:\n        {explorer_class.__name__}.\n\n    Raises:\n"
-        f"        ValueError: for an unknown parameter or a value out of range.\n")
+        f"        ValueError: for an unknown parameter, a value out of range or a bad seed.\n")
     return factory
 
 

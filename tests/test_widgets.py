@@ -360,9 +360,9 @@ def _summed_loss(loss, data, slope, intercept, **kwargs):
 def test_outlier_fits_minimise_each_loss():
     from scipy.optimize import linprog, minimize
 
-    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0)
-    fits = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0,
-                                        delta=1.5).results["fits"]
+    explorer = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0, delta=1.5)
+    fits = explorer.results["fits"]
+    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0, seed=explorer.seed)
     np.testing.assert_allclose(fits["mse"], np.polyfit(data.x, data.y, 1), rtol=1e-10)
     # Huber: a generic optimiser on the per-sample Keras-style loss finds the same line.
     best = minimize(lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
@@ -468,7 +468,8 @@ def test_imbalance_moves_pr_not_roc():
     balanced = explorer.results
     explorer.set(positive_fraction=0.02)
     rare = explorer.results
-    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5)
+    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5,
+                                    seed=explorer.seed)
     assert rare["roc_auc"] == pytest.approx(sk_metrics.roc_auc_score(y_true, y_score))
     assert rare["average_precision"] == pytest.approx(
         sk_metrics.average_precision_score(y_true, y_score))
@@ -529,6 +530,79 @@ def test_static_figure_is_a_standalone_rebuild():
     assert "score > 0.30" in figure.axes[-1].get_title()
     with pytest.raises(ValueError, match="Invalid value for argument `threshold`"):
         widgets.ThresholdExplorer.static_figure(threshold=2.0)
+
+
+# -------------------------------------------------------------------------- seeds
+
+
+def _shown_data(explorer: Explorer) -> np.ndarray:
+    """The random numbers behind what the explorer shows, as one array."""
+    if isinstance(explorer, widgets.OutlierFitExplorer):
+        return explorer.results["data"].y
+    if isinstance(explorer, widgets.ClassWeightExplorer):
+        return explorer.X
+    if isinstance(explorer, widgets.ImbalanceExplorer):
+        return np.array([explorer.results["roc_auc"], explorer.results["average_precision"]])
+    if isinstance(explorer, widgets.KFoldExplorer):
+        explorer.set(splitter="KFold", shuffle=True)
+        return np.concatenate([test for _, test in explorer.results["splits"]])
+    return explorer.y_score if hasattr(explorer, "y_score") else explorer.y_pred
+
+
+SEEDED = ["outlier_fit_explorer", "class_weight_explorer", "threshold_explorer",
+          "roc_pr_explorer", "imbalance_explorer", "batch_f1_explorer", "kfold_explorer"]
+
+
+@pytest.mark.parametrize("name", SEEDED)
+def test_seed_chooses_the_data_and_defaults_to_the_session_seed(name, monkeypatch):
+    factory = explorers()[name]
+    monkeypatch.setenv("LOSSVIZ_SEED", "5")
+    from_session = factory()
+    assert from_session.seed == 5
+    explicit = factory(seed=5)
+    other = factory(seed=6)
+    np.testing.assert_array_equal(_shown_data(from_session), _shown_data(explicit))
+    assert not np.array_equal(_shown_data(explicit), _shown_data(other))
+    monkeypatch.delenv("LOSSVIZ_SEED")
+    assert factory().seed == 0
+    for explorer in (from_session, explicit, other):
+        explorer.close()
+
+
+def test_seeded_data_are_the_data_functions_data():
+    seed = 11
+    y_true, y_score = scored_binary(n=400, positive_fraction=0.3, seed=seed)
+    threshold = widgets.threshold_explorer(seed=seed)
+    np.testing.assert_array_equal(threshold.y_score, y_score)
+    np.testing.assert_array_equal(threshold.y_true, y_true)
+    outliers = widgets.outlier_fit_explorer(outlier_fraction=0.3, seed=seed)
+    expected = regression_with_outliers(outlier_fraction=0.3, outlier_size=8.0, seed=seed)
+    np.testing.assert_array_equal(outliers.results["data"].y, expected.y)
+    kfold = widgets.kfold_explorer(splitter="StratifiedKFold", shuffle=True, seed=seed)
+    X = np.arange(50, dtype=float)[:, None]
+    y = (np.arange(50) >= 40).astype(int)
+    reference = model_selection.StratifiedKFold(5, shuffle=True, random_state=seed)
+    for (_, test), (_, ref_test) in zip(kfold.results["splits"], reference.split(X, y),
+                                        strict=True):
+        np.testing.assert_array_equal(test, ref_test)
+    figure = widgets.ThresholdExplorer.static_figure(seed=seed, threshold=0.5)
+    false_positives = int(((y_score > 0.5) & (y_true == 0)).sum())
+    assert figure.axes[-1].texts[1].get_text().split("\n")[:2] == ["FP", str(false_positives)]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "3", 2**32])
+def test_bad_seed_is_refused_by_name(seed):
+    with pytest.raises(ValueError, match=r"Invalid value for argument `seed`. Expected an "
+                                         r"integer in \[0, 4294967295\]"):
+        widgets.threshold_explorer(seed=seed)
+    with pytest.raises(ValueError, match=r"argument `seed`"):
+        widgets.ThresholdExplorer.static_figure(seed=seed)
+
+
+def test_bad_session_seed_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("LOSSVIZ_SEED", "minus one")
+    with pytest.raises(ValueError, match="LOSSVIZ_SEED"):
+        widgets.threshold_explorer()
 
 
 # --------------------------------------------------------------------------- ipympl
