@@ -21,6 +21,11 @@ spines over a bar), and a later axes overlapping it (``twinx``) with it: those a
 hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
 artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
 labels in the static layer.
+
+What a moving artist costs is then mostly its text: Agg rasterises every glyph anew
+on each draw. :class:`TextPixels` keeps the glyph pixels of the texts drawn over the
+static layer and composites them again when the same text returns to the same place,
+so a slider moved back and forth redraws its numbers at the cost of a copy.
 """
 
 from __future__ import annotations
@@ -169,6 +174,10 @@ class _Layers:
                 artist.draw(renderer)
 
 
+#: Settings that change how glyphs are rasterised, part of every cached text's key.
+_GLYPH_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor")
+
+
 class TextPixels:
     """Glyph pixels of the texts an explorer redraws, kept and composited again.
 
@@ -201,13 +210,14 @@ class TextPixels:
 
     def draw_text(self, renderer: RendererAgg, gc, x, y, s, prop, angle, ismath=False,
                   mtext=None) -> None:
+        """``RendererAgg.draw_text`` that records a new text and replays a known one."""
         if ismath:
             return RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
         features = (mtext.get_fontfeatures(), mtext.get_language()) if (
             mtext is not None and hasattr(mtext, "get_fontfeatures")) else None
         key = (s, tuple(vars(prop).items()), x, y, angle, features, gc.get_antialiased(),
-               renderer.dpi, renderer.height, matplotlib.rcParams["text.hinting"],
-               matplotlib.rcParams["text.hinting_factor"])
+               renderer.dpi, renderer.height,
+               *(matplotlib.rcParams.get(name) for name in _GLYPH_SETTINGS))
         recorded = self.glyphs.get(key)
         if recorded is None:
             recorded = []

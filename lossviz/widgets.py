@@ -18,6 +18,7 @@ in :mod:`lossviz._explorer`.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -250,14 +251,19 @@ class OutlierFitExplorer(Explorer):
         }
 
     def _fits(self, params):
-        data = regression_with_outliers(outlier_fraction=params["outlier_fraction"],
-                                        outlier_size=params["outlier_size"], seed=self.seed)
-        fits = {name: _fit_line(data.x, data.y, name,
-                                **({"delta": params["delta"]} if name == "huber" else {}))
+        return self._cached_fits(params["outlier_fraction"], params["outlier_size"],
+                                 params["delta"])
+
+    def _fit_lines(self, outlier_fraction: float, outlier_size: float, delta: float):
+        data = regression_with_outliers(outlier_fraction=outlier_fraction,
+                                        outlier_size=outlier_size, seed=self.seed)
+        fits = {name: _fit_line(data.x, data.y, name, **({"delta": delta} if name == "huber" else {}))
                 for name in OUTLIER_FIT_LOSSES}
         return data, fits
 
     def _build(self, figure):
+        # Data and fits depend on the three sliders alone: revisited values fit nothing.
+        self._cached_fits = functools.lru_cache(maxsize=256)(self._fit_lines)
         data, fits = self._fits(self.params)
         self.artists = plots.plot_fitted_lines(data.x, data.y, fits, figure.subplots(),
                                                is_outlier=data.is_outlier)
@@ -280,7 +286,7 @@ class OutlierFitExplorer(Explorer):
         self.artists.ax.title.set_text(
             f"{int(data.is_outlier.sum())} outliers pushed up by {params['outlier_size']:g}\n"
             f"slopes: {slopes} (true slope {data.slope:g})")
-        self._results = {"fits": fits, "data": data}
+        self._results = {"fits": dict(fits), "data": data}
 
     def _moving_artists(self):
         artists = self.artists
@@ -496,9 +502,11 @@ class ClassWeightExplorer(Explorer):
         self.X, self.y = imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0,
                                            seed=self.seed)
         boundary_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.3, 1))
-        model = self._fit(self.params["class_weight"])
-        self.boundary = plots.plot_linear_boundary(self.X, self.y, model.coef_[0],
-                                                   model.intercept_[0], boundary_ax)
+        # A fit depends on the weight alone: a slider moved back and forth refits nothing.
+        self._scores = functools.lru_cache(maxsize=128)(self._fit_and_score)
+        scores = self._scores(self.params["class_weight"])
+        self.boundary = plots.plot_linear_boundary(self.X, self.y, scores["coef"],
+                                                   scores["intercept"], boundary_ax)
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
         _static_legend(self.boundary.legend)
 
@@ -507,17 +515,23 @@ class ClassWeightExplorer(Explorer):
         return LogisticRegression(class_weight={0: 1.0, 1: class_weight},
                                   solver="newton-cholesky").fit(self.X, self.y)
 
-    def _update(self, params):
-        model = self._fit(params["class_weight"])
+    def _fit_and_score(self, class_weight: float) -> dict[str, Any]:
+        model = self._fit(class_weight)
         y_pred = model.predict(self.X)
-        matrix = metrics.confusion_matrix(self.y, y_pred, labels=[0, 1])
-        recall = metrics.recall_score(self.y, y_pred, zero_division=0.0)
-        precision = metrics.precision_score(self.y, y_pred, zero_division=0.0)
-        self.boundary.update(model.coef_[0], model.intercept_[0])
+        return {"coef": model.coef_[0].copy(), "intercept": float(model.intercept_[0]),
+                "confusion_matrix": metrics.confusion_matrix(self.y, y_pred, labels=[0, 1]),
+                "recall": metrics.recall_score(self.y, y_pred, zero_division=0.0),
+                "precision": metrics.precision_score(self.y, y_pred, zero_division=0.0)}
+
+    def _update(self, params):
+        scores = self._scores(params["class_weight"])
+        self.boundary.update(scores["coef"], scores["intercept"])
         self.boundary.ax.title.set_text(f"class_weight={{0: 1, 1: {params['class_weight']:g}}}")
-        self.matrix.update(matrix, title=f"recall {recall:.2f}, precision {precision:.2f}")
-        self._results = {"coef": model.coef_[0].copy(), "intercept": float(model.intercept_[0]),
-                         "confusion_matrix": matrix, "recall": recall, "precision": precision}
+        self.matrix.update(scores["confusion_matrix"], title=f"recall {scores['recall']:.2f}, "
+                                                             f"precision {scores['precision']:.2f}")
+        # Copies: the cached arrays stay as fitted whatever a reader does with results.
+        self._results = {**scores, "coef": scores["coef"].copy(),
+                         "confusion_matrix": scores["confusion_matrix"].copy()}
 
     def _moving_artists(self):
         return [self.boundary.boundary, self.boundary.ax.title, *_matrix_artists(self.matrix)]
