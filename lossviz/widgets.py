@@ -257,7 +257,8 @@ class OutlierFitExplorer(Explorer):
     def _fit_lines(self, outlier_fraction: float, outlier_size: float, delta: float):
         data = regression_with_outliers(outlier_fraction=outlier_fraction,
                                         outlier_size=outlier_size, seed=self.seed)
-        fits = {name: _fit_line(data.x, data.y, name, **({"delta": delta} if name == "huber" else {}))
+        fits = {name: _fit_line(data.x, data.y, name,
+                                **({"delta": delta} if name == "huber" else {}))
                 for name in OUTLIER_FIT_LOSSES}
         return data, fits
 
@@ -527,8 +528,8 @@ class ClassWeightExplorer(Explorer):
         scores = self._scores(params["class_weight"])
         self.boundary.update(scores["coef"], scores["intercept"])
         self.boundary.ax.title.set_text(f"class_weight={{0: 1, 1: {params['class_weight']:g}}}")
-        self.matrix.update(scores["confusion_matrix"], title=f"recall {scores['recall']:.2f}, "
-                                                             f"precision {scores['precision']:.2f}")
+        title = f"recall {scores['recall']:.2f}, precision {scores['precision']:.2f}"
+        self.matrix.update(scores["confusion_matrix"], title=title)
         # Copies: the cached arrays stay as fitted whatever a reader does with results.
         self._results = {**scores, "coef": scores["coef"].copy(),
                          "confusion_matrix": scores["confusion_matrix"].copy()}
