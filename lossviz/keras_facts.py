@@ -31,6 +31,8 @@ notebooks/07_kfold_cross_validation.ipynb
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from lossviz._validation import check_one_of, import_keras
@@ -245,6 +247,7 @@ def float_tolerance(values, *, ulps: float = 16.0) -> float:
     return float(ulps * np.finfo(dtype).eps * scale)
 
 
+@functools.cache
 def fit_refuses_a_loss_without_gradient() -> bool:
     """Whether ``model.fit`` raises on a loss that rounds the prediction (no gradient).
 
@@ -253,7 +256,8 @@ def fit_refuses_a_loss_without_gradient() -> bool:
     the weights never move.
 
     Returns:
-        True when fit raises (TensorFlow), False when it runs (JAX).
+        True when fit raises (TensorFlow), False when it runs (JAX). Measured once per
+        process (the backend cannot change after Keras is imported).
 
     Example:
         >>> fit_refuses_a_loss_without_gradient() in (True, False)
