@@ -17,22 +17,39 @@ Facts detected (Keras 3.15 answers in brackets):
   ``keras.wrappers.SKLearnClassifier`` forgets ``fit_kwargs`` [True].
 - :func:`scores_stored_logits`: a crossentropy scores a sigmoid/softmax output from the
   logits it stores, unclipped [True on TensorFlow, False on JAX and PyTorch].
+- :func:`computes_float64`: float64 input is computed in float64 [True on TensorFlow,
+  False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
+- :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
+  ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
+- :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
+  notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
-Taught in: notebooks/02_probabilistic_losses.ipynb, notebooks/03_custom_losses.ipynb,
+Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb,
+notebooks/03_custom_losses.ipynb, notebooks/05_custom_metrics.ipynb,
 notebooks/07_kfold_cross_validation.ipynb
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from lossviz._validation import import_keras
+from lossviz._validation import check_one_of, import_keras
 
 __all__ = [
     "huber_forgets_delta",
     "tversky_swaps_alpha_beta",
     "sklearn_clone_drops_fit_kwargs",
     "scores_stored_logits",
+    "computes_float64",
+    "float_tolerance",
+    "fit_refuses_a_loss_without_gradient",
+    "backend_differences",
+    "expected_backend_differences",
+    "backend_differences_table",
+    "BACKEND_DIFFERENCES",
+    "MEASURED_BACKENDS",
     "TVERSKY_EXAMPLE",
 ]
 
@@ -177,3 +194,224 @@ def scores_stored_logits(binary_crossentropy=None, sigmoid=None) -> bool:
     probability = sigmoid(keras.ops.convert_to_tensor([[50.0]]))
     value = float(np.squeeze(keras.ops.convert_to_numpy(binary_crossentropy(np.zeros((1, 1), "float32"), probability))))
     return bool(value > -np.log(keras.backend.epsilon()) + 1.0)
+
+
+def computes_float64(mean_squared_error=None) -> bool:
+    """Whether Keras computes float64 NumPy input in float64.
+
+    TensorFlow keeps float64; JAX computes in float32 unless x64 is enabled
+    (``jax.config.update("jax_enable_x64", True)``), so a twin in float64 can only agree
+    with it to float32 precision.
+
+    Args:
+        mean_squared_error: the loss function to test; ``keras.losses.mean_squared_error``.
+
+    Returns:
+        True when the loss of float64 arrays comes back as float64.
+
+    Example:
+        >>> computes_float64() in (True, False)
+        True
+
+    Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb
+    """
+    keras = import_keras()
+    mean_squared_error = keras.losses.mean_squared_error if mean_squared_error is None else mean_squared_error
+    value = keras.ops.convert_to_numpy(mean_squared_error(np.zeros((1, 2)), np.ones((1, 2))))
+    return bool(value.dtype == np.float64)
+
+
+def float_tolerance(values, *, ulps: float = 16.0) -> float:
+    """How far two correct computations of ``values`` may differ, in their own precision.
+
+    ``ulps * np.finfo(dtype).eps * max(1, max |values|)``: a float32 result (JAX, or
+    TensorFlow given float32) gets about 2e-6 per unit of magnitude, a float64 one 4e-15.
+    The tolerance follows the dtype actually computed, never the backend's name.
+
+    Args:
+        values: the array whose precision sets the tolerance (integers count as float64).
+        ulps: how many machine epsilons of the largest magnitude to allow (default 16).
+
+    Returns:
+        The absolute tolerance, a float.
+
+    Example:
+        >>> float_tolerance(np.ones(3, "float32")) == 16 * float(np.finfo("float32").eps)
+        True
+
+    Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb
+    """
+    values = np.asarray(values)
+    dtype = values.dtype if np.issubdtype(values.dtype, np.floating) else np.float64
+    scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
+    return float(ulps * np.finfo(dtype).eps * scale)
+
+
+@functools.cache
+def fit_refuses_a_loss_without_gradient() -> bool:
+    """Whether ``model.fit`` raises on a loss that rounds the prediction (no gradient).
+
+    TensorFlow's autodiff returns no gradient through ``keras.ops.round`` and ``fit``
+    raises "No gradients provided"; JAX differentiates rounding as 0, so ``fit`` runs and
+    the weights never move.
+
+    Returns:
+        True when fit raises (TensorFlow), False when it runs (JAX). Measured once per
+        process (the backend cannot change after Keras is imported).
+
+    Example:
+        >>> fit_refuses_a_loss_without_gradient() in (True, False)
+        True
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb, notebooks/03_custom_losses.ipynb
+    """
+    return _fit_through_round() == "raises ValueError"
+
+
+def _fit_through_round() -> str:
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss=lambda y_true, y_pred: keras.ops.mean((y_true - keras.ops.round(y_pred)) ** 2))
+    before = [np.array(weight) for weight in model.get_weights()]
+    try:
+        model.fit(np.ones((4, 1), "float32"), np.full((4, 1), 3.0, "float32"), epochs=1, verbose=0)
+    except ValueError:
+        return "raises ValueError"
+    moved = any(not np.array_equal(old, new) for old, new in zip(before, model.get_weights()))
+    return "runs, weights moved" if moved else "runs, weights unchanged"
+
+
+def _error_name(call) -> str:
+    try:
+        call()
+    except Exception as error:  # the backend's own error type is what we measure
+        return type(error).__name__
+    return "no error"
+
+
+def _value(tensor, digits: int) -> str:
+    return f"{float(np.squeeze(import_keras().ops.convert_to_numpy(tensor))):.{digits}f}"
+
+
+def _rows(keras) -> dict:
+    """Each row of :data:`BACKEND_DIFFERENCES`, measured: label -> (what it measures, call)."""
+    import warnings
+
+    ops, losses = keras.ops, keras.losses
+    zero, one_hot = np.zeros((1, 1), "float32"), np.array([[1.0, 0.0]], "float32")
+
+    def sigmoid(logit):
+        return keras.activations.sigmoid(ops.convert_to_tensor([[logit]]))
+
+    def softmax(logits):
+        return keras.activations.softmax(ops.convert_to_tensor([logits]))
+
+    def double_softmax():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = _value(losses.categorical_crossentropy(one_hot, softmax([2.0, 0.0]), from_logits=True), 4)
+        warned = any("does not represent logits" in str(warning.message) for warning in caught)
+        return value + (", warns" if warned else "")
+
+    def shape_error_text():
+        try:
+            ops.add(np.ones(3, "float32"), np.ones(2, "float32"))
+        except Exception as error:  # noqa: BLE001 - the message is what we measure
+            return "yes" if "incompatible shapes" in str(error).lower() else "no"
+        return "no error"
+
+    def weighted_scalar_metric():
+        metric = keras.metrics.MeanMetricWrapper(lambda y_true, y_pred: ops.mean(y_true - y_pred))
+        metric.update_state(np.ones((5, 1), "float32"), np.ones((5, 1), "float32"), sample_weight=np.ones(5, "float32"))
+
+    tiny = np.array([[1.0]]), np.array([[1.0 + 1e-9]])
+    return {
+        "bce(0, sigmoid(50))": lambda: _value(losses.binary_crossentropy(zero, sigmoid(50.0)), 2),
+        "bce(0, sigmoid(200))": lambda: _value(losses.binary_crossentropy(zero, sigmoid(200.0)), 2),
+        "cce([1, 0], softmax([0, 50]))": lambda: _value(losses.categorical_crossentropy(one_hot, softmax([0.0, 50.0])), 2),
+        "cce from_logits=True on softmax([2, 0])": double_softmax,
+        "scce(0, [0.5, 2.0])": lambda: _value(losses.sparse_categorical_crossentropy(np.array([0]), np.array([[0.5, 2.0]], "float32")), 4),
+        "mse dtype of float64 input": lambda: str(ops.convert_to_numpy(losses.mean_squared_error(*tiny)).dtype),
+        "mse(1, 1 + 1e-9) in float64": lambda: f"{float(np.squeeze(ops.convert_to_numpy(losses.mean_squared_error(*tiny)))):.3g}",
+        "ops.add of shapes (3,) and (2,)": lambda: _error_name(lambda: ops.add(np.ones(3, "float32"), np.ones(2, "float32"))),
+        "its message says 'incompatible shapes'": shape_error_text,
+        "weights on a one-number metric": lambda: _error_name(weighted_scalar_metric),
+        "fit on a loss through ops.round": _fit_through_round,
+    }
+
+
+#: Every measured backend difference: label -> (what is measured, TensorFlow value, JAX
+#: value). Notebook 02 shows this table (a test checks its markdown against it) and
+#: asserts :func:`backend_differences` equals the column of the backend it runs on.
+BACKEND_DIFFERENCES = {
+    "bce(0, sigmoid(50))": ("`binary_crossentropy([[0]], sigmoid([[50.]]))`, `from_logits=False`", "50.00", "15.94"),
+    "bce(0, sigmoid(200))": ("the same with `sigmoid([[200.]])`: is the loss bounded?", "200.00", "15.94"),
+    "cce([1, 0], softmax([0, 50]))": ("`categorical_crossentropy([[1, 0]], softmax([[0., 50.]]))`", "50.00", "16.12"),
+    "cce from_logits=True on softmax([2, 0])": (
+        "`categorical_crossentropy([[1, 0]], softmax([[2., 0.]]), from_logits=True)` (right: 0.1269)",
+        "0.1269, warns", "0.3832"),
+    "scce(0, [0.5, 2.0])": ("`sparse_categorical_crossentropy([0], [[0.5, 2.0]])`: clip, then normalise?", "1.0986", "1.6094"),
+    "mse dtype of float64 input": ("dtype of `mean_squared_error` on float64 arrays", "float64", "float32"),
+    "mse(1, 1 + 1e-9) in float64": ("`mean_squared_error([[1.]], [[1. + 1e-9]])`, float64 arrays", "1e-18", "0"),
+    "ops.add of shapes (3,) and (2,)": ("error raised by `ops.add` of shapes (3,) and (2,)", "InvalidArgumentError", "TypeError"),
+    "its message says 'incompatible shapes'": ("its message says \"incompatible shapes\" (any case)", "yes", "yes"),
+    "weights on a one-number metric": (
+        "error raised by `MeanMetricWrapper(one number per batch)` given `sample_weight`", "InvalidArgumentError", "ValueError"),
+    "fit on a loss through ops.round": ("`model.fit` with a loss through `ops.round` (no gradient)", "raises ValueError", "runs, weights unchanged"),
+}
+#: The backends whose column :data:`BACKEND_DIFFERENCES` holds, in column order.
+MEASURED_BACKENDS = ("tensorflow", "jax")
+
+
+def backend_differences(labels=None) -> dict:
+    """Measure the rows of :data:`BACKEND_DIFFERENCES` on the backend in use.
+
+    Args:
+        labels: the row labels to measure; every row by default.
+
+    Returns:
+        ``{label: value}`` with each value formatted as in the table (a loss value, a
+        dtype, an error type's name).
+
+    Raises:
+        ValueError: a label that is not a row of :data:`BACKEND_DIFFERENCES`.
+
+    Example:
+        >>> import keras
+        >>> backend_differences() == expected_backend_differences(keras.backend.backend())
+        True
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    rows = _rows(import_keras())
+    labels = list(rows) if labels is None else list(labels)
+    for label in labels:
+        check_one_of(label, "labels", rows)
+    return {label: rows[label]() for label in labels}
+
+
+def expected_backend_differences(backend: str) -> dict:
+    """The column of :data:`BACKEND_DIFFERENCES` for ``backend``: ``{label: value}``.
+
+    Raises:
+        ValueError: ``backend`` is not one of :data:`MEASURED_BACKENDS`.
+
+    Example:
+        >>> expected_backend_differences("jax")["bce(0, sigmoid(50))"]
+        '15.94'
+    """
+    check_one_of(backend, "backend", MEASURED_BACKENDS)
+    column = 1 + MEASURED_BACKENDS.index(backend)
+    return {label: row[column] for label, row in BACKEND_DIFFERENCES.items()}
+
+
+def backend_differences_table() -> str:
+    """:data:`BACKEND_DIFFERENCES` as the markdown table notebook 02 shows.
+
+    Example:
+        >>> backend_differences_table().splitlines()[0]
+        '| measured (Keras 3.15, float32 unless said) | TensorFlow | JAX |'
+    """
+    lines = ["| measured (Keras 3.15, float32 unless said) | TensorFlow | JAX |", "|---|---|---|"]
+    lines += [f"| {what} | {tensorflow} | {jax} |" for what, tensorflow, jax in BACKEND_DIFFERENCES.values()]
+    return "\n".join(lines)

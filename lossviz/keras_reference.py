@@ -243,16 +243,18 @@ def binary_focal_crossentropy(
 
         loss = mean(w * (1 - p_t) ** gamma * bce(y, p), axis=axis)
 
-    with ``bce`` the binary cross-entropy of each element (clipped for probabilities,
-    ``softplus(x) - x y`` for logits, as Keras computes it on TensorFlow) and
-    ``w = y alpha + (1 - y)(1 - alpha)`` only when ``apply_class_balancing`` (else 1).
-    The stored-logits shortcut of TensorFlow's built-in is out of scope.
+    with ``bce`` the binary cross-entropy of each element, clipped to ``[eps, 1 - eps]``
+    and ``w = y alpha + (1 - y)(1 - alpha)`` only when ``apply_class_balancing`` (else 1).
+    For logits Keras applies the sigmoid and hands the result to the probability
+    crossentropy, and so does this block: on TensorFlow that op reads the sigmoid's stored
+    logits (``softplus(x) - x y``, no clipping), on JAX it clips ``p``. Beyond ``|x| > 16``
+    the backends differ (notebook 02, "What differs across backends").
     """
     y_true, y_pred = as_tensors(y_true, y_pred)
     y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
-        # The stable logits form, as Keras on TensorFlow scores sigmoid(logits): no clipping.
-        probability, bce = ops.sigmoid(y_pred), ops.softplus(y_pred) - y_pred * y_true
+        probability = ops.sigmoid(y_pred)
+        bce = ops.binary_crossentropy(y_true, probability)  # the op Keras calls, so the backend decides
     else:
         probability = y_pred
         clipped = ops.clip(probability, EPSILON, 1.0 - EPSILON)

@@ -44,6 +44,7 @@ import numpy as np
 import sklearn.metrics
 
 import lossviz.data
+import lossviz.keras_facts
 import lossviz.keras_metrics
 import lossviz.keras_models
 import lossviz.metrics
@@ -466,7 +467,9 @@ assert np.allclose([float(ours.result()), float(keras_mape.result())], sklearn_m
 # %% [markdown]
 # The recipe-style version, a function returning one number per batch, cannot take
 # per-sample weights at all: Keras must broadcast the weights onto that one number and
-# fails.
+# fails. The error's type depends on the backend (**TensorFlow**: `InvalidArgumentError`;
+# **JAX**: `ValueError`); `lossviz.keras_facts.backend_differences()` measures which one
+# yours raises (notebook 02 has the table).
 
 # %%
 def batch_mape(y_true, y_pred):  # WRONG: one number per batch
@@ -477,10 +480,12 @@ error_name = "no error"
 try:
     wrapped = keras.metrics.MeanMetricWrapper(batch_mape)
     wrapped.update_state(targets[:, None], predictions[:, None], sample_weight=weights)
-except Exception as error:  # TensorFlow's error type, not a Python builtin
+except Exception as error:  # the backend's own error type
     error_name = type(error).__name__
     print(error_name, str(error).splitlines()[0][:100])
-assert error_name == "InvalidArgumentError"
+measured = lossviz.keras_facts.backend_differences(["weights on a one-number metric"])["weights on a one-number metric"]
+print(f"on {keras.backend.backend()}: {error_name} (the backend's answer to the same mistake: {measured})")
+assert error_name == measured != "no error"
 
 # %% [markdown]
 # ## Pitfalls, measured
@@ -584,7 +589,10 @@ assert find_spec("sklearn.cross_validation") is None
 #
 # Built to show it: a line `y = 3x + 1` fitted from weights of 0 by SGD, 8 batches an
 # epoch, 2 epochs. A callback records the weights before every batch, so each batch's
-# MAE can be recomputed in NumPy.
+# MAE can be recomputed in NumPy. It reads them through the callback's `model`
+# attribute, not the `line` variable: on **JAX**, `fit` keeps the weights outside the
+# model during an epoch (reading `line.get_weights()` there raises a `TypeError`), and
+# the callback's `model` syncs them back first; on TensorFlow both work.
 
 # %%
 keras.utils.set_random_seed(seed)
@@ -594,7 +602,7 @@ line = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initial
 line.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
 before_batch = []
 recorder = keras.callbacks.LambdaCallback(
-    on_train_batch_begin=lambda batch, logs: before_batch.append(line.get_weights()))
+    on_train_batch_begin=lambda batch, logs: before_batch.append(recorder.model.get_weights()))
 history = line.fit(line_x, line_y, batch_size=8, epochs=2, shuffle=False, verbose=0,
                    callbacks=[recorder])
 after = line.evaluate(line_x, line_y, batch_size=64, verbose=0, return_dict=True)

@@ -2,6 +2,7 @@
 for a stand-in that behaves like the fixed version (or like another backend)."""
 
 import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -73,3 +74,53 @@ def test_stored_logits_check_uses_the_given_loss():
     assert keras_facts.scores_stored_logits(binary_crossentropy=clipped, sigmoid=plain_sigmoid) is False
     assert np.isclose(float(keras.losses.binary_crossentropy([[0.0]], plain_sigmoid(ops.convert_to_tensor([[50.0]])))[0]),
                       15.94, atol=0.01)
+
+
+def test_backend_differences_equal_this_backends_column():
+    """Run under each backend (make test runs this file on TensorFlow and JAX), so both
+    columns of the table are measured."""
+    measured = keras_facts.backend_differences()
+    assert measured == keras_facts.expected_backend_differences(keras.backend.backend())
+    assert list(measured) == list(keras_facts.BACKEND_DIFFERENCES)
+
+
+def test_one_row_can_be_measured_alone_and_unknown_rows_are_refused():
+    label = "mse dtype of float64 input"
+    assert keras_facts.backend_differences([label]) == {label: keras_facts.expected_backend_differences(
+        keras.backend.backend())[label]}
+    with pytest.raises(ValueError, match="Invalid value for argument `labels`.*Received: labels='no such row'"):
+        keras_facts.backend_differences(["no such row"])
+
+
+def test_expected_differences_refuse_an_unmeasured_backend():
+    with pytest.raises(ValueError, match="argument `backend`. Expected one of .*'jax'.*Received: backend='torch'"):
+        keras_facts.expected_backend_differences("torch")
+
+
+def test_the_columns_differ_where_the_backends_differ():
+    tensorflow, jax = (keras_facts.expected_backend_differences(name) for name in ("tensorflow", "jax"))
+    assert tensorflow.keys() == jax.keys()
+    assert {label for label in tensorflow if tensorflow[label] == jax[label]} == {"its message says 'incompatible shapes'"}
+
+
+def test_notebook_02_shows_the_table_of_both_columns():
+    source = (Path(__file__).parents[1] / "notebooks" / "02_probabilistic_losses.py").read_text()
+    table = "\n".join("# " + line for line in keras_facts.backend_differences_table().splitlines())
+    assert table in source
+    assert "expected_backend_differences(backend)" in source
+
+
+def test_float64_detection_follows_the_dtype_computed():
+    assert keras_facts.computes_float64() is (keras_facts.backend_differences(["mse dtype of float64 input"])[
+        "mse dtype of float64 input"] == "float64")
+    in_float32 = lambda y_true, y_pred: keras.losses.mean_squared_error(  # noqa: E731
+        ops.cast(y_true, "float32"), ops.cast(y_pred, "float32"))
+    assert keras_facts.computes_float64(in_float32) is False
+
+
+@pytest.mark.parametrize(("dtype", "scale"), [("float32", 1.0), ("float64", 1.0), ("float32", 50.0), ("int64", 3.0)])
+def test_float_tolerance_is_epsilons_of_the_dtype(dtype, scale):
+    values = np.array([0.5, -scale], dtype=dtype)
+    eps = np.finfo("float64" if dtype == "int64" else dtype).eps
+    assert keras_facts.float_tolerance(values) == pytest.approx(16 * eps * max(1.0, scale))
+    assert keras_facts.float_tolerance(values, ulps=2) == pytest.approx(2 * eps * max(1.0, scale))
