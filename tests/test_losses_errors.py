@@ -148,35 +148,27 @@ PROBABILITY_LOSSES = [
 ]
 
 
-@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["sparse_categorical_crossentropy"])
+@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["sparse_categorical_crossentropy", "kl_divergence"])
 @pytest.mark.parametrize("bad", [-0.3, 1.2])
-def test_probabilities_outside_0_1_without_from_logits(loss, bad):
+def test_probabilities_outside_0_1_warn_not_raise(loss, bad):
+    """Keras clips them and returns a number (compared with Keras in test_losses_out_of_range.py)."""
     y_pred = GOOD_PROBABILITIES.copy()
     y_pred[0, 1] = bad
     y_true = LABELS if loss.startswith("sparse") else GOOD_2D
-    pattern = r"`y_pred`. Expected values in \[0, 1\] \(probabilities; pass from_logits=True for logits\). Received: min="
-    _both(loss, y_true, y_pred, pattern)
-    # The same numbers are fine as logits.
-    assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, from_logits=True)))
-
-
-@pytest.mark.parametrize(
-    ("loss", "kwargs"),
-    [
-        ("kl_divergence", {}),
-        ("categorical_generalized_cross_entropy", {"q": 0.5}),
-    ],
-)
-def test_probabilities_outside_0_1_for_probability_only_losses(loss, kwargs):
-    y_pred = GOOD_PROBABILITIES.copy()
-    y_pred[1, 0] = 1.5
-    y_true = LABELS if loss.startswith("categorical_generalized") else GOOD_2D
-    _both(loss, y_true, y_pred, r"`y_pred`. Expected values in \[0, 1\].*Received: min=0.1, max=1.5", **kwargs)
+    got = f"down to {bad:g}" if bad < 0 else f"up to {bad:g}"
+    pattern = rf"^y_pred: expected (probabilities in|a probability distribution, values in) \[0, 1\]; got values {got}\. Keras .*clips"
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred)))
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.gradient(loss, y_true, y_pred)))
+    if loss != "kl_divergence":  # the same numbers are fine as logits
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, from_logits=True)))
 
 
 @pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["kl_divergence"])
-def test_targets_outside_0_1(loss):
-    _both(loss, GOOD_2D * 2.0, GOOD_PROBABILITIES, r"`y_true`. Expected values in \[0, 1\].*Received: min=0, max=2")
+def test_targets_outside_0_1_warn_not_raise(loss):
+    with pytest.warns(UserWarning, match=r"^y_true: expected .*\[0, 1\]; got values up to 2\. Keras"):
+        assert np.all(np.isfinite(losses.get(loss)(GOOD_2D * 2.0, GOOD_PROBABILITIES)))
 
 
 @pytest.mark.parametrize("loss", ["dice", "tversky"])
@@ -196,7 +188,7 @@ def test_probability_rows_summing_to_zero():
     y_pred = GOOD_PROBABILITIES.copy()
     y_pred[1] = 0.0
     for loss in ("categorical_crossentropy", "categorical_focal_crossentropy"):
-        _both(loss, GOOD_2D, y_pred, r"`y_pred`. Expected probabilities with a positive sum along axis -1. Received: a row of zeros")
+        _both(loss, GOOD_2D, y_pred, r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). Received: a row of zeros")
 
 
 @pytest.mark.parametrize(
@@ -204,16 +196,27 @@ def test_probability_rows_summing_to_zero():
     [
         (np.array([1.0, 3.0]), r"class labels in \[0, 2\] for 3 classes. Received: label 3 \(min=1, max=3\)"),
         (np.array([-1.0, 0.0]), r"class labels in \[0, 2\] for 3 classes. Received: label -1"),
-        (np.array([0.5, 1.0]), r"`y_true`. Expected integer class labels"),
     ],
-    ids=["too-large", "negative", "not-integer"],
+    ids=["too-large", "negative"],
 )
-@pytest.mark.parametrize(
-    ("loss", "kwargs"),
-    [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})],
-)
-def test_sparse_labels_out_of_range(loss, kwargs, labels, pattern):
-    _both(loss, labels, GOOD_PROBABILITIES, pattern, **kwargs)
+def test_sparse_labels_out_of_range(labels, pattern):
+    """Keras on TensorFlow raises (InvalidArgumentError); JAX silently scores 0."""
+    _both("sparse_categorical_crossentropy", labels, GOOD_PROBABILITIES, pattern)
+
+
+@pytest.mark.parametrize("loss, kwargs", [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})])
+def test_float_labels_are_truncated_with_a_warning(loss, kwargs):
+    pattern = r"^y_true: expected integer class labels; got 1\.5 and 1 more non-integer value\(s\)\. Keras casts labels to integers, truncating toward zero, so 1\.5 becomes class 1"
+    with pytest.warns(UserWarning, match=pattern):
+        value = losses.get(loss)(np.array([1.5, 0.9]), GOOD_PROBABILITIES, **kwargs)
+    np.testing.assert_array_equal(value, losses.get(loss)(np.array([1, 0]), GOOD_PROBABILITIES, **kwargs))
+
+
+def test_generalized_labels_out_of_range_score_one_over_q_with_a_warning():
+    """Keras one-hot encodes them as a row of zeros: p = 0, loss (1 - 0 ** q) / q."""
+    with pytest.warns(UserWarning, match=r"^y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot"):
+        value = losses.categorical_generalized_cross_entropy(np.array([3, -1]), GOOD_PROBABILITIES, q=0.25)
+    np.testing.assert_array_equal(value, [4.0, 4.0])
 
 
 def test_ignore_class_is_the_only_label_allowed_out_of_range():
@@ -258,9 +261,14 @@ def test_msle_negative_predictions_are_clipped_not_refused():
     np.testing.assert_array_equal(losses.gradient("msle", np.array([[0.0, 1.0]]), np.array([[-5.0, 1.0]])), 0.0)
 
 
-@pytest.mark.parametrize(("which", "y_true", "y_pred"), [("y_true", [[-1.0, 0.0]], [[1.0, 1.0]]), ("y_pred", [[1.0, 0.0]], [[1.0, -0.1]])])
-def test_poisson_negative_counts_or_rates(which, y_true, y_pred):
-    _both("poisson", np.array(y_true), np.array(y_pred), rf"`{which}`. Expected non-negative (counts|rates)")
+def test_poisson_negative_rates_are_refused():
+    _both("poisson", np.array([[1.0, 0.0]]), np.array([[1.0, -0.1]]), r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN or inf at or below -1e-7\). Received: min=-0.1")
+
+
+def test_poisson_negative_counts_warn_not_raise():
+    with pytest.warns(UserWarning, match=r"^y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are"):
+        value = losses.poisson(np.array([[-1.0, 0.0]]), np.array([[1.0, 1.0]]))
+    np.testing.assert_allclose(value, [1.0 + 0.5 * np.log(1.0 + 1e-7)])
 
 
 # Hyperparameters.

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_probabilities, fail
+from lossviz._validation import as_float_array, fail
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
@@ -18,6 +18,7 @@ from lossviz.losses._common import (
     paired_arrays,
     per_sample_mean_gradient,
     softmax,
+    warn_outside,
 )
 
 __all__ = ["poisson", "kl_divergence", "ctc"]
@@ -25,18 +26,28 @@ __all__ = ["poisson", "kl_divergence", "ctc"]
 
 def _poisson_inputs(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    for values, name, what in ((y_true, "y_true", "counts"), (y_pred, "y_pred", "rates")):
-        if values.min() < 0.0:
-            fail(
-                name,
-                f"non-negative {what} (Keras returns NaN for log of a negative rate)",
-                f"Received: min={values.min():.6g}",
-            )
+    if np.any(y_pred + y_pred.dtype.type(EPSILON) <= 0.0):
+        fail(
+            "y_pred",
+            "non-negative rates (Keras takes log(y_pred + 1e-7) and returns NaN or inf at or below -1e-7)",
+            f"Received: min={float(y_pred.min()):.6g}",
+        )
+    warn_outside(
+        y_pred, "y_pred", "non-negative rates",
+        "Keras takes log(y_pred + 1e-7), finite just above -1e-7, and scores them as they are",
+        high=np.inf,
+    )  # fmt: skip
+    warn_outside(
+        y_true, "y_true", "non-negative counts",
+        "Keras uses them as they are, so y_true * log(y_pred + 1e-7) turns a penalty into a reward",
+        high=np.inf,
+    )  # fmt: skip
     return y_true, y_pred
 
 
 def check_poisson_inputs(y_true, y_pred):
-    """Refuse negative counts or rates (Keras returns NaN), bad shapes, NaN/inf, empty input."""
+    """Refuse rates at or below -1e-7 (Keras returns NaN or inf), bad shapes, NaN/inf,
+    empty input; warn on negative counts or rates, which Keras scores."""
     _poisson_inputs(y_true, y_pred)
 
 
@@ -50,7 +61,8 @@ def poisson(y_true, y_pred):
     (use an ``exp`` or ``softplus`` output).
 
     Args:
-        y_true: Non-negative counts, shape ``(B, d0, ..., dN)``.
+        y_true: Non-negative counts, shape ``(B, d0, ..., dN)`` (negative ones are
+            scored as they are, with a warning).
         y_pred: Non-negative predicted rates, same shape as ``y_true``.
 
     Returns:
@@ -58,8 +70,12 @@ def poisson(y_true, y_pred):
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On negative counts or rates, shapes that do not align, NaN/inf or
-            empty input.
+        ValueError: On rates at or below -1e-7 (Keras's ``log(y_pred + 1e-7)`` is then
+            NaN or -inf), shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On negative counts, or rates in (-1e-7, 0), which Keras scores as
+            they are.
 
     Example:
         >>> import numpy as np
@@ -80,13 +96,16 @@ def _poisson_gradient(y_true, y_pred):
 
 def _kl_inputs(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    check_probabilities(y_true, "y_true", hint=" (a probability distribution)")
-    check_probabilities(y_pred, "y_pred", hint=" (a probability distribution)")
+    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        warn_outside(
+            values, name, "a probability distribution, values in [0, 1]",
+            "Keras clips them to [1e-7, 1] (a value above 1 counts as 1, below 0 as 1e-7)",
+        )  # fmt: skip
     return np.clip(y_true, EPSILON, 1.0), y_pred
 
 
 def check_distributions(y_true, y_pred):
-    """Refuse values outside [0, 1], bad shapes, NaN/inf or empty input."""
+    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras clips."""
     _kl_inputs(y_true, y_pred)
 
 
@@ -100,16 +119,20 @@ def kl_divergence(y_true, y_pred):
     still contributes ``1e-7 * log(1e-7 / p)``, a tiny non-zero amount.
 
     Args:
-        y_true: Target distributions, values in [0, 1], shape ``(B, d0, ..., C)``.
-        y_pred: Predicted distributions, values in [0, 1], same shape.
+        y_true: Target distributions, values in [0, 1] (clipped to ``[1e-7, 1]``),
+            shape ``(B, d0, ..., C)``.
+        y_pred: Predicted distributions, values in [0, 1] (clipped the same way), same shape.
 
     Returns:
         In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On values outside [0, 1], shapes that do not align, NaN/inf or
-            empty input.
+        ValueError: On shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On values outside [0, 1], which Keras clips to ``[1e-7, 1]`` (so
+            does the twin, returning Keras's number).
 
     Example:
         >>> import numpy as np
