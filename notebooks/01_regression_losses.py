@@ -243,7 +243,8 @@ for name in ["mse", "mae", "huber"]:
 # and its NumPy twin, both in float64, so they agree to about 1e-15. One visible
 # exception: Keras's `log_cosh` subtracts `log(2)` computed in float32, which is off by
 # 1.9e-9; the twin uses the exact constant. MSLE is compared on the non-negative targets
-# only: the twin refuses a negative target, which Keras silently clips (see the pitfalls).
+# only: Keras silently clips a negative target, and the twin returns the same clipped value
+# with a warning (see the pitfalls).
 
 # %%
 slope, intercept = keras_fits["mse"]
