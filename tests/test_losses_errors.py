@@ -241,8 +241,10 @@ def test_ctc_labels():
     _both("ctc", np.array([[1.0, 1.0, 2.0, 2.0]]), logits, r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Received: 5 time steps")
 
 
-def test_circle_labels():
-    _both("circle", np.array([0.5, 1.0]), np.eye(2), r"`y_true`. Expected integer class labels")
+def test_circle_float_labels_are_truncated_with_a_warning():
+    with pytest.warns(UserWarning, match=r"^y_true: expected integer class labels; got 0\.5\. Keras casts labels to integers"):
+        value = losses.circle(np.array([0.5, 1.0]), np.eye(2))
+    np.testing.assert_array_equal(value, losses.circle(np.array([0, 1]), np.eye(2)))
 
 
 # Domains of the regression losses.
@@ -277,15 +279,26 @@ def test_poisson_negative_counts_warn_not_raise():
 @pytest.mark.parametrize("delta", [0.0, -1.0, np.nan, "one"])
 @pytest.mark.parametrize("loss", ["huber", "pseudo_huber"])
 def test_delta_must_be_positive(loss, delta):
-    pattern = r"`delta`. Expected (a number in \(0, inf\]|a real number)"
-    _both(loss, GOOD_2D, GOOD_PROBABILITIES, pattern, delta=delta)
+    """Except in huber's twin, where Keras computes with any finite delta (a warning)."""
+    pattern = r"`delta`. Expected (a number in \(0, inf\]|a real number|a finite number > 0)"
+    if loss == "huber" and delta in (0.0, -1.0):
+        with pytest.warns(UserWarning, match=r"^delta: expected a number > 0"):
+            assert np.all(np.isfinite(losses.huber(GOOD_2D, GOOD_PROBABILITIES, delta=delta)))
+    else:
+        _both(loss, GOOD_2D, GOOD_PROBABILITIES, pattern, delta=delta)
     with _raises(pattern):
         losses.residual_loss(loss, np.zeros(3), delta=delta)
 
 
-@pytest.mark.parametrize("q", [0.0, 1.0, -0.5, 1.5])
-def test_q_must_be_in_the_open_unit_interval(q):
-    _both("categorical_generalized_cross_entropy", LABELS, GOOD_PROBABILITIES, r"`q`. Expected a number in \(0, 1\). Received: q=", q=q)
+@pytest.mark.parametrize("q", [0.0, np.nan, np.inf, "half"])
+def test_q_must_be_a_non_zero_number(q):
+    _both("categorical_generalized_cross_entropy", LABELS, GOOD_PROBABILITIES, r"`q`. Expected (a number in \(0, 1\)|a real number).*Received: q=", q=q)
+
+
+@pytest.mark.parametrize("q", [1.0, -0.5, 1.5])
+def test_q_outside_0_1_warns_as_keras_function_computes(q):
+    with pytest.warns(UserWarning, match=r"^q: expected a number in \(0, 1\); got .*\(its class CategoricalGeneralizedCrossEntropy refuses it\)"):
+        assert np.all(np.isfinite(losses.categorical_generalized_cross_entropy(LABELS, GOOD_PROBABILITIES, q=q)))
 
 
 @pytest.mark.parametrize(
@@ -296,25 +309,35 @@ def test_q_must_be_in_the_open_unit_interval(q):
         ("circle", np.array([0.0, 1.0, 0.0]), np.eye(3)),
     ],
 )
-def test_gamma_must_be_non_negative(loss, y_true, y_pred):
-    _both(loss, y_true, y_pred, r"`gamma`. Expected a number in \[0, inf\]. Received: gamma=-1", gamma=-1.0)
+def test_negative_gamma_warns_and_nan_gamma_raises(loss, y_true, y_pred):
+    with pytest.warns(UserWarning, match=r"^gamma: expected a number in \[0, inf\]; got -1\. Keras"):
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, gamma=-1.0)))
+    _both(loss, y_true, y_pred, r"`gamma`. Expected a finite number. Received: gamma=nan", gamma=np.nan)
 
 
 @pytest.mark.parametrize("label_smoothing", [-0.1, 1.5])
 @pytest.mark.parametrize("loss", PROBABILITY_LOSSES)
-def test_label_smoothing_must_be_in_0_1(loss, label_smoothing):
-    _both(loss, GOOD_2D, GOOD_PROBABILITIES, r"`label_smoothing`. Expected a number in \[0, 1\]", label_smoothing=label_smoothing)
+def test_label_smoothing_outside_0_1_warns(loss, label_smoothing):
+    pattern = rf"^label_smoothing: expected a number in \[0, 1\]; got {label_smoothing:g}\. Keras applies it as it is"
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.get(loss)(GOOD_2D, GOOD_PROBABILITIES, label_smoothing=label_smoothing)))
+    _both(loss, GOOD_2D, GOOD_PROBABILITIES, r"`label_smoothing`. Expected a real number", label_smoothing="some")
 
 
 def test_focal_alpha():
-    _both("binary_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number in \[0, 1\]", alpha=1.5)
+    with pytest.warns(UserWarning, match=r"^alpha: expected a number in \[0, 1\]; got 1\.5\. Keras weights class 1"):
+        losses.binary_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=1.5)
     _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number or a sequence of 3 class weights", alpha=[0.5, 0.5])
-    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected finite, non-negative weights", alpha=[0.5, -0.5, 1.0])
+    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected finite weights", alpha=[0.5, np.inf, 1.0])
+    with pytest.warns(UserWarning, match=r"^alpha: expected non-negative class weights; got -0\.5\. Keras multiplies"):
+        losses.categorical_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=[0.5, -0.5, 1.0])
 
 
 def test_tversky_weights():
-    _both("tversky", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number in \[0, inf\]", alpha=-0.1)
-    _both("tversky", GOOD_2D, GOOD_PROBABILITIES, r"`beta`. Expected a number in \[0, inf\]", beta=-0.1)
+    for name in ("alpha", "beta"):
+        with pytest.warns(UserWarning, match=rf"^{name}: expected a number in \[0, inf\]; got -0\.1\. Keras uses it as it is"):
+            losses.tversky(GOOD_2D, GOOD_PROBABILITIES, **{name: -0.1})
+        _both("tversky", GOOD_2D, GOOD_PROBABILITIES, rf"`{name}`. Expected a finite number", **{name: np.nan})
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,36 @@ CASES = [
     _case("poisson", TRUE_2D, _set(PROBABILITIES, (0, 0), -5e-8),
           r"y_pred: expected non-negative rates; got values down to -5e-08\. Keras takes log\(y_pred \+ 1e-7\)",
           "rate-just-below-0"),
+    # Hyperparameters outside their documented range: Keras computes with them as they are.
+    *(
+        _case(loss, y_true, PROBABILITIES, rf"{parameter}: expected a number in {interval}; got {shown}\. Keras",
+              f"{parameter}={value}", **{parameter: value, **extra})
+        for loss, y_true, parameter, value, shown, interval, extra in (
+            ("binary_crossentropy", TRUE_2D, "label_smoothing", 1.5, "1.5", r"\[0, 1\]", {}),
+            ("binary_crossentropy", TRUE_2D, "label_smoothing", -0.1, "-0.1", r"\[0, 1\]", {}),
+            ("categorical_crossentropy", TRUE_2D, "label_smoothing", 1.5, "1.5", r"\[0, 1\]", {}),
+            ("binary_focal_crossentropy", TRUE_2D, "alpha", 1.5, "1.5", r"\[0, 1\]", {"apply_class_balancing": True}),
+            ("binary_focal_crossentropy", TRUE_2D, "gamma", -1.0, "-1", r"\[0, inf\]", {}),
+            ("categorical_focal_crossentropy", TRUE_2D, "gamma", -1.0, "-1", r"\[0, inf\]", {}),
+            ("tversky", TRUE_2D, "alpha", -0.1, "-0.1", r"\[0, inf\]", {"beta": -0.1}),
+        )
+    ),
+    _case("categorical_focal_crossentropy", TRUE_2D, PROBABILITIES,
+          r"alpha: expected non-negative class weights; got -0\.5\. Keras multiplies", "alpha=-0.5", alpha=-0.5),
+    *(
+        _case("huber", TRUE_2D, PROBABILITIES, rf"delta: expected a number > 0; got {shown}\. Keras computes with it",
+              f"delta={delta}", delta=delta)
+        for delta, shown in ((0.0, "0"), (-1.0, "-1"))
+    ),
+    *(
+        _case("categorical_generalized_cross_entropy", LABELS, PROBABILITIES,
+              rf"q: expected a number in \(0, 1\); got {shown}\. Keras's function computes", f"q={q}", q=q)
+        for q, shown in ((1.0, "1"), (1.5, "1.5"), (-0.5, "-0.5"))
+    ),
+    _case("circle", np.array([0.0, 1.0, 0.0]), np.eye(3), r"gamma: expected a number in \[0, inf\]; got -1\. Keras scales",
+          "gamma=-1", gamma=-1.0),
+    _case("circle", np.array([0.5, 1.0, 0.5]), np.eye(3),
+          r"y_true: expected integer class labels; got 0\.5 and 1 more non-integer value\(s\)\. Keras casts", "label-0.5"),
 ]
 
 
@@ -201,6 +231,25 @@ def test_gradient_matches_keras_autodiff(request, name, y_true, y_pred, kwargs, 
         return
     rtol = 1e-6 if expected.dtype == np.float64 else 2e-5
     np.testing.assert_allclose(ours, expected, rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "y_true", "y_pred", "kwargs", "pattern"), CASES)
+def test_keras_flavour_snippet_gives_the_builtin_value(request, name, y_true, y_pred, kwargs, pattern):
+    """lossviz.keras_reference (standalone_source(name, flavor="keras")) on the same inputs;
+    its sparse crossentropy clips before renormalising on every backend, as the twin."""
+    import lossviz.keras_reference as reference
+
+    y_true, y_pred = y_true.astype(np.float32), y_pred.astype(np.float32)
+    expected, expected_gradient = value_and_gradient(builtin(name), y_true, y_pred, kwargs)
+    ours, gradient = value_and_gradient(getattr(reference, name), y_true, y_pred, kwargs)
+    if _keras_order_differs_on_this_backend(request):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            np.testing.assert_allclose(ours, _loss(name, y_true, y_pred, kwargs), rtol=2e-5, atol=2e-6)
+        return _check_jax_sparse_order(y_true, y_pred, ours, expected)
+    np.testing.assert_allclose(ours, expected, rtol=2e-5, atol=2e-6)
+    finite = np.isfinite(expected_gradient)  # see NO_KERAS_GRADIENT
+    np.testing.assert_allclose(gradient[finite], expected_gradient[finite], rtol=2e-5, atol=2e-6)
 
 
 def test_the_warning_says_what_arrived_on_both_sides():

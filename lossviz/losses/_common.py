@@ -6,13 +6,9 @@ re-exported by :mod:`lossviz.losses`.
 
 from __future__ import annotations
 
-import os
-import sys
-import warnings
-
 import numpy as np
 
-from lossviz._validation import as_float_array, check_interval, fail
+from lossviz._validation import as_float_array, check_interval, fail, warn_user
 
 #: ``keras.backend.epsilon()``: the clipping constant of every Keras loss.
 EPSILON = 1e-7
@@ -100,17 +96,6 @@ def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
     )
 
 
-_PACKAGE_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def warn_user(message: str) -> None:
-    """A ``UserWarning`` attributed to the first caller outside lossviz (the user's line)."""
-    frame, level = sys._getframe(1), 2
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIRECTORY + os.sep):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, UserWarning, stacklevel=level)
-
-
 def warn_outside(values: np.ndarray, name: str, expected: str, keras_does: str, low=0.0, high=1.0) -> None:
     """Warn (Keras accepts them) when ``values`` leave ``[low, high]``: say what was
     expected, what arrived and what Keras does with it (the twin does the same)."""
@@ -157,12 +142,44 @@ def check_targets_in_unit_interval(y_true: np.ndarray, what: str) -> None:
     warn_outside(y_true, "y_true", f"{what} in [0, 1]", USES_TARGETS)
 
 
+def finite_number(value, name: str, expected: str = "a finite number") -> float:
+    """``float(value)``, refusing what is not a number, NaN and inf."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        fail(name, "a real number", value)
+    if not np.isfinite(number):
+        fail(name, expected, value)
+    return number
+
+
+def check_keras_parameter(value, name: str, low: float, high: float, keras_does: str) -> float:
+    """A finite number, returned as float. Outside ``[low, high]`` Keras still computes
+    with it, and so does the twin, with a warning saying what Keras does."""
+    number = finite_number(value, name)
+    if number < low or number > high:
+        warn_user(
+            f"{name}: expected a number in [{low:g}, {high:g}]; got {number:g}. {keras_does}; "
+            "this twin returns the same number."
+        )
+    return number
+
+
 def check_label_smoothing(label_smoothing) -> float:
-    return check_interval(label_smoothing, "label_smoothing", 0.0, 1.0)
+    return check_keras_parameter(
+        label_smoothing, "label_smoothing", 0.0, 1.0,
+        "Keras applies it as it is, so the smoothed targets y (1 - ls) + ls / C leave [0, 1]",
+    )  # fmt: skip
 
 
-def check_gamma(gamma) -> float:
-    return check_interval(gamma, "gamma", 0.0)
+FOCAL_GAMMA = (
+    "Keras raises (1 - p) to it as it is: a negative gamma weights confident right answers "
+    "more, not less (a perfect one costs inf)"
+)
+
+
+def check_gamma(gamma, keras_does: str = FOCAL_GAMMA) -> float:
+    return check_keras_parameter(gamma, "gamma", 0.0, np.inf, keras_does)
 
 
 def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool = True):

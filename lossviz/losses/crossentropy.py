@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import check_interval, fail
+from lossviz._validation import fail
 from lossviz.losses._common import (
     CLIPS_THEN_NORMALIZES,
     EPSILON,
@@ -31,10 +31,12 @@ from lossviz.losses._common import (
     check_axis,
     check_gamma,
     check_integer_labels,
+    check_keras_parameter,
     check_label_smoothing,
     check_probabilities_unless_logits,
     check_targets_in_unit_interval,
     clip_mask,
+    finite_number,
     truncated_labels,
     warn_outside,
     log_softmax,
@@ -139,13 +141,14 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
-        ValueError: On ``label_smoothing`` outside [0, 1], a bad ``axis``, shapes that
+        ValueError: On a non-finite ``label_smoothing``, a bad ``axis``, shapes that
             do not align, NaN/inf or empty input.
 
     Warns:
         UserWarning: On probabilities outside [0, 1] without ``from_logits`` (Keras
-            clips them, so does the twin) and on targets outside [0, 1] (used as they
-            are): Keras's number, with a warning naming the argument.
+            clips them, so does the twin), on targets outside [0, 1] (used as they
+            are) and on ``label_smoothing`` outside [0, 1] (applied as it is): Keras's
+            number, with a warning naming the argument.
 
     Example:
         >>> import numpy as np
@@ -179,7 +182,10 @@ def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_sm
 
 
 def check_binary_alpha(alpha) -> float:
-    return check_interval(alpha, "alpha", 0.0, 1.0)
+    return check_keras_parameter(
+        alpha, "alpha", 0.0, 1.0,
+        "Keras weights class 1 by alpha and class 0 by 1 - alpha as they are, so one weight is negative",
+    )  # fmt: skip
 
 
 def _check_focal_base(y_true, y_pred, gamma, from_logits):
@@ -243,14 +249,15 @@ def binary_focal_crossentropy(
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
-        ValueError: On ``gamma < 0``, ``alpha`` or ``label_smoothing`` outside [0, 1],
-            a probability outside [0, 1] that makes ``1 - p_t`` negative with a
+        ValueError: On a non-finite ``gamma``, ``alpha`` or ``label_smoothing``, a
+            probability outside [0, 1] that makes ``1 - p_t`` negative with a
             non-integer ``gamma`` (Keras returns NaN), a bad ``axis``, shapes that do not
             align, NaN/inf or empty input.
 
     Warns:
-        UserWarning: On probabilities or targets outside [0, 1], which Keras accepts:
-            the ``bce`` factor clips the probability, ``p_t`` uses it as it is.
+        UserWarning: On probabilities or targets outside [0, 1], which Keras accepts
+            (the ``bce`` factor clips the probability, ``p_t`` uses it as it is), and on
+            ``gamma < 0``, ``alpha`` or ``label_smoothing`` outside [0, 1].
 
     Example:
         >>> import numpy as np
@@ -387,7 +394,7 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
 
     Raises:
         ValueError: On a one-hot width mismatch, a probability row summing to 0 (Keras
-            returns NaN), ``label_smoothing`` outside [0, 1], a bad ``axis``, shapes that
+            returns NaN), a non-finite ``label_smoothing``, a bad ``axis``, shapes that
             do not align, NaN/inf or empty input.
 
     Warns:
@@ -437,8 +444,13 @@ def check_categorical_alpha(alpha, num_classes, axis, ndim):
         fail("alpha", "a number or one weight per class", alpha)
     if weights.ndim > 1 or (weights.ndim == 1 and weights.shape[0] != num_classes):
         fail("alpha", f"a number or a sequence of {num_classes} class weights", weights)
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0.0):
-        fail("alpha", "finite, non-negative weights", weights)
+    if not np.all(np.isfinite(weights)):
+        fail("alpha", "finite weights", weights)
+    if np.any(weights < 0.0):
+        warn_user(
+            f"alpha: expected non-negative class weights; got {float(weights.min()):g}. Keras multiplies "
+            "the loss by it as it is, so the loss turns negative; this twin returns the same number."
+        )
     if weights.ndim == 1:
         shape = [1] * ndim
         shape[axis] = num_classes
@@ -479,14 +491,14 @@ def categorical_focal_crossentropy(
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On ``gamma < 0``, negative or mis-sized ``alpha``, a one-hot width
-            mismatch, a probability row summing to 0 (Keras returns NaN),
-            ``label_smoothing`` outside [0, 1], a bad ``axis``, shapes that do not align,
-            NaN/inf or empty input.
+        ValueError: On a non-finite ``gamma`` or ``alpha``, a mis-sized ``alpha``, a
+            one-hot width mismatch, a probability row summing to 0 (Keras returns NaN),
+            a bad ``axis``, shapes that do not align, NaN/inf or empty input.
 
     Warns:
         UserWarning: On probabilities or targets outside [0, 1], which Keras accepts
-            (as for :func:`categorical_crossentropy`).
+            (as for :func:`categorical_crossentropy`), and on ``gamma < 0``, a negative
+            ``alpha`` or ``label_smoothing`` outside [0, 1].
 
     Example:
         >>> import numpy as np
@@ -660,7 +672,14 @@ def _sparse_categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=Fal
 
 
 def _generalized_inputs(y_true, y_pred, q):
-    q = check_interval(q, "q", 0.0, 1.0, low_open=True, high_open=True)
+    q = finite_number(q, "q", "a number in (0, 1)")
+    if q == 0.0:
+        fail("q", "a number in (0, 1) (Keras divides by q and returns NaN at 0)", q)
+    if not 0.0 < q < 1.0:
+        warn_user(
+            f"q: expected a number in (0, 1); got {q:g}. Keras's function computes (1 - p ** q) / q "
+            "as it is (its class CategoricalGeneralizedCrossEntropy refuses it); this twin returns the same number."
+        )
     y_pred = as_batch_array(y_pred, "y_pred")
     labels = as_batch_array(y_true, "y_true", y_pred.dtype)
     if labels.shape == y_pred.shape[:-1] + (1,):
@@ -726,13 +745,15 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On ``q`` outside (0, 1), a negative probability of the true class
-            (Keras returns NaN), label shapes that do not match, NaN/inf or empty input.
+        ValueError: On ``q = 0`` (Keras divides by it), a negative probability of the
+            true class (Keras returns NaN), label shapes that do not match, NaN/inf or
+            empty input.
 
     Warns:
         UserWarning: On what Keras accepts and scores: probabilities above 1 (not
             clipped: the loss goes negative), non-integer labels (truncated toward
-            zero) and labels outside [0, C) (a row of zeros: p = 0, loss 1/q).
+            zero), labels outside [0, C) (a row of zeros: p = 0, loss 1/q), and ``q``
+            outside (0, 1), which Keras's function computes with.
 
     Example:
         >>> import numpy as np
