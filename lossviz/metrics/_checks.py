@@ -1,8 +1,9 @@
 """Input checks of lossviz.metrics: every malformed input raises a ValueError naming the argument.
 
 Each public metric starts with one or two ``check_*`` calls from here and then does
-its maths on the raw input. The checks only raise (and, where scikit-learn does,
-warn about an argument that is ignored); they return nothing the maths needs, so
+its maths on the raw input. The checks only raise (and warn where scikit-learn warns
+about an ignored argument, or where Keras's threshold metrics accept input that is
+almost surely a mistake); they return nothing the maths needs, so
 :func:`lossviz.standalone_source` can leave them out of a copied block.
 
 The messages say what was expected and what arrived, in the package's one style
