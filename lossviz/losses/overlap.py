@@ -8,11 +8,9 @@ value per image.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays
+from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
 
 __all__ = ["dice", "tversky"]
 
@@ -20,15 +18,11 @@ __all__ = ["dice", "tversky"]
 def _mask_inputs(y_true, y_pred, axis, name="dice"):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     axis = check_axis(axis, y_pred.ndim, allow_none=True)
-    for values, argument in ((y_true, "y_true"), (y_pred, "y_pred")):
-        low, high = float(values.min()), float(values.max())
-        if low < 0.0 or high > 1.0:
-            warnings.warn(
-                f"{name}: `{argument}` has values outside [0, 1] (min={low:.6g}, max={high:.6g}), "
-                "not a mask. Keras uses them as they are (the loss may leave [0, 1]); so does this twin.",
-                UserWarning,
-                stacklevel=4,
-            )
+    for values, argument, what in ((y_true, "y_true", "a mask"), (y_pred, "y_pred", "probabilities")):
+        warn_outside(
+            values, argument, f"{what} in [0, 1]",
+            f"Keras's {name} uses them as they are, so the loss may leave [0, 1]",
+        )  # fmt: skip
     return y_true, y_pred, axis
 
 

@@ -10,7 +10,6 @@ residual is ``x = y_pred - y_true``; the elementwise parts (``squared_error``,
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
@@ -24,6 +23,7 @@ from lossviz.losses._common import (
     paired_arrays,
     per_sample_mean_gradient,
     softplus,
+    warn_outside,
     warn_user,
 )
 
@@ -255,14 +255,11 @@ def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
 
 def check_non_negative_targets(y_true):
     """Warn (Keras accepts them) about negative MSLE targets, almost surely a data error."""
-    lowest = float(np.min(y_true))
-    if lowest < 0.0:
-        warnings.warn(
-            f"mean_squared_logarithmic_error: `y_true` has negative values (min={lowest:.6g}). "
-            "Keras clips them to 1e-7, scoring them as if they were 0; so does this twin.",
-            UserWarning,
-            stacklevel=3,
-        )
+    warn_outside(
+        y_true, "y_true", "non-negative targets",
+        "Keras's mean_squared_logarithmic_error clips them to 1e-7, scoring them as if they were 0",
+        high=np.inf,
+    )  # fmt: skip
 
 
 def huber(y_true, y_pred, *, delta=1.0):
