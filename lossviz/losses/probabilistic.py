@@ -6,11 +6,10 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import as_float_array, fail
+from lossviz._validation import as_float_array, fail, warn_user
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
-    check_integer_labels,
     float_dtype,
     clip_mask,
     log_softmax,
@@ -18,6 +17,7 @@ from lossviz.losses._common import (
     paired_arrays,
     per_sample_mean_gradient,
     softmax,
+    truncated_labels,
     warn_outside,
 )
 
@@ -173,7 +173,15 @@ def _ctc_inputs(y_true, y_pred):
     if labels.shape[0] != logits.shape[0]:
         fail("y_pred", f"the batch size of `y_true` ({labels.shape[0]})", f"Received: {logits.shape[0]}")
     batch_size, time_steps, num_classes = logits.shape
-    labels = check_integer_labels(labels, "y_true", num_classes)
+    labels = truncated_labels(labels, "y_true").astype(np.int64)
+    outside = (labels < 0) | (labels >= num_classes)
+    if outside.any():
+        warn_user(
+            f"y_true: expected class labels in [1, {num_classes - 1}] for {num_classes} classes (0 is the blank); "
+            f"got {int(labels[outside][0])}. Keras one-hot encodes such a label as a row of zeros, so every step "
+            "emits it with log-probability 0 (probability 1) and the loss can turn negative; this twin returns "
+            "the same number."
+        )
     sequences = []
     for row in labels:
         length = int(np.count_nonzero(row != BLANK))
@@ -193,7 +201,8 @@ def _ctc_inputs(y_true, y_pred):
             fail(
                 "y_pred",
                 f"at least {length + repeats} time steps to emit the labels {sequence.tolist()} "
-                "(one per label plus one blank between repeated labels)",
+                "(one per label plus one blank between repeated labels); Keras returns a finite stand-in "
+                "for an infinite loss there (about 710 on TensorFlow, 1e5 on JAX)",
                 f"Received: {time_steps} time steps",
             )
         sequences.append(sequence)
@@ -212,18 +221,26 @@ def _extended_with_blanks(sequence):
     return extended, can_skip
 
 
+def _state_log_probs(log_probs, extended):
+    """log p of each state's symbol at every step, shape (T, S). Keras one-hot encodes the
+    labels, so a label outside [0, C) matches no class: its log-probability is 0."""
+    inside = (extended >= 0) & (extended < log_probs.shape[-1])
+    return np.where(inside, log_probs[:, np.where(inside, extended, BLANK)], 0.0)
+
+
 def _ctc_forward(log_probs, extended, can_skip):
     """log alpha[t, s]: log-probability of all prefixes that emit ``extended[:s+1]`` by time t."""
     time_steps, length = log_probs.shape[0], len(extended)
     log_alpha = np.full((time_steps, length), -np.inf)
-    log_alpha[0, : min(2, length)] = log_probs[0, extended[: min(2, length)]]
+    emission = _state_log_probs(log_probs, extended)
+    log_alpha[0, : min(2, length)] = emission[0, : min(2, length)]
     for t in range(1, time_steps):
         previous = log_alpha[t - 1]
         step, skip = np.full(length, -np.inf), np.full(length, -np.inf)
         step[1:] = previous[:-1]
         skip[2:] = previous[:-2]
         skip = np.where(can_skip, skip, -np.inf)
-        log_alpha[t] = logsumexp(np.stack([previous, step, skip]), axis=0) + log_probs[t, extended]
+        log_alpha[t] = logsumexp(np.stack([previous, step, skip]), axis=0) + emission[t]
     return log_alpha
 
 
@@ -231,7 +248,8 @@ def _ctc_backward(log_probs, extended, can_skip):
     """log beta[t, s]: log-probability of all suffixes from state s at time t (emission at t included)."""
     time_steps, length = log_probs.shape[0], len(extended)
     log_beta = np.full((time_steps, length), -np.inf)
-    log_beta[-1, max(length - 2, 0) :] = log_probs[-1, extended[max(length - 2, 0) :]]
+    emission = _state_log_probs(log_probs, extended)
+    log_beta[-1, max(length - 2, 0) :] = emission[-1, max(length - 2, 0) :]
     # A jump from s to s + 2 is allowed when state s + 2 may be reached by skipping.
     skip_from = np.zeros(length, dtype=bool)
     skip_from[:-2] = can_skip[2:]
@@ -241,7 +259,7 @@ def _ctc_backward(log_probs, extended, can_skip):
         step[:-1] = following[1:]
         skip[:-2] = following[2:]
         skip = np.where(skip_from, skip, -np.inf)
-        log_beta[t] = logsumexp(np.stack([following, step, skip]), axis=0) + log_probs[t, extended]
+        log_beta[t] = logsumexp(np.stack([following, step, skip]), axis=0) + emission[t]
     return log_beta
 
 
@@ -284,11 +302,13 @@ def ctc(y_true, y_pred):
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On wrong ranks, labels out of range, too few time steps for a label
-            sequence, NaN/inf or empty input.
+        ValueError: On wrong ranks, too few time steps for a label sequence (Keras
+            returns a backend-dependent stand-in for infinity), NaN/inf or empty input.
 
     Warns:
-        UserWarning: On a 0 inside a label row, which Keras reads as described above.
+        UserWarning: On a 0 inside a label row, which Keras reads as described above;
+            on labels outside [0, C), which Keras emits with log-probability 0; on
+            non-integer labels, which Keras truncates toward zero.
 
     Example:
         >>> import numpy as np
@@ -322,11 +342,16 @@ def _ctc_gradient(y_true, y_pred):
         log_beta = _ctc_backward(log_probs[index], extended, can_skip)
         # Posterior of being in state s at time t; both alpha and beta include the
         # emission at t, so it is divided out once.
-        log_occupancy = log_alpha + log_beta - log_probs[index][:, extended] - _ctc_log_likelihood(log_alpha)
+        emission = _state_log_probs(log_probs[index], extended)
+        log_occupancy = log_alpha + log_beta - emission - _ctc_log_likelihood(log_alpha)
         occupancy = np.exp(log_occupancy)
-        # d(-log p) / d logit[t, k] = softmax[t, k] - sum of occupancies of states labelled k.
+        # d(-log p) / d logit[t, k] = softmax[t, k] * (occupancy of states with a class)
+        # - occupancy of states labelled k; a label outside [0, C) has a constant emission.
+        has_class = (extended >= 0) & (extended < logits.shape[-1])
+        gradient[index] *= np.sum(occupancy[:, has_class], axis=1, keepdims=True)
         for state, symbol in enumerate(extended):
-            gradient[index, :, symbol] -= occupancy[:, state]
+            if has_class[state]:
+                gradient[index, :, symbol] -= occupancy[:, state]
     return gradient
 
 
