@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 import numbers
 import os
+import sys
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -29,6 +31,7 @@ __all__ = [
     "check_integer",
     "describe",
     "import_keras",
+    "warn_user",
 ]
 
 #: The Keras backend lossviz uses when the user has not chosen one (``KERAS_BACKEND``).
@@ -52,6 +55,21 @@ def describe(value) -> str:
             return f"array of shape {value.shape}: {np.array2string(value.ravel(), precision=4)}"
         return f"array of shape {value.shape}"
     return f"{value!r}"
+
+
+_PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+
+def warn_user(message: str) -> None:
+    """A ``UserWarning`` attributed to the first caller outside lossviz (the user's line).
+
+    For input Keras accepts although it is almost surely a mistake; the message says
+    ``"name: expected ...; got ...; what Keras does with it"``.
+    """
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIRECTORY + os.sep):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def fail(name: str, expected: str, received) -> None:

@@ -181,7 +181,11 @@ def huber(y_true, y_pred, *, delta=1.0):
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On ``delta <= 0``, shapes that do not align, NaN/inf or empty input.
+        ValueError: On a non-finite ``delta``, shapes that do not align, NaN/inf or
+            empty input.
+
+    Warns:
+        UserWarning: On ``delta <= 0``, which Keras computes with as it is.
     """
     y_true, y_pred = as_float_pair(y_true, y_pred)
     error = y_pred - y_true

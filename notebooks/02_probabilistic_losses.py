@@ -548,6 +548,64 @@ assert np.isclose(poisson_keras, -np.log(EPSILON), rtol=1e-6)
 assert np.allclose(kl_keras, [np.log(2) + EPSILON * np.log(EPSILON / 0.5), -np.log(EPSILON) + EPSILON * np.log(EPSILON)], rtol=1e-6)
 
 # %% [markdown]
+# ### Probabilities outside [0, 1]: Keras clips them without a word
+#
+# Raw outputs of a linear layer passed as probabilities (a forgotten `from_logits=True`),
+# or a target of 2 from a label-encoding bug: Keras never raises. The crossentropies clip
+# each "probability" to `[eps, 1 - eps]` (the categorical ones first divide each row by
+# its sum), KL clips both inputs to `[eps, 1]`, and targets are used as they are. The
+# lossviz twins exist to explain what Keras did to your data, so they return exactly
+# Keras's number, and add a `UserWarning` that names the argument, what was expected and
+# what Keras did with it. (Float32 input, so that every backend computes the same.)
+
+# %%
+one_hot_2 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype="float32")
+raw = np.array([[2.5, -1.0, 0.3], [0.4, 1.7, -0.2]], dtype="float32")  # not probabilities
+for name in ["binary_crossentropy", "categorical_crossentropy", "kl_divergence"]:
+    keras_value = ops.convert_to_numpy(getattr(keras.losses, name)(one_hot_2, raw))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        twin_value = getattr(lossviz.losses, name)(one_hot_2, raw)
+    print(f"{name}: Keras {keras_value.round(4)}, twin {twin_value.round(4)}\n  {caught[0].message}")
+    assert np.allclose(twin_value, keras_value, rtol=1e-5, atol=1e-6)
+    assert len(caught) == 1 and str(caught[0].message).startswith("y_pred: expected")
+    assert "got values down to -1 and up to 2.5" in str(caught[0].message)
+
+# %% [markdown]
+# The clipping is all there is: Keras's value on the raw outputs equals its value on the
+# outputs clipped by hand, so every entry above 1 scores as a sure 1 and every entry
+# below 0 as a sure 0, and the loss gives no hint that the inputs were logits. A target
+# outside [0, 1] is worse: it is not clipped, and it can make the loss negative.
+
+# %%
+clipped = np.clip(raw, EPSILON, 1 - EPSILON)
+assert np.allclose(keras.losses.binary_crossentropy(one_hot_2, raw),
+                   keras.losses.binary_crossentropy(one_hot_2, clipped), rtol=1e-6)
+target_of_2 = np.array([[2.0]], dtype="float32")
+keras_negative = float(keras.losses.binary_crossentropy(target_of_2, np.array([[0.9]], "float32"))[0])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    twin_negative = float(lossviz.losses.binary_crossentropy(target_of_2, np.array([[0.9]], "float32"))[0])
+print(f"target 2, p = 0.9: Keras {keras_negative:.4f}, twin {twin_negative:.4f}; {caught[0].message}")
+assert keras_negative < 0 and np.isclose(twin_negative, keras_negative, rtol=1e-6)
+assert str(caught[0].message).startswith("y_true: expected binary targets or soft labels in [0, 1]")
+
+# %% [markdown]
+# What still raises a `ValueError` naming the argument: NaN or inf, shapes that do not
+# line up, and the few inputs for which Keras itself returns NaN, such as a probability
+# row that sums to 0 (the categorical crossentropies divide by that sum).
+
+# %%
+zero_row = np.zeros((1, 3), dtype="float32")
+keras_nan = ops.convert_to_numpy(keras.losses.categorical_crossentropy(one_hot_2[:1], zero_row))
+try:
+    lossviz.losses.categorical_crossentropy(one_hot_2[:1], zero_row)
+    raise AssertionError("a row summing to 0 should raise")
+except ValueError as error:
+    print(f"Keras: {keras_nan}; twin: {error}")
+    assert np.isnan(keras_nan).all() and "`y_pred`" in str(error) and "returns NaN" in str(error)
+
+# %% [markdown]
 # ### Keras 2 helpers that are gone
 #
 # `from keras.utils.np_utils import to_categorical` fails: the function is

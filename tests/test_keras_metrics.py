@@ -94,9 +94,11 @@ def test_keras_auc_matches_keras_from_logits_and_out_of_range_scores():
     assert lv.keras_auc(y_true, logits, num_thresholds=100, from_logits=True) == pytest.approx(
         keras_result(metric, [(y_true, logits)]), abs=1e-6
     )
-    # without from_logits Keras clips the scores into [0, 1]; the twin does too
+    # without from_logits Keras clips the scores into [0, 1]; the twin does too, and warns
     metric = keras.metrics.AUC(num_thresholds=100)
-    assert lv.keras_auc(y_true, logits, num_thresholds=100) == pytest.approx(keras_result(metric, [(y_true, logits)]), abs=1e-6)
+    with pytest.warns(UserWarning, match=r"^y_score: expected probabilities in \[0, 1\].*Keras clips them to \[0, 1\]"):
+        ours = lv.keras_auc(y_true, logits, num_thresholds=100)
+    assert ours == pytest.approx(keras_result(metric, [(y_true, logits)]), abs=1e-6)
 
 
 def test_keras_auc_over_batches_equals_one_call_on_all_samples():

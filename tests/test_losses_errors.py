@@ -148,35 +148,27 @@ PROBABILITY_LOSSES = [
 ]
 
 
-@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["sparse_categorical_crossentropy"])
+@pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["sparse_categorical_crossentropy", "kl_divergence"])
 @pytest.mark.parametrize("bad", [-0.3, 1.2])
-def test_probabilities_outside_0_1_without_from_logits(loss, bad):
+def test_probabilities_outside_0_1_warn_not_raise(loss, bad):
+    """Keras clips them and returns a number (compared with Keras in test_losses_out_of_range.py)."""
     y_pred = GOOD_PROBABILITIES.copy()
     y_pred[0, 1] = bad
     y_true = LABELS if loss.startswith("sparse") else GOOD_2D
-    pattern = r"`y_pred`. Expected values in \[0, 1\] \(probabilities; pass from_logits=True for logits\). Received: min="
-    _both(loss, y_true, y_pred, pattern)
-    # The same numbers are fine as logits.
-    assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, from_logits=True)))
-
-
-@pytest.mark.parametrize(
-    ("loss", "kwargs"),
-    [
-        ("kl_divergence", {}),
-        ("categorical_generalized_cross_entropy", {"q": 0.5}),
-    ],
-)
-def test_probabilities_outside_0_1_for_probability_only_losses(loss, kwargs):
-    y_pred = GOOD_PROBABILITIES.copy()
-    y_pred[1, 0] = 1.5
-    y_true = LABELS if loss.startswith("categorical_generalized") else GOOD_2D
-    _both(loss, y_true, y_pred, r"`y_pred`. Expected values in \[0, 1\].*Received: min=0.1, max=1.5", **kwargs)
+    got = f"down to {bad:g}" if bad < 0 else f"up to {bad:g}"
+    pattern = rf"^y_pred: expected (probabilities in|a probability distribution, values in) \[0, 1\]; got values {got}\. Keras .*clips"
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred)))
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.gradient(loss, y_true, y_pred)))
+    if loss != "kl_divergence":  # the same numbers are fine as logits
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, from_logits=True)))
 
 
 @pytest.mark.parametrize("loss", PROBABILITY_LOSSES + ["kl_divergence"])
-def test_targets_outside_0_1(loss):
-    _both(loss, GOOD_2D * 2.0, GOOD_PROBABILITIES, r"`y_true`. Expected values in \[0, 1\].*Received: min=0, max=2")
+def test_targets_outside_0_1_warn_not_raise(loss):
+    with pytest.warns(UserWarning, match=r"^y_true: expected .*\[0, 1\]; got values up to 2\. Keras"):
+        assert np.all(np.isfinite(losses.get(loss)(GOOD_2D * 2.0, GOOD_PROBABILITIES)))
 
 
 @pytest.mark.parametrize("loss", ["dice", "tversky"])
@@ -185,7 +177,8 @@ def test_masks_outside_0_1_warn_not_raise(loss, which):
     """Keras scores them as they are (compared with Keras in test_losses.py)."""
     arrays = {"y_true": GOOD_2D.copy(), "y_pred": GOOD_PROBABILITIES.copy()}
     arrays[which][1, 0] = 1.5
-    pattern = rf"{loss}: `{which}` has values outside \[0, 1\] \(min=0(\.1)?, max=1\.5\), not a mask\. Keras uses them as they are"
+    what = "a mask" if which == "y_true" else "probabilities"
+    pattern = rf"^{which}: expected {what} in \[0, 1\]; got values up to 1\.5\. Keras's {loss} uses them as they are"
     with pytest.warns(UserWarning, match=pattern):
         assert np.isfinite(losses.get(loss)(arrays["y_true"], arrays["y_pred"]))
     with pytest.warns(UserWarning, match=pattern):
@@ -196,7 +189,7 @@ def test_probability_rows_summing_to_zero():
     y_pred = GOOD_PROBABILITIES.copy()
     y_pred[1] = 0.0
     for loss in ("categorical_crossentropy", "categorical_focal_crossentropy"):
-        _both(loss, GOOD_2D, y_pred, r"`y_pred`. Expected probabilities with a positive sum along axis -1. Received: a row of zeros")
+        _both(loss, GOOD_2D, y_pred, r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). Received: a row of zeros")
 
 
 @pytest.mark.parametrize(
@@ -204,16 +197,27 @@ def test_probability_rows_summing_to_zero():
     [
         (np.array([1.0, 3.0]), r"class labels in \[0, 2\] for 3 classes. Received: label 3 \(min=1, max=3\)"),
         (np.array([-1.0, 0.0]), r"class labels in \[0, 2\] for 3 classes. Received: label -1"),
-        (np.array([0.5, 1.0]), r"`y_true`. Expected integer class labels"),
     ],
-    ids=["too-large", "negative", "not-integer"],
+    ids=["too-large", "negative"],
 )
-@pytest.mark.parametrize(
-    ("loss", "kwargs"),
-    [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})],
-)
-def test_sparse_labels_out_of_range(loss, kwargs, labels, pattern):
-    _both(loss, labels, GOOD_PROBABILITIES, pattern, **kwargs)
+def test_sparse_labels_out_of_range(labels, pattern):
+    """Keras on TensorFlow raises (InvalidArgumentError); JAX silently scores 0."""
+    _both("sparse_categorical_crossentropy", labels, GOOD_PROBABILITIES, pattern)
+
+
+@pytest.mark.parametrize("loss, kwargs", [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})])
+def test_float_labels_are_truncated_with_a_warning(loss, kwargs):
+    pattern = r"^y_true: expected integer class labels; got 1\.5 and 1 more non-integer value\(s\)\. Keras casts labels to integers, truncating toward zero, so 1\.5 becomes class 1"
+    with pytest.warns(UserWarning, match=pattern):
+        value = losses.get(loss)(np.array([1.5, 0.9]), GOOD_PROBABILITIES, **kwargs)
+    np.testing.assert_array_equal(value, losses.get(loss)(np.array([1, 0]), GOOD_PROBABILITIES, **kwargs))
+
+
+def test_generalized_labels_out_of_range_score_one_over_q_with_a_warning():
+    """Keras one-hot encodes them as a row of zeros: p = 0, loss (1 - 0 ** q) / q."""
+    with pytest.warns(UserWarning, match=r"^y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot"):
+        value = losses.categorical_generalized_cross_entropy(np.array([3, -1]), GOOD_PROBABILITIES, q=0.25)
+    np.testing.assert_array_equal(value, [4.0, 4.0])
 
 
 def test_ignore_class_is_the_only_label_allowed_out_of_range():
@@ -234,19 +238,22 @@ def test_ctc_labels():
         losses.ctc(np.array([[1.0, 0.0, 2.0]]), logits)
     with pytest.warns(UserWarning, match=pattern):
         losses.gradient("ctc", np.array([[1.0, 0.0, 2.0]]), logits)
-    _both("ctc", np.array([[4.0]]), logits, r"`y_true`. Expected class labels in \[0, 3\] for 4 classes")
-    _both("ctc", np.array([[1.0, 1.0, 2.0, 2.0]]), logits, r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Received: 5 time steps")
+    with pytest.warns(UserWarning, match=r"^y_true: expected class labels in \[1, 3\] for 4 classes \(0 is the blank\); got 4"):
+        assert np.isfinite(losses.ctc(np.array([[4.0]]), logits)).all()
+    _both("ctc", np.array([[1.0, 1.0, 2.0, 2.0]]), logits, r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Keras returns a finite stand-in.*Received: 5 time steps")
 
 
-def test_circle_labels():
-    _both("circle", np.array([0.5, 1.0]), np.eye(2), r"`y_true`. Expected integer class labels")
+def test_circle_float_labels_are_truncated_with_a_warning():
+    with pytest.warns(UserWarning, match=r"^y_true: expected integer class labels; got 0\.5\. Keras casts labels to integers"):
+        value = losses.circle(np.array([0.5, 1.0]), np.eye(2))
+    np.testing.assert_array_equal(value, losses.circle(np.array([0, 1]), np.eye(2)))
 
 
 # Domains of the regression losses.
 
 
 def test_msle_negative_targets_warn_and_are_clipped():
-    pattern = r"mean_squared_logarithmic_error: `y_true` has negative values \(min=-1\)\. Keras clips them to 1e-7"
+    pattern = r"^y_true: expected non-negative targets; got values down to -1\. Keras's mean_squared_logarithmic_error clips them to 1e-7"
     with pytest.warns(UserWarning, match=pattern):
         value = losses.msle(np.array([[-1.0, 2.0]]), np.array([[1.0, 2.0]]))
     np.testing.assert_allclose(value, losses.msle(np.array([[1e-7, 2.0]]), np.array([[1.0, 2.0]])), rtol=1e-12)
@@ -258,9 +265,14 @@ def test_msle_negative_predictions_are_clipped_not_refused():
     np.testing.assert_array_equal(losses.gradient("msle", np.array([[0.0, 1.0]]), np.array([[-5.0, 1.0]])), 0.0)
 
 
-@pytest.mark.parametrize(("which", "y_true", "y_pred"), [("y_true", [[-1.0, 0.0]], [[1.0, 1.0]]), ("y_pred", [[1.0, 0.0]], [[1.0, -0.1]])])
-def test_poisson_negative_counts_or_rates(which, y_true, y_pred):
-    _both("poisson", np.array(y_true), np.array(y_pred), rf"`{which}`. Expected non-negative (counts|rates)")
+def test_poisson_negative_rates_are_refused():
+    _both("poisson", np.array([[1.0, 0.0]]), np.array([[1.0, -0.1]]), r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN or inf at or below -1e-7\). Received: min=-0.1")
+
+
+def test_poisson_negative_counts_warn_not_raise():
+    with pytest.warns(UserWarning, match=r"^y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are"):
+        value = losses.poisson(np.array([[-1.0, 0.0]]), np.array([[1.0, 1.0]]))
+    np.testing.assert_allclose(value, [1.0 + 0.5 * np.log(1.0 + 1e-7)])
 
 
 # Hyperparameters.
@@ -269,15 +281,26 @@ def test_poisson_negative_counts_or_rates(which, y_true, y_pred):
 @pytest.mark.parametrize("delta", [0.0, -1.0, np.nan, "one"])
 @pytest.mark.parametrize("loss", ["huber", "pseudo_huber"])
 def test_delta_must_be_positive(loss, delta):
-    pattern = r"`delta`. Expected (a number in \(0, inf\]|a real number)"
-    _both(loss, GOOD_2D, GOOD_PROBABILITIES, pattern, delta=delta)
+    """Except in huber's twin, where Keras computes with any finite delta (a warning)."""
+    pattern = r"`delta`. Expected (a number in \(0, inf\]|a real number|a finite number > 0)"
+    if loss == "huber" and delta in (0.0, -1.0):
+        with pytest.warns(UserWarning, match=r"^delta: expected a number > 0"):
+            assert np.all(np.isfinite(losses.huber(GOOD_2D, GOOD_PROBABILITIES, delta=delta)))
+    else:
+        _both(loss, GOOD_2D, GOOD_PROBABILITIES, pattern, delta=delta)
     with _raises(pattern):
         losses.residual_loss(loss, np.zeros(3), delta=delta)
 
 
-@pytest.mark.parametrize("q", [0.0, 1.0, -0.5, 1.5])
-def test_q_must_be_in_the_open_unit_interval(q):
-    _both("categorical_generalized_cross_entropy", LABELS, GOOD_PROBABILITIES, r"`q`. Expected a number in \(0, 1\). Received: q=", q=q)
+@pytest.mark.parametrize("q", [0.0, np.nan, np.inf, "half"])
+def test_q_must_be_a_non_zero_number(q):
+    _both("categorical_generalized_cross_entropy", LABELS, GOOD_PROBABILITIES, r"`q`. Expected (a number in \(0, 1\)|a real number).*Received: q=", q=q)
+
+
+@pytest.mark.parametrize("q", [1.0, -0.5, 1.5])
+def test_q_outside_0_1_warns_as_keras_function_computes(q):
+    with pytest.warns(UserWarning, match=r"^q: expected a number in \(0, 1\); got .*\(its class CategoricalGeneralizedCrossEntropy refuses it\)"):
+        assert np.all(np.isfinite(losses.categorical_generalized_cross_entropy(LABELS, GOOD_PROBABILITIES, q=q)))
 
 
 @pytest.mark.parametrize(
@@ -288,25 +311,35 @@ def test_q_must_be_in_the_open_unit_interval(q):
         ("circle", np.array([0.0, 1.0, 0.0]), np.eye(3)),
     ],
 )
-def test_gamma_must_be_non_negative(loss, y_true, y_pred):
-    _both(loss, y_true, y_pred, r"`gamma`. Expected a number in \[0, inf\]. Received: gamma=-1", gamma=-1.0)
+def test_negative_gamma_warns_and_nan_gamma_raises(loss, y_true, y_pred):
+    with pytest.warns(UserWarning, match=r"^gamma: expected a number in \[0, inf\]; got -1\. Keras"):
+        assert np.all(np.isfinite(losses.get(loss)(y_true, y_pred, gamma=-1.0)))
+    _both(loss, y_true, y_pred, r"`gamma`. Expected a finite number. Received: gamma=nan", gamma=np.nan)
 
 
 @pytest.mark.parametrize("label_smoothing", [-0.1, 1.5])
 @pytest.mark.parametrize("loss", PROBABILITY_LOSSES)
-def test_label_smoothing_must_be_in_0_1(loss, label_smoothing):
-    _both(loss, GOOD_2D, GOOD_PROBABILITIES, r"`label_smoothing`. Expected a number in \[0, 1\]", label_smoothing=label_smoothing)
+def test_label_smoothing_outside_0_1_warns(loss, label_smoothing):
+    pattern = rf"^label_smoothing: expected a number in \[0, 1\]; got {label_smoothing:g}\. Keras applies it as it is"
+    with pytest.warns(UserWarning, match=pattern):
+        assert np.all(np.isfinite(losses.get(loss)(GOOD_2D, GOOD_PROBABILITIES, label_smoothing=label_smoothing)))
+    _both(loss, GOOD_2D, GOOD_PROBABILITIES, r"`label_smoothing`. Expected a real number", label_smoothing="some")
 
 
 def test_focal_alpha():
-    _both("binary_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number in \[0, 1\]", alpha=1.5)
+    with pytest.warns(UserWarning, match=r"^alpha: expected a number in \[0, 1\]; got 1\.5\. Keras weights class 1"):
+        losses.binary_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=1.5)
     _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number or a sequence of 3 class weights", alpha=[0.5, 0.5])
-    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected finite, non-negative weights", alpha=[0.5, -0.5, 1.0])
+    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected finite weights", alpha=[0.5, np.inf, 1.0])
+    with pytest.warns(UserWarning, match=r"^alpha: expected non-negative class weights; got -0\.5\. Keras multiplies"):
+        losses.categorical_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=[0.5, -0.5, 1.0])
 
 
 def test_tversky_weights():
-    _both("tversky", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number in \[0, inf\]", alpha=-0.1)
-    _both("tversky", GOOD_2D, GOOD_PROBABILITIES, r"`beta`. Expected a number in \[0, inf\]", beta=-0.1)
+    for name in ("alpha", "beta"):
+        with pytest.warns(UserWarning, match=rf"^{name}: expected a number in \[0, inf\]; got -0\.1\. Keras uses it as it is"):
+            losses.tversky(GOOD_2D, GOOD_PROBABILITIES, **{name: -0.1})
+        _both("tversky", GOOD_2D, GOOD_PROBABILITIES, rf"`{name}`. Expected a finite number", **{name: np.nan})
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,12 @@ float64, and integer input is computed in float32 as Keras's loss classes cast i
 code disagrees with its own documentation the twin follows the documented mathematics
 and says so (:func:`tversky`, label smoothing with ``axis != -1``, generalized
 cross-entropy with ``(B, 1)`` labels). Where Keras accepts an input that is almost surely
-a mistake (negative MSLE targets, masks outside [0, 1], a 0 inside a ctc label row) the
-twin returns Keras's value with a ``UserWarning``.
+a mistake (probabilities or targets outside [0, 1] in the crossentropies and
+``kl_divergence``, float class labels, negative Poisson counts or MSLE targets, masks
+outside [0, 1], a 0 inside a ctc label row) the twin returns Keras's value with a
+``UserWarning`` that names the argument and says what Keras did with it; only what
+Keras turns into NaN (a probability row summing to 0, a negative Poisson rate ...),
+NaN/inf input and wrong shapes raise ``ValueError``.
 
 Each public function starts with its argument checks (calls named ``check_...``), then
 the formula, inline: ``lossviz.standalone_source(name)`` copies the formula without the

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_interval, check_probabilities, fail
+from lossviz._validation import as_float_array, check_interval, fail, warn_user
 
 #: ``keras.backend.epsilon()``: the clipping constant of every Keras loss.
 EPSILON = 1e-7
-
-PROBABILITY_HINT = " (probabilities; pass from_logits=True for logits)"
 
 
 def float_dtype(value) -> np.dtype:
@@ -98,18 +96,90 @@ def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
     )
 
 
-def check_probabilities_unless_logits(y_pred: np.ndarray, from_logits: bool) -> None:
-    """Refuse ``y_pred`` outside [0, 1] when it is meant to hold probabilities."""
+def warn_outside(values: np.ndarray, name: str, expected: str, keras_does: str, low=0.0, high=1.0) -> None:
+    """Warn (Keras accepts them) when ``values`` leave ``[low, high]``: say what was
+    expected, what arrived and what Keras does with it (the twin does the same)."""
+    smallest, largest = float(values.min()), float(values.max())
+    if smallest < low or largest > high:
+        got = "values " + " and ".join(
+            text
+            for text, outside in ((f"down to {smallest:.6g}", smallest < low), (f"up to {largest:.6g}", largest > high))
+            if outside
+        )
+        warn_user(f"{name}: expected {expected}; got {got}. {keras_does}; this twin returns the same number.")
+
+
+#: What Keras's probability losses do with a "probability" outside [0, 1].
+CLIPS_PROBABILITIES = (
+    "Keras clips them to [1e-7, 1 - 1e-7] (a value above 1 scores as a sure 1, below 0 as a sure 0), "
+    "so the loss stays finite and the mistake goes unnoticed; if they are logits, pass from_logits=True"
+)
+#: What Keras's crossentropies do with a target outside [0, 1].
+USES_TARGETS = "Keras uses them as they are, unclipped, so the loss can even be negative"
+
+
+#: The same, for the categorical crossentropies, which first divide each row by its sum.
+NORMALIZES_PROBABILITIES = (
+    "Keras divides each row by its sum, then clips to [1e-7, 1 - 1e-7], so the loss stays finite "
+    "and the mistake goes unnoticed; if they are logits, pass from_logits=True"
+)
+#: The same, for the sparse crossentropy, which clips first and then divides by the row sum.
+CLIPS_THEN_NORMALIZES = (
+    "Keras clips them to [1e-7, 1 - 1e-7], then divides each row by its sum (on TensorFlow, as this "
+    "twin; on JAX it divides first, like categorical_crossentropy), so the loss stays finite and the "
+    "mistake goes unnoticed; if they are logits, pass from_logits=True"
+)
+
+
+def check_probabilities_unless_logits(y_pred: np.ndarray, from_logits: bool, keras_does: str = CLIPS_PROBABILITIES) -> None:
+    """Warn about ``y_pred`` outside [0, 1] when it is meant to hold probabilities."""
     if not from_logits:
-        check_probabilities(y_pred, "y_pred", hint=PROBABILITY_HINT)
+        warn_outside(y_pred, "y_pred", "probabilities in [0, 1]", keras_does)
+
+
+def check_targets_in_unit_interval(y_true: np.ndarray, what: str) -> None:
+    """Warn about targets outside [0, 1], which Keras's crossentropies use unclipped."""
+    warn_outside(y_true, "y_true", f"{what} in [0, 1]", USES_TARGETS)
+
+
+def finite_number(value, name: str, expected: str = "a finite number") -> float:
+    """``float(value)``, refusing what is not a number, NaN and inf."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        fail(name, "a real number", value)
+    if not np.isfinite(number):
+        fail(name, expected, value)
+    return number
+
+
+def check_keras_parameter(value, name: str, low: float, high: float, keras_does: str) -> float:
+    """A finite number, returned as float. Outside ``[low, high]`` Keras still computes
+    with it, and so does the twin, with a warning saying what Keras does."""
+    number = finite_number(value, name)
+    if number < low or number > high:
+        warn_user(
+            f"{name}: expected a number in [{low:g}, {high:g}]; got {number:g}. {keras_does}; "
+            "this twin returns the same number."
+        )
+    return number
 
 
 def check_label_smoothing(label_smoothing) -> float:
-    return check_interval(label_smoothing, "label_smoothing", 0.0, 1.0)
+    return check_keras_parameter(
+        label_smoothing, "label_smoothing", 0.0, 1.0,
+        "Keras applies it as it is, so the smoothed targets y (1 - ls) + ls / C leave [0, 1]",
+    )  # fmt: skip
 
 
-def check_gamma(gamma) -> float:
-    return check_interval(gamma, "gamma", 0.0)
+FOCAL_GAMMA = (
+    "Keras raises (1 - p) to it as it is: a negative gamma weights confident right answers "
+    "more, not less (a perfect one costs inf)"
+)
+
+
+def check_gamma(gamma, keras_does: str = FOCAL_GAMMA) -> float:
+    return check_keras_parameter(gamma, "gamma", 0.0, np.inf, keras_does)
 
 
 def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool = True):
@@ -133,10 +203,25 @@ def check_axis(axis, ndim: int, *, allow_none: bool = False, allow_tuple: bool =
     return tuple(int(entry) for entry in axes) if isinstance(axis, tuple) else int(axis)
 
 
+def truncated_labels(labels: np.ndarray, name: str) -> np.ndarray:
+    """Keras casts float labels to integers, truncating toward zero; warn when that changes one."""
+    truncated = np.trunc(labels)
+    if np.any(truncated != labels):
+        first = labels[truncated != labels].ravel()[0]
+        others = int(np.sum(truncated != labels)) - 1
+        warn_user(
+            f"{name}: expected integer class labels; got {first:g}"
+            + (f" and {others} more non-integer value(s)" if others else "")
+            + f". Keras casts labels to integers, truncating toward zero, so {first:g} becomes class "
+            f"{int(np.trunc(first))}; this twin returns the same number."
+        )
+    return truncated
+
+
 def check_integer_labels(labels: np.ndarray, name: str, num_classes: int, *, ignore_class=None) -> np.ndarray:
-    """Refuse labels that are not whole numbers in ``[0, num_classes)`` (or ``ignore_class``)."""
-    if not np.all(labels == np.round(labels)):
-        fail(name, "integer class labels", labels)
+    """Refuse labels outside ``[0, num_classes)`` (or ``ignore_class``); non-integer labels
+    are truncated toward zero as Keras casts them, with a warning."""
+    labels = truncated_labels(labels, name)
     valid = (labels >= 0) & (labels < num_classes)
     if ignore_class is not None:
         valid |= labels == ignore_class

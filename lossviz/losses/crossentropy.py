@@ -8,7 +8,11 @@ Conventions shared with Keras 3.15 (TensorFlow backend):
 * ``from_logits=True`` uses the stable logits formulas (``log_softmax``, the sigmoid
   cross-entropy ``max(x, 0) - x y + log(1 + exp(-|x|))``), never ``log(sigmoid(x))``;
 * label smoothing moves targets towards uniform: ``y (1 - ls) + ls / 2`` for binary,
-  ``y (1 - ls) + ls / C`` for C classes.
+  ``y (1 - ls) + ls / C`` for C classes;
+* "probabilities" outside [0, 1] and targets outside [0, 1] are accepted: Keras clips
+  the first and uses the second as they are, and so do the twins, with a
+  ``UserWarning`` naming the argument (such input is almost surely a mistake, often
+  logits passed without ``from_logits=True``).
 """
 
 from __future__ import annotations
@@ -17,17 +21,24 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import check_interval, check_probabilities, fail
+from lossviz._validation import fail
 from lossviz.losses._common import (
+    CLIPS_THEN_NORMALIZES,
     EPSILON,
+    NORMALIZES_PROBABILITIES,
     as_batch_array,
     as_float_pair,
     check_axis,
     check_gamma,
     check_integer_labels,
+    check_keras_parameter,
     check_label_smoothing,
     check_probabilities_unless_logits,
+    check_targets_in_unit_interval,
     clip_mask,
+    finite_number,
+    truncated_labels,
+    warn_outside,
     log_softmax,
     normalize_backward,
     paired_arrays,
@@ -35,6 +46,7 @@ from lossviz.losses._common import (
     sigmoid,
     softmax,
     softmax_backward,
+    warn_user,
 )
 
 __all__ = [
@@ -57,7 +69,7 @@ def _clip_probabilities(probabilities):
 def _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
     label_smoothing = check_label_smoothing(label_smoothing)
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    check_probabilities(y_true, "y_true", hint=" (binary targets or soft labels)")
+    check_targets_in_unit_interval(y_true, "binary targets or soft labels")
     check_probabilities_unless_logits(y_pred, from_logits)
     axis = check_axis(axis, y_pred.ndim)
     if label_smoothing:
@@ -66,7 +78,8 @@ def _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
 
 
 def check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
-    """Refuse targets or probabilities outside [0, 1], a bad axis or smoothing, bad shapes."""
+    """Refuse a bad axis or smoothing, bad shapes; warn on targets or probabilities
+    outside [0, 1], which Keras accepts (it clips the probabilities)."""
     _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
 
 
@@ -116,7 +129,9 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
 
     Args:
         y_true: Targets in [0, 1] (labels or soft labels), shape ``(B, d0, ..., dN)``.
-        y_pred: Probabilities in [0, 1], or logits if ``from_logits``; same shape.
+        y_pred: Probabilities in [0, 1] (clipped to ``[1e-7, 1 - 1e-7]``, as Keras
+            does, with a warning when outside [0, 1]), or logits if ``from_logits``;
+            same shape.
         from_logits: Whether ``y_pred`` holds logits. Defaults to False.
         label_smoothing: Float in [0, 1]. Defaults to 0.0.
         axis: Axis (or tuple of axes) to average over. Defaults to -1.
@@ -126,9 +141,14 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
-        ValueError: On targets outside [0, 1], probabilities outside [0, 1] without
-            ``from_logits``, ``label_smoothing`` outside [0, 1], a bad ``axis``, shapes
-            that do not align, NaN/inf or empty input.
+        ValueError: On a non-finite ``label_smoothing``, a bad ``axis``, shapes that
+            do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On probabilities outside [0, 1] without ``from_logits`` (Keras
+            clips them, so does the twin), on targets outside [0, 1] (used as they
+            are) and on ``label_smoothing`` outside [0, 1] (applied as it is): Keras's
+            number, with a warning naming the argument.
 
     Example:
         >>> import numpy as np
@@ -162,7 +182,31 @@ def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_sm
 
 
 def check_binary_alpha(alpha) -> float:
-    return check_interval(alpha, "alpha", 0.0, 1.0)
+    return check_keras_parameter(
+        alpha, "alpha", 0.0, 1.0,
+        "Keras weights class 1 by alpha and class 0 by 1 - alpha as they are, so one weight is negative",
+    )  # fmt: skip
+
+
+def _check_focal_base(y_true, y_pred, gamma, from_logits):
+    """Refuse what makes Keras's focal factor NaN: ``(1 - p_t) ** gamma`` of a negative
+    base (a probability outside [0, 1] on the wrong side) with a non-integer ``gamma``."""
+    if from_logits or float(gamma).is_integer():
+        return
+    miss = 1.0 - (y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred))
+    if np.any(miss < 0.0):
+        fail(
+            "y_pred",
+            f"probabilities in [0, 1]: with gamma={gamma:g} (not an integer) Keras raises the negative "
+            "1 - p_t of a probability outside [0, 1] to a fractional power and returns NaN",
+            f"Received: min={float(y_pred.min()):.6g}, max={float(y_pred.max()):.6g}",
+        )
+
+
+def check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothing, axis):
+    """As :func:`check_binary_inputs`, and refuse inputs for which Keras's focal factor is NaN."""
+    y_true, y_pred, _ = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    _check_focal_base(y_true, y_pred, gamma, from_logits)
 
 
 def binary_focal_crossentropy(
@@ -205,9 +249,15 @@ def binary_focal_crossentropy(
         Array of shape ``(B, d0, ..., dN-1)`` (``axis`` removed).
 
     Raises:
-        ValueError: On ``gamma < 0``, ``alpha`` or ``label_smoothing`` outside [0, 1],
-            targets or probabilities outside [0, 1], a bad ``axis``, shapes that do not
+        ValueError: On a non-finite ``gamma``, ``alpha`` or ``label_smoothing``, a
+            probability outside [0, 1] that makes ``1 - p_t`` negative with a
+            non-integer ``gamma`` (Keras returns NaN), a bad ``axis``, shapes that do not
             align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On probabilities or targets outside [0, 1], which Keras accepts
+            (the ``bce`` factor clips the probability, ``p_t`` uses it as it is), and on
+            ``gamma < 0``, ``alpha`` or ``label_smoothing`` outside [0, 1].
 
     Example:
         >>> import numpy as np
@@ -219,7 +269,7 @@ def binary_focal_crossentropy(
     """
     check_binary_alpha(alpha)
     check_gamma(gamma)
-    check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothing, axis)
     y_true, y_pred = as_float_pair(y_true, y_pred)
     y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
@@ -249,6 +299,7 @@ def _binary_focal_crossentropy_gradient(
 ):
     alpha, gamma = check_binary_alpha(alpha), check_gamma(gamma)
     y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    _check_focal_base(y_true, y_pred, gamma, from_logits)
     probability = sigmoid(y_pred) if from_logits else y_pred
     miss = y_true * (1.0 - probability) + (1.0 - y_true) * probability  # 1 - p_t
     bce = _focal_bce(y_true, y_pred, probability, from_logits)
@@ -284,11 +335,16 @@ def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name
         fail("axis", "an integer axis", axis)
     y_true, y_pred = paired_arrays(y_true, y_pred, class_axis=axis)
     axis = _check_class_axis(axis, y_pred.ndim)
-    check_probabilities(y_true, "y_true", hint=" (one-hot or soft labels)")
-    check_probabilities_unless_logits(y_pred, from_logits)
+    check_targets_in_unit_interval(y_true, "one-hot or soft labels")
+    check_probabilities_unless_logits(y_pred, from_logits, NORMALIZES_PROBABILITIES)
     num_classes = y_pred.shape[axis]
-    if not from_logits and np.any(np.sum(y_pred, axis=axis) <= 0.0):
-        fail("y_pred", f"probabilities with a positive sum along axis {axis}", "Received: a row of zeros")
+    if not from_logits and np.any(np.sum(y_pred, axis=axis) == 0.0):
+        received = "a row of zeros" if np.any(np.all(y_pred == 0.0, axis=axis)) else "a row summing to 0"
+        fail(
+            "y_pred",
+            f"probabilities with a non-zero sum along axis {axis} (Keras divides by it and returns NaN)",
+            f"Received: {received}",
+        )
     if num_classes == 1:
         warnings.warn(
             f"In {name}, y_pred has a single class along axis {axis} (shape {y_pred.shape}): "
@@ -304,7 +360,8 @@ def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name
 
 
 def check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name="categorical_crossentropy"):
-    """Refuse bad targets, probabilities, smoothing, axis or shapes; warn on one class."""
+    """Refuse rows summing to 0, bad smoothing, axis or shapes; warn on one class and on
+    targets or probabilities outside [0, 1], which Keras accepts."""
     _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name)
 
 
@@ -336,9 +393,14 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On a one-hot width mismatch, targets or probabilities outside
-            [0, 1], a probability row summing to 0, ``label_smoothing`` outside [0, 1],
-            a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+        ValueError: On a one-hot width mismatch, a probability row summing to 0 (Keras
+            returns NaN), a non-finite ``label_smoothing``, a bad ``axis``, shapes that
+            do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On probabilities outside [0, 1] without ``from_logits`` (Keras
+            divides each row by its sum, then clips) and on targets outside [0, 1]
+            (used as they are): Keras's number, with a warning naming the argument.
 
     Example:
         >>> import numpy as np
@@ -382,8 +444,13 @@ def check_categorical_alpha(alpha, num_classes, axis, ndim):
         fail("alpha", "a number or one weight per class", alpha)
     if weights.ndim > 1 or (weights.ndim == 1 and weights.shape[0] != num_classes):
         fail("alpha", f"a number or a sequence of {num_classes} class weights", weights)
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0.0):
-        fail("alpha", "finite, non-negative weights", weights)
+    if not np.all(np.isfinite(weights)):
+        fail("alpha", "finite weights", weights)
+    if np.any(weights < 0.0):
+        warn_user(
+            f"alpha: expected non-negative class weights; got {float(weights.min()):g}. Keras multiplies "
+            "the loss by it as it is, so the loss turns negative; this twin returns the same number."
+        )
     if weights.ndim == 1:
         shape = [1] * ndim
         shape[axis] = num_classes
@@ -424,9 +491,14 @@ def categorical_focal_crossentropy(
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On ``gamma < 0``, negative or mis-sized ``alpha``, a one-hot width
-            mismatch, targets or probabilities outside [0, 1], ``label_smoothing``
-            outside [0, 1], a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+        ValueError: On a non-finite ``gamma`` or ``alpha``, a mis-sized ``alpha``, a
+            one-hot width mismatch, a probability row summing to 0 (Keras returns NaN),
+            a bad ``axis``, shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On probabilities or targets outside [0, 1], which Keras accepts
+            (as for :func:`categorical_crossentropy`), and on ``gamma < 0``, a negative
+            ``alpha`` or ``label_smoothing`` outside [0, 1].
 
     Example:
         >>> import numpy as np
@@ -513,7 +585,7 @@ def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
         )
     num_classes = y_pred.shape[axis]
     labels = check_integer_labels(y_true, "y_true", num_classes, ignore_class=ignore_class)
-    check_probabilities_unless_logits(y_pred, from_logits)
+    check_probabilities_unless_logits(y_pred, from_logits, CLIPS_THEN_NORMALIZES)
     valid = np.ones(labels.shape, dtype=bool) if ignore_class is None else labels != ignore_class
     # Class axis last, so that labels index the last dimension.
     scores = np.moveaxis(y_pred, axis, -1)
@@ -553,9 +625,13 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
         Array of ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On labels that are not integers in [0, C), probabilities outside
-            [0, 1] without ``from_logits``, label shapes that do not match, a bad
-            ``axis``, NaN/inf or empty input.
+        ValueError: On labels outside [0, C) (Keras on TensorFlow raises too; JAX scores
+            them 0), label shapes that do not match, a bad ``axis``, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On probabilities outside [0, 1] without ``from_logits`` (Keras
+            clips them; on TensorFlow before renormalising, as here, on JAX after) and
+            on non-integer labels (Keras truncates them toward zero, as here).
 
     Example:
         >>> import numpy as np
@@ -596,13 +672,54 @@ def _sparse_categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=Fal
 
 
 def _generalized_inputs(y_true, y_pred, q):
-    q = check_interval(q, "q", 0.0, 1.0, low_open=True, high_open=True)
-    one_hot, probabilities, _, _ = _sparse_inputs(y_true, y_pred, False, None, -1)
-    return one_hot, probabilities, q
+    q = finite_number(q, "q", "a number in (0, 1)")
+    if q == 0.0:
+        fail("q", "a number in (0, 1) (Keras divides by q and returns NaN at 0)", q)
+    if not 0.0 < q < 1.0:
+        warn_user(
+            f"q: expected a number in (0, 1); got {q:g}. Keras's function computes (1 - p ** q) / q "
+            "as it is (its class CategoricalGeneralizedCrossEntropy refuses it); this twin returns the same number."
+        )
+    y_pred = as_batch_array(y_pred, "y_pred")
+    labels = as_batch_array(y_true, "y_true", y_pred.dtype)
+    if labels.shape == y_pred.shape[:-1] + (1,):
+        labels = labels[..., 0]
+    if labels.shape != y_pred.shape[:-1]:
+        fail(
+            "y_true",
+            f"integer class labels of shape {y_pred.shape[:-1]} (y_pred.shape={y_pred.shape} "
+            "without its class axis -1); one-hot targets need categorical_crossentropy",
+            f"Received: y_true.shape={labels.shape}",
+        )
+    num_classes = y_pred.shape[-1]
+    labels = truncated_labels(labels, "y_true")
+    outside = (labels < 0) | (labels >= num_classes)
+    if outside.any():
+        warn_user(
+            f"y_true: expected class labels in [0, {num_classes - 1}] for {num_classes} classes; got "
+            f"{labels[outside].ravel()[0]:g}. Keras one-hot encodes such a label as a row of zeros, so its "
+            f"probability is 0 and its loss 1/q = {1.0 / q:g}; this twin returns the same number."
+        )
+    one_hot = (np.arange(num_classes) == labels[..., np.newaxis]).astype(y_pred.dtype)
+    true_class_probability = np.sum(y_pred * one_hot, axis=-1)
+    if np.any(true_class_probability < 0.0):
+        fail(
+            "y_pred",
+            "probabilities in [0, 1]: Keras raises a negative probability of the true class to the "
+            "power q and returns NaN",
+            f"Received: min={float(true_class_probability.min()):.6g} for a true class",
+        )
+    warn_outside(
+        y_pred, "y_pred", "probabilities in [0, 1]",
+        "Keras does not clip them here: (1 - p ** q) / q of a true-class probability above 1 is negative",
+    )  # fmt: skip
+    return one_hot, y_pred, q
 
 
 def check_generalized_inputs(y_true, y_pred, q):
-    """Refuse ``q`` outside (0, 1), bad labels, probabilities or shapes."""
+    """Refuse ``q`` outside (0, 1), label shapes that do not match and negative true-class
+    probabilities (Keras returns NaN); warn on what Keras accepts: non-integer or
+    out-of-range labels, probabilities above 1."""
     _generalized_inputs(y_true, y_pred, q)
 
 
@@ -628,9 +745,15 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On ``q`` outside (0, 1), labels that are not integers in [0, C),
-            probabilities outside [0, 1], label shapes that do not match, NaN/inf or
+        ValueError: On ``q = 0`` (Keras divides by it), a negative probability of the
+            true class (Keras returns NaN), label shapes that do not match, NaN/inf or
             empty input.
+
+    Warns:
+        UserWarning: On what Keras accepts and scores: probabilities above 1 (not
+            clipped: the loss goes negative), non-integer labels (truncated toward
+            zero), labels outside [0, C) (a row of zeros: p = 0, loss 1/q), and ``q``
+            outside (0, 1), which Keras's function computes with.
 
     Example:
         >>> import numpy as np
@@ -644,7 +767,8 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
     y_pred = np.asarray(y_pred)
     y_pred = y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(np.float32)
     labels = np.asarray(y_true).astype(np.int64).reshape(y_pred.shape[:-1] + (1,))  # (B,) or (B, 1)
-    true_class_probability = np.take_along_axis(y_pred, labels, axis=-1)[..., 0]
+    # One-hot as Keras does: a label outside [0, C) matches no class, so its p is 0.
+    true_class_probability = np.sum(y_pred * (np.arange(y_pred.shape[-1]) == labels), axis=-1)
     return np.asarray((1.0 - np.power(true_class_probability, q)) / q)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz._validation import check_interval, fail
-from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus
+from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus, truncated_labels
 
 __all__ = ["circle"]
 
@@ -16,13 +16,11 @@ def _labels(values, name):
         labels = labels[:, 0]
     if labels.ndim != 1:
         fail(name, "integer labels of shape (batch_size,) or (batch_size, 1)", f"Received: {name}.shape={labels.shape}")
-    if not np.all(labels == np.round(labels)):
-        fail(name, "integer class labels", labels)
-    return labels.astype(np.int64)
+    return truncated_labels(labels, name).astype(np.int64)  # Keras casts them to int32
 
 
 def _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin):
-    gamma = check_gamma(gamma)
+    gamma = check_gamma(gamma, "Keras scales the logits by it as it is, so a negative gamma rewards the pairs it should punish")
     margin = check_interval(margin, "margin")
     labels = _labels(y_true, "y_true")
     embeddings = as_batch_array(y_pred, "y_pred")
@@ -87,7 +85,7 @@ def _circle_terms(y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, g
 
 
 def check_circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin):
-    """Refuse non-integer labels, mismatched shapes, ``gamma < 0``, NaN/inf or empty input."""
+    """Refuse mismatched shapes, NaN/inf or empty input; warn on non-integer labels or ``gamma < 0``."""
     _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin)
 
 
@@ -128,8 +126,11 @@ def circle(
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On ``gamma < 0``, non-integer labels, mismatched shapes, NaN/inf or
-            empty input.
+        ValueError: On mismatched shapes, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On ``gamma < 0`` and on non-integer labels (Keras casts them to
+            integers, truncating toward zero), which Keras accepts.
 
     Example:
         >>> import numpy as np

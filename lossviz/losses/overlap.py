@@ -8,12 +8,9 @@ value per image.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from lossviz._validation import check_interval
-from lossviz.losses._common import EPSILON, as_float_pair, check_axis, paired_arrays
+from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
 
 __all__ = ["dice", "tversky"]
 
@@ -21,15 +18,11 @@ __all__ = ["dice", "tversky"]
 def _mask_inputs(y_true, y_pred, axis, name="dice"):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     axis = check_axis(axis, y_pred.ndim, allow_none=True)
-    for values, argument in ((y_true, "y_true"), (y_pred, "y_pred")):
-        low, high = float(values.min()), float(values.max())
-        if low < 0.0 or high > 1.0:
-            warnings.warn(
-                f"{name}: `{argument}` has values outside [0, 1] (min={low:.6g}, max={high:.6g}), "
-                "not a mask. Keras uses them as they are (the loss may leave [0, 1]); so does this twin.",
-                UserWarning,
-                stacklevel=4,
-            )
+    for values, argument, what in ((y_true, "y_true", "a mask"), (y_pred, "y_pred", "probabilities")):
+        warn_outside(
+            values, argument, f"{what} in [0, 1]",
+            f"Keras's {name} uses them as they are, so the loss may leave [0, 1]",
+        )  # fmt: skip
     return y_true, y_pred, axis
 
 
@@ -86,7 +79,8 @@ def _dice_gradient(y_true, y_pred, *, axis=None):
 
 
 def check_tversky_weights(alpha, beta):
-    return check_interval(alpha, "alpha", 0.0), check_interval(beta, "beta", 0.0)
+    keras_does = "Keras uses it as it is, so false alarms or misses lower the loss"
+    return tuple(check_keras_parameter(value, name, 0.0, np.inf, keras_does) for value, name in ((alpha, "alpha"), (beta, "beta")))
 
 
 def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
@@ -110,8 +104,8 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     Args:
         y_true: Target mask in [0, 1], any shape ``(B, ...)``.
         y_pred: Predicted probabilities in [0, 1], same shape.
-        alpha: Weight of false positives, >= 0. Defaults to 0.5.
-        beta: Weight of false negatives, >= 0. Defaults to 0.5.
+        alpha: Weight of false positives, >= 0 (negative: a warning). Defaults to 0.5.
+        beta: Weight of false negatives, >= 0 (negative: a warning). Defaults to 0.5.
         axis: Axis or tuple of axes to sum over; None (the default) sums over all
             axes, the batch included.
 
@@ -120,11 +114,12 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
         A 0-d array for ``axis=None``, else ``y_pred``'s shape without ``axis``.
 
     Raises:
-        ValueError: On negative ``alpha`` or ``beta``, a bad ``axis``, shapes that do
-            not align, NaN/inf or empty input.
+        ValueError: On a non-finite ``alpha`` or ``beta``, a bad ``axis``, shapes that
+            do not align, NaN/inf or empty input.
 
     Warns:
-        UserWarning: On values outside [0, 1], which Keras accepts and scores as they are.
+        UserWarning: On values outside [0, 1] and on negative ``alpha`` or ``beta``,
+            which Keras accepts and scores as they are.
 
     Example:
         >>> import numpy as np

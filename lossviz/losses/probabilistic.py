@@ -6,11 +6,10 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_probabilities, fail
+from lossviz._validation import as_float_array, fail, warn_user
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
-    check_integer_labels,
     float_dtype,
     clip_mask,
     log_softmax,
@@ -18,6 +17,8 @@ from lossviz.losses._common import (
     paired_arrays,
     per_sample_mean_gradient,
     softmax,
+    truncated_labels,
+    warn_outside,
 )
 
 __all__ = ["poisson", "kl_divergence", "ctc"]
@@ -25,18 +26,28 @@ __all__ = ["poisson", "kl_divergence", "ctc"]
 
 def _poisson_inputs(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    for values, name, what in ((y_true, "y_true", "counts"), (y_pred, "y_pred", "rates")):
-        if values.min() < 0.0:
-            fail(
-                name,
-                f"non-negative {what} (Keras returns NaN for log of a negative rate)",
-                f"Received: min={values.min():.6g}",
-            )
+    if np.any(y_pred + y_pred.dtype.type(EPSILON) <= 0.0):
+        fail(
+            "y_pred",
+            "non-negative rates (Keras takes log(y_pred + 1e-7) and returns NaN or inf at or below -1e-7)",
+            f"Received: min={float(y_pred.min()):.6g}",
+        )
+    warn_outside(
+        y_pred, "y_pred", "non-negative rates",
+        "Keras takes log(y_pred + 1e-7), finite just above -1e-7, and scores them as they are",
+        high=np.inf,
+    )  # fmt: skip
+    warn_outside(
+        y_true, "y_true", "non-negative counts",
+        "Keras uses them as they are, so y_true * log(y_pred + 1e-7) turns a penalty into a reward",
+        high=np.inf,
+    )  # fmt: skip
     return y_true, y_pred
 
 
 def check_poisson_inputs(y_true, y_pred):
-    """Refuse negative counts or rates (Keras returns NaN), bad shapes, NaN/inf, empty input."""
+    """Refuse rates at or below -1e-7 (Keras returns NaN or inf), bad shapes, NaN/inf,
+    empty input; warn on negative counts or rates, which Keras scores."""
     _poisson_inputs(y_true, y_pred)
 
 
@@ -50,7 +61,8 @@ def poisson(y_true, y_pred):
     (use an ``exp`` or ``softplus`` output).
 
     Args:
-        y_true: Non-negative counts, shape ``(B, d0, ..., dN)``.
+        y_true: Non-negative counts, shape ``(B, d0, ..., dN)`` (negative ones are
+            scored as they are, with a warning).
         y_pred: Non-negative predicted rates, same shape as ``y_true``.
 
     Returns:
@@ -58,8 +70,12 @@ def poisson(y_true, y_pred):
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On negative counts or rates, shapes that do not align, NaN/inf or
-            empty input.
+        ValueError: On rates at or below -1e-7 (Keras's ``log(y_pred + 1e-7)`` is then
+            NaN or -inf), shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On negative counts, or rates in (-1e-7, 0), which Keras scores as
+            they are.
 
     Example:
         >>> import numpy as np
@@ -80,13 +96,16 @@ def _poisson_gradient(y_true, y_pred):
 
 def _kl_inputs(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
-    check_probabilities(y_true, "y_true", hint=" (a probability distribution)")
-    check_probabilities(y_pred, "y_pred", hint=" (a probability distribution)")
+    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        warn_outside(
+            values, name, "a probability distribution, values in [0, 1]",
+            "Keras clips them to [1e-7, 1] (a value above 1 counts as 1, below 0 as 1e-7)",
+        )  # fmt: skip
     return np.clip(y_true, EPSILON, 1.0), y_pred
 
 
 def check_distributions(y_true, y_pred):
-    """Refuse values outside [0, 1], bad shapes, NaN/inf or empty input."""
+    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras clips."""
     _kl_inputs(y_true, y_pred)
 
 
@@ -100,16 +119,20 @@ def kl_divergence(y_true, y_pred):
     still contributes ``1e-7 * log(1e-7 / p)``, a tiny non-zero amount.
 
     Args:
-        y_true: Target distributions, values in [0, 1], shape ``(B, d0, ..., C)``.
-        y_pred: Predicted distributions, values in [0, 1], same shape.
+        y_true: Target distributions, values in [0, 1] (clipped to ``[1e-7, 1]``),
+            shape ``(B, d0, ..., C)``.
+        y_pred: Predicted distributions, values in [0, 1] (clipped the same way), same shape.
 
     Returns:
         In ``y_pred``'s float dtype (float32 for integer input), as Keras computes it.
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On values outside [0, 1], shapes that do not align, NaN/inf or
-            empty input.
+        ValueError: On shapes that do not align, NaN/inf or empty input.
+
+    Warns:
+        UserWarning: On values outside [0, 1], which Keras clips to ``[1e-7, 1]`` (so
+            does the twin, returning Keras's number).
 
     Example:
         >>> import numpy as np
@@ -150,7 +173,15 @@ def _ctc_inputs(y_true, y_pred):
     if labels.shape[0] != logits.shape[0]:
         fail("y_pred", f"the batch size of `y_true` ({labels.shape[0]})", f"Received: {logits.shape[0]}")
     batch_size, time_steps, num_classes = logits.shape
-    labels = check_integer_labels(labels, "y_true", num_classes)
+    labels = truncated_labels(labels, "y_true").astype(np.int64)
+    outside = (labels < 0) | (labels >= num_classes)
+    if outside.any():
+        warn_user(
+            f"y_true: expected class labels in [1, {num_classes - 1}] for {num_classes} classes (0 is the blank); "
+            f"got {int(labels[outside][0])}. Keras one-hot encodes such a label as a row of zeros, so every step "
+            "emits it with log-probability 0 (probability 1) and the loss can turn negative; this twin returns "
+            "the same number."
+        )
     sequences = []
     for row in labels:
         length = int(np.count_nonzero(row != BLANK))
@@ -170,7 +201,8 @@ def _ctc_inputs(y_true, y_pred):
             fail(
                 "y_pred",
                 f"at least {length + repeats} time steps to emit the labels {sequence.tolist()} "
-                "(one per label plus one blank between repeated labels)",
+                "(one per label plus one blank between repeated labels); Keras returns a finite stand-in "
+                "for an infinite loss there (about 710 on TensorFlow, 1e5 on JAX)",
                 f"Received: {time_steps} time steps",
             )
         sequences.append(sequence)
@@ -189,18 +221,26 @@ def _extended_with_blanks(sequence):
     return extended, can_skip
 
 
+def _state_log_probs(log_probs, extended):
+    """log p of each state's symbol at every step, shape (T, S). Keras one-hot encodes the
+    labels, so a label outside [0, C) matches no class: its log-probability is 0."""
+    inside = (extended >= 0) & (extended < log_probs.shape[-1])
+    return np.where(inside, log_probs[:, np.where(inside, extended, BLANK)], 0.0)
+
+
 def _ctc_forward(log_probs, extended, can_skip):
     """log alpha[t, s]: log-probability of all prefixes that emit ``extended[:s+1]`` by time t."""
     time_steps, length = log_probs.shape[0], len(extended)
     log_alpha = np.full((time_steps, length), -np.inf)
-    log_alpha[0, : min(2, length)] = log_probs[0, extended[: min(2, length)]]
+    emission = _state_log_probs(log_probs, extended)
+    log_alpha[0, : min(2, length)] = emission[0, : min(2, length)]
     for t in range(1, time_steps):
         previous = log_alpha[t - 1]
         step, skip = np.full(length, -np.inf), np.full(length, -np.inf)
         step[1:] = previous[:-1]
         skip[2:] = previous[:-2]
         skip = np.where(can_skip, skip, -np.inf)
-        log_alpha[t] = logsumexp(np.stack([previous, step, skip]), axis=0) + log_probs[t, extended]
+        log_alpha[t] = logsumexp(np.stack([previous, step, skip]), axis=0) + emission[t]
     return log_alpha
 
 
@@ -208,7 +248,8 @@ def _ctc_backward(log_probs, extended, can_skip):
     """log beta[t, s]: log-probability of all suffixes from state s at time t (emission at t included)."""
     time_steps, length = log_probs.shape[0], len(extended)
     log_beta = np.full((time_steps, length), -np.inf)
-    log_beta[-1, max(length - 2, 0) :] = log_probs[-1, extended[max(length - 2, 0) :]]
+    emission = _state_log_probs(log_probs, extended)
+    log_beta[-1, max(length - 2, 0) :] = emission[-1, max(length - 2, 0) :]
     # A jump from s to s + 2 is allowed when state s + 2 may be reached by skipping.
     skip_from = np.zeros(length, dtype=bool)
     skip_from[:-2] = can_skip[2:]
@@ -218,7 +259,7 @@ def _ctc_backward(log_probs, extended, can_skip):
         step[:-1] = following[1:]
         skip[:-2] = following[2:]
         skip = np.where(skip_from, skip, -np.inf)
-        log_beta[t] = logsumexp(np.stack([following, step, skip]), axis=0) + log_probs[t, extended]
+        log_beta[t] = logsumexp(np.stack([following, step, skip]), axis=0) + emission[t]
     return log_beta
 
 
@@ -261,11 +302,13 @@ def ctc(y_true, y_pred):
         Array of shape ``(B,)``.
 
     Raises:
-        ValueError: On wrong ranks, labels out of range, too few time steps for a label
-            sequence, NaN/inf or empty input.
+        ValueError: On wrong ranks, too few time steps for a label sequence (Keras
+            returns a backend-dependent stand-in for infinity), NaN/inf or empty input.
 
     Warns:
-        UserWarning: On a 0 inside a label row, which Keras reads as described above.
+        UserWarning: On a 0 inside a label row, which Keras reads as described above;
+            on labels outside [0, C), which Keras emits with log-probability 0; on
+            non-integer labels, which Keras truncates toward zero.
 
     Example:
         >>> import numpy as np
@@ -299,11 +342,16 @@ def _ctc_gradient(y_true, y_pred):
         log_beta = _ctc_backward(log_probs[index], extended, can_skip)
         # Posterior of being in state s at time t; both alpha and beta include the
         # emission at t, so it is divided out once.
-        log_occupancy = log_alpha + log_beta - log_probs[index][:, extended] - _ctc_log_likelihood(log_alpha)
+        emission = _state_log_probs(log_probs[index], extended)
+        log_occupancy = log_alpha + log_beta - emission - _ctc_log_likelihood(log_alpha)
         occupancy = np.exp(log_occupancy)
-        # d(-log p) / d logit[t, k] = softmax[t, k] - sum of occupancies of states labelled k.
+        # d(-log p) / d logit[t, k] = softmax[t, k] * (occupancy of states with a class)
+        # - occupancy of states labelled k; a label outside [0, C) has a constant emission.
+        has_class = (extended >= 0) & (extended < logits.shape[-1])
+        gradient[index] *= np.sum(occupancy[:, has_class], axis=1, keepdims=True)
         for state, symbol in enumerate(extended):
-            gradient[index, :, symbol] -= occupancy[:, state]
+            if has_class[state]:
+                gradient[index, :, symbol] -= occupancy[:, state]
     return gradient
 
 

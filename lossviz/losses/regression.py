@@ -10,7 +10,6 @@ residual is ``x = y_pred - y_true``; the elementwise parts (``squared_error``,
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
@@ -20,9 +19,12 @@ from lossviz.losses._common import (
     as_float_pair,
     check_axis,
     check_pair,
+    finite_number,
     paired_arrays,
     per_sample_mean_gradient,
     softplus,
+    warn_outside,
+    warn_user,
 )
 
 __all__ = [
@@ -63,13 +65,26 @@ def check_delta(delta) -> float:
     return check_interval(delta, "delta", 0.0, low_open=True)
 
 
+def check_huber_delta(delta) -> float:
+    """Keras's huber computes with any delta; <= 0 makes it linear everywhere (a warning)."""
+    delta = finite_number(delta, "delta", "a finite number > 0")
+    if delta <= 0.0:
+        warn_user(
+            f"delta: expected a number > 0; got {delta:g}. Keras computes with it as it is: no error is "
+            "within delta, so the loss is delta |e| - delta^2 / 2 everywhere (negative or flat); "
+            "this twin returns the same number."
+        )
+    return delta
+
+
 def huber_elementwise(residual, delta):
     small = np.abs(residual) <= delta
     return np.where(small, 0.5 * np.square(residual), delta * np.abs(residual) - 0.5 * delta**2)
 
 
 def huber_elementwise_gradient(residual, delta):
-    return np.clip(residual, -delta, delta)
+    # clip(residual, -delta, delta), written so that it also holds for delta <= 0.
+    return np.where(np.abs(residual) <= delta, residual, delta * np.sign(residual))
 
 
 def log_cosh_elementwise(residual):
@@ -240,14 +255,11 @@ def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
 
 def check_non_negative_targets(y_true):
     """Warn (Keras accepts them) about negative MSLE targets, almost surely a data error."""
-    lowest = float(np.min(y_true))
-    if lowest < 0.0:
-        warnings.warn(
-            f"mean_squared_logarithmic_error: `y_true` has negative values (min={lowest:.6g}). "
-            "Keras clips them to 1e-7, scoring them as if they were 0; so does this twin.",
-            UserWarning,
-            stacklevel=3,
-        )
+    warn_outside(
+        y_true, "y_true", "non-negative targets",
+        "Keras's mean_squared_logarithmic_error clips them to 1e-7, scoring them as if they were 0",
+        high=np.inf,
+    )  # fmt: skip
 
 
 def huber(y_true, y_pred, *, delta=1.0):
@@ -269,7 +281,11 @@ def huber(y_true, y_pred, *, delta=1.0):
         Array of shape ``(B, d0, ..., dN-1)``.
 
     Raises:
-        ValueError: On ``delta <= 0``, shapes that do not align, NaN/inf or empty input.
+        ValueError: On a non-finite ``delta``, shapes that do not align, NaN/inf or
+            empty input.
+
+    Warns:
+        UserWarning: On ``delta <= 0``, which Keras computes with as it is.
 
     Example:
         >>> huber([[0.0, 0.0]], [[0.5, 3.0]], delta=1.0)
@@ -277,7 +293,7 @@ def huber(y_true, y_pred, *, delta=1.0):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_delta(delta)
+    check_huber_delta(delta)
     check_pair(y_true, y_pred)
     y_true, y_pred = as_float_pair(y_true, y_pred)
     error = y_pred - y_true
@@ -287,7 +303,7 @@ def huber(y_true, y_pred, *, delta=1.0):
 
 
 def _huber_gradient(y_true, y_pred, *, delta=1.0):
-    delta = check_delta(delta)
+    delta = check_huber_delta(delta)
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(huber_elementwise_gradient(y_pred - y_true, delta))
 

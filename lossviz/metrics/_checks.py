@@ -1,8 +1,9 @@
 """Input checks of lossviz.metrics: every malformed input raises a ValueError naming the argument.
 
 Each public metric starts with one or two ``check_*`` calls from here and then does
-its maths on the raw input. The checks only raise (and, where scikit-learn does,
-warn about an argument that is ignored); they return nothing the maths needs, so
+its maths on the raw input. The checks only raise (and warn where scikit-learn warns
+about an ignored argument, or where Keras's threshold metrics accept input that is
+almost surely a mistake); they return nothing the maths needs, so
 :func:`lossviz.standalone_source` can leave them out of a copied block.
 
 The messages say what was expected and what arrived, in the package's one style
@@ -15,7 +16,15 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import check_finite, check_integer, check_interval, check_one_of, check_same_length, fail
+from lossviz._validation import (
+    check_finite,
+    check_integer,
+    check_interval,
+    check_one_of,
+    check_same_length,
+    fail,
+    warn_user,
+)
 
 AVERAGES = (None, "binary", "micro", "macro", "weighted", "samples")
 CURVE_AVERAGES = ("macro", "weighted", "micro", "samples", None)
@@ -376,8 +385,13 @@ def check_average_precision(y_true, y_score, *, average, pos_label, sample_weigh
 # ---------------------------------------------------------------------------
 
 
-def check_keras_binary(y_true, y_score, sample_weight) -> None:
-    """Keras-style binary input: labels in {0, 1}, finite scores of the same shape, weights."""
+def check_keras_binary(y_true, y_score, sample_weight, *, align_ranks=True) -> None:
+    """Keras-style binary input: numeric labels, finite scores of the same shape (up to a
+    trailing axis of size 1, as Keras aligns them unless ``align_ranks`` is False), weights.
+
+    Keras casts labels to bool and takes any weight: labels other than 0/1 and negative
+    weights give Keras's number with a warning.
+    """
     truth, scores = np.asarray(y_true), np.asarray(y_score)
     if truth.dtype.kind not in "biuf":
         fail("y_true", "binary labels 0 and 1", f"Received: dtype {truth.dtype}")
@@ -387,15 +401,20 @@ def check_keras_binary(y_true, y_score, sample_weight) -> None:
         check_finite(truth, "y_true")
     values = _unique_sorted(truth.ravel())
     if not np.isin(values, (0, 1)).all():
-        fail(
-            "y_true",
-            "binary labels 0 and 1 (more than two classes: score one class against the rest)",
-            f"Received: labels {values.tolist()[:6]}",
+        warn_user(
+            f"y_true: expected binary labels 0 and 1; got {values.tolist()[:6]}. Keras casts labels to bool, "
+            "so every non-zero label (-1 and 0.5 included) counts as positive; this twin returns the same number "
+            "(more than two classes: score one class against the rest)."
         )
     if scores.dtype.kind not in "biuf":
         fail("y_score", "numeric scores", f"Received: dtype {scores.dtype}")
-    if truth.shape != scores.shape:
-        fail("y_score", f"the shape of `y_true` {truth.shape}", f"Received: shape {scores.shape}")
+    trailing_one = truth.shape == scores.shape + (1,) or scores.shape == truth.shape + (1,)
+    if truth.shape != scores.shape and not (align_ranks and trailing_one):
+        fail(
+            "y_score",
+            f"the shape of `y_true` {truth.shape}" + (" up to a trailing axis of size 1" if align_ranks else ""),
+            f"Received: shape {scores.shape}",
+        )
     check_finite(scores, "y_score")
     if sample_weight is not None:
         weight = np.asarray(sample_weight, dtype=np.float64)
@@ -404,7 +423,22 @@ def check_keras_binary(y_true, y_score, sample_weight) -> None:
             expected = f"shape {truth.shape[:1]} (one weight per sample) or {truth.shape}"
             fail("sample_weight", expected, f"Received: shape {weight.shape}")
         if np.any(weight < 0):
-            fail("sample_weight", "non-negative weights", f"Received: min={float(weight.min())}")
+            warn_user(
+                f"sample_weight: expected non-negative weights; got values down to {float(weight.min()):g}. "
+                "Keras adds them to the counts as they are, so a negative weight removes a sample; "
+                "this twin returns the same number."
+            )
+
+
+def _warn_scores_clipped(y_score) -> None:
+    scores = np.asarray(y_score, dtype=np.float64)
+    low, high = float(scores.min()), float(scores.max())
+    if low < 0.0 or high > 1.0:
+        warn_user(
+            f"y_score: expected probabilities in [0, 1]; got values from {low:g} to {high:g}. Keras clips them to "
+            "[0, 1] before counting at its thresholds, so every score above 1 (or below 0) ties with 1 (or 0); "
+            "this twin returns the same number (logits need a sigmoid first)."
+        )
 
 
 def check_threshold_metric(y_true, y_score, target, target_name, *, num_thresholds, sample_weight) -> None:
@@ -414,18 +448,24 @@ def check_threshold_metric(y_true, y_score, target, target_name, *, num_threshol
     if num_thresholds is not None:
         if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int | np.integer) or num_thresholds < 1:
             fail("num_thresholds", "None (exact, every distinct threshold) or an integer >= 1", num_thresholds)
+        if num_thresholds > 1:  # Keras compares a single threshold directly, without clipping
+            _warn_scores_clipped(y_score)
 
 
-def check_keras_auc(y_true, y_score, *, num_thresholds, curve, summation_method, sample_weight, multi_label) -> None:
+def check_keras_auc(
+    y_true, y_score, *, num_thresholds, curve, summation_method, sample_weight, multi_label, from_logits=False
+) -> None:
     """Options and input of :func:`keras_auc`."""
     check_one_of(curve.upper() if isinstance(curve, str) else curve, "curve", ("ROC", "PR", "PRGAIN"))
     method = summation_method.lower() if isinstance(summation_method, str) else summation_method
     check_one_of(method, "summation_method", ("interpolation", "minoring", "majoring"))
     if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int | np.integer) or num_thresholds < 2:
         fail("num_thresholds", "an integer > 1", num_thresholds)
-    check_keras_binary(y_true, y_score, sample_weight)
+    check_keras_binary(y_true, y_score, sample_weight, align_ranks=not multi_label)
     if multi_label and np.ndim(y_true) != 2:
         fail("y_true", "a 2-D array (n_samples, n_labels) for multi_label=True", f"Received: shape {np.shape(y_true)}")
+    if not from_logits:
+        _warn_scores_clipped(y_score)
 
 
 def check_batches(metric_fn, y_true, y_pred, batch_size) -> None:

@@ -41,7 +41,7 @@ def _keras_binary_input(y_true, y_score, sample_weight, *, flatten=True):
     if flatten:  # like Keras (multi_label=False), every cell is one decision
         truth, scores = truth.ravel(), scores.ravel()
         weight = None if weight is None else weight.ravel()
-    return truth == 1, scores, weight
+    return truth != 0, scores, weight  # Keras casts labels to bool
 
 
 def _exact_confusion(is_positive, y_score, sample_weight):
@@ -146,8 +146,13 @@ def precision_at_recall(y_true, y_score, recall, *, num_thresholds=None, sample_
         (Keras's divide_no_nan).
 
     Raises:
-        ValueError: labels other than 0/1, shapes that differ, NaN scores, a target
-            outside [0, 1], or a bad num_thresholds.
+        ValueError: non-numeric labels, shapes that differ beyond a trailing axis of
+            size 1, NaN scores, a target outside [0, 1], or a bad num_thresholds.
+
+    Warns:
+        UserWarning: on what Keras accepts and scores: labels other than 0/1 (cast to
+            bool), negative weights, and with ``num_thresholds`` > 1 scores outside
+            [0, 1] (clipped).
 
     Example:
         >>> y_true = [0, 0, 1, 1, 1]
@@ -190,8 +195,13 @@ def recall_at_precision(y_true, y_score, precision, *, num_thresholds=None, samp
         (Keras's divide_no_nan).
 
     Raises:
-        ValueError: labels other than 0/1, shapes that differ, NaN scores, a target
-            outside [0, 1], or a bad num_thresholds.
+        ValueError: non-numeric labels, shapes that differ beyond a trailing axis of
+            size 1, NaN scores, a target outside [0, 1], or a bad num_thresholds.
+
+    Warns:
+        UserWarning: on what Keras accepts and scores: labels other than 0/1 (cast to
+            bool), negative weights, and with ``num_thresholds`` > 1 scores outside
+            [0, 1] (clipped).
 
     Example:
         >>> y_true = [0, 0, 1, 1, 1]
@@ -236,8 +246,13 @@ def sensitivity_at_specificity(
         (Keras's divide_no_nan).
 
     Raises:
-        ValueError: labels other than 0/1, shapes that differ, NaN scores, a target
-            outside [0, 1], or a bad num_thresholds.
+        ValueError: non-numeric labels, shapes that differ beyond a trailing axis of
+            size 1, NaN scores, a target outside [0, 1], or a bad num_thresholds.
+
+    Warns:
+        UserWarning: on what Keras accepts and scores: labels other than 0/1 (cast to
+            bool), negative weights, and with ``num_thresholds`` > 1 scores outside
+            [0, 1] (clipped).
 
     Example:
         >>> y_true = [0, 0, 1, 1, 1]
@@ -282,8 +297,13 @@ def specificity_at_sensitivity(
         (Keras's divide_no_nan).
 
     Raises:
-        ValueError: labels other than 0/1, shapes that differ, NaN scores, a target
-            outside [0, 1], or a bad num_thresholds.
+        ValueError: non-numeric labels, shapes that differ beyond a trailing axis of
+            size 1, NaN scores, a target outside [0, 1], or a bad num_thresholds.
+
+    Warns:
+        UserWarning: on what Keras accepts and scores: labels other than 0/1 (cast to
+            bool), negative weights, and with ``num_thresholds`` > 1 scores outside
+            [0, 1] (clipped).
 
     Example:
         >>> y_true = [0, 0, 1, 1, 1]
@@ -364,7 +384,8 @@ def keras_auc(
     :func:`average_precision_score`); raising ``num_thresholds`` brings it closer.
 
     Args:
-        y_true: Binary labels 0/1, any shape; flattened unless ``multi_label``.
+        y_true: Binary labels 0/1, any shape; flattened unless ``multi_label``. As in
+            Keras, any non-zero label counts as positive (with a warning).
         y_score: Probabilities (or logits with ``from_logits=True``), same shape.
         num_thresholds: Number of thresholds, > 1. Defaults to 200.
         curve: "ROC", "PR" or "PRGAIN". Defaults to "ROC".
@@ -379,8 +400,14 @@ def keras_auc(
         float.
 
     Raises:
-        ValueError: labels other than 0/1, shapes that differ, NaN scores, bad
-            ``num_thresholds``, ``curve`` or ``summation_method``.
+        ValueError: non-numeric labels, shapes that differ (beyond a trailing axis of
+            size 1 unless ``multi_label``), NaN scores, bad ``num_thresholds``,
+            ``curve`` or ``summation_method``.
+
+    Warns:
+        UserWarning: on what Keras accepts and scores: labels other than 0/1 (cast to
+            bool), negative weights, scores outside [0, 1] without ``from_logits``
+            (clipped).
 
     Example:
         >>> from lossviz.metrics import roc_auc_score
@@ -398,6 +425,7 @@ def keras_auc(
     check_keras_auc(
         y_true, y_score, num_thresholds=num_thresholds, curve=curve,
         summation_method=summation_method, sample_weight=sample_weight, multi_label=multi_label,
+        from_logits=from_logits,
     )  # fmt: skip
     curve, summation_method = curve.upper(), summation_method.lower()
     is_positive, scores, weight = _keras_binary_input(y_true, y_score, sample_weight, flatten=not multi_label)
