@@ -6,15 +6,11 @@ out-of-range class labels: Keras clips, casts or uses them as they are and retur
 number; each case below is built on purpose and compared with Keras (values in float64
 and float32, gradients from the backend's own autodiff). What Keras turns into NaN stays
 a ValueError. The file runs on the backend KERAS_BACKEND names (TensorFlow by default);
-the last test runs it again on JAX in a fresh interpreter.
+`make test` runs it again with KERAS_BACKEND=jax (BACKEND_TESTS in the Makefile).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -336,17 +332,3 @@ def test_binary_focal_with_fractional_gamma_is_fine_on_the_harmless_side():
     with pytest.warns(UserWarning, match=r"y_pred: expected probabilities"):
         ours = losses.binary_focal_crossentropy(TRUE_2D, y_pred, gamma=1.5)
     np.testing.assert_allclose(ours, expected, rtol=2e-5)
-
-
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="runs the JAX pass from the TensorFlow run")
-@pytest.mark.skipif(__import__("importlib").util.find_spec("jax") is None, reason="jax is not installed here")
-def test_the_same_on_jax():
-    """This whole file, on JAX, in a fresh interpreter (Keras's backend is fixed at import)."""
-    env = {**os.environ, "KERAS_BACKEND": "jax",
-           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-p", "no:randomly", __file__],
-        capture_output=True, text=True, env=env, timeout=900, cwd=Path(__file__).parent,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert re.search(r"\d+ passed, 1 skipped", run.stdout), run.stdout[-500:]
