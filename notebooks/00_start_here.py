@@ -196,7 +196,9 @@ def huber(y_true, y_pred, *, delta=1.0):
 
 # %% [markdown]
 # The pasted `huber` computes exactly what the library's twin computes, in float64 and in
-# float32 (the twins keep the input's dtype, as Keras does).
+# float32 (the twins keep the input's dtype, as Keras does on the **TensorFlow** backend;
+# on **JAX** Keras computes float64 input in float32 unless x64 is enabled, see
+# [02's table of backend differences](02_probabilistic_losses.ipynb#What-differs-across-backends)).
 
 # %%
 rng = np.random.default_rng(seed)

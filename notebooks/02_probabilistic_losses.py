@@ -733,6 +733,14 @@ for label, value in measured.items():
 print(f"measured on keras {keras.__version__}, backend {backend}")
 assert measured == expected, {label: (value, expected[label]) for label, value in measured.items() if value != expected[label]}
 
+# %%
+# Rows that sum to 1, scores in [0, 1]: Keras (either order of clip and normalise) and the twin agree.
+rows = np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]], "float32")
+keras_sparse = ops.convert_to_numpy(keras.losses.sparse_categorical_crossentropy(np.array([1, 0]), rows))
+twin_sparse = lossviz.losses.sparse_categorical_crossentropy(np.array([1, 0]), rows.astype("float64"))
+print(f"Keras {keras_sparse}, twin {twin_sparse}")
+assert np.max(np.abs(keras_sparse - twin_sparse)) <= lossviz.keras_facts.float_tolerance(keras_sparse)
+
 # %% [markdown]
 # ## Exercise: a weighted binary crossentropy
 #
