@@ -25,7 +25,8 @@ NOTEBOOK_PYTEST := -p no:cacheprovider -q -rA --no-header notebooks
 # Keras or drive it (twins against built-ins, keras-flavoured snippets, the checker).
 SECOND_BACKEND ?= jax
 BACKEND_TESTS ?= tests/test_keras_losses.py tests/test_keras_reference.py tests/test_keras_metrics.py \
-                 tests/test_keras_facts.py tests/test_checks.py lossviz/checks \
+                 tests/test_keras_facts.py tests/test_keras_models.py tests/test_checks.py \
+                 lossviz/checks lossviz/keras_facts.py lossviz/keras_reference.py \
                  tests/test_losses_out_of_range.py tests/test_metrics_keras_accepts.py
 
 .PHONY: help lab test sync bench browser clean-venv seed-sweep site site-js

@@ -153,7 +153,8 @@ def _gradient_check(c) -> tuple[str, str]:
     if not np.any(gradient):
         return FAIL, (
             "the gradient with respect to y_pred is zero everywhere on these inputs (a step "
-            "function such as keras.ops.sign?), so training would never move the weights."
+            "function such as keras.ops.sign, or rounding, argmax or a comparison on JAX, which "
+            "differentiates them as 0), so training would never move the weights."
         )
     return PASS, f"gradient present and non-zero (largest |d loss / d y_pred| = {np.abs(gradient).max():.3g})"
 
