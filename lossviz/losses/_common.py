@@ -96,9 +96,10 @@ def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
     )
 
 
-def warn_outside(values: np.ndarray, name: str, expected: str, keras_does: str, low=0.0, high=1.0) -> None:
-    """Warn (Keras accepts them) when ``values`` leave ``[low, high]``: say what was
-    expected, what arrived and what Keras does with it (the twin does the same)."""
+def warn_outside(values, name: str, expected: str, keras_does: str, low=0.0, high=1.0) -> None:
+    """Warn (Keras accepts them) when ``values`` (array-like) leave ``[low, high]``: say what
+    was expected, what arrived and what Keras does with it (the twin does the same)."""
+    values = np.asarray(values)
     smallest, largest = float(values.min()), float(values.max())
     if smallest < low or largest > high:
         got = "values " + " and ".join(
