@@ -215,7 +215,7 @@ def test_float32_input_gives_keras_float32_value(request, name, y_true, y_pred, 
     np.testing.assert_allclose(ours, expected, rtol=2e-5, atol=2e-6)
 
 
-#: Cases whose gradient Keras's autodiff does not define: d p**q / dp at p = 0 is inf,
+#: Cases whose gradient Keras's autodiff may not define (NaN on TensorFlow): d p**q / dp at p = 0 is inf,
 #: and the one-hot zeros multiply it into NaN; the twin's gradient there is 0.
 NO_KERAS_GRADIENT = {"categorical_generalized_cross_entropy-label-3", "categorical_generalized_cross_entropy-label-minus-1"}
 
@@ -251,8 +251,11 @@ def test_gradient_matches_keras_autodiff(request, name, y_true, y_pred, kwargs, 
         assert np.abs(ours - expected).max() > 0.1
         np.testing.assert_allclose(ours, _central_differences(name, y_true, y_pred), rtol=1e-5, atol=1e-7)
         return
-    if request.node.callspec.id in NO_KERAS_GRADIENT:
-        assert not np.all(np.isfinite(expected)) and np.all(np.isfinite(ours))
+    if request.node.callspec.id in NO_KERAS_GRADIENT and not np.all(np.isfinite(expected)):
+        # Measured, not assumed by backend: eager TensorFlow's autodiff gives NaN here,
+        # the twin a finite slope; where the backend's gradient is finite (jax.grad under
+        # jit), it is compared below like any other.
+        assert np.all(np.isfinite(ours))
         return
     rtol = 1e-6 if expected.dtype == np.float64 else 2e-5
     np.testing.assert_allclose(ours, expected, rtol=rtol, atol=1e-6)
