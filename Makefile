@@ -78,7 +78,7 @@ test: $(VENV)/.stamp-dev browser
 	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow)"
 	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks
 	@echo "== every notebook and the Keras comparisons again with KERAS_BACKEND=$(SECOND_BACKEND)"
-	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks $(BACKEND_TESTS)
+	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider notebooks $(BACKEND_TESTS)
 
 # Heavy (ten runs of every notebook): a table of how many notebooks pass for each seed.
 seed-sweep: $(VENV)/.stamp-dev
