@@ -21,14 +21,21 @@ spines over a bar), and a later axes overlapping it (``twinx``) with it: those a
 hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
 artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
 labels in the static layer.
+
+What a moving artist costs is then mostly its text: Agg rasterises every glyph anew
+on each draw. :class:`TextPixels` keeps the glyph pixels of the texts drawn over the
+static layer and composites them again when the same text returns to the same place,
+so a slider moved back and forth redraws its numbers at the cost of a copy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, ClassVar
 
 import ipywidgets
@@ -38,11 +45,12 @@ import numpy as np
 import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from lossviz._validation import check_integer, check_interval, fail
+from lossviz.session import read_seed
 
 __all__ = ["Explorer", "png_bytes", "redraw_order"]
 
@@ -133,6 +141,7 @@ class _Layers:
         self.figure = figure
         self.background = None
         self.key: tuple | None = None
+        self.texts = TextPixels()
 
     def draw(self, moving: Sequence[Artist], *, full: bool) -> None:
         canvas = self.figure.canvas
@@ -160,8 +169,85 @@ class _Layers:
         else:
             canvas.restore_region(self.background)
         renderer = canvas.get_renderer()
-        for artist in order:
-            artist.draw(renderer)
+        with self.texts.replaying(renderer):
+            for artist in order:
+                artist.draw(renderer)
+
+
+#: Settings that change how glyphs are rasterised, part of every cached text's key.
+_GLYPH_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor")
+
+
+class TextPixels:
+    """Glyph pixels of the texts an explorer redraws, kept and composited again.
+
+    Drawing a line of text with Agg lays it out and rasterises every glyph with
+    FreeType (matplotlib 3.11 does this per glyph, in Python: a fifth of a millisecond
+    each), and a moving title or count is drawn on every update. The glyph images
+    depend only on the string, the font, the angle and the exact position, so they
+    are recorded the first time (what Agg's ``draw_text`` hands to
+    ``draw_text_image``) and composited again with the text's own colour and clip
+    the next time: the same pixels, as ``tests/test_widgets.py`` checks against full
+    redraws. At most ``size`` texts are kept (least recently used go first), so memory
+    stays bounded over any number of updates.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.glyphs: OrderedDict[tuple, list[tuple]] = OrderedDict()
+
+    @contextmanager
+    def replaying(self, renderer: RendererAgg) -> Iterator[None]:
+        """Within the block, ``renderer.draw_text`` replays known texts."""
+        if not isinstance(renderer, RendererAgg):
+            yield
+            return
+        renderer.draw_text = partial(self.draw_text, renderer)
+        try:
+            yield
+        finally:
+            del renderer.draw_text
+
+    def draw_text(self, renderer: RendererAgg, gc, x, y, s, prop, angle, ismath=False,
+                  mtext=None) -> None:
+        """``RendererAgg.draw_text`` that records a new text and replays a known one."""
+        if ismath:
+            return RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+        features = (mtext.get_fontfeatures(), mtext.get_language()) if (
+            mtext is not None and hasattr(mtext, "get_fontfeatures")) else None
+        key = (s, tuple(vars(prop).items()), x, y, angle, features, gc.get_antialiased(),
+               renderer.dpi, renderer.height,
+               *(matplotlib.rcParams.get(name) for name in _GLYPH_SETTINGS))
+        recorded = self.glyphs.get(key)
+        if recorded is None:
+            recorded = []
+            agg = renderer._renderer
+            renderer._renderer = _Recorder(agg, recorded)
+            try:
+                RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+            finally:
+                renderer._renderer = agg
+            self.glyphs[key] = recorded
+            if len(self.glyphs) > self.size:
+                self.glyphs.popitem(last=False)
+        else:
+            self.glyphs.move_to_end(key)
+            for image, left, bottom, image_angle in recorded:
+                renderer._renderer.draw_text_image(image, left, bottom, image_angle, gc)
+
+
+class _Recorder:
+    """Stands in for Agg's C++ renderer during one ``draw_text``: draws and records."""
+
+    def __init__(self, agg, recorded: list) -> None:
+        self.agg, self.recorded = agg, recorded
+
+    def draw_text_image(self, image, left, bottom, angle, gc) -> None:
+        self.agg.draw_text_image(image, left, bottom, angle, gc)
+        self.recorded.append((np.array(image, dtype=np.uint8), left, bottom, angle))
+
+    def __getattr__(self, name):
+        return getattr(self.agg, name)
 
 
 class Explorer:
@@ -175,7 +261,15 @@ class Explorer:
     change and displays itself. Class attribute ``name`` registers the subclass in
     :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
 
+    Args:
+        seed: seed of the explorer's data (a non-negative integer). By default the
+            session's seed, ``LOSSVIZ_SEED`` (what ``lossviz.setup()`` reads), so a
+            notebook's explorers follow the notebook's seed. Explorers without random
+            data (loss curves of fixed inputs) keep it and ignore it.
+        **initial: initial control values, checked as in :meth:`set`.
+
     Attributes:
+        seed: the data seed in use.
         figure: the matplotlib Figure (built once).
         controls: {parameter name: ipywidgets control}, in display order.
         widget: the container to display (controls above the figure).
@@ -213,8 +307,8 @@ class Explorer:
     layout_controls: ClassVar[frozenset[str]] = frozenset()
     control_context: ClassVar[dict[str, dict[str, Any]]] = {}
 
-    def __init__(self, **initial: Any) -> None:
-        self._init_controls(initial)
+    def __init__(self, *, seed: int | None = None, **initial: Any) -> None:
+        self._init_controls(seed, initial)
         self.figure = _new_figure(self.figsize)
         self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
         self._held = 0
@@ -240,7 +334,9 @@ class Explorer:
         view = self.figure.canvas if self._live_canvas else self._image
         self.widget = ipywidgets.VBox([controls_box, view])
 
-    def _init_controls(self, initial: Mapping[str, Any]) -> None:
+    def _init_controls(self, seed: int | None, initial: Mapping[str, Any]) -> None:
+        self.seed = (read_seed() if seed is None
+                     else check_integer(seed, "seed", minimum=0, maximum=2**32 - 1))
         self.controls: dict[str, ipywidgets.ValueWidget] = self._make_controls()
         self._control_names = {id(control): name for name, control in self.controls.items()}
         # Initial values are validated like .set, but applied before anything observes.
@@ -249,17 +345,17 @@ class Explorer:
         self._results: dict[str, Any] = {}
 
     @classmethod
-    def static_figure(cls, **params: Any) -> Figure:
+    def static_figure(cls, *, seed: int | None = None, **params: Any) -> Figure:
         """A new stand-alone figure for these values: no controls, never updated.
 
         This is what rebuilding on every change (``ipywidgets.interact`` with inline
         plots) does for each slider step. Also handy for a static document.
 
         Raises:
-            ValueError: for an unknown parameter or a value out of range.
+            ValueError: for an unknown parameter, a value out of range or a bad seed.
         """
         snapshot = cls.__new__(cls)
-        snapshot._init_controls(params)
+        snapshot._init_controls(seed, params)
         snapshot.figure = Figure(figsize=cls.figsize, layout="constrained")
         FigureCanvasAgg(snapshot.figure)
         snapshot._build(snapshot.figure)
@@ -390,10 +486,14 @@ def png_bytes(rgba: np.ndarray) -> bytes:
 
     Pillow (matplotlib's own dependency) at zlib level 1: the headless image is re-encoded
     on every slider step, and level 1 takes about 16 ms for an 1100 x 380 frame against
-    23 ms at the default level, for a file a few per cent larger.
+    23 ms at the default level, for a file a few per cent larger. Pillow reads the RGBA
+    buffer as it is and drops the alpha itself, which saves a strided copy (1 to 4 ms here).
     """
+    height, width, _ = rgba.shape
+    image = PIL.Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba),
+                                 "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    PIL.Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="PNG", compress_level=1)
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

@@ -10,6 +10,7 @@ the backend the notebooks use.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import math
 import subprocess
@@ -24,7 +25,7 @@ import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn import metrics as sk_metrics  # noqa: E402
@@ -33,7 +34,7 @@ from sklearn import model_selection  # noqa: E402
 import lossviz.widgets as widgets  # noqa: E402
 from lossviz import losses  # noqa: E402
 from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
-from lossviz._explorer import png_bytes, redraw_order  # noqa: E402
+from lossviz._explorer import TextPixels, png_bytes, redraw_order  # noqa: E402
 from lossviz.widgets import Explorer, explorers  # noqa: E402
 
 EXPLORER_NAMES = [
@@ -200,11 +201,13 @@ def test_fast_frame_equals_a_full_redraw_at_every_extreme(explorer, full_draws):
     pushed (static pixels restored, moving artists drawn over them) is identical,
     pixel for pixel, to a full ``canvas.draw()`` at the same parameters. No tolerance:
     both are the same Agg operations in the same order, so any difference is a bug
-    (a moving artist left out, drawn in the wrong order, or a stale static layer)."""
+    (a moving artist left out, drawn in the wrong order, or a stale static layer).
+    Each value is visited twice: the second time the moving texts come from the
+    explorer's cache of text pixels (``_explorer.TextPixels``), which must not show."""
     layout = type(explorer).layout_controls
     for name, control in explorer.controls.items():
         explorer.set(**type(explorer).control_context.get(name, {}))
-        for value in extremes(control):
+        for value in extremes(control) * 2:
             full_draws.clear()
             explorer.set(**{name: value})
             fast = pixels(explorer)
@@ -237,6 +240,38 @@ def test_png_is_the_frame_itself():
     decoded = np.asarray(Image.open(io.BytesIO(png_bytes(frame))))
     np.testing.assert_array_equal(decoded, frame[..., :3])
 
+
+
+def test_text_pixels_replay_a_known_text_without_rasterising_it(monkeypatch):
+    figure = Figure(figsize=(3, 1))
+    canvas = FigureCanvasAgg(figure)
+    text = figure.text(0.1, 0.5, "", color="tab:red", fontsize=13)
+    canvas.draw()
+    background = canvas.copy_from_bbox(figure.bbox)
+    renderer = canvas.get_renderer()
+    cache = TextPixels(size=2)
+    frames = {}
+    for label in ("recall 0.82", "F1 0.71", "recall 0.82"):
+        canvas.restore_region(background)
+        text.set_text(label)
+        with cache.replaying(renderer):
+            text.draw(renderer)
+        frames.setdefault(label, []).append(pixels_of(canvas))
+    np.testing.assert_array_equal(*frames["recall 0.82"])  # recorded, then replayed
+    assert len(cache.glyphs) == 2 and "draw_text" not in vars(renderer)
+    rasterised = []
+    monkeypatch.setattr(RendererAgg, "draw_text", lambda *args, **kwargs: rasterised.append(args))
+    with cache.replaying(renderer):
+        text.draw(renderer)  # known: composited again, no rasterising
+    assert rasterised == []
+    text.set_text("new 1.00")  # unknown: rasterised, and the oldest text leaves
+    with cache.replaying(renderer):
+        text.draw(renderer)
+    assert len(rasterised) == 1 and len(cache.glyphs) == 2
+
+
+def pixels_of(canvas) -> np.ndarray:
+    return np.asarray(canvas.buffer_rgba()).copy()
 
 # --------------------------------------------------------------------- validation
 
@@ -331,6 +366,31 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
     assert len(explorer.figure.findobj()) == artists_before
 
 
+
+def test_drawn_updates_of_every_control_grow_no_objects(explorer):
+    """Cycles through every control's values, drawing each update as a drag would (the
+    headless PNG included). A warm-up fills the bounded caches (text pixels,
+    matplotlib's text layout and fonts); then two equal runs of at least 24 updates
+    each: the second leaves as many live Python objects and artists as the first left
+    (a leak of even one object per update would add 24 or more). The benchmark repeats
+    this over 1000 updates."""
+    moves = [{**type(explorer).control_context.get(name, {}), name: value}
+             for name, control in explorer.controls.items() for value in sweep(control)]
+    cycles = math.ceil(24 / len(moves))
+
+    def run():
+        for _ in range(cycles):
+            for move in moves:
+                explorer.set(**move)
+        gc.collect()
+        return len(gc.get_objects()), len(explorer.figure.findobj())
+
+    run()
+    objects, artists = run()
+    objects_after, artists_after = run()
+    assert artists_after == artists
+    assert objects_after - objects <= 0, f"{cycles * len(moves)} updates"
+
 # ---------------------------------------------------------- what each one shows
 
 
@@ -358,9 +418,9 @@ def _summed_loss(loss, data, slope, intercept, **kwargs):
 def test_outlier_fits_minimise_each_loss():
     from scipy.optimize import linprog, minimize
 
-    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0)
-    fits = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0,
-                                        delta=1.5).results["fits"]
+    explorer = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0, delta=1.5)
+    fits = explorer.results["fits"]
+    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0, seed=explorer.seed)
     np.testing.assert_allclose(fits["mse"], np.polyfit(data.x, data.y, 1), rtol=1e-10)
     # Huber: a generic optimiser on the per-sample Keras-style loss finds the same line.
     best = minimize(lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
@@ -466,7 +526,8 @@ def test_imbalance_moves_pr_not_roc():
     balanced = explorer.results
     explorer.set(positive_fraction=0.02)
     rare = explorer.results
-    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5)
+    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5,
+                                    seed=explorer.seed)
     assert rare["roc_auc"] == pytest.approx(sk_metrics.roc_auc_score(y_true, y_score))
     assert rare["average_precision"] == pytest.approx(
         sk_metrics.average_precision_score(y_true, y_score))
@@ -527,6 +588,79 @@ def test_static_figure_is_a_standalone_rebuild():
     assert "score > 0.30" in figure.axes[-1].get_title()
     with pytest.raises(ValueError, match="Invalid value for argument `threshold`"):
         widgets.ThresholdExplorer.static_figure(threshold=2.0)
+
+
+# -------------------------------------------------------------------------- seeds
+
+
+def _shown_data(explorer: Explorer) -> np.ndarray:
+    """The random numbers behind what the explorer shows, as one array."""
+    if isinstance(explorer, widgets.OutlierFitExplorer):
+        return explorer.results["data"].y
+    if isinstance(explorer, widgets.ClassWeightExplorer):
+        return explorer.X
+    if isinstance(explorer, widgets.ImbalanceExplorer):
+        return np.array([explorer.results["roc_auc"], explorer.results["average_precision"]])
+    if isinstance(explorer, widgets.KFoldExplorer):
+        explorer.set(splitter="KFold", shuffle=True)
+        return np.concatenate([test for _, test in explorer.results["splits"]])
+    return explorer.y_score if hasattr(explorer, "y_score") else explorer.y_pred
+
+
+SEEDED = ["outlier_fit_explorer", "class_weight_explorer", "threshold_explorer",
+          "roc_pr_explorer", "imbalance_explorer", "batch_f1_explorer", "kfold_explorer"]
+
+
+@pytest.mark.parametrize("name", SEEDED)
+def test_seed_chooses_the_data_and_defaults_to_the_session_seed(name, monkeypatch):
+    factory = explorers()[name]
+    monkeypatch.setenv("LOSSVIZ_SEED", "5")
+    from_session = factory()
+    assert from_session.seed == 5
+    explicit = factory(seed=5)
+    other = factory(seed=6)
+    np.testing.assert_array_equal(_shown_data(from_session), _shown_data(explicit))
+    assert not np.array_equal(_shown_data(explicit), _shown_data(other))
+    monkeypatch.delenv("LOSSVIZ_SEED")
+    assert factory().seed == 0
+    for explorer in (from_session, explicit, other):
+        explorer.close()
+
+
+def test_seeded_data_are_the_data_functions_data():
+    seed = 11
+    y_true, y_score = scored_binary(n=400, positive_fraction=0.3, seed=seed)
+    threshold = widgets.threshold_explorer(seed=seed)
+    np.testing.assert_array_equal(threshold.y_score, y_score)
+    np.testing.assert_array_equal(threshold.y_true, y_true)
+    outliers = widgets.outlier_fit_explorer(outlier_fraction=0.3, seed=seed)
+    expected = regression_with_outliers(outlier_fraction=0.3, outlier_size=8.0, seed=seed)
+    np.testing.assert_array_equal(outliers.results["data"].y, expected.y)
+    kfold = widgets.kfold_explorer(splitter="StratifiedKFold", shuffle=True, seed=seed)
+    X = np.arange(50, dtype=float)[:, None]
+    y = (np.arange(50) >= 40).astype(int)
+    reference = model_selection.StratifiedKFold(5, shuffle=True, random_state=seed)
+    for (_, test), (_, ref_test) in zip(kfold.results["splits"], reference.split(X, y),
+                                        strict=True):
+        np.testing.assert_array_equal(test, ref_test)
+    figure = widgets.ThresholdExplorer.static_figure(seed=seed, threshold=0.5)
+    false_positives = int(((y_score > 0.5) & (y_true == 0)).sum())
+    assert figure.axes[-1].texts[1].get_text().split("\n")[:2] == ["FP", str(false_positives)]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "3", 2**32])
+def test_bad_seed_is_refused_by_name(seed):
+    with pytest.raises(ValueError, match=r"Invalid value for argument `seed`. Expected an "
+                                         r"integer in \[0, 4294967295\]"):
+        widgets.threshold_explorer(seed=seed)
+    with pytest.raises(ValueError, match=r"argument `seed`"):
+        widgets.ThresholdExplorer.static_figure(seed=seed)
+
+
+def test_bad_session_seed_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("LOSSVIZ_SEED", "minus one")
+    with pytest.raises(ValueError, match="LOSSVIZ_SEED"):
+        widgets.threshold_explorer()
 
 
 # --------------------------------------------------------------------------- ipympl
