@@ -21,21 +21,14 @@ spines over a bar), and a later axes overlapping it (``twinx``) with it: those a
 hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
 artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
 labels in the static layer.
-
-What a moving artist costs is then mostly its text: Agg rasterises every glyph anew
-on each draw. :class:`TextPixels` keeps the glyph pixels of the texts drawn over the
-static layer and composites them again when the same text returns to the same place,
-so a slider moved back and forth redraws its numbers at the cost of a copy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import partial
 from typing import Any, ClassVar
 
 import ipywidgets
@@ -45,7 +38,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
@@ -141,7 +134,6 @@ class _Layers:
         self.figure = figure
         self.background = None
         self.key: tuple | None = None
-        self.texts = TextPixels()
 
     def draw(self, moving: Sequence[Artist], *, full: bool) -> None:
         canvas = self.figure.canvas
@@ -169,85 +161,8 @@ class _Layers:
         else:
             canvas.restore_region(self.background)
         renderer = canvas.get_renderer()
-        with self.texts.replaying(renderer):
-            for artist in order:
-                artist.draw(renderer)
-
-
-#: Settings that change how glyphs are rasterised, part of every cached text's key.
-_GLYPH_SETTINGS = ("text.hinting", "text.hinting_factor", "text.kerning_factor")
-
-
-class TextPixels:
-    """Glyph pixels of the texts an explorer redraws, kept and composited again.
-
-    Drawing a line of text with Agg lays it out and rasterises every glyph with
-    FreeType (matplotlib 3.11 does this per glyph, in Python: a fifth of a millisecond
-    each), and a moving title or count is drawn on every update. The glyph images
-    depend only on the string, the font, the angle and the exact position, so they
-    are recorded the first time (what Agg's ``draw_text`` hands to
-    ``draw_text_image``) and composited again with the text's own colour and clip
-    the next time: the same pixels, as ``tests/test_widgets.py`` checks against full
-    redraws. At most ``size`` texts are kept (least recently used go first), so memory
-    stays bounded over any number of updates.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self.glyphs: OrderedDict[tuple, list[tuple]] = OrderedDict()
-
-    @contextmanager
-    def replaying(self, renderer: RendererAgg) -> Iterator[None]:
-        """Within the block, ``renderer.draw_text`` replays known texts."""
-        if not isinstance(renderer, RendererAgg):
-            yield
-            return
-        renderer.draw_text = partial(self.draw_text, renderer)
-        try:
-            yield
-        finally:
-            del renderer.draw_text
-
-    def draw_text(self, renderer: RendererAgg, gc, x, y, s, prop, angle, ismath=False,
-                  mtext=None) -> None:
-        """``RendererAgg.draw_text`` that records a new text and replays a known one."""
-        if ismath:
-            return RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
-        features = (mtext.get_fontfeatures(), mtext.get_language()) if (
-            mtext is not None and hasattr(mtext, "get_fontfeatures")) else None
-        key = (s, tuple(vars(prop).items()), x, y, angle, features, gc.get_antialiased(),
-               renderer.dpi, renderer.height,
-               *(matplotlib.rcParams.get(name) for name in _GLYPH_SETTINGS))
-        recorded = self.glyphs.get(key)
-        if recorded is None:
-            recorded = []
-            agg = renderer._renderer
-            renderer._renderer = _Recorder(agg, recorded)
-            try:
-                RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
-            finally:
-                renderer._renderer = agg
-            self.glyphs[key] = recorded
-            if len(self.glyphs) > self.size:
-                self.glyphs.popitem(last=False)
-        else:
-            self.glyphs.move_to_end(key)
-            for image, left, bottom, image_angle in recorded:
-                renderer._renderer.draw_text_image(image, left, bottom, image_angle, gc)
-
-
-class _Recorder:
-    """Stands in for Agg's C++ renderer during one ``draw_text``: draws and records."""
-
-    def __init__(self, agg, recorded: list) -> None:
-        self.agg, self.recorded = agg, recorded
-
-    def draw_text_image(self, image, left, bottom, angle, gc) -> None:
-        self.agg.draw_text_image(image, left, bottom, angle, gc)
-        self.recorded.append((np.array(image, dtype=np.uint8), left, bottom, angle))
-
-    def __getattr__(self, name):
-        return getattr(self.agg, name)
+        for artist in order:
+            artist.draw(renderer)
 
 
 class Explorer:
@@ -475,7 +390,7 @@ class Explorer:
             return
         if not self._png_mirror:
             if self._live_canvas:
-                self.figure.canvas.blit(self.figure.bbox)  # ipympl sends the changed pixels
+                self.figure.canvas.blit(self.figure.bbox)
             return
         # The pixels just drawn (print_png would draw again).
         self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))

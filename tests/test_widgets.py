@@ -25,7 +25,7 @@ import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn import metrics as sk_metrics  # noqa: E402
@@ -34,7 +34,7 @@ from sklearn import model_selection  # noqa: E402
 import lossviz.widgets as widgets  # noqa: E402
 from lossviz import losses  # noqa: E402
 from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
-from lossviz._explorer import TextPixels, png_bytes, redraw_order  # noqa: E402
+from lossviz._explorer import png_bytes, redraw_order  # noqa: E402
 from lossviz.widgets import Explorer, explorers  # noqa: E402
 
 EXPLORER_NAMES = [
@@ -201,13 +201,11 @@ def test_fast_frame_equals_a_full_redraw_at_every_extreme(explorer, full_draws):
     pushed (static pixels restored, moving artists drawn over them) is identical,
     pixel for pixel, to a full ``canvas.draw()`` at the same parameters. No tolerance:
     both are the same Agg operations in the same order, so any difference is a bug
-    (a moving artist left out, drawn in the wrong order, or a stale static layer).
-    Each value is visited twice: the second time the moving texts come from the
-    explorer's cache of text pixels (``_explorer.TextPixels``), which must not show."""
+    (a moving artist left out, drawn in the wrong order, or a stale static layer)."""
     layout = type(explorer).layout_controls
     for name, control in explorer.controls.items():
         explorer.set(**type(explorer).control_context.get(name, {}))
-        for value in extremes(control) * 2:
+        for value in extremes(control):
             full_draws.clear()
             explorer.set(**{name: value})
             fast = pixels(explorer)
@@ -241,37 +239,6 @@ def test_png_is_the_frame_itself():
     np.testing.assert_array_equal(decoded, frame[..., :3])
 
 
-
-def test_text_pixels_replay_a_known_text_without_rasterising_it(monkeypatch):
-    figure = Figure(figsize=(3, 1))
-    canvas = FigureCanvasAgg(figure)
-    text = figure.text(0.1, 0.5, "", color="tab:red", fontsize=13)
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-    renderer = canvas.get_renderer()
-    cache = TextPixels(size=2)
-    frames = {}
-    for label in ("recall 0.82", "F1 0.71", "recall 0.82"):
-        canvas.restore_region(background)
-        text.set_text(label)
-        with cache.replaying(renderer):
-            text.draw(renderer)
-        frames.setdefault(label, []).append(pixels_of(canvas))
-    np.testing.assert_array_equal(*frames["recall 0.82"])  # recorded, then replayed
-    assert len(cache.glyphs) == 2 and "draw_text" not in vars(renderer)
-    rasterised = []
-    monkeypatch.setattr(RendererAgg, "draw_text", lambda *args, **kwargs: rasterised.append(args))
-    with cache.replaying(renderer):
-        text.draw(renderer)  # known: composited again, no rasterising
-    assert rasterised == []
-    text.set_text("new 1.00")  # unknown: rasterised, and the oldest text leaves
-    with cache.replaying(renderer):
-        text.draw(renderer)
-    assert len(rasterised) == 1 and len(cache.glyphs) == 2
-
-
-def pixels_of(canvas) -> np.ndarray:
-    return np.asarray(canvas.buffer_rgba()).copy()
 
 # --------------------------------------------------------------------- validation
 
