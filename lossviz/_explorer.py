@@ -9,8 +9,8 @@ lays it out once. Its figure then has two layers:
 
 A control change updates the moving artists in place (``set_data``, ``set_array``,
 ``set_text``), restores the static pixels (``restore_region``), draws the moving
-artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` sends the
-changed pixels; elsewhere (inline backend, Agg under pytest) the frame is encoded as
+artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` sends it
+as a full PNG; elsewhere (inline backend, Agg under pytest) the frame is encoded as
 the PNG of an ``ipywidgets.Image``. The figure is drawn in full only when its size
 changes or a control in :attr:`Explorer.layout_controls` (one that rescales an axis)
 moves. ``tests/test_widgets.py`` holds every fast frame equal to a full redraw.
@@ -21,6 +21,10 @@ spines over a bar), and a later axes overlapping it (``twinx``) with it: those a
 hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
 artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
 labels in the static layer.
+
+On ipympl every pushed frame is a full frame, never a diff against the previous one:
+the front end may drop a frame that a newer one overtakes, and a diff over a dropped
+frame would leave stale pixels on the page (see :meth:`Explorer._render`).
 """
 
 from __future__ import annotations
@@ -390,6 +394,15 @@ class Explorer:
             return
         if not self._png_mirror:
             if self._live_canvas:
+                # A full frame, not the changed pixels: ipympl's front end shows a frame
+                # only once its PNG has loaded, and a newer frame arriving first replaces
+                # it unseen. A diff frame drawn over a dropped one leaves stale pixels until
+                # the next full frame (matplotlib#19116, "Stale information drawn by
+                # nbAgg"; key frames, as suggested in matplotlib#19059; fast drags under load
+                # froze figures in our browser test). A
+                # full frame is self-contained, so a dropped one is simply superseded.
+                # _force_full is the flag matplotlib's own resize and refresh set.
+                self.figure.canvas._force_full = True
                 self.figure.canvas.blit(self.figure.bbox)
             return
         # The pixels just drawn (print_png would draw again).

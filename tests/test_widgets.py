@@ -672,6 +672,68 @@ def test_explorers_run_under_ipympl_without_a_front_end():
     assert completed.stdout.strip().endswith(f"ok {len(EXPLORER_NAMES)}")
 
 
+IPYMPL_FRAMES_SCRIPT = textwrap.dedent("""
+    import io
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+    from lossviz.widgets import explorers
+
+    def extremes(control):
+        if isinstance(control.value, bool):
+            return [not control.value, control.value]
+        options = getattr(control, "options", None)
+        if options:
+            return [o[1] if isinstance(o, tuple) else o for o in options]
+        middle = (control.min + control.max) / 2
+        if isinstance(control.value, int):
+            middle = (control.min + control.max) // 2
+        return [control.min, control.max, middle]
+
+    checked = 0
+    for name, factory in explorers().items():
+        explorer = factory()
+        canvas = explorer.figure.canvas
+        frames = []
+        send_binary = canvas.send_binary
+        canvas.send_binary = lambda data: (frames.append(bytes(data)), send_binary(data))
+        for control_name, control in explorer.controls.items():
+            explorer.set(**type(explorer).control_context.get(control_name, {}))
+            for value in extremes(control):
+                if value == control.value:
+                    continue  # no change, no frame
+                frames.clear()
+                explorer.set(**{control_name: value})
+                step = (name, control_name, value)
+                assert len(frames) == 1, (step, len(frames))
+                assert canvas._current_image_mode == "full", step
+                assert canvas._image_mode == "full", step  # what the front end reads
+                shown = np.asarray(Image.open(io.BytesIO(frames[0])).convert("RGBA"))
+                FigureCanvasAgg.draw(canvas)  # a full redraw that sends nothing
+                full = np.asarray(canvas.buffer_rgba())
+                differing = int((shown != full).any(axis=2).sum())
+                assert differing == 0, (step, differing, "pixels differ")
+                checked += 1
+        explorer.close()
+    print("ok", checked)
+""")
+
+
+def test_every_ipympl_frame_is_the_whole_figure_by_itself():
+    """The browser may drop a frame that the next one overtakes (ipympl's front end
+    shows a frame only once its PNG has loaded; matplotlib#19116). So every frame an
+    explorer sends must be self-contained: decoded alone, with no earlier frame under
+    it, it equals a full redraw at that step's parameters. A diff frame (only the
+    changed pixels, the rest transparent) fails this from the second update on."""
+    completed = subprocess.run([sys.executable, "-c", IPYMPL_FRAMES_SCRIPT],
+                               capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip().startswith("ok ")
+    assert int(completed.stdout.split()[-1]) >= 3 * len(EXPLORER_NAMES)
+
+
 # ----------------------------------------------------------- slider bursts (live canvas)
 
 
