@@ -3,13 +3,15 @@
 For every control of every registered explorer, on Agg, medians over slider steps
 that cycle through the control's range, measured side by side in one run:
 
-* ``update``: ``explorer.set(...)`` as on ipympl: the explorer updates its artists,
-  restores the cached static layer and draws the moving artists (``canvas.blit``
-  then sends the changed pixels; on Agg it has nothing to send). The steps cycle
-  through four values, so from the second cycle on the moving texts come from the
-  explorer's cache of text pixels, as when a drag goes back and forth;
-* ``first``: the same, to slider values this explorer has never shown (every changed
-  text rasterised anew, as on a drag's first pass); only for sliders;
+* ``update``: ``explorer.set(...)`` as on ipympl, without the frame it sends: the
+  explorer updates its artists, restores the cached static layer and draws the moving
+  artists. The steps cycle through four values (a drag going back and forth);
+* ``first``: the same, to slider values this explorer has never shown (as on a drag's
+  first pass: matplotlib's text layout cache cannot help); only for sliders;
+* ``png full`` / ``png diff``: what ``canvas.blit()`` adds on ipympl, the PNG encode of
+  the frame in ``backend_webagg_core.get_diff_image`` (Pillow at its default level):
+  the full frame the explorers send (every frame self-contained, matplotlib#19116)
+  against the diff frame (changed pixels only) that ipympl would send by default;
 * ``headless``: the same ``.set(...)`` plus the PNG that an ``ipywidgets.Image`` shows
   where ipympl is absent (inline backend, nbmake);
 * ``full draw``: ``canvas.draw()`` of the same figure at the same parameters.
@@ -41,8 +43,12 @@ from collections import Counter
 
 os.environ["MPLBACKEND"] = "Agg"
 
+import io  # noqa: E402
+
 import ipywidgets  # noqa: E402
 import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -76,6 +82,28 @@ def timed(action) -> tuple[float, float]:
     return time.perf_counter() - wall, time.thread_time() - cpu
 
 
+def webagg_png(frame: np.ndarray) -> bytes:
+    """The PNG ``backend_webagg_core.get_diff_image`` sends for an (h, w) uint32 frame."""
+    with io.BytesIO() as png:
+        Image.fromarray(frame.view(np.uint8).reshape((*frame.shape, 4))).save(png, format="png")
+        return png.getvalue()
+
+
+def current_frame(explorer) -> np.ndarray:
+    """The canvas's pixels as (h, w) uint32, as ``get_diff_image`` compares them."""
+    return np.asarray(explorer.figure.canvas.buffer_rgba()).view(np.uint32).squeeze(2).copy()
+
+
+def time_pngs(explorer, previous: np.ndarray | None, rows: dict) -> np.ndarray:
+    """Time the full and the diff PNG of the frame just drawn (as ipympl's blit would
+    encode them); returns the frame, the next diff's reference."""
+    frame = current_frame(explorer)
+    if previous is not None and previous.shape == frame.shape:
+        rows["png full"].append(timed(lambda: webagg_png(frame)))
+        rows["png diff"].append(timed(lambda: webagg_png(np.where(frame != previous, frame, 0))))
+    return frame
+
+
 def fresh_values(control, count: int, seen: set) -> list:
     """``count`` values on a slider's grid, spread over its range, none of them in
     ``seen`` (which is updated); [] for a checkbox or a selection."""
@@ -101,19 +129,23 @@ def bench_control(explorer, name: str, repeats: int) -> dict:
     for step in steps:  # each step shown once: the timed ones revisit them
         explorer.set(**step)
     explorer.figure.canvas.draw()  # warm caches (fonts, text layout) for both paths alike
-    rows = {"update": [], "first": [], "headless": [], "full draw": []}
+    rows = {"update": [], "first": [], "headless": [], "full draw": [],
+            "png full": [], "png diff": []}
     seen = {step[name] for step in steps}
     context = type(explorer).control_context.get(name, {})
     fresh = fresh_values(explorer.controls[name], repeats, seen)
+    frame = None
     for index in range(repeats):
         # Consecutive steps differ, so that every .set() changes a value.
         explorer._png_mirror = False
         rows["update"].append(timed(lambda: explorer.set(**steps[2 * index % len(steps)])))
+        frame = time_pngs(explorer, frame, rows)
         rows["full draw"].append(timed(explorer.figure.canvas.draw))
         if index < len(fresh):
             rows["first"].append(timed(lambda: explorer.set(**context, **{name: fresh[index]})))
         explorer._png_mirror = True
         rows["headless"].append(timed(lambda: explorer.set(**steps[(2 * index + 1) % len(steps)])))
+        frame = current_frame(explorer)  # on ipympl this step sent a frame too
     return {kind: (1e3 * statistics.median(wall for wall, _ in samples),
                    1e3 * statistics.median(cpu for _, cpu in samples)) if samples else None
             for kind, samples in rows.items()}
@@ -163,7 +195,8 @@ def main(argv=None) -> int:
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; medians of {args.repeats} "
           f"steps (wall ms, cpu ms); memory over {args.updates} updates")
     header = (f"{'explorer':20s} {'control':22s} {'update':>13s} {'first':>13s} "
-              f"{'headless':>13s} {'full draw':>13s} {'ratio: update':>14s} {'first':>11s}")
+              f"{'headless':>13s} {'full draw':>13s} {'png full':>13s} {'png diff':>13s} "
+              f"{'ratio: update':>14s} {'first':>11s}")
     print(header)
     print("-" * len(header))
     slow, layout, leaking, worst = [], [], [], {"wall": (0.0, ""), "cpu": (0.0, "")}
@@ -180,11 +213,13 @@ def main(argv=None) -> int:
         explorer = registry[name]()
         short = name.removesuffix("_explorer")
         layout_controls = getattr(type(explorer), "layout_controls", frozenset())
-        headless_medians = []
+        headless_medians, ipympl_medians = [], []
         for control in explorer.controls:
             row = bench_control(explorer, control, args.repeats)
             ratios = {kind: ratio(row, kind) for kind in ("update", "first")}
             headless_medians.append(row["headless"])
+            ipympl_medians.append((row["update"][1] + row["png full"][1],
+                                   row["update"][1] + row["png diff"][1]))
             mark = ""
             if control in layout_controls:
                 layout.append(f"{short}.{control}")
@@ -199,11 +234,15 @@ def main(argv=None) -> int:
                             for value in ratios.values()) + mark, flush=True)
         median = (statistics.median(wall for wall, _ in headless_medians),
                   statistics.median(cpu for _, cpu in headless_medians))
+        ipympl = (statistics.median(full for full, _ in ipympl_medians),
+                  statistics.median(diff for _, diff in ipympl_medians))
         worst = {"wall": max(worst["wall"], (median[0], short)),
-                 "cpu": max(worst["cpu"], (median[1], short))}
+                 "cpu": max(worst["cpu"], (median[1], short)),
+                 "ipympl": max(worst.get("ipympl", (0.0, "")), (ipympl[0], short))}
         memory = memory_growth(explorer, args.updates) if args.updates else None
         explorer.close()
-        summary = f"{short:20s} {'(median headless)':22s} {median[0]:5.1f} ({median[1]:5.1f}) ms"
+        summary = (f"{short:20s} {'(median headless)':22s} {median[0]:5.1f} ({median[1]:5.1f}) ms; "
+                   f"ipympl update + png (cpu): full frame {ipympl[0]:.1f} ms, diff frame {ipympl[1]:.1f}")
         if memory is None:  # --updates 0: timings only
             print(summary, flush=True)
             continue
@@ -216,6 +255,8 @@ def main(argv=None) -> int:
     print(f"worst explorer median headless update: wall {worst['wall'][0]:.1f} ms "
           f"({worst['wall'][1]}), cpu {worst['cpu'][0]:.1f} ms ({worst['cpu'][1]}); "
           f"target <= {UPDATE_TARGET_MS:g} ms")
+    print(f"worst explorer median ipympl update (update + full-frame png, cpu): "
+          f"{worst['ipympl'][0]:.1f} ms ({worst['ipympl'][1]})")
     print(f"layout controls (full redraw, not held to {RATIO_TARGET:g}x): {', '.join(layout) or 'none'}")
     print(f"below {RATIO_TARGET:g}x (wall or cpu): {', '.join(slow) or 'none'}; "
           f"growing: {', '.join(leaking) or 'none'}")
