@@ -398,10 +398,10 @@ class Explorer:
                 # only once its PNG has loaded, and a newer frame arriving first replaces
                 # it unseen. A diff frame drawn over a dropped one leaves stale pixels until
                 # the next full frame (matplotlib#19116, "Stale information drawn by
-                # nbAgg"; key frames, as suggested in matplotlib#19059; fast drags under load
-                # froze figures in our browser test). A
-                # full frame is self-contained, so a dropped one is simply superseded.
-                # _force_full is the flag matplotlib's own resize and refresh set.
+                # nbAgg"; key frames as suggested in matplotlib#19059; fast drags under
+                # load froze figures in our browser test). A full frame is self-contained,
+                # so a dropped one is simply superseded. _force_full is the flag
+                # matplotlib's own resize and refresh handlers set.
                 self.figure.canvas._force_full = True
                 self.figure.canvas.blit(self.figure.bbox)
             return

@@ -336,7 +336,7 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
 
 def test_drawn_updates_of_every_control_grow_no_objects(explorer):
     """Cycles through every control's values, drawing each update as a drag would (the
-    headless PNG included). A warm-up fills the bounded caches (text pixels,
+    headless PNG included). A warm-up fills the bounded caches (cached fits,
     matplotlib's text layout and fonts); then two equal runs of at least 24 updates
     each: the second leaves as many live Python objects and artists as the first left
     (a leak of even one object per update would add 24 or more). The benchmark repeats
