@@ -574,8 +574,9 @@ class CvSplitArtists:
         for row, note in enumerate(self.row_notes):
             note.set(y=row, text=notes[row] if row < len(notes) else "",
                      visible=row < len(notes))
-        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits "
-                               "(light blue = train, red = test)")
+        # The colour key lives in the x label, drawn with the axis under the cells: the
+        # title then has only the few glyphs that change (each costs a draw).
+        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits")
         self.splits = splits
 
 
@@ -646,7 +647,7 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSpli
     # Not antialiased: squares sharing an edge then tile the rows without seams.
     cells = ax.add_collection(PolyCollection([], edgecolors="none", antialiased=False,
                                              zorder=ABOVE_TICKS), autolim=False)
-    ax.set_xlabel("sample index")
+    ax.set_xlabel("sample index (light blue = train, red = test)")
     artists = CvSplitArtists(ax=ax, cells=cells)
     artists.update(cv, X, y, groups)
     return artists
