@@ -9,8 +9,8 @@ lays it out once. Its figure then has two layers:
 
 A control change updates the moving artists in place (``set_data``, ``set_array``,
 ``set_text``), restores the static pixels (``restore_region``), draws the moving
-artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` sends the
-changed pixels; elsewhere (inline backend, Agg under pytest) the frame is encoded as
+artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` sends it
+as a full PNG; elsewhere (inline backend, Agg under pytest) the frame is encoded as
 the PNG of an ``ipywidgets.Image``. The figure is drawn in full only when its size
 changes or a control in :attr:`Explorer.layout_controls` (one that rescales an axis)
 moves. ``tests/test_widgets.py`` holds every fast frame equal to a full redraw.
@@ -21,6 +21,10 @@ spines over a bar), and a later axes overlapping it (``twinx``) with it: those a
 hidden from the static layer and redrawn too (:func:`redraw_order`). Putting a moving
 artist above the ticks' z-order (1.5, see ``plots.ABOVE_TICKS``) keeps the costly tick
 labels in the static layer.
+
+On ipympl every pushed frame is a full frame, never a diff against the previous one:
+the front end may drop a frame that a newer one overtakes, and a diff over a dropped
+frame would leave stale pixels on the page (see :meth:`Explorer._render`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from lossviz._validation import check_integer, check_interval, fail
+from lossviz.session import read_seed
 
 __all__ = ["Explorer", "png_bytes", "redraw_order"]
 
@@ -175,7 +180,15 @@ class Explorer:
     change and displays itself. Class attribute ``name`` registers the subclass in
     :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
 
+    Args:
+        seed: seed of the explorer's data (a non-negative integer). By default the
+            session's seed, ``LOSSVIZ_SEED`` (what ``lossviz.setup()`` reads), so a
+            notebook's explorers follow the notebook's seed. Explorers without random
+            data (loss curves of fixed inputs) keep it and ignore it.
+        **initial: initial control values, checked as in :meth:`set`.
+
     Attributes:
+        seed: the data seed in use.
         figure: the matplotlib Figure (built once).
         controls: {parameter name: ipywidgets control}, in display order.
         widget: the container to display (controls above the figure).
@@ -213,8 +226,8 @@ class Explorer:
     layout_controls: ClassVar[frozenset[str]] = frozenset()
     control_context: ClassVar[dict[str, dict[str, Any]]] = {}
 
-    def __init__(self, **initial: Any) -> None:
-        self._init_controls(initial)
+    def __init__(self, *, seed: int | None = None, **initial: Any) -> None:
+        self._init_controls(seed, initial)
         self.figure = _new_figure(self.figsize)
         self._live_canvas = isinstance(self.figure.canvas, ipywidgets.DOMWidget)
         self._held = 0
@@ -240,7 +253,9 @@ class Explorer:
         view = self.figure.canvas if self._live_canvas else self._image
         self.widget = ipywidgets.VBox([controls_box, view])
 
-    def _init_controls(self, initial: Mapping[str, Any]) -> None:
+    def _init_controls(self, seed: int | None, initial: Mapping[str, Any]) -> None:
+        self.seed = (read_seed() if seed is None
+                     else check_integer(seed, "seed", minimum=0, maximum=2**32 - 1))
         self.controls: dict[str, ipywidgets.ValueWidget] = self._make_controls()
         self._control_names = {id(control): name for name, control in self.controls.items()}
         # Initial values are validated like .set, but applied before anything observes.
@@ -249,17 +264,17 @@ class Explorer:
         self._results: dict[str, Any] = {}
 
     @classmethod
-    def static_figure(cls, **params: Any) -> Figure:
+    def static_figure(cls, *, seed: int | None = None, **params: Any) -> Figure:
         """A new stand-alone figure for these values: no controls, never updated.
 
         This is what rebuilding on every change (``ipywidgets.interact`` with inline
         plots) does for each slider step. Also handy for a static document.
 
         Raises:
-            ValueError: for an unknown parameter or a value out of range.
+            ValueError: for an unknown parameter, a value out of range or a bad seed.
         """
         snapshot = cls.__new__(cls)
-        snapshot._init_controls(params)
+        snapshot._init_controls(seed, params)
         snapshot.figure = Figure(figsize=cls.figsize, layout="constrained")
         FigureCanvasAgg(snapshot.figure)
         snapshot._build(snapshot.figure)
@@ -379,7 +394,16 @@ class Explorer:
             return
         if not self._png_mirror:
             if self._live_canvas:
-                self.figure.canvas.blit(self.figure.bbox)  # ipympl sends the changed pixels
+                # A full frame, not the changed pixels: ipympl's front end shows a frame
+                # only once its PNG has loaded, and a newer frame arriving first replaces
+                # it unseen. A diff frame drawn over a dropped one leaves stale pixels until
+                # the next full frame (matplotlib#19116, "Stale information drawn by
+                # nbAgg"; key frames as suggested in matplotlib#19059; fast drags under
+                # load froze figures in our browser test). A full frame is self-contained,
+                # so a dropped one is simply superseded. _force_full is the flag
+                # matplotlib's own resize and refresh handlers set.
+                self.figure.canvas._force_full = True
+                self.figure.canvas.blit(self.figure.bbox)
             return
         # The pixels just drawn (print_png would draw again).
         self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))
@@ -390,10 +414,14 @@ def png_bytes(rgba: np.ndarray) -> bytes:
 
     Pillow (matplotlib's own dependency) at zlib level 1: the headless image is re-encoded
     on every slider step, and level 1 takes about 16 ms for an 1100 x 380 frame against
-    23 ms at the default level, for a file a few per cent larger.
+    23 ms at the default level, for a file a few per cent larger. Pillow reads the RGBA
+    buffer as it is and drops the alpha itself, which saves a strided copy (1 to 4 ms here).
     """
+    height, width, _ = rgba.shape
+    image = PIL.Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba),
+                                 "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    PIL.Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="PNG", compress_level=1)
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

@@ -9,7 +9,8 @@ Put an explorer as the last expression of a cell to show it::
     explorer.params               # {'loss': 'huber', 'delta': 0.5, ...}
 
 Each explorer is a class below, whose docstring describes its controls;
-``<name>_explorer(**params)`` builds one with those initial values, and
+``<name>_explorer(seed=None, **params)`` builds one with those initial values (the data
+follow ``seed``, by default the session's ``LOSSVIZ_SEED``), and
 :func:`explorers` lists them all (name -> factory). How an update redraws only what
 moves, on ipympl (``%matplotlib widget``) and headless (an ``ipywidgets.Image`` PNG), is
 in :mod:`lossviz._explorer`.
@@ -17,6 +18,7 @@ in :mod:`lossviz._explorer`.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -249,20 +251,27 @@ class OutlierFitExplorer(Explorer):
         }
 
     def _fits(self, params):
-        data = regression_with_outliers(outlier_fraction=params["outlier_fraction"],
-                                        outlier_size=params["outlier_size"])
+        return self._cached_fits(params["outlier_fraction"], params["outlier_size"],
+                                 params["delta"])
+
+    def _fit_lines(self, outlier_fraction: float, outlier_size: float, delta: float):
+        data = regression_with_outliers(outlier_fraction=outlier_fraction,
+                                        outlier_size=outlier_size, seed=self.seed)
         fits = {name: _fit_line(data.x, data.y, name,
-                                **({"delta": params["delta"]} if name == "huber" else {}))
+                                **({"delta": delta} if name == "huber" else {}))
                 for name in OUTLIER_FIT_LOSSES}
         return data, fits
 
     def _build(self, figure):
+        # Data and fits depend on the three sliders alone: revisited values fit nothing.
+        self._cached_fits = functools.lru_cache(maxsize=256)(self._fit_lines)
         data, fits = self._fits(self.params)
         self.artists = plots.plot_fitted_lines(data.x, data.y, fits, figure.subplots(),
                                                is_outlier=data.is_outlier)
         # Limits over the sliders' whole range: the most and the largest outliers.
         controls = self.controls
-        extremes = [regression_with_outliers(outlier_fraction=fraction, outlier_size=size)
+        extremes = [regression_with_outliers(outlier_fraction=fraction, outlier_size=size,
+                                             seed=self.seed)
                     for fraction in (controls["outlier_fraction"].min,
                                      controls["outlier_fraction"].max)
                     for size in (controls["outlier_size"].min, controls["outlier_size"].max)]
@@ -278,7 +287,7 @@ class OutlierFitExplorer(Explorer):
         self.artists.ax.title.set_text(
             f"{int(data.is_outlier.sum())} outliers pushed up by {params['outlier_size']:g}\n"
             f"slopes: {slopes} (true slope {data.slope:g})")
-        self._results = {"fits": fits, "data": data}
+        self._results = {"fits": dict(fits), "data": data}
 
     def _moving_artists(self):
         artists = self.artists
@@ -491,11 +500,14 @@ class ClassWeightExplorer(Explorer):
                                               "weight of class 1 (minority)")}
 
     def _build(self, figure):
-        self.X, self.y = imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0)
+        self.X, self.y = imbalanced_binary(n=400, positive_fraction=0.1, separation=2.0,
+                                           seed=self.seed)
         boundary_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.3, 1))
-        model = self._fit(self.params["class_weight"])
-        self.boundary = plots.plot_linear_boundary(self.X, self.y, model.coef_[0],
-                                                   model.intercept_[0], boundary_ax)
+        # A fit depends on the weight alone: a slider moved back and forth refits nothing.
+        self._scores = functools.lru_cache(maxsize=128)(self._fit_and_score)
+        scores = self._scores(self.params["class_weight"])
+        self.boundary = plots.plot_linear_boundary(self.X, self.y, scores["coef"],
+                                                   scores["intercept"], boundary_ax)
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
         _static_legend(self.boundary.legend)
 
@@ -504,17 +516,23 @@ class ClassWeightExplorer(Explorer):
         return LogisticRegression(class_weight={0: 1.0, 1: class_weight},
                                   solver="newton-cholesky").fit(self.X, self.y)
 
-    def _update(self, params):
-        model = self._fit(params["class_weight"])
+    def _fit_and_score(self, class_weight: float) -> dict[str, Any]:
+        model = self._fit(class_weight)
         y_pred = model.predict(self.X)
-        matrix = metrics.confusion_matrix(self.y, y_pred, labels=[0, 1])
-        recall = metrics.recall_score(self.y, y_pred, zero_division=0.0)
-        precision = metrics.precision_score(self.y, y_pred, zero_division=0.0)
-        self.boundary.update(model.coef_[0], model.intercept_[0])
+        return {"coef": model.coef_[0].copy(), "intercept": float(model.intercept_[0]),
+                "confusion_matrix": metrics.confusion_matrix(self.y, y_pred, labels=[0, 1]),
+                "recall": metrics.recall_score(self.y, y_pred, zero_division=0.0),
+                "precision": metrics.precision_score(self.y, y_pred, zero_division=0.0)}
+
+    def _update(self, params):
+        scores = self._scores(params["class_weight"])
+        self.boundary.update(scores["coef"], scores["intercept"])
         self.boundary.ax.title.set_text(f"class_weight={{0: 1, 1: {params['class_weight']:g}}}")
-        self.matrix.update(matrix, title=f"recall {recall:.2f}, precision {precision:.2f}")
-        self._results = {"coef": model.coef_[0].copy(), "intercept": float(model.intercept_[0]),
-                         "confusion_matrix": matrix, "recall": recall, "precision": precision}
+        title = f"recall {scores['recall']:.2f}, precision {scores['precision']:.2f}"
+        self.matrix.update(scores["confusion_matrix"], title=title)
+        # Copies: the cached arrays stay as fitted whatever a reader does with results.
+        self._results = {**scores, "coef": scores["coef"].copy(),
+                         "confusion_matrix": scores["confusion_matrix"].copy()}
 
     def _moving_artists(self):
         return [self.boundary.boundary, self.boundary.ax.title, *_matrix_artists(self.matrix)]
@@ -578,7 +596,7 @@ class ThresholdExplorer(Explorer):
         return {"threshold": _threshold_slider()}
 
     def _build(self, figure):
-        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3)
+        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3, seed=self.seed)
         histogram_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.4, 1))
         self.histograms = plots.plot_score_histograms(self.y_true, self.y_score,
                                                       histogram_ax, threshold=0.5)
@@ -628,7 +646,7 @@ class RocPrExplorer(Explorer):
         return {"threshold": _threshold_slider()}
 
     def _build(self, figure):
-        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3)
+        self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3, seed=self.seed)
         roc_ax, pr_ax, matrix_ax = figure.subplots(1, 3)
         fpr, tpr, _ = metrics.roc_curve(self.y_true, self.y_score)
         precision, recall, _ = metrics.precision_recall_curve(self.y_true, self.y_score)
@@ -693,7 +711,7 @@ class ImbalanceExplorer(Explorer):
     def _update(self, params):
         y_true, y_score = scored_binary(n=self.n_samples,
                                         positive_fraction=params["positive_fraction"],
-                                        separation=params["separation"])
+                                        separation=params["separation"], seed=self.seed)
         fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
         precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
         auc = float(metrics.roc_auc_score(y_true, y_score))
@@ -755,7 +773,8 @@ class BatchF1Explorer(Explorer):
         return {"batch_size": _int_slider(32, 4, 256, "batch size")}
 
     def _build(self, figure):
-        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0)
+        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0,
+                                        seed=self.seed)
         self.y_true = y_true
         self.y_pred = (y_score > 0.5).astype(np.int64)
         self.bars = plots.plot_batch_metric([0.0], figure.subplots(), batch_size=len(y_true),
@@ -804,7 +823,7 @@ class KFoldExplorer(Explorer):
         n_splits: k, in [2, 10] (5).
         splitter: one of SPLITTERS ("KFold").
         positive_fraction: in [0.04, 0.5] (0.2).
-        shuffle: (False; ignored by TimeSeriesSplit).
+        shuffle: (False; ignored by TimeSeriesSplit), with ``random_state=seed``.
 
     Example:
         >>> explorer = kfold_explorer(splitter="KFold", n_splits=5)
@@ -844,7 +863,7 @@ class KFoldExplorer(Explorer):
         if params["splitter"] == "TimeSeriesSplit":
             return splitter(n_splits=params["n_splits"])
         if params["shuffle"]:
-            return splitter(n_splits=params["n_splits"], shuffle=True, random_state=0)
+            return splitter(n_splits=params["n_splits"], shuffle=True, random_state=self.seed)
         return splitter(n_splits=params["n_splits"])
 
     def _build(self, figure):
@@ -872,9 +891,8 @@ class KFoldExplorer(Explorer):
         }
 
     def _moving_artists(self):
-        # The right-hand axis's labels count each fold's test samples: it moves whole.
         diagram = self.diagram
-        return [diagram.image, diagram.ax.title, diagram.fold_axis, self.warning_text]
+        return [diagram.cells, diagram.ax.title, *diagram.row_notes, self.warning_text]
 
 
 # ======================================================================= registry
@@ -889,9 +907,10 @@ def _factory(explorer_class: type[Explorer]) -> Callable[..., Explorer]:
     summary = explorer_class.__doc__.strip().splitlines()[0]
     factory.__doc__ = (
         f"{summary}\n\n    Builds a :class:`{explorer_class.__name__}`, whose docstring "
-        f"describes the controls.\n\n    Args:\n        **params: initial control values.\n\n"
+        f"describes the controls.\n\n    Args:\n        seed: seed of the data (default: "
+        f"the session's, LOSSVIZ_SEED).\n        **params: initial control values.\n\n"
         f"    Returns:\n        {explorer_class.__name__}.\n\n    Raises:\n"
-        f"        ValueError: for an unknown parameter or a value out of range.\n")
+        f"        ValueError: for an unknown parameter, a value out of range or a bad seed.\n")
     return factory
 
 

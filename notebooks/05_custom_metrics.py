@@ -339,10 +339,11 @@ batch_explorer = lossviz.widgets.batch_f1_explorer()
 batch_explorer
 
 # %% [markdown]
-# The check, on the explorer's fixed data set and order: moving from 256 down to 4
-# samples per batch, the gap between the epoch F1 and the mean of the batch F1 grows at
-# every step here, and more and more batches hold no positive at all. (For one order that
-# is typical, not guaranteed; on average over orders it holds, as measured above.)
+# The check, on the explorer's data (drawn from the notebook's seed) in their fixed order:
+# at 256 and 64 samples per batch the epoch F1 and the mean of the batch F1 differ only
+# by noise; from there down to 4 the gap grows at every step, and more and more batches
+# hold no positive at all. (For one order that is typical, not guaranteed; on average
+# over orders it holds, as measured above; here it held for seeds 0 to 99.)
 
 # %%
 gaps, empties = [], []
@@ -353,7 +354,7 @@ for batch_size in (256, 64, 16, 4):
     empties.append(results["batches_without_positive"])
     print(f"batch {batch_size:3d}: gap {gaps[-1]:.3f}, batches without a positive "
           f"{empties[-1]}")
-assert all(earlier < later for earlier, later in zip(gaps, gaps[1:]))
+assert max(gaps[:2]) < gaps[2] < gaps[3]
 assert gaps[-1] > 0.2 and empties[0] == 0 and empties[-1] > 100
 
 # %% [markdown]

@@ -242,7 +242,8 @@ rare_positives = dict(imbalance.results)
 print(f"positives 50 %: ROC AUC {balanced['roc_auc']:.3f}, AP {balanced['average_precision']:.3f}")
 print(f"positives  2 %: ROC AUC {rare_positives['roc_auc']:.3f}, "
       f"AP {rare_positives['average_precision']:.3f}")
-assert abs(rare_positives["roc_auc"] - balanced["roc_auc"]) < 0.05
+# 40 positives give the AUC a standard error of about 0.03 (seeds 0 to 99: at most 0.07 apart).
+assert abs(rare_positives["roc_auc"] - balanced["roc_auc"]) < 0.1
 assert balanced["average_precision"] - rare_positives["average_precision"] > 0.5
 
 # %% [markdown]

@@ -170,23 +170,29 @@ def test_cv_diagram_draws_every_split(splitter):
     for (train, test), (ref_train, ref_test) in zip(artists.splits, expected, strict=True):
         np.testing.assert_array_equal(train, ref_train)
         np.testing.assert_array_equal(test, ref_test)
-    picture = artists.image.get_array()
+    picture = artists.picture
     assert picture.shape == (len(expected) + 2, 20, 3)  # folds, class row, group row
+    np.testing.assert_array_equal(artists.cells.get_facecolor()[:, :3], picture.reshape(-1, 3))
     test_colour = matplotlib.colors.to_rgb(plots.TEST_COLOR)
     for row, (_, test) in enumerate(expected):
         in_test = np.all(np.isclose(picture[row], test_colour), axis=1)
         np.testing.assert_array_equal(np.flatnonzero(in_test), np.sort(test))
-    labels = [label.get_text() for label in artists.fold_axis.get_yticklabels()]
-    assert labels[0] == f"test {len(expected[0][1])}, {int(y[expected[0][1]].sum())} pos"
+    notes = [note.get_text() for note in artists.row_notes]
+    assert notes[0] == f"test {len(expected[0][1])}, {int(y[expected[0][1]].sum())} pos"
+    assert notes[-1] == "5 groups"
 
 
 def test_cv_diagram_updates_to_another_number_of_folds():
     artists = plots.plot_cv_splits(KFold(2), np.zeros((10, 1)))
-    image = artists.image
+    cells = artists.cells
     artists.update(KFold(5), np.zeros((10, 1)))
-    assert artists.image is image and image.get_array().shape == (5, 10, 3)
+    assert artists.cells is cells and artists.picture.shape == (5, 10, 3)
+    assert len(cells.get_paths()) == 50
     assert [label.get_text() for label in artists.ax.get_yticklabels()][-1] == "fold 5"
     assert artists.ax.get_ylim() == (4.5, -0.5)
+    assert [note.get_text() for note in artists.row_notes if note.get_visible()] == ["test 2"] * 5
+    artists.update(KFold(3), np.zeros((10, 1)))
+    assert [note.get_visible() for note in artists.row_notes] == [True] * 3 + [False] * 2
 
 
 def test_fitted_lines_move_points_and_lines():

@@ -10,6 +10,7 @@ the backend the notebooks use.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import math
 import subprocess
@@ -238,6 +239,7 @@ def test_png_is_the_frame_itself():
     np.testing.assert_array_equal(decoded, frame[..., :3])
 
 
+
 # --------------------------------------------------------------------- validation
 
 
@@ -331,6 +333,31 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
     assert len(explorer.figure.findobj()) == artists_before
 
 
+
+def test_drawn_updates_of_every_control_grow_no_objects(explorer):
+    """Cycles through every control's values, drawing each update as a drag would (the
+    headless PNG included). A warm-up fills the bounded caches (cached fits,
+    matplotlib's text layout and fonts); then two equal runs of at least 24 updates
+    each: the second leaves as many live Python objects and artists as the first left
+    (a leak of even one object per update would add 24 or more). The benchmark repeats
+    this over 1000 updates."""
+    moves = [{**type(explorer).control_context.get(name, {}), name: value}
+             for name, control in explorer.controls.items() for value in sweep(control)]
+    cycles = math.ceil(24 / len(moves))
+
+    def run():
+        for _ in range(cycles):
+            for move in moves:
+                explorer.set(**move)
+        gc.collect()
+        return len(gc.get_objects()), len(explorer.figure.findobj())
+
+    run()
+    objects, artists = run()
+    objects_after, artists_after = run()
+    assert artists_after == artists
+    assert objects_after - objects <= 0, f"{cycles * len(moves)} updates"
+
 # ---------------------------------------------------------- what each one shows
 
 
@@ -358,9 +385,9 @@ def _summed_loss(loss, data, slope, intercept, **kwargs):
 def test_outlier_fits_minimise_each_loss():
     from scipy.optimize import linprog, minimize
 
-    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0)
-    fits = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0,
-                                        delta=1.5).results["fits"]
+    explorer = widgets.outlier_fit_explorer(outlier_fraction=0.2, outlier_size=15.0, delta=1.5)
+    fits = explorer.results["fits"]
+    data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0, seed=explorer.seed)
     np.testing.assert_allclose(fits["mse"], np.polyfit(data.x, data.y, 1), rtol=1e-10)
     # Huber: a generic optimiser on the per-sample Keras-style loss finds the same line.
     best = minimize(lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
@@ -466,7 +493,8 @@ def test_imbalance_moves_pr_not_roc():
     balanced = explorer.results
     explorer.set(positive_fraction=0.02)
     rare = explorer.results
-    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5)
+    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5,
+                                    seed=explorer.seed)
     assert rare["roc_auc"] == pytest.approx(sk_metrics.roc_auc_score(y_true, y_score))
     assert rare["average_precision"] == pytest.approx(
         sk_metrics.average_precision_score(y_true, y_score))
@@ -529,6 +557,79 @@ def test_static_figure_is_a_standalone_rebuild():
         widgets.ThresholdExplorer.static_figure(threshold=2.0)
 
 
+# -------------------------------------------------------------------------- seeds
+
+
+def _shown_data(explorer: Explorer) -> np.ndarray:
+    """The random numbers behind what the explorer shows, as one array."""
+    if isinstance(explorer, widgets.OutlierFitExplorer):
+        return explorer.results["data"].y
+    if isinstance(explorer, widgets.ClassWeightExplorer):
+        return explorer.X
+    if isinstance(explorer, widgets.ImbalanceExplorer):
+        return np.array([explorer.results["roc_auc"], explorer.results["average_precision"]])
+    if isinstance(explorer, widgets.KFoldExplorer):
+        explorer.set(splitter="KFold", shuffle=True)
+        return np.concatenate([test for _, test in explorer.results["splits"]])
+    return explorer.y_score if hasattr(explorer, "y_score") else explorer.y_pred
+
+
+SEEDED = ["outlier_fit_explorer", "class_weight_explorer", "threshold_explorer",
+          "roc_pr_explorer", "imbalance_explorer", "batch_f1_explorer", "kfold_explorer"]
+
+
+@pytest.mark.parametrize("name", SEEDED)
+def test_seed_chooses_the_data_and_defaults_to_the_session_seed(name, monkeypatch):
+    factory = explorers()[name]
+    monkeypatch.setenv("LOSSVIZ_SEED", "5")
+    from_session = factory()
+    assert from_session.seed == 5
+    explicit = factory(seed=5)
+    other = factory(seed=6)
+    np.testing.assert_array_equal(_shown_data(from_session), _shown_data(explicit))
+    assert not np.array_equal(_shown_data(explicit), _shown_data(other))
+    monkeypatch.delenv("LOSSVIZ_SEED")
+    assert factory().seed == 0
+    for explorer in (from_session, explicit, other):
+        explorer.close()
+
+
+def test_seeded_data_are_the_data_functions_data():
+    seed = 11
+    y_true, y_score = scored_binary(n=400, positive_fraction=0.3, seed=seed)
+    threshold = widgets.threshold_explorer(seed=seed)
+    np.testing.assert_array_equal(threshold.y_score, y_score)
+    np.testing.assert_array_equal(threshold.y_true, y_true)
+    outliers = widgets.outlier_fit_explorer(outlier_fraction=0.3, seed=seed)
+    expected = regression_with_outliers(outlier_fraction=0.3, outlier_size=8.0, seed=seed)
+    np.testing.assert_array_equal(outliers.results["data"].y, expected.y)
+    kfold = widgets.kfold_explorer(splitter="StratifiedKFold", shuffle=True, seed=seed)
+    X = np.arange(50, dtype=float)[:, None]
+    y = (np.arange(50) >= 40).astype(int)
+    reference = model_selection.StratifiedKFold(5, shuffle=True, random_state=seed)
+    for (_, test), (_, ref_test) in zip(kfold.results["splits"], reference.split(X, y),
+                                        strict=True):
+        np.testing.assert_array_equal(test, ref_test)
+    figure = widgets.ThresholdExplorer.static_figure(seed=seed, threshold=0.5)
+    false_positives = int(((y_score > 0.5) & (y_true == 0)).sum())
+    assert figure.axes[-1].texts[1].get_text().split("\n")[:2] == ["FP", str(false_positives)]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "3", 2**32])
+def test_bad_seed_is_refused_by_name(seed):
+    with pytest.raises(ValueError, match=r"Invalid value for argument `seed`. Expected an "
+                                         r"integer in \[0, 4294967295\]"):
+        widgets.threshold_explorer(seed=seed)
+    with pytest.raises(ValueError, match=r"argument `seed`"):
+        widgets.ThresholdExplorer.static_figure(seed=seed)
+
+
+def test_bad_session_seed_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("LOSSVIZ_SEED", "minus one")
+    with pytest.raises(ValueError, match="LOSSVIZ_SEED"):
+        widgets.threshold_explorer()
+
+
 # --------------------------------------------------------------------------- ipympl
 
 IPYMPL_SCRIPT = textwrap.dedent("""
@@ -569,6 +670,68 @@ def test_explorers_run_under_ipympl_without_a_front_end():
                                text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip().endswith(f"ok {len(EXPLORER_NAMES)}")
+
+
+IPYMPL_FRAMES_SCRIPT = textwrap.dedent("""
+    import io
+    import matplotlib
+    matplotlib.use("module://ipympl.backend_nbagg")
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+    from lossviz.widgets import explorers
+
+    def extremes(control):
+        if isinstance(control.value, bool):
+            return [not control.value, control.value]
+        options = getattr(control, "options", None)
+        if options:
+            return [o[1] if isinstance(o, tuple) else o for o in options]
+        middle = (control.min + control.max) / 2
+        if isinstance(control.value, int):
+            middle = (control.min + control.max) // 2
+        return [control.min, control.max, middle]
+
+    checked = 0
+    for name, factory in explorers().items():
+        explorer = factory()
+        canvas = explorer.figure.canvas
+        frames = []
+        send_binary = canvas.send_binary
+        canvas.send_binary = lambda data: (frames.append(bytes(data)), send_binary(data))
+        for control_name, control in explorer.controls.items():
+            explorer.set(**type(explorer).control_context.get(control_name, {}))
+            for value in extremes(control):
+                if value == control.value:
+                    continue  # no change, no frame
+                frames.clear()
+                explorer.set(**{control_name: value})
+                step = (name, control_name, value)
+                assert len(frames) == 1, (step, len(frames))
+                assert canvas._current_image_mode == "full", step
+                assert canvas._image_mode == "full", step  # what the front end reads
+                shown = np.asarray(Image.open(io.BytesIO(frames[0])).convert("RGBA"))
+                FigureCanvasAgg.draw(canvas)  # a full redraw that sends nothing
+                full = np.asarray(canvas.buffer_rgba())
+                differing = int((shown != full).any(axis=2).sum())
+                assert differing == 0, (step, differing, "pixels differ")
+                checked += 1
+        explorer.close()
+    print("ok", checked)
+""")
+
+
+def test_every_ipympl_frame_is_the_whole_figure_by_itself():
+    """The browser may drop a frame that the next one overtakes (ipympl's front end
+    shows a frame only once its PNG has loaded; matplotlib#19116). So every frame an
+    explorer sends must be self-contained: decoded alone, with no earlier frame under
+    it, it equals a full redraw at that step's parameters. A diff frame (only the
+    changed pixels, the rest transparent) fails this from the second update on."""
+    completed = subprocess.run([sys.executable, "-c", IPYMPL_FRAMES_SCRIPT],
+                               capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip().startswith("ok ")
+    assert int(completed.stdout.split()[-1]) >= 3 * len(EXPLORER_NAMES)
 
 
 # ----------------------------------------------------------- slider bursts (live canvas)
