@@ -29,7 +29,7 @@ BACKEND_TESTS ?= tests/test_keras_losses.py tests/test_keras_reference.py tests/
                  lossviz/checks lossviz/keras_facts.py lossviz/keras_reference.py \
                  tests/test_losses_out_of_range.py tests/test_metrics_keras_accepts.py
 
-.PHONY: help lab test sync bench browser clean-venv seed-sweep site site-js
+.PHONY: help lab test test-second-seed test-second-backend sync bench browser clean-venv seed-sweep site site-js
 
 help:
 	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
@@ -73,12 +73,24 @@ browser:
 	  fi; \
 	fi
 
+# The first pass has the browser tests, which time a drag: it runs alone. The second seed
+# and the second backend then run side by side: both are mostly notebook kernels, and two
+# sessions keep the 2 cores busy through each one's slow last notebook. Each log is
+# printed when its pass is done (--output-sync), each session has its own temporary files.
 test: $(VENV)/.stamp-dev browser
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+	@echo "== side by side: every notebook with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow), and every notebook plus the Keras comparisons with KERAS_BACKEND=$(SECOND_BACKEND)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-second-seed test-second-backend
+
+test-second-seed: $(VENV)/.stamp-dev
 	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow)"
-	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider notebooks
+	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider \
+	  --basetemp=build/pytest-second-seed notebooks
+
+test-second-backend: $(VENV)/.stamp-dev
 	@echo "== every notebook and the Keras comparisons again with KERAS_BACKEND=$(SECOND_BACKEND)"
-	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider notebooks $(BACKEND_TESTS)
+	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider \
+	  --basetemp=build/pytest-second-backend notebooks $(BACKEND_TESTS)
 
 # Heavy (ten runs of every notebook): a table of how many notebooks pass for each seed.
 seed-sweep: $(VENV)/.stamp-dev

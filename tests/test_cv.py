@@ -89,6 +89,12 @@ def test_same_seed_gives_the_same_numbers(data, sequential):
     assert again.histories == sequential.histories
 
 
+# The tests that start loky's two worker processes share one xdist worker, so the second
+# finds joblib's reusable executor there, TensorFlow already imported.
+LOKY_WORKERS = pytest.mark.xdist_group("cv-loky-workers")
+
+
+@LOKY_WORKERS
 def test_two_workers_give_the_same_numbers_as_one(data, sequential):
     X, y = data
     parallel = cross_validate_keras(build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler,
@@ -142,6 +148,7 @@ def build_issue_model():
 
 
 @pytest.mark.slow
+@LOKY_WORKERS
 def test_loky_and_a_dask_cluster_give_the_sequential_numbers():
     import distributed
     X, y = load_breast_cancer(return_X_y=True)
