@@ -25,6 +25,7 @@ from typing import Any
 
 import ipywidgets
 import numpy as np
+import sklearn
 from sklearn import model_selection
 from sklearn.linear_model import LogisticRegression
 
@@ -539,9 +540,12 @@ class ClassWeightExplorer(Explorer):
         _static_title(matrix_ax, "confusion matrix")
 
     def _fit(self, class_weight: float) -> LogisticRegression:
-        # newton-cholesky: exact for few features, and far quicker here than lbfgs.
-        return LogisticRegression(class_weight={0: 1.0, 1: class_weight},
-                                  solver="newton-cholesky").fit(self.X, self.y)
+        # newton-cholesky: exact for few features, and far quicker here than lbfgs. The
+        # data are the explorer's own (finite, checked once): scikit-learn's per-call
+        # input and parameter checks are skipped, which saves about a fifth of a fit.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return LogisticRegression(class_weight={0: 1.0, 1: class_weight},
+                                      solver="newton-cholesky").fit(self.X, self.y)
 
     def _fit_and_score(self, class_weight: float) -> dict[str, Any]:
         model = self._fit(class_weight)
