@@ -25,11 +25,19 @@ labels in the static layer.
 On ipympl every pushed frame is a full frame, never a diff against the previous one:
 the front end may drop a frame that a newer one overtakes, and a diff over a dropped
 frame would leave stale pixels on the page (see :meth:`Explorer._render`).
+
+Text is what an update pays for most: Agg lays out and rasterises every glyph of a moving
+text on each draw. So the numbers that are a readout rather than part of the picture
+(precision and recall, fitted slopes, a splitter's warnings) are shown in an
+``ipywidgets.HTML`` readout under the controls (:meth:`Explorer._readout`, computed from
+``results``), which the browser renders; the figure keeps fixed titles in its static
+layer. :meth:`Explorer.static_figure` puts the readout in the figure's suptitle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -191,7 +199,9 @@ class Explorer:
         seed: the data seed in use.
         figure: the matplotlib Figure (built once).
         controls: {parameter name: ipywidgets control}, in display order.
-        widget: the container to display (controls above the figure).
+        readout: an ``ipywidgets.HTML`` under the controls with the numbers of
+            :meth:`_readout` (hidden when there are none), updated with the figure.
+        widget: the container to display (controls, readout, figure).
         layout_controls: controls that rescale an axis or move ticks; moving one
             redraws the whole figure (the benchmark lists them).
         control_context: for tests and notebooks, the other parameter values under
@@ -235,6 +245,8 @@ class Explorer:
         self._changed: set[str] = set()
         self._build(self.figure)
         self._update(self.params)
+        self.readout = ipywidgets.HTML(layout=ipywidgets.Layout(display="none"))
+        self._show_readout()
         # Lay the figure out once, then freeze it: the static layer stays valid, and
         # constrained layout on every redraw would cost more than the whole update.
         self.figure.draw_without_rendering()
@@ -251,7 +263,7 @@ class Explorer:
         controls_box = ipywidgets.HBox(
             list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
         view = self.figure.canvas if self._live_canvas else self._image
-        self.widget = ipywidgets.VBox([controls_box, view])
+        self.widget = ipywidgets.VBox([controls_box, self.readout, view])
 
     def _init_controls(self, seed: int | None, initial: Mapping[str, Any]) -> None:
         self.seed = (read_seed() if seed is None
@@ -268,7 +280,8 @@ class Explorer:
         """A new stand-alone figure for these values: no controls, never updated.
 
         This is what rebuilding on every change (``ipywidgets.interact`` with inline
-        plots) does for each slider step. Also handy for a static document.
+        plots) does for each slider step. Also handy for a static document: the
+        readout's lines (:meth:`_readout`) are the figure's suptitle.
 
         Raises:
             ValueError: for an unknown parameter, a value out of range or a bad seed.
@@ -279,6 +292,9 @@ class Explorer:
         FigureCanvasAgg(snapshot.figure)
         snapshot._build(snapshot.figure)
         snapshot._update(snapshot.params)
+        lines = snapshot._readout()
+        if lines:
+            snapshot.figure.suptitle("\n".join(lines), fontsize="medium")
         return snapshot.figure
 
     # -- to implement -----------------------------------------------------------------
@@ -296,6 +312,12 @@ class Explorer:
         """Artists a control outside ``layout_controls`` may change (direct children
         of an axes or of the figure; an axes may move as a whole)."""
         raise NotImplementedError
+
+    def _readout(self) -> list[str]:
+        """Lines of plain text for the readout under the controls, from ``self.results``
+        and ``self.params`` (none by default). The browser renders them, so they cost
+        the figure nothing; a number that is part of the picture stays in the figure."""
+        return []
 
     # -- public API -------------------------------------------------------------------
 
@@ -330,6 +352,7 @@ class Explorer:
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
             control.close()
+        self.readout.close()
         if self._live_canvas:
             plt.close(self.figure)
         self.widget.close()
@@ -386,7 +409,15 @@ class Explorer:
     def _refresh(self) -> None:
         changed, self._changed, self._stale = self._changed, set(), False
         self._update(self.params)
+        self._show_readout()
         self._render(full=bool(changed & self.layout_controls))
+
+    def _show_readout(self) -> None:
+        lines = self._readout()
+        value = "<br>".join(html.escape(line, quote=False) for line in lines)
+        if value != self.readout.value:  # an unchanged value sends nothing
+            self.readout.value = value
+            self.readout.layout.display = None if lines else "none"
 
     def _render(self, *, full: bool, push: bool = True) -> None:
         self._layers.draw(self._moving_artists(), full=full)

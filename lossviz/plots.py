@@ -527,6 +527,8 @@ class CvSplitArtists:
     ``splits`` holds the (train indices, test indices) pairs last drawn, so a notebook
     can assert what the figure shows. ``row_notes`` are the texts right of the rows
     (each test fold's size and positives); notes beyond the current rows are hidden.
+    With ``notes=False`` there are none (an explorer shows the numbers elsewhere: each
+    text costs a redraw).
     """
 
     ax: Axes
@@ -534,9 +536,11 @@ class CvSplitArtists:
     row_notes: list[Text] = field(default_factory=list)
     picture: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 3)))
     splits: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    notes: bool = True
 
-    def update(self, cv, X, y=None, groups=None) -> None:
-        """Draw the folds of another splitter (or the same on other data)."""
+    def update(self, cv, X, y=None, groups=None, *, title: str | None = None) -> None:
+        """Draw the folds of another splitter (or the same on other data); the title is
+        ``title``, by default the splitter's name and number of splits."""
         with warnings.catch_warnings():
             # The diagram passes groups to every splitter to draw them; only the
             # splitter's own warnings (e.g. too few members per class) are news.
@@ -567,7 +571,7 @@ class CvSplitArtists:
         self.ax.set_xlim(-0.5, n_samples - 0.5)
         # Plain texts in the axes (x in axes fraction, y in rows), not tick labels of a
         # twin axes: changing them then redraws a few texts, not a whole axes.
-        while len(self.row_notes) < len(notes):
+        while self.notes and len(self.row_notes) < len(notes):
             self.row_notes.append(self.ax.text(
                 1.01, 0.0, "", transform=self.ax.get_yaxis_transform(), ha="left",
                 va="center", fontsize="medium", clip_on=False))
@@ -576,7 +580,8 @@ class CvSplitArtists:
                      visible=row < len(notes))
         # The colour key lives in the x label, drawn with the axis under the cells: the
         # title then has only the few glyphs that change (each costs a draw).
-        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits")
+        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits" if title is None
+                               else title)
         self.splits = splits
 
 
@@ -611,7 +616,8 @@ def _fold_summary(test, y) -> str:
     return f"test {len(test)}, {positives} pos"
 
 
-def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSplitArtists:
+def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None, *,
+                   notes: bool = True) -> CvSplitArtists:
     """Draw which samples each fold of a scikit-learn splitter trains and tests on.
 
     One row per split (light blue = train, red = test, light grey = unused, as in
@@ -627,6 +633,7 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSpli
         y: optional labels (n_samples,), 0/1 for the class row.
         groups: optional group ids (n_samples,).
         ax: axes to draw on; None creates a new figure.
+        notes: write each row's counts right of it (False: no ``row_notes``).
 
     Returns:
         CvSplitArtists (cells, picture, row_notes, splits) with an ``update`` method.
@@ -648,7 +655,7 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None) -> CvSpli
     cells = ax.add_collection(PolyCollection([], edgecolors="none", antialiased=False,
                                              zorder=ABOVE_TICKS), autolim=False)
     ax.set_xlabel("sample index (light blue = train, red = test)")
-    artists = CvSplitArtists(ax=ax, cells=cells)
+    artists = CvSplitArtists(ax=ax, cells=cells, notes=notes)
     artists.update(cv, X, y, groups)
     return artists
 

@@ -191,8 +191,10 @@ def test_cv_diagram_updates_to_another_number_of_folds():
     assert [label.get_text() for label in artists.ax.get_yticklabels()][-1] == "fold 5"
     assert artists.ax.get_ylim() == (4.5, -0.5)
     assert [note.get_text() for note in artists.row_notes if note.get_visible()] == ["test 2"] * 5
-    artists.update(KFold(3), np.zeros((10, 1)))
+    assert artists.ax.get_title() == "KFold: 5 splits"
+    artists.update(KFold(3), np.zeros((10, 1)), title="three folds")
     assert [note.get_visible() for note in artists.row_notes] == [True] * 3 + [False] * 2
+    assert artists.ax.get_title() == "three folds"
 
 
 def test_fitted_lines_move_points_and_lines():

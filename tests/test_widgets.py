@@ -127,8 +127,9 @@ def test_explorer_is_ready_and_displays_headless(explorer):
         isinstance(control, ipywidgets.ValueWidget) for control in explorer.controls.values())
     assert explorer.params == {name: control.value
                                for name, control in explorer.controls.items()}
-    controls_box, view = explorer.widget.children
+    controls_box, readout, view = explorer.widget.children
     assert list(controls_box.children) == list(explorer.controls.values())
+    assert readout is explorer.readout and isinstance(readout, ipywidgets.HTML)
     # Agg has no widget canvas: the figure is shown as a PNG image widget.
     assert isinstance(view, ipywidgets.Image)
     assert bytes(view.value).startswith(PNG_SIGNATURE)
@@ -240,6 +241,22 @@ def test_png_is_the_frame_itself():
 
 
 
+def test_readout_follows_every_control_and_is_the_static_figures_suptitle(explorer):
+    """The readout (numbers shown by the browser, not drawn by Agg) is updated with the
+    figure and hidden when empty; a static figure carries the same lines."""
+    for name, control in explorer.controls.items():
+        explorer.set(**type(explorer).control_context.get(name, {}))
+        for value in sweep(control):
+            explorer.set(**{name: value})
+            lines = explorer._readout()
+            assert explorer.readout.value == "<br>".join(
+                line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                for line in lines)
+            assert (explorer.readout.layout.display == "none") == (not lines)
+    figure = type(explorer).static_figure(seed=explorer.seed, **explorer.params)
+    assert figure.get_suptitle() == "\n".join(explorer._readout())
+
+
 # --------------------------------------------------------------------- validation
 
 
@@ -247,7 +264,7 @@ def test_bad_input_raises_and_redraws_nothing(explorer, monkeypatch):
     renders = []
     monkeypatch.setattr(explorer, "_render", lambda **kwargs: renders.append(kwargs))
     monkeypatch.setattr(explorer, "_update", lambda params: renders.append(params))
-    params, results = explorer.params, explorer.results
+    params, results, readout = explorer.params, explorer.results, explorer.readout.value
     before, image = pixels(explorer), bytes(explorer._image.value)
     (name, control), *_ = explorer.controls.items()
     for bad in ({"no_such_parameter": 1}, {name: out_of_range(control)[0]},
@@ -257,6 +274,7 @@ def test_bad_input_raises_and_redraws_nothing(explorer, monkeypatch):
     assert renders == []
     assert explorer.params == params and explorer._changed == set()
     assert all(explorer.results[key] is value for key, value in results.items())
+    assert explorer.readout.value == readout
     assert (pixels(explorer) == before).all() and bytes(explorer._image.value) == image
 
 
@@ -405,6 +423,9 @@ def test_outlier_fits_minimise_each_loss():
     assert abs(fits["mse"][0] - data.slope) > 0.3
     assert abs(fits["huber"][0] - data.slope) < 0.15
     assert abs(fits["mae"][0] - data.slope) < 0.15
+    slopes = ", ".join(f"{name} {slope:.2f}" for name, (slope, _) in fits.items())
+    assert f"{int(data.is_outlier.sum())} outliers pushed up by 15; fitted slopes: {slopes} " \
+        "(true slope 1.5)" == explorer.readout.value
 
 
 def test_crossentropy_explorer_follows_keras_semantics():
@@ -417,10 +438,12 @@ def test_crossentropy_explorer_follows_keras_semantics():
     before = explorer.results["focal, y=1"]
     explorer.set(alpha=0.9)
     np.testing.assert_array_equal(explorer.results["focal, y=1"], before)
-    assert "alpha is ignored" in explorer.note.get_text()
+    assert "alpha is ignored" in explorer.readout.value
+    assert "BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.9, gamma=2" in \
+        explorer.readout.value
     explorer.set(apply_class_balancing=True)
     np.testing.assert_allclose(explorer.results["focal, y=1"], 0.9 * before, rtol=1e-12)
-    assert explorer.note.get_text() == ""
+    assert "alpha is ignored" not in explorer.readout.value
     explorer.set(from_logits=True)
     assert explorer.results["x"].min() == -8.0 and explorer.results["x"].max() == 8.0
     assert "logit" in explorer.artists.ax.get_xlabel()
@@ -437,6 +460,9 @@ def test_softmax_explorer_shows_the_loss_of_the_bars_shown():
         np.testing.assert_allclose(heights, probabilities)
         assert math.isclose(explorer.results["crossentropy"],
                             -math.log(probabilities[true_class]), rel_tol=1e-9)
+        assert (f"T = {temperature:g}: p(true class {true_class}) = "
+                f"{probabilities[true_class]:.3f}, crossentropy = -log p = "
+                f"{explorer.results['crossentropy']:.3f}") == explorer.readout.value
     # Hot softmax is near uniform: the loss tends to log(number of classes).
     explorer.set(temperature=5.0, true_class=0)
     assert explorer.results["crossentropy"] < math.log(4)
@@ -452,6 +478,8 @@ def test_class_weight_trades_precision_for_recall():
     matrix = weighted["confusion_matrix"]
     assert matrix.sum() == 400 and matrix[1].sum() == 40
     assert explorer.matrix.texts[1][1].get_text().startswith(f"TP\n{matrix[1, 1]}\n")
+    assert (f"class_weight={{0: 1, 1: 20}}: recall {weighted['recall']:.2f}, "
+            f"precision {weighted['precision']:.2f}") == explorer.readout.value
 
 
 def test_threshold_explorer_matches_scikit_learn():
@@ -468,7 +496,9 @@ def test_threshold_explorer_matches_scikit_learn():
             sk_metrics.precision_score(y_true, y_pred, zero_division=1.0))
         assert results["f1"] == pytest.approx(
             sk_metrics.f1_score(y_true, y_pred, zero_division=0.0))
-        assert f"F1 {results['f1']:.2f}" in explorer.histograms.ax.get_title()
+        readout = explorer.readout.value
+        assert f"score &gt; {threshold:.2f}; precision {results['precision']:.2f}" in readout
+        assert f"recall {results['recall']:.2f} · F1 {results['f1']:.2f}" in readout
 
 
 def test_roc_pr_operating_point_lies_on_both_curves():
@@ -514,6 +544,8 @@ def test_batch_f1_bars_are_per_batch_f1():
         np.testing.assert_allclose(explorer.results["batch_values"], expected)
         assert len(explorer.bars.bars.get_paths()) == math.ceil(len(y_true) / batch_size)
         assert explorer.results["epoch_f1"] == pytest.approx(sk_metrics.f1_score(y_true, y_pred))
+        assert (f"batch size {batch_size}: {len(expected)} batches" in explorer.readout.value
+                and f"epoch F1 {explorer.results['epoch_f1']:.3f}" in explorer.readout.value)
     explorer.set(batch_size=4)
     small = explorer.results
     assert small["batches_without_positive"] > 100
@@ -545,14 +577,19 @@ def test_kfold_diagram_shows_the_splitters_splits():
     assert explorer.results["test_positives"] == [2, 2, 2, 2, 2]
     explorer.set(n_splits=10, positive_fraction=0.04)
     assert any("least populated class" in message for message in explorer.results["warnings"])
-    assert "least populated class" in explorer.warning_text.get_text()
+    assert "least populated class" in explorer.readout.value
+    positives = ", ".join(str(count) for count in explorer.results["test_positives"])
+    splitter = repr(model_selection.StratifiedKFold(n_splits=10))
+    assert (f"{splitter} on 2 positives of 50: test folds of {', '.join(['5'] * 10)} "
+            f"samples with {positives} positives<br>warning: ") in explorer.readout.value
 
 
 def test_static_figure_is_a_standalone_rebuild():
     figures_before = plt.get_fignums()
     figure = widgets.ThresholdExplorer.static_figure(threshold=0.3)
     assert isinstance(figure, Figure) and plt.get_fignums() == figures_before
-    assert "score > 0.30" in figure.axes[-1].get_title()
+    # The readout's numbers are the static figure's suptitle.
+    assert "score > 0.30; precision" in figure.get_suptitle()
     with pytest.raises(ValueError, match="Invalid value for argument `threshold`"):
         widgets.ThresholdExplorer.static_figure(threshold=2.0)
 
@@ -642,7 +679,7 @@ IPYMPL_SCRIPT = textwrap.dedent("""
         explorer = factory()
         canvas = explorer.figure.canvas
         assert isinstance(canvas, ipywidgets.DOMWidget), (name, type(canvas))
-        assert explorer.widget.children[1] is canvas, name
+        assert explorer.widget.children[-1] is canvas, name
         control_name, control = next(iter(explorer.controls.items()))
         options = list(getattr(control, "options", None) or [])
         value = (not control.value if isinstance(control.value, bool) else
