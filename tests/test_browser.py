@@ -106,10 +106,14 @@ def code_cell_indices(notebook_json: dict) -> list[int]:
             if cell["cell_type"] == "code" and "".join(cell.get("source", "")).strip()]
 
 
+def creates_explorer(cell: dict) -> bool:
+    """A code cell that calls an explorer factory (``..._explorer(``)."""
+    return cell["cell_type"] == "code" and "_explorer(" in "".join(cell["source"])
+
+
 def last_explorer_cell(notebook_json: dict) -> int:
-    """Index of the last code cell that calls an explorer factory (``..._explorer(``)."""
-    found = [index for index, cell in enumerate(notebook_json["cells"])
-             if cell["cell_type"] == "code" and "_explorer(" in "".join(cell["source"])]
+    """Index of the last cell that creates an explorer."""
+    found = [index for index, cell in enumerate(notebook_json["cells"]) if creates_explorer(cell)]
     assert found, "no cell calls an explorer factory: the scan for `_explorer(` is broken"
     return found[-1]
 
@@ -332,8 +336,7 @@ def notebooks_creating_an_explorer() -> list[str]:
     found = []
     for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        if any(cell["cell_type"] == "code" and "_explorer(" in "".join(cell["source"])
-               for cell in cells):
+        if any(creates_explorer(cell) for cell in cells):
             found.append(path.name)
     return found
 

@@ -110,13 +110,12 @@ def keras_and_reference(spec, kwargs, case):
     operation. If the group does not compile, each case is computed alone (and reports
     its own error).
     """
-    keras_kwargs = spec.to_keras_kwargs(kwargs)
     if keras.backend.backend() == "jax":
         group = _jax_group(spec, kwargs)
         if group is not None:
             return group[case.id]
     y_true, y_pred = case.values
-    return (value_and_gradient(builtin(spec.name), y_true, y_pred, keras_kwargs),
+    return (value_and_gradient(builtin(spec.name), y_true, y_pred, spec.to_keras_kwargs(kwargs)),
             value_and_gradient(getattr(reference, spec.name), y_true, y_pred, kwargs))
 
 
