@@ -421,6 +421,12 @@ class Explorer:
 
     def _render(self, *, full: bool, push: bool = True) -> None:
         self._layers.draw(self._moving_artists(), full=full)
+        # The pixels are current, so the figure is not stale. Left stale (drawing single
+        # artists does not clear the figure's flag), pyplot's post_execute hook, which
+        # ipykernel also runs after every widget message, would find it stale in
+        # interactive mode (%matplotlib widget) and call draw_idle: the browser would then
+        # ask for a full canvas.draw() and a second frame after every slider step.
+        self.figure.stale = False
         if not push:
             return
         if not self._png_mirror:

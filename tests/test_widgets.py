@@ -692,6 +692,9 @@ IPYMPL_SCRIPT = textwrap.dedent("""
         assert explorer.figure.stale_callback is None, name  # no draw_idle per artist change
         explorer.set(**{control_name: value})
         assert explorer.params[control_name] == value, name
+        # What pyplot's post_execute hook does after every widget message under
+        # %matplotlib widget (interactive mode): draw_idle for each stale figure.
+        plt.draw_all()
         assert pushed == ["blit"], (name, pushed)
         assert canvas._png_is_old is False, name  # the blit's frame went out
         bundle = explorer._repr_mimebundle_()
