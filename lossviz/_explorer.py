@@ -140,19 +140,28 @@ def redraw_order(figure: Figure, moving: Sequence[Artist]) -> list[Artist]:
 
 
 class _Layers:
-    """The static layer as pixels, and the moving artists drawn over it."""
+    """Static layers as pixels, and the moving artists drawn over them.
+
+    One static layer is cached per set of hidden artists: an update that also redraws an
+    axis (:meth:`Explorer._relabelled`) hides more than an ordinary one, so it has a
+    layer of its own. After a frame, a cached layer stays only if it hides every artist
+    just drawn: one with such an artist in its pixels shows it as it was.
+    """
 
     def __init__(self, figure: Figure) -> None:
         self.figure = figure
-        self.background = None
-        self.key: tuple | None = None
+        # {(figure bounds, ids of the hidden artists): the pixels of everything else}
+        self.backgrounds: dict[tuple, Any] = {}
 
     def draw(self, moving: Sequence[Artist], *, full: bool) -> None:
         canvas = self.figure.canvas
         order = redraw_order(self.figure, moving)
-        # The cache is valid for one figure size and one set of hidden artists.
-        key = (tuple(self.figure.bbox.bounds), frozenset(id(artist) for artist in order))
-        if full or key != self.key:
+        hidden = frozenset(id(artist) for artist in order)
+        key = (tuple(self.figure.bbox.bounds), hidden)
+        if full:
+            self.backgrounds.clear()
+        background = self.backgrounds.get(key)
+        if background is None:
             # Left out of the static layer as animated artists: a hidden title would be
             # placed off the axes by Axes.draw. Images are hidden instead, because
             # matplotlib < 3.11 draws animated images too.
@@ -169,9 +178,12 @@ class _Layers:
                 for artist, (visible, animated) in zip(order, flags, strict=True):
                     artist.set_visible(visible)
                     artist.set_animated(animated)
-            self.background, self.key = canvas.copy_from_bbox(self.figure.bbox), key
+            background = canvas.copy_from_bbox(self.figure.bbox)
         else:
-            canvas.restore_region(self.background)
+            canvas.restore_region(background)
+        self.backgrounds = {other: pixels for other, pixels in self.backgrounds.items()
+                            if other[0] == key[0] and hidden <= other[1]}
+        self.backgrounds[key] = background
         renderer = canvas.get_renderer()
         for artist in order:
             artist.draw(renderer)
@@ -313,6 +325,14 @@ class Explorer:
         of an axes or of the figure; an axes may move as a whole)."""
         raise NotImplementedError
 
+    def _relabelled(self, changed: set[str]) -> list[Artist]:
+        """Artists that the ``changed`` controls change besides the moving ones, such as
+        an axis (``ax.yaxis``) whose ticks or limits a control moves (none by default).
+        They are redrawn over a static layer cached without them, instead of the whole
+        figure as for :attr:`layout_controls`; they must not overlap an axes that stays
+        static."""
+        return []
+
     def _readout(self) -> list[str]:
         """Lines of plain text for the readout under the controls, from ``self.results``
         and ``self.params`` (none by default). The browser renders them, so they cost
@@ -410,7 +430,8 @@ class Explorer:
         changed, self._changed, self._stale = self._changed, set(), False
         self._update(self.params)
         self._show_readout()
-        self._render(full=bool(changed & self.layout_controls))
+        full = bool(changed & self.layout_controls)
+        self._render(full=full, extra=() if full else self._relabelled(changed))
 
     def _show_readout(self) -> None:
         lines = self._readout()
@@ -419,8 +440,8 @@ class Explorer:
             self.readout.value = value
             self.readout.layout.display = None if lines else "none"
 
-    def _render(self, *, full: bool, push: bool = True) -> None:
-        self._layers.draw(self._moving_artists(), full=full)
+    def _render(self, *, full: bool, push: bool = True, extra: Sequence[Artist] = ()) -> None:
+        self._layers.draw([*self._moving_artists(), *extra], full=full)
         # The pixels are current, so the figure is not stale. Left stale (drawing single
         # artists does not clear the figure's flag), pyplot's post_execute hook, which
         # ipykernel also runs after every widget message, would find it stale in

@@ -857,7 +857,7 @@ class KFoldExplorer(Explorer):
     folds; StratifiedKFold keeps the class ratio in every fold; GroupKFold never splits
     a group; TimeSeriesSplit always tests on the future. The splitter's warnings (too
     few members of a class for k folds) are shown in the readout. ``n_splits``
-    changes the rows, so it redraws the whole figure. ``results`` holds the splits,
+    changes the rows, so it also redraws the y axis. ``results`` holds the splits,
     the positives in each test fold and the warnings.
 
     Controls:
@@ -879,7 +879,6 @@ class KFoldExplorer(Explorer):
 
     name = "kfold"
     figsize = (9.0, 4.2)
-    layout_controls = frozenset({"n_splits"})
     control_context = {"shuffle": {"splitter": "KFold"}}
     n_samples = 50
     group_size = 5
@@ -940,8 +939,11 @@ class KFoldExplorer(Explorer):
                 *(f"warning: {message}" for message in results["warnings"])]
 
     def _moving_artists(self):
-        diagram = self.diagram
-        return [diagram.cells]
+        return [self.diagram.cells]
+
+    def _relabelled(self, changed):
+        # k sets the rows: the y axis's ticks and limits. The x axis stays static.
+        return [self.diagram.ax.yaxis] if "n_splits" in changed else []
 
 
 # ======================================================================= registry
