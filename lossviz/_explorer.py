@@ -13,7 +13,11 @@ artists (``draw_artist``) and pushes the frame: on ipympl ``canvas.blit()`` send
 as a full PNG; elsewhere (inline backend, Agg under pytest) the frame is encoded as
 the PNG of an ``ipywidgets.Image``. The figure is drawn in full only when its size
 changes or a control in :attr:`Explorer.layout_controls` (one that rescales an axis)
-moves. ``tests/test_widgets.py`` holds every fast frame equal to a full redraw.
+moves; a control that only moves one axis's ticks redraws that axis over a static layer
+cached without it (:meth:`Explorer._relabelled`). ``tests/test_widgets.py`` holds every
+fast frame equal to a full redraw. After a frame the figure is marked as not stale:
+pyplot's ``post_execute`` hook, which ipykernel runs after every widget message, would
+otherwise ask ipympl's front end for a second, full draw.
 
 Matplotlib draws the children of an axes sorted by z-order, so a moving artist must be
 drawn again with every artist above it in the same axes (a legend over a line, the
@@ -195,8 +199,8 @@ class Explorer:
     A subclass defines :meth:`_make_controls` ({parameter name: ipywidgets control}),
     :meth:`_build` (make axes and artists on ``self.figure``), :meth:`_update` (change
     those artists for ``self.params``) and :meth:`_moving_artists` (the artists
-    ``_update`` may change when a control outside :attr:`layout_controls` moves). The
-    base wires the controls with ``observe``, validates :meth:`set`, redraws after each
+    ``_update`` may change when a control outside :attr:`layout_controls` moves); and,
+    for a control that also moves an axis's ticks, :meth:`_relabelled`. The base wires the controls with ``observe``, validates :meth:`set`, redraws after each
     change and displays itself. Class attribute ``name`` registers the subclass in
     :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
 
