@@ -200,8 +200,9 @@ class Explorer:
     :meth:`_build` (make axes and artists on ``self.figure``), :meth:`_update` (change
     those artists for ``self.params``) and :meth:`_moving_artists` (the artists
     ``_update`` may change when a control outside :attr:`layout_controls` moves); and,
-    for a control that also moves an axis's ticks, :meth:`_relabelled`. The base wires the controls with ``observe``, validates :meth:`set`, redraws after each
-    change and displays itself. Class attribute ``name`` registers the subclass in
+    for a control that also moves an axis's ticks, :meth:`_relabelled`. The base wires
+    the controls with ``observe``, validates :meth:`set`, redraws after each change and
+    displays itself. Class attribute ``name`` registers the subclass in
     :func:`lossviz.widgets.explorers` as ``<name>_explorer``.
 
     Args:
