@@ -160,11 +160,21 @@ class _Layers:
         # As in matplotlib's blitting guide: a draw someone else makes (ipympl's toolbar
         # zooming or panning, a resize, a user's canvas.draw() after changing the figure)
         # may change what the static layers show, so they are drawn again.
-        self.draw_event_id = figure.canvas.mpl_connect("draw_event", self._on_draw)
+        figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def _on_draw(self, event) -> None:
         if not self._drawing:
             self.backgrounds.clear()
+
+    @contextmanager
+    def own_draw(self) -> Iterator[None]:
+        """Draws in this block keep the cached layers: the layers' own, and a full redraw
+        of the unchanged figure to compare or time against (tests, benchmark)."""
+        drawing, self._drawing = self._drawing, True
+        try:
+            yield
+        finally:
+            self._drawing = drawing
 
     def draw(self, moving: Sequence[Artist], *, full: bool) -> None:
         canvas = self.figure.canvas
@@ -184,12 +194,11 @@ class _Layers:
                     artist.set_visible(False)
                 else:
                     artist.set_animated(True)
-            self._drawing = True
             try:
                 # Agg's own draw: on ipympl, canvas.draw() would also send this frame.
-                FigureCanvasAgg.draw(canvas)
+                with self.own_draw():
+                    FigureCanvasAgg.draw(canvas)
             finally:
-                self._drawing = False
                 for artist, (visible, animated) in zip(order, flags, strict=True):
                     artist.set_visible(visible)
                     artist.set_animated(animated)

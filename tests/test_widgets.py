@@ -71,12 +71,8 @@ def full_redraw(explorer: Explorer) -> np.ndarray:
     """The pixels of a full ``canvas.draw()`` at the current parameters, drawn behind the
     explorer's back: a draw it sees (its ``draw_event`` handler) makes it drop its cached
     static layers, and the next fast frame would then not come from a cached layer."""
-    canvas, layers = explorer.figure.canvas, explorer._layers
-    canvas.mpl_disconnect(layers.draw_event_id)
-    try:
-        canvas.draw()
-    finally:
-        layers.draw_event_id = canvas.mpl_connect("draw_event", layers._on_draw)
+    with explorer._layers.own_draw():
+        explorer.figure.canvas.draw()
     return pixels(explorer)
 
 
@@ -805,10 +801,8 @@ IPYMPL_FRAMES_SCRIPT = textwrap.dedent("""
                 shown = np.asarray(Image.open(io.BytesIO(frames[0])).convert("RGBA"))
                 # A full redraw that sends nothing, behind the explorer's back (a draw
                 # it sees would make it drop its cached static layers).
-                canvas.mpl_disconnect(explorer._layers.draw_event_id)
-                FigureCanvasAgg.draw(canvas)
-                explorer._layers.draw_event_id = canvas.mpl_connect(
-                    "draw_event", explorer._layers._on_draw)
+                with explorer._layers.own_draw():
+                    FigureCanvasAgg.draw(canvas)
                 full = np.asarray(canvas.buffer_rgba())
                 differing = int((shown != full).any(axis=2).sum())
                 assert differing == 0, (step, differing, "pixels differ")
