@@ -857,8 +857,9 @@ class KFoldExplorer(Explorer):
     folds; StratifiedKFold keeps the class ratio in every fold; GroupKFold never splits
     a group; TimeSeriesSplit always tests on the future. The splitter's warnings (too
     few members of a class for k folds) are shown in the readout. ``n_splits``
-    changes the rows, so it also redraws the y axis. ``results`` holds the splits,
-    the positives in each test fold and the warnings.
+    changes the rows, so it also redraws the y axis. ``results`` holds the splitter,
+    the number of positives, the splits, the positives in each test fold and the
+    warnings.
 
     Controls:
         n_splits: k, in [2, 10] (5).
@@ -924,6 +925,8 @@ class KFoldExplorer(Explorer):
             self.diagram.update(cv, X, y, groups, title=self.title)
         messages = [str(warning.message) for warning in caught]
         self._results = {
+            "splitter": cv,
+            "positives": int(y.sum()),
             "splits": self.diagram.splits,
             "test_positives": [int(y[test].sum()) for _, test in self.diagram.splits],
             "warnings": messages,
@@ -933,9 +936,8 @@ class KFoldExplorer(Explorer):
         results = self._results
         sizes = ", ".join(str(len(test)) for _, test in results["splits"])
         positives = ", ".join(str(count) for count in results["test_positives"])
-        _, y, _ = self._data(self.params["positive_fraction"])
-        return [f"{self._splitter(self.params)!r} on {int(y.sum())} positives of "
-                f"{len(y)}: test folds of {sizes} samples with {positives} positives",
+        return [f"{results['splitter']!r} on {results['positives']} positives of "
+                f"{self.n_samples}: test folds of {sizes} samples with {positives} positives",
                 *(f"warning: {message}" for message in results["warnings"])]
 
     def _moving_artists(self):

@@ -254,9 +254,9 @@ def test_k_redraws_the_y_axis_not_the_whole_figure(full_draws):
     yaxis = explorer.diagram.ax.yaxis
     assert [label.get_text() for label in yaxis.get_ticklabels()] == [
         "fold 1", "fold 2", "class", "group"]
-    for fraction, draws in ((0.3, 2), (0.1, 2), (0.4, 2)):
+    for fraction in (0.3, 0.1, 0.4):  # the ordinary layer is drawn again once
         explorer.set(positive_fraction=fraction)
-        assert len(full_draws) == draws, fraction
+        assert len(full_draws) == 2, fraction
     np.testing.assert_array_equal(pixels(explorer), full_redraw(explorer))
 
 
