@@ -4,8 +4,9 @@
     python docs/build_site.py check site
 
 ``build`` stages a Sphinx source tree in build/site-work (notebooks converted from their
-jupytext sources, a generated index page and API page, the JavaScript the pages need,
-copied from the npm install that `make site` made in --js), executes every notebook
+jupytext sources, a generated index page and API page, the hand-written pages of
+DOC_PAGES from docs/, the JavaScript the pages need, copied from the npm install that
+`make site` made in --js), executes every notebook
 with the inline matplotlib backend (explorers are saved as their first frame), renders
 them with Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
 link check alone. Both exit non-zero on a broken link.
@@ -46,6 +47,8 @@ ERRATA_HEADER = re.compile(r"^\|\s*post\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
+#: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
+DOC_PAGES = ("snippets", "performance")
 
 
 # ---------------------------------------------------------------------------- staging
@@ -112,6 +115,8 @@ def index_page(built: set[str]) -> str:
         "The [API reference](api.rst) documents every function of `lossviz`."
         if "00_start_here" in built else "The [API reference](api.rst) documents every "
         "function of `lossviz`.",
+        "[Code to copy](snippets.md) lists the blocks `standalone_source` hands out; "
+        "[Performance](performance.md) gives what the commands and explorers cost.",
     ]
     errata_path = NOTEBOOKS / "08_errata.py"
     if errata_path.exists():
@@ -134,7 +139,7 @@ def index_page(built: set[str]) -> str:
     parts += ["", (DOCS / "run_live.md").read_text().strip(), ""]
     toctree = "\n".join(f"notebooks/{stem}" for stem in sorted(built))
     parts += ["```{toctree}", ":hidden:", ":caption: Notebooks", "", toctree, "```", "",
-              "```{toctree}", ":hidden:", ":caption: Reference", "", "api", "```", ""]
+              "```{toctree}", ":hidden:", ":caption: Reference", "", "api", *DOC_PAGES, "```", ""]
     return "\n".join(parts)
 
 
@@ -204,6 +209,8 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
         nbformat.write(stage_notebook(source, built), stage_dir / "notebooks" / f"{source.stem}.ipynb")
     (stage_dir / "index.md").write_text(index_page(built))
     (stage_dir / "api.rst").write_text(api_page())
+    for name in DOC_PAGES:
+        shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
     shutil.copy(DOCS / "conf.py", stage_dir / "conf.py")
     (stage_dir / "site_settings.json").write_text(json.dumps({"repo": REPO, "branch": BRANCH}))
     stage_assets(js, stage_dir / "_static")

@@ -304,11 +304,11 @@ def code_lines(source: str) -> int:
 
 
 def length_table() -> str:
-    """The README's Markdown table: code lines of every block, per name and flavour.
+    """The Markdown table of docs/snippets.md: code lines of every block, per name and flavour.
 
     One row per function (aliases named beside their target), with :func:`code_lines`
     of its numpy block and, for losses, of its keras block. ``tools/snippets.py``
-    writes it into README.md and a test keeps the two equal.
+    writes it into docs/snippets.md and a test keeps the two equal.
     """
     numpy_names, keras_names = _public("numpy"), _public("keras")
     aliases: dict[str, list[str]] = {}
