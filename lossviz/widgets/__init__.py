@@ -92,8 +92,9 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted({*globals(), *explorers(),
-                   *(explorer_class.__name__ for explorer_class in registered_explorers())})
+    # In the registry's order (dir() sorts it; the site's API page keeps it).
+    return [*globals(), *explorers(),
+            *(explorer_class.__name__ for explorer_class in registered_explorers())]
 
 
 __all__ = ["Explorer", "explorers", *explorers()]
