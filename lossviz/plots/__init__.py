@@ -23,8 +23,9 @@ One module per notebook topic, every name importable from here:
 * ``_common``: the colours, ``ABOVE_TICKS`` and the helpers they all use.
 """
 
-from lossviz.plots._common import (ABOVE_TICKS, CLASS_0_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR,
-                                   TEST_COLOR, TRAIN_COLOR, UNUSED_COLOR)
+# The colours and ABOVE_TICKS: public names of lossviz.plots, outside __all__ as before.
+from lossviz.plots._common import (ABOVE_TICKS, CLASS_0_COLOR, NEGATIVE_COLOR,  # noqa: F401
+                                   POSITIVE_COLOR, TEST_COLOR, TRAIN_COLOR, UNUSED_COLOR)
 from lossviz.plots.custom_metrics import (BatchMetricArtists, ConfusionMatrixArtists,
                                           plot_batch_metric, plot_confusion_matrix)
 from lossviz.plots.kfold import CvSplitArtists, plot_cv_splits
