@@ -156,9 +156,14 @@ def public_api() -> dict[str, list[tuple[str, str]]]:
     for module_name in sorted(lossviz._SUBMODULES):
         module = importlib.import_module(f"lossviz.{module_name}")
         names = list(getattr(module, "__all__", []))
-        names += [name for name, value in vars(module).items()
+        # A package that serves names from a registry (lossviz.widgets its explorer
+        # classes, through a PEP 562 __getattr__) lists them in its own __dir__.
+        own_dir = vars(module).get("__dir__")
+        served = [name for name in (own_dir() if own_dir else []) if name not in vars(module)]
+        names += [name for name in [*vars(module), *served]
                   if not name.startswith("_") and name not in names
-                  and (inspect.isfunction(value) or inspect.isclass(value))
+                  and (inspect.isfunction(value := getattr(module, name))
+                       or inspect.isclass(value))
                   and (value.__module__ == module.__name__
                        or value.__module__.startswith(module.__name__ + "."))]
         entries = []
