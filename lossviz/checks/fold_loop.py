@@ -55,6 +55,7 @@ def check_fold_loop(fold_loop: Callable, build_model: Callable, X, y, *, cv, met
 
     Example:
         >>> import numpy as np, keras
+        >>> keras.utils.set_random_seed(0)  # the untrained model's weights decide "reference"
         >>> def build_model():
         ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
         ...     model.compile(optimizer="sgd", loss="binary_crossentropy")
