@@ -133,3 +133,21 @@ def test_notebook_00_pastes_the_current_huber_block():
     """The cell of notebook 00 that pastes standalone_source("huber") holds it verbatim."""
     notebook = (Path(__file__).resolve().parent.parent / "notebooks" / "00_start_here.py").read_text()
     assert standalone_source("huber").rstrip() in notebook
+
+
+# Snippets never grow: tests/data/snippet_lines.json holds the line count of every block
+# as the code before the registries (issue 25) produced it. A new loss or metric adds
+# blocks, which are not in it; a block of the baseline never disappears or grows.
+
+import json  # noqa: E402
+
+SNIPPET_LINES = json.loads((Path(__file__).resolve().parent / "data" / "snippet_lines.json").read_text())
+
+
+@pytest.mark.parametrize("key", sorted(SNIPPET_LINES))
+def test_block_is_no_longer_than_its_baseline(key):
+    flavor, name = key.split(":")
+    assert name in standalone_names(flavor), f"{key} is in tests/data/snippet_lines.json but no longer a snippet"
+    lines = standalone_source(name, flavor).count("\n")
+    assert lines <= SNIPPET_LINES[key], f"{key}: {lines} lines, {SNIPPET_LINES[key]} before"
+
