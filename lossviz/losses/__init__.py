@@ -30,10 +30,10 @@ module                     losses                                        noteboo
                            log_cosh, cosine_similarity
 ``robust`` (not Keras)     pseudo_huber, general_robust (Barron)          01
 ``crossentropy``           binary_crossentropy (bce),                     02
-                           binary_focal_crossentropy,
-                           categorical_crossentropy,
-                           categorical_focal_crossentropy,
-                           sparse_categorical_crossentropy,
+                           binary_focal_crossentropy
+``categorical``            categorical_crossentropy,                      02
+                           categorical_focal_crossentropy
+``sparse``                 sparse_categorical_crossentropy,               02
                            categorical_generalized_cross_entropy
 ``probabilistic``          poisson, kl_divergence (kld), ctc              02
 ``margin``                 hinge, squared_hinge, categorical_hinge        02
@@ -53,7 +53,7 @@ from collections.abc import Callable
 import numpy as np
 
 from lossviz._validation import as_float_array, fail
-from lossviz.losses import crossentropy, margin, metric_learning, overlap, probabilistic, regression, robust
+from lossviz.losses import categorical, crossentropy, margin, metric_learning, overlap, probabilistic, regression, robust, sparse
 from lossviz.losses.crossentropy import (
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -126,7 +126,7 @@ __all__ = [
 ]
 
 _GRADIENTS: dict[Callable, Callable] = {}
-for _module in (regression, robust, crossentropy, probabilistic, margin, overlap, metric_learning):
+for _module in (regression, robust, crossentropy, categorical, sparse, probabilistic, margin, overlap, metric_learning):
     _GRADIENTS.update(_module.GRADIENTS)
 
 #: Every loss by its snake-case name (the Keras function name for Keras losses).

@@ -237,6 +237,15 @@ def check_integer_labels(labels: np.ndarray, name: str, num_classes: int, *, ign
     return labels.astype(np.int64)
 
 
+def clip_probabilities(probabilities):
+    return np.clip(probabilities, EPSILON, 1.0 - EPSILON)
+
+
+def check_class_axis(axis, ndim):
+    """A single class axis (an int), checked as :func:`check_axis` checks it."""
+    return check_axis(axis, ndim, allow_tuple=False)
+
+
 def clip_mask(values: np.ndarray, low: float, high: float) -> np.ndarray:
     """Where ``np.clip(values, low, high)`` passes a gradient: TensorFlow's
     ``clip_by_value`` lets it through on the bounds themselves, and zeroes it outside."""

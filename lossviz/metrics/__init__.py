@@ -14,6 +14,7 @@ module                   functions                                              
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
 ``_checks``              the input checks every public function starts with
+``_counts``              the one-vs-rest counts behind the precision_recall scores
 ``_fast_sort``           the library's faster sort for the ranking metrics
 =======================  ==========================================================  ========
 
