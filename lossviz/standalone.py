@@ -19,7 +19,9 @@ How the block is assembled (the rules the library code follows):
   statement of a function's body that is only a call to a function named ``check_...`` or
   ``_check_...`` is dropped. The library function keeps it. Everything else is the maths.
 - Docstrings keep their formula, arguments and returns; the doctest example and the
-  "Taught in" line, which speak of the package, are dropped.
+  "Taught in" line, which speak of the package, are dropped, and so are the decorators
+  that register a definition with the package (``@register_loss(...)``,
+  ``@register_metric``).
 
 Taught in: notebooks/00_start_here.ipynb
 """
@@ -36,6 +38,7 @@ import tokenize
 from functools import cache
 
 from lossviz._validation import check_one_of, fail
+from lossviz.losses import _registry as _loss_registry
 
 __all__ = ["standalone_source", "standalone_names", "code_lines", "length_table", "FLAVORS", "SHORT_LOSSES", "LINE_LIMIT"]
 
@@ -47,23 +50,15 @@ FLAVORS = {
 }
 
 #: The common losses whose NumPy block must stay at most LINE_LIMIT code lines long
-#: (helpers included; docstrings, comments and blank lines excluded).
-SHORT_LOSSES = (
-    "mean_squared_error",
-    "mean_absolute_error",
-    "huber",
-    "log_cosh",
-    "binary_crossentropy",
-    "categorical_crossentropy",
-    "sparse_categorical_crossentropy",
-    "binary_focal_crossentropy",
-    "dice",
-)
+#: (helpers included; docstrings, comments and blank lines excluded): those registered
+#: with ``@register_loss(short=True)``.
+SHORT_LOSSES = tuple(_loss_registry.SHORT)
 LINE_LIMIT = 40
 
 _DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
 _VALIDATION_CALL = re.compile(r"^_?check_")
 _DOCSTRING_DROPPED = re.compile(r"^\s*(Examples?:|Taught in:)")
+_REGISTRATION = re.compile(r"^(register_\w+|gradient_of)$")
 
 
 @cache
@@ -134,6 +129,16 @@ def _validation_statements(node: ast.AST) -> list[ast.stmt]:
     return [statement for statement in node.body if _is_validation(statement)]
 
 
+def _registrations(node: ast.AST) -> list[ast.expr]:
+    """The decorators that register a definition with the package (``@register_loss(...)``)."""
+    found = []
+    for decorator in getattr(node, "decorator_list", []):
+        callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(callee, ast.Name) and _REGISTRATION.match(callee.id):
+            found.append(decorator)
+    return found
+
+
 def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:
     skip = {id(inner) for statement in dropped for inner in ast.walk(statement)}
     return {
@@ -147,8 +152,12 @@ def _segment(module: str, node: ast.AST, dropped: list[ast.stmt]) -> str:
     """The node's source, without dropped statements, example sections or package lines."""
     source, _ = _module_tree(module)
     lines = source.splitlines()
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    removed = {line for statement in dropped for line in range(statement.lineno, statement.end_lineno + 1)}
+    registrations = _registrations(node)
+    decorators = [d for d in getattr(node, "decorator_list", []) if d not in registrations]
+    first = min([node.lineno] + [d.lineno for d in decorators])
+    removed = {
+        line for statement in [*dropped, *registrations] for line in range(statement.lineno, statement.end_lineno + 1)
+    }
     has_docstring = isinstance(node, ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node) is not None
     docstring = has_docstring and node.body[0]
     if docstring:
@@ -181,7 +190,7 @@ def _collect(module: str, name: str, seen: dict, imports: dict, stack: tuple = (
         raise RuntimeError(f"{name!r} is not defined at module level in {module}")
     node = definitions[name]
     dropped = _validation_statements(node)
-    for used in sorted(_used_names(node, dropped)):
+    for used in sorted(_used_names(node, dropped + _registrations(node))):
         if used == name or (module, used) in stack:
             continue
         if used in definitions:
@@ -209,11 +218,7 @@ def _public(flavor: str) -> dict[str, tuple[str, str]]:
         losses = importlib.import_module("lossviz.losses")
         metrics = importlib.import_module("lossviz.metrics")
         named = {**losses.LOSSES, **{alias: losses.LOSSES[target] for alias, target in losses.ALIASES.items()}}
-        named.update(
-            (name, getattr(metrics, name))
-            for name in metrics.__all__
-            if callable(getattr(metrics, name)) and not isinstance(getattr(metrics, name), type)
-        )
+        named.update(metrics.METRICS)
         for public, function in named.items():
             found[public] = (function.__module__, function.__name__)
     else:

@@ -27,11 +27,8 @@ from lossviz.losses._common import (
     softmax_backward,
     warn_user,
 )
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = [
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-]
 
 
 def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name):
@@ -75,6 +72,7 @@ def _normalized_probabilities(y_pred, axis):
     return y_pred / total, total
 
 
+@register_loss(short=True)
 def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
     """Categorical cross-entropy per sample, for one-hot (or soft) targets.
 
@@ -127,6 +125,7 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
     return np.asarray(-np.sum(y_true * log_probability, axis=axis))
 
 
+@gradient_of(categorical_crossentropy)
 def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
     y_true, y_pred, axis = _categorical_inputs(
         y_true, y_pred, from_logits, label_smoothing, axis, "categorical_crossentropy"
@@ -163,6 +162,7 @@ def check_categorical_alpha(alpha, num_classes, axis, ndim):
     return weights
 
 
+@register_loss()
 def categorical_focal_crossentropy(
     y_true,
     y_pred,
@@ -230,6 +230,7 @@ def categorical_focal_crossentropy(
     return np.asarray(np.sum(focal, axis=axis))
 
 
+@gradient_of(categorical_focal_crossentropy)
 def _categorical_focal_crossentropy_gradient(
     y_true,
     y_pred,
@@ -260,8 +261,4 @@ def _categorical_focal_crossentropy_gradient(
     return d_probabilities
 
 
-
-GRADIENTS = {
-    categorical_crossentropy: _categorical_crossentropy_gradient,
-    categorical_focal_crossentropy: _categorical_focal_crossentropy_gradient,
-}
+__all__ = registered_in(__name__)

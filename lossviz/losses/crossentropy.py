@@ -36,17 +36,8 @@ from lossviz.losses._common import (
     per_sample_mean_gradient,
     sigmoid,
 )
-from lossviz.losses.categorical import categorical_crossentropy, categorical_focal_crossentropy
-from lossviz.losses.sparse import categorical_generalized_cross_entropy, sparse_categorical_crossentropy
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = [
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-    "categorical_generalized_cross_entropy",
-]
 
 
 # Binary cross-entropy and its focal variant.
@@ -94,6 +85,7 @@ def _focal_bce(target, y_pred, probability, from_logits):
     return _binary_crossentropy_elementwise(target, probability)
 
 
+@register_loss(aliases=("bce",), short=True)
 def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy per sample.
 
@@ -158,6 +150,7 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
     return np.asarray(np.mean(elementwise, axis=axis))
 
 
+@gradient_of(binary_crossentropy)
 def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
     y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
     if from_logits:
@@ -195,6 +188,7 @@ def check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothin
     _check_focal_base(y_true, y_pred, gamma, from_logits)
 
 
+@register_loss(short=True)
 def binary_focal_crossentropy(
     y_true,
     y_pred,
@@ -272,6 +266,7 @@ def binary_focal_crossentropy(
     return np.asarray(np.mean(focal, axis=axis))
 
 
+@gradient_of(binary_focal_crossentropy)
 def _binary_focal_crossentropy_gradient(
     y_true,
     y_pred,
@@ -308,8 +303,9 @@ def _binary_focal_crossentropy_gradient(
     return per_sample_mean_gradient(gradient, axis)
 
 
+# The categorical and integer-label cross-entropies, re-exported here; imported after the
+# binary ones so that the registry lists the cross-entropies in this order.
+from lossviz.losses.categorical import categorical_crossentropy, categorical_focal_crossentropy  # noqa: E402, F401
+from lossviz.losses.sparse import categorical_generalized_cross_entropy, sparse_categorical_crossentropy  # noqa: E402, F401
 
-GRADIENTS = {
-    binary_crossentropy: _binary_crossentropy_gradient,
-    binary_focal_crossentropy: _binary_focal_crossentropy_gradient,
-}
+__all__ = registered_in(__name__, "lossviz.losses.categorical", "lossviz.losses.sparse")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = ["dice", "tversky"]
 
 
 def _mask_inputs(y_true, y_pred, axis, name="dice"):
@@ -31,6 +31,7 @@ def check_mask_inputs(y_true, y_pred, axis, name="dice"):
     _mask_inputs(y_true, y_pred, axis, name)
 
 
+@register_loss(short=True)
 def dice(y_true, y_pred, *, axis=None):
     """Dice loss: one minus the (soft) Dice coefficient.
 
@@ -70,6 +71,7 @@ def dice(y_true, y_pred, *, axis=None):
     return np.asarray(1.0 - 2.0 * overlap / total)
 
 
+@gradient_of(dice)
 def _dice_gradient(y_true, y_pred, *, axis=None):
     y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis)
     overlap = np.sum(y_true * y_pred, axis=axis, keepdims=True)
@@ -83,6 +85,7 @@ def check_tversky_weights(alpha, beta):
     return tuple(check_keras_parameter(value, name, 0.0, np.inf, keras_does) for value, name in ((alpha, "alpha"), (beta, "beta")))
 
 
+@register_loss()
 def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     """Tversky loss (Salehi et al., 2017): Dice with separate prices for FP and FN.
 
@@ -143,6 +146,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     return np.asarray(1.0 - true_positive / denominator)
 
 
+@gradient_of(tversky)
 def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     alpha, beta = check_tversky_weights(alpha, beta)
     y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis, "tversky")
@@ -155,7 +159,4 @@ def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     return -(y_true * denominator - true_positive * d_denominator) / np.square(denominator)
 
 
-GRADIENTS = {
-    dice: _dice_gradient,
-    tversky: _tversky_gradient,
-}
+__all__ = registered_in(__name__)

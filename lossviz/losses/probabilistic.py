@@ -20,8 +20,8 @@ from lossviz.losses._common import (
     truncated_labels,
     warn_outside,
 )
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = ["poisson", "kl_divergence", "ctc"]
 
 
 def _poisson_inputs(y_true, y_pred):
@@ -51,6 +51,7 @@ def check_poisson_inputs(y_true, y_pred):
     _poisson_inputs(y_true, y_pred)
 
 
+@register_loss()
 def poisson(y_true, y_pred):
     """Poisson loss per sample: the negative log-likelihood of counts, up to a constant.
 
@@ -89,6 +90,7 @@ def poisson(y_true, y_pred):
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
+@gradient_of(poisson)
 def _poisson_gradient(y_true, y_pred):
     y_true, y_pred = _poisson_inputs(y_true, y_pred)
     return per_sample_mean_gradient(1.0 - y_true / (y_pred + EPSILON))
@@ -109,6 +111,7 @@ def check_distributions(y_true, y_pred):
     _kl_inputs(y_true, y_pred)
 
 
+@register_loss(aliases=("kld",))
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence per sample, ``KL(y_true || y_pred)``.
 
@@ -147,6 +150,7 @@ def kl_divergence(y_true, y_pred):
     return np.asarray(np.sum(y_true * np.log(y_true / y_pred), axis=-1))
 
 
+@gradient_of(kl_divergence)
 def _kl_divergence_gradient(y_true, y_pred):
     clipped_true, y_pred = _kl_inputs(y_true, y_pred)
     clipped_pred = np.clip(y_pred, EPSILON, 1.0)
@@ -272,6 +276,7 @@ def check_ctc_inputs(y_true, y_pred):
     _ctc_inputs(y_true, y_pred)
 
 
+@register_loss()
 def ctc(y_true, y_pred):
     """Connectionist temporal classification loss per sample (Graves et al., 2006).
 
@@ -332,6 +337,7 @@ def ctc(y_true, y_pred):
     return np.asarray(losses, dtype=float_dtype(y_pred))
 
 
+@gradient_of(ctc)
 def _ctc_gradient(y_true, y_pred):
     sequences, logits = _ctc_inputs(y_true, y_pred)
     log_probs = log_softmax(logits, -1)
@@ -355,8 +361,4 @@ def _ctc_gradient(y_true, y_pred):
     return gradient
 
 
-GRADIENTS = {
-    poisson: _poisson_gradient,
-    kl_divergence: _kl_divergence_gradient,
-    ctc: _ctc_gradient,
-}
+__all__ = registered_in(__name__)

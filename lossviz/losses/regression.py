@@ -26,16 +26,8 @@ from lossviz.losses._common import (
     warn_outside,
     warn_user,
 )
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = [
-    "mean_squared_error",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error",
-    "huber",
-    "log_cosh",
-    "cosine_similarity",
-]
 
 #: A Python float, so that float32 input stays float32 (NumPy keeps the array's dtype).
 LOG_2 = math.log(2.0)
@@ -99,6 +91,7 @@ def log_cosh_elementwise_gradient(residual):
 # Per-sample losses.
 
 
+@register_loss(aliases=("mse",), short=True)
 def mean_squared_error(y_true, y_pred):
     """Mean squared error per sample.
 
@@ -130,11 +123,13 @@ def mean_squared_error(y_true, y_pred):
     return np.asarray(np.mean(np.square(y_pred - y_true), axis=-1))
 
 
+@gradient_of(mean_squared_error)
 def _mean_squared_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(squared_error_gradient(y_pred - y_true))
 
 
+@register_loss(aliases=("mae",), short=True)
 def mean_absolute_error(y_true, y_pred):
     """Mean absolute error per sample.
 
@@ -162,11 +157,13 @@ def mean_absolute_error(y_true, y_pred):
     return np.asarray(np.mean(np.abs(y_pred - y_true), axis=-1))
 
 
+@gradient_of(mean_absolute_error)
 def _mean_absolute_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(absolute_error_gradient(y_pred - y_true))
 
 
+@register_loss(aliases=("mape",))
 def mean_absolute_percentage_error(y_true, y_pred):
     """Mean absolute percentage error per sample.
 
@@ -198,12 +195,14 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return np.asarray(100.0 * np.mean(np.abs(y_true - y_pred) / denominator, axis=-1))
 
 
+@gradient_of(mean_absolute_percentage_error)
 def _mean_absolute_percentage_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     denominator = np.maximum(np.abs(y_true), EPSILON)
     return per_sample_mean_gradient(100.0 * np.sign(y_pred - y_true) / denominator)
 
 
+@register_loss(aliases=("msle",))
 def mean_squared_logarithmic_error(y_true, y_pred):
     """Mean squared logarithmic error per sample.
 
@@ -243,6 +242,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return np.asarray(np.mean(np.square(log_difference), axis=-1))
 
 
+@gradient_of(mean_squared_logarithmic_error)
 def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     check_non_negative_targets(y_true)
@@ -262,6 +262,7 @@ def check_non_negative_targets(y_true):
     )  # fmt: skip
 
 
+@register_loss(short=True)
 def huber(y_true, y_pred, *, delta=1.0):
     """Huber loss per sample: quadratic near 0, linear beyond ``delta``.
 
@@ -302,12 +303,14 @@ def huber(y_true, y_pred, *, delta=1.0):
     return np.asarray(np.mean(np.where(np.abs(error) <= delta, quadratic, linear), axis=-1))
 
 
+@gradient_of(huber)
 def _huber_gradient(y_true, y_pred, *, delta=1.0):
     delta = check_huber_delta(delta)
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(huber_elementwise_gradient(y_pred - y_true, delta))
 
 
+@register_loss(short=True)
 def log_cosh(y_true, y_pred):
     """Log-cosh loss per sample: like MSE/2 for small errors, like MAE for large ones.
 
@@ -339,6 +342,7 @@ def log_cosh(y_true, y_pred):
     return np.asarray(np.mean(error + np.logaddexp(0.0, -2.0 * error) - LOG_2, axis=-1))
 
 
+@gradient_of(log_cosh)
 def _log_cosh_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(log_cosh_elementwise_gradient(y_pred - y_true))
@@ -352,6 +356,7 @@ def _l2_normalize(values, axis):
     return values * inverse_norm, squared_norm, inverse_norm
 
 
+@register_loss()
 def cosine_similarity(y_true, y_pred, *, axis=-1):
     """Negative cosine similarity per sample: -1 for aligned vectors, 0 for orthogonal.
 
@@ -388,6 +393,7 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
     return np.asarray(-np.sum(unit_true * unit_pred, axis=axis))
 
 
+@gradient_of(cosine_similarity)
 def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     axis = check_axis(axis, y_pred.ndim)
@@ -401,12 +407,4 @@ def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
     return -unit_true * inverse_norm + projection * y_pred * inverse_norm_cubed
 
 
-GRADIENTS = {
-    mean_squared_error: _mean_squared_error_gradient,
-    mean_absolute_error: _mean_absolute_error_gradient,
-    mean_absolute_percentage_error: _mean_absolute_percentage_error_gradient,
-    mean_squared_logarithmic_error: _mean_squared_logarithmic_error_gradient,
-    huber: _huber_gradient,
-    log_cosh: _log_cosh_gradient,
-    cosine_similarity: _cosine_similarity_gradient,
-}
+__all__ = registered_in(__name__)

@@ -23,11 +23,8 @@ from lossviz.losses._common import (
     softmax,
     warn_user,
 )
+from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
-__all__ = [
-    "sparse_categorical_crossentropy",
-    "categorical_generalized_cross_entropy",
-]
 
 
 def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
@@ -70,6 +67,7 @@ def check_sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):
     _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
 
 
+@register_loss(short=True)
 def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore_class=None, axis=-1):
     """Categorical cross-entropy per sample, for integer class labels.
 
@@ -131,6 +129,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
     return np.asarray(np.where(valid, loss, 0.0))
 
 
+@gradient_of(sparse_categorical_crossentropy)
 def _sparse_categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, ignore_class=None, axis=-1):
     one_hot, scores, valid, axis = _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis)
     if from_logits:
@@ -195,6 +194,7 @@ def check_generalized_inputs(y_true, y_pred, q):
     _generalized_inputs(y_true, y_pred, q)
 
 
+@register_loss()
 def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
     """Generalized cross-entropy per sample (Zhang & Sabuncu, 2018), robust to noisy labels.
 
@@ -244,6 +244,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
     return np.asarray((1.0 - np.power(true_class_probability, q)) / q)
 
 
+@gradient_of(categorical_generalized_cross_entropy)
 def _categorical_generalized_cross_entropy_gradient(y_true, y_pred, *, q):
     one_hot, probabilities, q = _generalized_inputs(y_true, y_pred, q)
     true_class_probability = np.sum(probabilities * one_hot, axis=-1, keepdims=True)
@@ -253,8 +254,4 @@ def _categorical_generalized_cross_entropy_gradient(y_true, y_pred, *, q):
     return np.where(one_hot > 0.0, slope, 0.0)
 
 
-
-GRADIENTS = {
-    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_gradient,
-    categorical_generalized_cross_entropy: _categorical_generalized_cross_entropy_gradient,
-}
+__all__ = registered_in(__name__)

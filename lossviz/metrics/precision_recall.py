@@ -25,20 +25,12 @@ import numpy as np
 from lossviz.metrics._checks import check_report, check_set_metric
 from lossviz.metrics._common import _squeeze_column
 from lossviz.metrics._counts import _average, _divide, _one_vs_rest_counts
-
-__all__ = [
-    "precision_recall_fscore_support",
-    "precision_score",
-    "recall_score",
-    "fbeta_score",
-    "f1_score",
-    "specificity_score",
-    "false_positive_rate",
-    "classification_report",
-]
+from lossviz.metrics._registry import register_metric, registered_in
 
 
 
+
+@register_metric
 def precision_recall_fscore_support(
     y_true,
     y_pred,
@@ -123,6 +115,7 @@ def precision_recall_fscore_support(
     return tuple(_average(score, average, support, sample_weight) for score in (precision, recall, fbeta)) + (None,)
 
 
+@register_metric
 def precision_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -167,6 +160,7 @@ def precision_score(
     return _average(precision, average, support, sample_weight)
 
 
+@register_metric
 def recall_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -210,6 +204,7 @@ def recall_score(
     return _average(recall, average, support, sample_weight)
 
 
+@register_metric
 def fbeta_score(
     y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -261,6 +256,7 @@ def fbeta_score(
     return _average(fbeta, average, support, sample_weight)
 
 
+@register_metric
 def f1_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -300,6 +296,7 @@ def f1_score(
     )  # fmt: skip
 
 
+@register_metric
 def specificity_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -348,6 +345,7 @@ def specificity_score(
     return _average(specificity, average, support, sample_weight)
 
 
+@register_metric
 def false_positive_rate(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -393,6 +391,7 @@ def false_positive_rate(
     return _average(rate, average, support, sample_weight)
 
 
+@register_metric
 def classification_report(
     y_true,
     y_pred,
@@ -485,3 +484,6 @@ def classification_report(
         else:
             text += row_format.format(heading, *values, width=width, digits=digits)
     return text
+
+
+__all__ = registered_in(__name__)
