@@ -150,3 +150,41 @@ def test_block_is_no_longer_than_its_baseline(key):
     lines = standalone_source(name, flavor).count("\n")
     assert lines <= SNIPPET_LINES[key], f"{key}: {lines} lines, {SNIPPET_LINES[key]} before"
 
+
+
+# Validators return what they checked, converted once; a block writes the plain conversion.
+
+
+def test_assigned_validator_becomes_its_plain_conversion():
+    block = standalone_source("categorical_hinge")
+    assert "    y_true, y_pred = as_float_pair(y_true, y_pred)\n" in block
+    assert "check_pair" not in block and "class_axis" not in block and "returns_like" not in block
+    assert block.count("def as_float_pair(") == 1
+
+
+def test_no_loss_converts_its_input_twice():
+    import ast
+    import inspect
+
+    for name, function in lossviz.losses.LOSSES.items():
+        tree = ast.parse(inspect.getsource(function))
+        called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        assert "as_float_pair" not in called, f"{name} converts what its validator returned"
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred"),
+    [
+        ([[1, 2]], [[0.5, 1.5]]),
+        (np.arange(3), np.ones((3, 1), np.float32)),
+        (np.ones((2, 3, 1)), np.zeros((2, 3))),
+        ([[1.0]], [[2]]),
+        (np.ones((2, 2), np.float32), np.ones((2, 2), np.float16)),
+    ],
+)
+def test_check_pair_returns_what_as_float_pair_gives(y_true, y_pred):
+    from lossviz.losses._common import as_float_pair, check_pair
+
+    for checked, plain in zip(check_pair(y_true, y_pred), as_float_pair(y_true, y_pred), strict=True):
+        assert checked.dtype == plain.dtype and checked.shape == plain.shape
+        np.testing.assert_array_equal(checked, plain)

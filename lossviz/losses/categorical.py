@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import fail
+from lossviz._validation import fail, returns_like
 from lossviz.losses._common import (
     EPSILON,
     NORMALIZES_PROBABILITIES,
@@ -32,7 +32,7 @@ from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
 
 def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name):
-    label_smoothing = check_label_smoothing(label_smoothing)
+    check_label_smoothing(label_smoothing)
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         fail("axis", "an integer axis", axis)
     y_true, y_pred = paired_arrays(y_true, y_pred, class_axis=axis)
@@ -54,17 +54,23 @@ def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name
             UserWarning,
             stacklevel=3,
         )
-    if label_smoothing:
-        # Keras 3.15 divides by the size of the LAST axis even when axis != -1; the
-        # number of classes is the size of `axis`, which is what is used here.
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
     return y_true, y_pred, axis
 
 
+def _smoothed(y_true, label_smoothing, num_classes):
+    """Targets moved towards uniform: ``y (1 - ls) + ls / C``."""
+    label_smoothing = float(label_smoothing)
+    # Keras 3.15 divides by the size of the LAST axis even when axis != -1; the
+    # number of classes is the size of `axis`, which is what is used here.
+    return y_true * (1.0 - label_smoothing) + label_smoothing / num_classes if label_smoothing else y_true
+
+
+@returns_like(as_float_pair)
 def check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name="categorical_crossentropy"):
     """Refuse rows summing to 0, bad smoothing, axis or shapes; warn on one class and on
-    targets or probabilities outside [0, 1], which Keras accepts."""
-    _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name)
+    targets or probabilities outside [0, 1], which Keras accepts. Return the pair,
+    unsmoothed, as :func:`as_float_pair` converts it."""
+    return _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name)[:2]
 
 
 def _normalized_probabilities(y_pred, axis):
@@ -114,8 +120,7 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothi
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
     y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
     if from_logits:
         shifted = y_pred - np.max(y_pred, axis=axis, keepdims=True)  # log_softmax, no overflow
@@ -130,6 +135,7 @@ def _categorical_crossentropy_gradient(y_true, y_pred, *, from_logits=False, lab
     y_true, y_pred, axis = _categorical_inputs(
         y_true, y_pred, from_logits, label_smoothing, axis, "categorical_crossentropy"
     )
+    y_true = _smoothed(y_true, label_smoothing, y_pred.shape[axis])
     if from_logits:
         # -sum(y log softmax(x)) = sum(y) logsumexp(x) - sum(y x). TensorFlow's fused op
         # returns softmax - y instead, which is only right when every target row sums to 1.
@@ -215,9 +221,10 @@ def categorical_focal_crossentropy(
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
     check_gamma(gamma)
-    check_categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy")
+    y_true, y_pred = check_categorical_inputs(
+        y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
+    )
     check_categorical_alpha(alpha, np.shape(y_pred)[axis], axis, np.ndim(y_pred))
-    y_true, y_pred = as_float_pair(y_true, y_pred)
     y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
     alpha = np.asarray(alpha, dtype=y_pred.dtype)
     if alpha.ndim:  # one weight per class, laid along the class axis
@@ -245,6 +252,7 @@ def _categorical_focal_crossentropy_gradient(
     y_true, y_pred, axis = _categorical_inputs(
         y_true, y_pred, from_logits, label_smoothing, axis, "categorical_focal_crossentropy"
     )
+    y_true = _smoothed(y_true, label_smoothing, y_pred.shape[axis])
     weights = check_categorical_alpha(alpha, y_pred.shape[axis], axis, y_pred.ndim)
     probabilities = softmax(y_pred, axis) if from_logits else y_pred
     normalized, total = _normalized_probabilities(probabilities, axis)

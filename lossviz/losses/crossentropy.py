@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz._validation import fail
+from lossviz._validation import fail, returns_like
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
@@ -44,20 +44,26 @@ from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
 
 def _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
-    label_smoothing = check_label_smoothing(label_smoothing)
+    check_label_smoothing(label_smoothing)
     y_true, y_pred = paired_arrays(y_true, y_pred)
     check_targets_in_unit_interval(y_true, "binary targets or soft labels")
     check_probabilities_unless_logits(y_pred, from_logits)
     axis = check_axis(axis, y_pred.ndim)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return y_true, y_pred, axis
 
 
+def _smoothed(y_true, label_smoothing):
+    """Binary targets moved towards 1/2: ``y (1 - ls) + ls / 2``."""
+    label_smoothing = float(label_smoothing)
+    return y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y_true
+
+
+@returns_like(as_float_pair)
 def check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis):
     """Refuse a bad axis or smoothing, bad shapes; warn on targets or probabilities
-    outside [0, 1], which Keras accepts (it clips the probabilities)."""
-    _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    outside [0, 1], which Keras accepts (it clips the probabilities). Return the pair,
+    unsmoothed, as :func:`as_float_pair` converts it."""
+    return _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)[:2]
 
 
 def _binary_crossentropy_elementwise(target, probability):
@@ -138,8 +144,7 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
     y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         # softplus(x) - x y = -(y log sigmoid(x) + (1 - y) log sigmoid(-x)), never log(0).
@@ -153,6 +158,7 @@ def binary_crossentropy(y_true, y_pred, *, from_logits=False, label_smoothing=0.
 @gradient_of(binary_crossentropy)
 def _binary_crossentropy_gradient(y_true, y_pred, *, from_logits=False, label_smoothing=0.0, axis=-1):
     y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    y_true = _smoothed(y_true, label_smoothing)
     if from_logits:
         elementwise = sigmoid(y_pred) - y_true
     else:
@@ -182,10 +188,12 @@ def _check_focal_base(y_true, y_pred, gamma, from_logits):
         )
 
 
+@returns_like(as_float_pair)
 def check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothing, axis):
     """As :func:`check_binary_inputs`, and refuse inputs for which Keras's focal factor is NaN."""
     y_true, y_pred, _ = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
-    _check_focal_base(y_true, y_pred, gamma, from_logits)
+    _check_focal_base(_smoothed(y_true, label_smoothing), y_pred, gamma, from_logits)
+    return y_true, y_pred
 
 
 @register_loss(short=True)
@@ -249,8 +257,7 @@ def binary_focal_crossentropy(
     """
     check_binary_alpha(alpha)
     check_gamma(gamma)
-    check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothing, axis)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_binary_focal_inputs(y_true, y_pred, gamma, from_logits, label_smoothing, axis)
     y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         probability = np.exp(-np.logaddexp(0.0, -y_pred))  # sigmoid, without overflow
@@ -280,6 +287,7 @@ def _binary_focal_crossentropy_gradient(
 ):
     alpha, gamma = check_binary_alpha(alpha), check_gamma(gamma)
     y_true, y_pred, axis = _binary_inputs(y_true, y_pred, from_logits, label_smoothing, axis)
+    y_true = _smoothed(y_true, label_smoothing)
     _check_focal_base(y_true, y_pred, gamma, from_logits)
     probability = sigmoid(y_pred) if from_logits else y_pred
     miss = y_true * (1.0 - probability) + (1.0 - y_true) * probability  # 1 - p_t

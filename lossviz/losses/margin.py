@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
 from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
 
@@ -48,8 +48,7 @@ def hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.maximum(margin, 0.0), axis=-1))
 
@@ -88,8 +87,7 @@ def squared_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.square(np.maximum(margin, 0.0)), axis=-1))
 
@@ -128,8 +126,7 @@ def categorical_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred, class_axis=-1)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred, class_axis=-1)
     positive = np.sum(y_true * y_pred, axis=-1)
     negative = np.max((1.0 - y_true) * y_pred, axis=-1)
     return np.asarray(np.maximum(negative - positive + 1.0, 0.0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lossviz._validation import returns_like
 from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
 from lossviz.losses._registry import gradient_of, register_loss, registered_in
 
@@ -26,9 +27,11 @@ def _mask_inputs(y_true, y_pred, axis, name="dice"):
     return y_true, y_pred, axis
 
 
+@returns_like(as_float_pair)
 def check_mask_inputs(y_true, y_pred, axis, name="dice"):
-    """Refuse bad shapes or axes; warn about values outside [0, 1], which Keras accepts."""
-    _mask_inputs(y_true, y_pred, axis, name)
+    """Refuse bad shapes or axes; warn about values outside [0, 1], which Keras accepts.
+    Return the pair as :func:`as_float_pair` converts it."""
+    return _mask_inputs(y_true, y_pred, axis, name)[:2]
 
 
 @register_loss(short=True)
@@ -64,8 +67,7 @@ def dice(y_true, y_pred, *, axis=None):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_mask_inputs(y_true, y_pred, axis)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_mask_inputs(y_true, y_pred, axis)
     overlap = np.sum(y_true * y_pred, axis=axis)
     total = np.sum(y_true, axis=axis) + np.sum(y_pred, axis=axis) + EPSILON
     return np.asarray(1.0 - 2.0 * overlap / total)
@@ -137,8 +139,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
     check_tversky_weights(alpha, beta)
-    check_mask_inputs(y_true, y_pred, axis, "tversky")
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_mask_inputs(y_true, y_pred, axis, "tversky")
     true_positive = np.sum(y_true * y_pred, axis=axis)
     false_positive = np.sum((1.0 - y_true) * y_pred, axis=axis)
     false_negative = np.sum(y_true * (1.0 - y_pred), axis=axis)

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import as_float_array, fail, warn_user
+from lossviz._validation import as_float_array, fail, returns_like, warn_user
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
@@ -45,10 +45,12 @@ def _poisson_inputs(y_true, y_pred):
     return y_true, y_pred
 
 
+@returns_like(as_float_pair)
 def check_poisson_inputs(y_true, y_pred):
     """Refuse rates at or below -1e-7 (Keras returns NaN or inf), bad shapes, NaN/inf,
-    empty input; warn on negative counts or rates, which Keras scores."""
-    _poisson_inputs(y_true, y_pred)
+    empty input; warn on negative counts or rates, which Keras scores. Return the pair
+    as :func:`as_float_pair` converts it."""
+    return _poisson_inputs(y_true, y_pred)
 
 
 @register_loss()
@@ -85,8 +87,7 @@ def poisson(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_poisson_inputs(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_poisson_inputs(y_true, y_pred)
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
@@ -96,19 +97,22 @@ def _poisson_gradient(y_true, y_pred):
     return per_sample_mean_gradient(1.0 - y_true / (y_pred + EPSILON))
 
 
-def _kl_inputs(y_true, y_pred):
+@returns_like(as_float_pair)
+def check_distributions(y_true, y_pred):
+    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras
+    clips. Return the pair as :func:`as_float_pair` converts it."""
     y_true, y_pred = paired_arrays(y_true, y_pred)
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
         warn_outside(
             values, name, "a probability distribution, values in [0, 1]",
             "Keras clips them to [1e-7, 1] (a value above 1 counts as 1, below 0 as 1e-7)",
         )  # fmt: skip
+    return y_true, y_pred
+
+
+def _kl_inputs(y_true, y_pred):
+    y_true, y_pred = check_distributions(y_true, y_pred)
     return np.clip(y_true, EPSILON, 1.0), y_pred
-
-
-def check_distributions(y_true, y_pred):
-    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras clips."""
-    _kl_inputs(y_true, y_pred)
 
 
 @register_loss(aliases=("kld",))
@@ -144,8 +148,7 @@ def kl_divergence(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_distributions(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_distributions(y_true, y_pred)
     y_true, y_pred = np.clip(y_true, EPSILON, 1.0), np.clip(y_pred, EPSILON, 1.0)
     return np.asarray(np.sum(y_true * np.log(y_true / y_pred), axis=-1))
 

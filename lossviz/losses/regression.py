@@ -16,7 +16,6 @@ import numpy as np
 from lossviz._validation import check_interval
 from lossviz.losses._common import (
     EPSILON,
-    as_float_pair,
     check_axis,
     check_pair,
     finite_number,
@@ -118,8 +117,7 @@ def mean_squared_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(np.square(y_pred - y_true), axis=-1))
 
 
@@ -152,8 +150,7 @@ def mean_absolute_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(np.abs(y_pred - y_true), axis=-1))
 
 
@@ -189,8 +186,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     denominator = np.maximum(np.abs(y_true), EPSILON)
     return np.asarray(100.0 * np.mean(np.abs(y_true - y_pred) / denominator, axis=-1))
 
@@ -235,9 +231,8 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     check_non_negative_targets(y_true)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
     log_difference = np.log(np.maximum(y_pred, EPSILON) + 1.0) - np.log(np.maximum(y_true, EPSILON) + 1.0)
     return np.asarray(np.mean(np.square(log_difference), axis=-1))
 
@@ -295,8 +290,7 @@ def huber(y_true, y_pred, *, delta=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_huber_delta(delta)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     error = y_pred - y_true
     quadratic = 0.5 * np.square(error)
     linear = delta * np.abs(error) - 0.5 * delta**2
@@ -335,8 +329,7 @@ def log_cosh(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     error = y_pred - y_true
     # log(cosh(x)) = x + softplus(-2x) - log 2: cosh overflows for |x| > ~710, this does not.
     return np.asarray(np.mean(error + np.logaddexp(0.0, -2.0 * error) - LOG_2, axis=-1))
@@ -385,8 +378,7 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     check_axis(axis, y_pred.ndim)
     unit_true = _l2_normalize(y_true, axis)[0]
     unit_pred = _l2_normalize(y_pred, axis)[0]

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from lossviz._validation import check_interval
-from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
 from lossviz.losses._registry import gradient_of, register_loss, registered_in
 from lossviz.losses.regression import check_delta
 
@@ -64,8 +64,7 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_delta(delta)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(pseudo_huber_elementwise(y_pred - y_true, delta), axis=-1))
 
 
@@ -187,8 +186,7 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_robust_parameters(alpha, scale)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, float(alpha), scale), axis=-1))
 
 

@@ -55,7 +55,7 @@ from lossviz.metrics._common import UndefinedMetricWarning
 from lossviz.metrics._registry import METRICS, register_metric
 
 # Importing a family module registers its metrics (``@register_metric`` on each definition).
-from lossviz.metrics import labels, precision_recall  # noqa: I001
+from lossviz.metrics import labels, precision_recall  # noqa: F401, I001
 
 # ranking.py does not carry @register_metric yet: its five functions register here, in
 # the order of the module (when it does, this loop goes and ranking joins the import above).
