@@ -17,9 +17,11 @@ outside [0, 1], a 0 inside a ctc label row) the twin returns Keras's value with 
 Keras turns into NaN (a probability row summing to 0, a negative Poisson rate ...),
 NaN/inf input and wrong shapes raise ``ValueError``.
 
-Each public function starts with its argument checks (calls named ``check_...``), then
-the formula, inline: ``lossviz.standalone_source(name)`` copies the formula without the
-checks as a block that runs by itself.
+Each public function starts with its argument checks (calls named ``check_...``; the
+first, ``y_true, y_pred = check_pair(...)`` or a family's ``check_..._inputs``, returns the
+pair it checked, converted once), then the formula, inline:
+``lossviz.standalone_source(name)`` copies the formula without the checks (the assigned
+check becomes the plain conversion ``as_float_pair``) as a block that runs by itself.
 
 =========================  ==================================================  ========
 module                     losses                                              notebook

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["register_loss", "gradient_of", "registered_in"]
+__all__ = ["register_loss", "gradient_of", "registered_in", "gradients_in"]
 
 #: Every loss by its snake-case name (the Keras function name for Keras losses), in the
 #: order the family modules define them.
@@ -96,3 +96,8 @@ def gradient_of(loss: Callable):
 def registered_in(*modules: str) -> list[str]:
     """Names of the losses defined in ``modules``, in order: a family module's ``__all__``."""
     return [name for name, function in LOSSES.items() if function.__module__ in modules]
+
+
+def gradients_in(*modules: str) -> dict[Callable, Callable]:
+    """Loss -> gradient for the losses defined in ``modules``: a family module's ``GRADIENTS``."""
+    return {LOSSES[name]: GRADIENTS[LOSSES[name]] for name in registered_in(*modules) if LOSSES[name] in GRADIENTS}

@@ -27,7 +27,7 @@ from lossviz.losses._common import (
     softmax_backward,
     warn_user,
 )
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -270,3 +270,4 @@ def _categorical_focal_crossentropy_gradient(
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

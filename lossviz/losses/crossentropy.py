@@ -36,7 +36,7 @@ from lossviz.losses._common import (
     per_sample_mean_gradient,
     sigmoid,
 )
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -311,9 +311,20 @@ def _binary_focal_crossentropy_gradient(
     return per_sample_mean_gradient(gradient, axis)
 
 
-# The categorical and integer-label cross-entropies, re-exported here; imported after the
-# binary ones so that the registry lists the cross-entropies in this order.
-from lossviz.losses.categorical import categorical_crossentropy, categorical_focal_crossentropy  # noqa: E402, F401
-from lossviz.losses.sparse import categorical_generalized_cross_entropy, sparse_categorical_crossentropy  # noqa: E402, F401
+# The categorical and integer-label cross-entropies and their checks, re-exported here;
+# imported after the binary ones so that the registry lists the cross-entropies in this order.
+from lossviz.losses.categorical import (  # noqa: E402, F401
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    check_categorical_alpha,
+    check_categorical_inputs,
+)
+from lossviz.losses.sparse import (  # noqa: E402, F401
+    categorical_generalized_cross_entropy,
+    check_generalized_inputs,
+    check_sparse_inputs,
+    sparse_categorical_crossentropy,
+)
 
 __all__ = registered_in(__name__, "lossviz.losses.categorical", "lossviz.losses.sparse")
+GRADIENTS = gradients_in(__name__, "lossviz.losses.categorical", "lossviz.losses.sparse")

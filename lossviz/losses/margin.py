@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -146,3 +146,4 @@ def _categorical_hinge_gradient(y_true, y_pred):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -6,7 +6,7 @@ import numpy as np
 
 from lossviz._validation import check_interval, fail
 from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus, truncated_labels
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -198,3 +198,4 @@ def _circle_gradient(
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -12,7 +12,7 @@ import numpy as np
 
 from lossviz._validation import returns_like
 from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -161,3 +161,4 @@ def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

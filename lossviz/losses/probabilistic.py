@@ -20,7 +20,7 @@ from lossviz.losses._common import (
     truncated_labels,
     warn_outside,
 )
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -365,3 +365,4 @@ def _ctc_gradient(y_true, y_pred):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

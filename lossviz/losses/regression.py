@@ -25,7 +25,7 @@ from lossviz.losses._common import (
     warn_outside,
     warn_user,
 )
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 #: A Python float, so that float32 input stays float32 (NumPy keeps the array's dtype).
@@ -400,3 +400,4 @@ def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -15,7 +15,7 @@ import numpy as np
 
 from lossviz._validation import check_interval
 from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 from lossviz.losses.regression import check_delta
 
 
@@ -198,3 +198,4 @@ def _general_robust_gradient(y_true, y_pred, *, alpha=1.0, scale=1.0):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -23,7 +23,7 @@ from lossviz.losses._common import (
     softmax,
     warn_user,
 )
-from lossviz.losses._registry import gradient_of, register_loss, registered_in
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
 
@@ -255,3 +255,4 @@ def _categorical_generalized_cross_entropy_gradient(y_true, y_pred, *, q):
 
 
 __all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)
