@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 import pytest
-from test_losses import SPECS, _kwargs_id
+from test_losses import OWN_SPECS, SPECS, _kwargs_id
 from test_standalone import _RUNNER
 
 import lossviz.keras_reference as reference
@@ -155,19 +155,14 @@ def test_value_and_gradient_equal_the_keras_builtin(spec, kwargs, case):
 
 
 ROBUST = [
-    ("pseudo_huber", {}),
-    ("pseudo_huber", {"delta": 0.3}),
-    ("general_robust", {}),
-    ("general_robust", {"alpha": 2.0, "scale": 0.5}),
-    ("general_robust", {"alpha": 0.0}),
-    ("general_robust", {"alpha": -2.0, "scale": 2.0}),
-    ("general_robust", {"alpha": float("-inf")}),
-    ("general_robust", {"alpha": 0.5}),
+    pytest.param(spec.name, kwargs, *case.values, id=f"{spec.name}[{_kwargs_id(kwargs)}]-{case.id}")
+    for spec in OWN_SPECS
+    for kwargs in spec.grid
+    for case in spec.cases
 ]
 
 
-@pytest.mark.parametrize(("name", "kwargs"), ROBUST)
-@pytest.mark.parametrize(("y_true", "y_pred"), SPECS[0].cases)
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred"), ROBUST)
 def test_losses_keras_lacks_equal_the_numpy_twin(name, kwargs, y_true, y_pred):
     value, gradient = value_and_gradient(getattr(reference, name), y_true, y_pred, kwargs)
     np.testing.assert_allclose(value, losses.get(name)(y_true, y_pred, **kwargs), rtol=RTOL, atol=ATOL)
@@ -194,7 +189,7 @@ def test_blocks_hold_no_tensorflow_only_call(name):
 
 
 def _first_case(name):
-    spec = next(spec for spec in SPECS if spec.name == name)
+    spec = next(spec for spec in SPECS + OWN_SPECS if spec.name == name)
     return spec.cases[0].values, spec.grid[0]
 
 
@@ -204,7 +199,7 @@ def test_every_keras_block_runs_alone():
     names = sorted(losses.LOSSES)
     calls = {}
     for name in names:
-        args, kwargs = (SPECS[0].cases[0].values, {}) if name in dict(ROBUST) else _first_case(name)
+        args, kwargs = _first_case(name)
         calls[name] = (standalone_source(name, flavor="keras"), args, kwargs)
     runner = _RUNNER.replace(
         "function = namespace[calls[\"function\"]]\nresults = [function(*args, **kwargs) for args, kwargs in calls[\"calls\"]]",
@@ -231,7 +226,7 @@ def test_every_keras_block_runs_alone():
 def test_keras_block_trains_in_compile(name):
     """Usable in model.compile: the loss is a graph-compatible function of the built
     model's tensors (one train_on_batch step, finite loss)."""
-    (y_true, y_pred), kwargs = (SPECS[0].cases[0].values, {}) if name in dict(ROBUST) else _first_case(name)
+    (y_true, y_pred), kwargs = _first_case(name)
     y_true, y_pred = np.asarray(y_true, "float32"), np.asarray(y_pred, "float32")
     namespace = {}
     exec(standalone_source(name, flavor="keras"), namespace)
