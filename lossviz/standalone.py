@@ -18,6 +18,9 @@ How the block is assembled (the rules the library code follows):
 - Argument validation is left out, and the block says so in one comment line: a
   statement of a function's body that is only a call to a function named ``check_...`` or
   ``_check_...`` is dropped. The library function keeps it. Everything else is the maths.
+- The library's fast paths are left out too: an ``if`` of a function's body whose test
+  is a call to a function named ``fast_..._applies`` (``if fast_sort_applies(...):``
+  in ``metrics/ranking.py``) is dropped, so the block keeps the readable code after it.
 - Docstrings keep their formula, arguments and returns; the doctest example and the
   "Taught in" line, which speak of the package, are dropped.
 
@@ -63,6 +66,7 @@ LINE_LIMIT = 40
 
 _DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
 _VALIDATION_CALL = re.compile(r"^_?check_")
+_FAST_PATH_TEST = re.compile(r"^_?fast_\w*_applies$")
 _DOCSTRING_DROPPED = re.compile(r"^\s*(Examples?:|Taught in:)")
 
 
@@ -126,12 +130,20 @@ def _is_validation(statement: ast.stmt) -> bool:
     return bool(_VALIDATION_CALL.match(name))
 
 
+def _is_fast_path(statement: ast.stmt) -> bool:
+    """``if fast_..._applies(...): ...`` without ``else``: the library's fast path."""
+    if not (isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.test, ast.Call)):
+        return False
+    callee = statement.test.func
+    return isinstance(callee, ast.Name) and bool(_FAST_PATH_TEST.match(callee.id))
+
+
 def _validation_statements(node: ast.AST) -> list[ast.stmt]:
     if not isinstance(node, ast.FunctionDef):
         return []
     # Only statements of the function's own body: dropping one inside a block could
     # leave the block empty.
-    return [statement for statement in node.body if _is_validation(statement)]
+    return [statement for statement in node.body if _is_validation(statement) or _is_fast_path(statement)]
 
 
 def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:

@@ -14,7 +14,7 @@ module                   functions                                              
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
 ``_checks``              the input checks every public function starts with
-``_fast_sort``           the library's faster sort for the ranking metrics
+``_fast_sort``           the faster counts behind the ranking metrics, chosen in ranking
 =======================  ==========================================================  ========
 
 Signatures, defaults and results are scikit-learn's (tests compare them with the
@@ -38,17 +38,17 @@ formula inline, after a short first step of ``check_*`` calls that only raise on
 malformed input, so ``lossviz.standalone_source(name)`` hands out the function with
 the helpers it needs and without the checks. The one place where speed needs less
 readable code is the sort behind the ranking metrics: ``ranking._sorted_by_score``
-is the readable stable argsort that snippets copy, and importing this package
-installs ``_fast_sort.sorted_by_score`` in its place (the same order, several times
-faster for float32 scores; ``bench/bench_metrics.py`` measures it against
-scikit-learn). Tests hold both sorts to scikit-learn's results.
+is the readable stable argsort that snippets copy, and where the counts are taken
+(``ranking._counts_at_thresholds``) an ``if fast_sort_applies(...)`` hands float
+scores to ``_fast_sort``: the same counts, several times faster
+(``bench/bench_metrics.py`` measures it against scikit-learn and Keras). Nothing is
+swapped at import time. Tests hold both paths to scikit-learn's results.
 
 This package imports NumPy only.
 """
 
 from __future__ import annotations
 
-from lossviz.metrics import _fast_sort, ranking
 from lossviz.metrics._common import UndefinedMetricWarning
 from lossviz.metrics.batch import batch_averaged
 from lossviz.metrics.keras_thresholds import (
@@ -70,9 +70,6 @@ from lossviz.metrics.precision_recall import (
     specificity_score,
 )
 from lossviz.metrics.ranking import auc, average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
-
-# The library's ranking metrics sort with the fast sort; snippets copy the readable one.
-ranking._sorted_by_score = _fast_sort.sorted_by_score
 
 __all__ = [
     "UndefinedMetricWarning",
