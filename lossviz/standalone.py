@@ -14,13 +14,13 @@ How the block is assembled (the rules the library code follows):
   it uses in turn; a name imported by name from another lossviz module is copied from
   there. Helpers are imported by their own name (``from lossviz.x import helper``),
   never as a module attribute or under another name.
+- The library's fast paths are left out: an ``if`` in a function's body whose test calls
+  a function named ``fast_..._applies`` (``if fast_sort_applies(...):`` in
+  ``metrics/ranking.py``) is dropped, so the block keeps the readable code after it.
 - Any other import (``numpy``, ``math``, ``keras.ops`` ...) is copied as an import.
 - Argument validation is left out, and the block says so in one comment line: a
   statement of a function's body that is only a call to a function named ``check_...`` or
   ``_check_...`` is dropped. The library function keeps it. Everything else is the maths.
-- The library's fast paths are left out too: an ``if`` of a function's body whose test
-  is a call to a function named ``fast_..._applies`` (``if fast_sort_applies(...):``
-  in ``metrics/ranking.py``) is dropped, so the block keeps the readable code after it.
 - Docstrings keep their formula, arguments and returns; the doctest example and the
   "Taught in" line, which speak of the package, are dropped.
 
@@ -122,14 +122,6 @@ def _namespace(module: str) -> tuple[dict, dict]:
     return definitions, imports
 
 
-def _is_validation(statement: ast.stmt) -> bool:
-    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
-        return False
-    callee = statement.value.func
-    name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
-    return bool(_VALIDATION_CALL.match(name))
-
-
 def _is_fast_path(statement: ast.stmt) -> bool:
     """``if fast_..._applies(...): ...`` without ``else``: the library's fast path."""
     if not (isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.test, ast.Call)):
@@ -138,12 +130,22 @@ def _is_fast_path(statement: ast.stmt) -> bool:
     return isinstance(callee, ast.Name) and bool(_FAST_PATH_TEST.match(callee.id))
 
 
+def _is_validation(statement: ast.stmt) -> bool:
+    if _is_fast_path(statement):  # left out with the checks: the block keeps the readable code
+        return True
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    callee = statement.value.func
+    name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+    return bool(_VALIDATION_CALL.match(name))
+
+
 def _validation_statements(node: ast.AST) -> list[ast.stmt]:
     if not isinstance(node, ast.FunctionDef):
         return []
     # Only statements of the function's own body: dropping one inside a block could
     # leave the block empty.
-    return [statement for statement in node.body if _is_validation(statement) or _is_fast_path(statement)]
+    return [statement for statement in node.body if _is_validation(statement)]
 
 
 def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:
