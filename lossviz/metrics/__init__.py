@@ -14,7 +14,7 @@ module                   functions                                              
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
 ``_checks``              the input checks every public function starts with
-``_fast_sort``           the faster counts behind the ranking metrics, chosen in ranking
+``_fast_sort``           the library's faster sort for the ranking metrics
 =======================  ==========================================================  ========
 
 Signatures, defaults and results are scikit-learn's (tests compare them with the
