@@ -44,7 +44,7 @@ def readable_counts():
 
 @st.composite
 def ranking_problems(draw):
-    """(is_positive, y_score, sample_weight): any float dtype, ties and special values, maybe one class."""
+    """(is_positive, y_score, sample_weight): float16/32/64 or integer scores, ties and special values, maybe one class."""
     n = draw(st.integers(1, 40))
     dtype = draw(st.sampled_from(sorted(DTYPES)))
     pool = draw(st.sampled_from(["special", "few", "constant", "wide"]))
