@@ -1,10 +1,12 @@
 """The ranking metrics' two paths: the readable counts that snippets copy, and the library's fast ones.
 
 ``ranking._counts_at_thresholds`` hands float scores to ``_fast_sort`` in an
-``if fast_sort_applies(...)`` that ``standalone_source`` drops. Here both paths must
-give identical counts and thresholds, and the public functions scikit-learn's results,
-on the inputs that break sorts: ties, constant scores, signed zeros, subnormals,
-extremes, a single class, weights with and without zeros, float16/32/64 and integers.
+``if fast_sort_applies(...)``, and ``ranking._binary_roc_auc`` in an
+``if fast_roc_auc_applies(...)``; ``standalone_source`` drops both. Here both paths
+must give identical counts, thresholds and areas, and the public functions
+scikit-learn's results, on the inputs that break sorts: ties, constant scores, signed
+zeros, subnormals, extremes, a single class, weights with and without zeros,
+float16/32/64 and integers.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ def readable_counts():
     namespace = {}
     exec(standalone_source("roc_curve"), namespace)
     return namespace["_counts_at_thresholds"]
+
+
+@cache
+def readable_roc_auc():
+    """``_binary_roc_auc`` as the roc_auc_score snippet defines it: the area from the readable counts."""
+    namespace = {}
+    exec(standalone_source("roc_auc_score"), namespace)
+    return namespace["_binary_roc_auc"]
 
 
 @st.composite
@@ -100,6 +110,10 @@ def test_readable_and_fast_counts_are_identical(problem):
         for mine, other in zip(readable, fast, strict=True):
             np.testing.assert_array_equal(mine, other)
     assert fast_applies == (scores.dtype != np.float64 or weight is None)
+    if weight is None and 0 < is_positive.sum() < len(is_positive):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert _fast_sort.fast_roc_auc(is_positive, scores) == readable_roc_auc()(is_positive, scores)
 
 
 @SETTINGS
@@ -144,6 +158,8 @@ def test_both_paths_agree_on_large_inputs(dtype, spread, weighted):
     library = ranking._counts_at_thresholds(is_positive, scores, weight)
     for mine, other in zip(readable, library, strict=True):
         np.testing.assert_array_equal(mine, other)
+    if not weighted:
+        assert _fast_sort.fast_roc_auc(is_positive, scores) == readable_roc_auc()(is_positive, scores)
     expected = sk.roc_curve(is_positive, scores, sample_weight=weight)
     for ours, theirs in zip(lv.roc_curve(is_positive, scores, sample_weight=weight), expected):
         np.testing.assert_array_equal(ours, theirs)
@@ -170,9 +186,10 @@ def test_the_fast_path_is_chosen_where_the_counts_are_taken():
     assert ranking._counts_at_thresholds.__module__ == ranking.__name__
     assert ranking._sorted_by_score.__module__ == ranking.__name__
     tree = ast.parse(Path(ranking.__file__).read_text(encoding="utf-8"))
-    counts = next(node for node in tree.body if getattr(node, "name", "") == "_counts_at_thresholds")
-    branches = [node for node in counts.body if isinstance(node, ast.If) and "fast_sort_applies" in ast.unparse(node.test)]
-    assert len(branches) == 1
+    for function, test in [("_counts_at_thresholds", "fast_sort_applies"), ("_binary_roc_auc", "fast_roc_auc_applies")]:
+        node = next(node for node in tree.body if getattr(node, "name", "") == function)
+        branches = [branch for branch in node.body if isinstance(branch, ast.If) and test in ast.unparse(branch.test)]
+        assert len(branches) == 1, function
 
 
 def test_no_module_assigns_into_another_at_import():

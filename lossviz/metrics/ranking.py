@@ -29,7 +29,12 @@ from lossviz.metrics._checks import (
     check_roc_auc,
 )
 from lossviz.metrics._common import UndefinedMetricWarning, _squeeze_column, _as_scores
-from lossviz.metrics._fast_sort import fast_counts_at_thresholds, fast_sort_applies
+from lossviz.metrics._fast_sort import (
+    fast_counts_at_thresholds,
+    fast_roc_auc,
+    fast_roc_auc_applies,
+    fast_sort_applies,
+)
 
 __all__ = ["roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score", "auc"]
 
@@ -218,6 +223,8 @@ def _binary_roc_auc(is_positive, y_score, sample_weight=None, max_fpr=None):
             stacklevel=3,
         )
         return np.nan
+    if fast_roc_auc_applies(y_score, sample_weight, max_fpr):  # the same area, sorted faster (_fast_sort.py)
+        return fast_roc_auc(is_positive, y_score)
     if max_fpr is None or max_fpr == 1:
         fps, tps, _ = _counts_at_thresholds(is_positive, y_score, sample_weight)
         if fps[-1] > 0 and tps[-1] > 0:
