@@ -11,18 +11,23 @@ an argsort, we sort integer keys that hold both the score and the label:
    to the span of the scores. When that span leaves one bit free in 32 bits (always
    for float32 scores of one sign, such as probabilities), ``key = 2 * rank + label``
    sorts as a 32-bit integer, as fast as ``np.sort`` of the float32 scores; otherwise
-   as a 64-bit integer (float64 scores have the same choice at 64 bits).
+   float32 scores take 64-bit keys. Float64 scores take 64-bit keys when one bit is
+   free (always for scores of one sign), one argsort otherwise.
 3. After the sort, ``key & 1`` is the label in decreasing score order, ``key >> 1``
-   tells the tied scores apart, and the thresholds are read back from the keys.
+   tells the tied scores apart, and the thresholds are read back from the keys. ROC
+   AUC needs no counts at all (:func:`fast_roc_auc`): the positions of the positives
+   give the Mann-Whitney U, and ``np.searchsorted`` the tied pairs.
 
 With weights the order inside ties matters (the weights are added up in input order,
-as scikit-learn does, to get its sums to the last bit): float32 scores are then sorted
-as 64-bit keys ``rank * 2**32 + index``, the index breaking ties as a stable sort
-does. Float64 scores with weights, the one case left, take the readable stable argsort.
+as scikit-learn does, to get its sums to the last bit): float32 scores then take two
+passes of NumPy's stable radix sort of 16-bit keys (the lower, then the upper half of
+each rank). Float64 scores with weights, the one case left, take the readable stable
+argsort.
 
 ``ranking._counts_at_thresholds`` calls :func:`fast_counts_at_thresholds` when
-:func:`fast_sort_applies`, in an ``if`` that :func:`lossviz.standalone_source` drops,
-so the blocks it hands out keep the readable sort. Tests hold both paths to the same
+:func:`fast_sort_applies`, and ``ranking._binary_roc_auc`` :func:`fast_roc_auc` when
+:func:`fast_roc_auc_applies`, each in an ``if`` that :func:`lossviz.standalone_source`
+drops, so the blocks it hands out keep the readable sort. Tests hold both paths to the same
 counts and to scikit-learn's results; ``bench/bench_metrics.py`` times them.
 """
 
@@ -139,26 +144,24 @@ def _last_of_runs(ranks):
 
 
 def _weighted_counts(is_positive, y_score, sample_weight):
-    """Float32 scores: 64-bit keys ``(rank - 2**31) * 2**32 + 2 * index + label``, sorted.
+    """Float32 scores: a stable order from two passes of NumPy's radix sort.
 
-    The index breaks ties as a stable sort does, so the weights are added in input order.
+    NumPy's stable argsort of 16-bit integers is a radix sort. Sorting the 32-bit ranks
+    by their lower half, then (stably) by their upper half, orders them with tied
+    scores in input order, as a stable argsort does, so the weights are added in
+    scikit-learn's order; in about two thirds of the time of sorting 64-bit keys.
     """
     ordered, greatest, _ = _ordered_bits(y_score)  # int32: a span below 2**32
-    offset = np.int64(greatest - 2**31)
-    keys = np.subtract(offset, ordered, dtype=np.int64)  # rank - 2**31
-    keys <<= 32
-    index_and_label = np.arange(0, 2 * len(keys), 2, dtype=np.int64)
-    index_and_label |= is_positive
-    keys |= index_and_label
-    keys.sort()
-    ranks = keys >> 32
+    greatest = np.uint32(greatest % 2**32)
+    ranks = np.subtract(greatest, ordered.view(np.uint32))  # greatest - score bits, exact modulo 2**32
+    order = np.argsort(ranks.astype(np.uint16), kind="stable")
+    upper = (ranks >> 16).astype(np.uint16)
+    order = order[np.argsort(upper[order], kind="stable")]
+    ranks = ranks[order]
     last_of_run = _last_of_runs(ranks)
-    threshold_bits = np.subtract(offset, ranks[last_of_run]).astype(np.int32)
-    del ranks
-    positive = (keys & 1).astype(bool)
-    keys &= 0xFFFF_FFFF
-    keys >>= 1  # the order of the input
-    weight = sample_weight[keys]
+    threshold_bits = np.subtract(greatest, ranks[last_of_run]).view(np.int32)
+    del ranks, upper
+    positive, weight = is_positive[order], sample_weight[order]
     tps = np.cumsum(positive * weight, dtype=np.float64)[last_of_run]
     fps = np.cumsum(~positive * weight, dtype=np.float64)[last_of_run]
     return fps, tps, _flip_negative(threshold_bits).view(y_score.dtype)
