@@ -196,7 +196,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     registry = explorers()
     names = args.only or list(registry)
-    print(f"lossviz explorers ({os.path.dirname(sys.modules['lossviz.widgets'].__file__)}), "
+    print(f"lossviz explorers ({os.path.dirname(sys.modules['lossviz'].__file__)}), "
           f"Agg, matplotlib {matplotlib.__version__}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; medians of {args.repeats} "
           f"steps (wall ms, cpu ms); memory over {args.updates} updates")

@@ -4,8 +4,9 @@
     python docs/build_site.py check site
 
 ``build`` stages a Sphinx source tree in build/site-work (notebooks converted from their
-jupytext sources, a generated index page and API page, the JavaScript the pages need,
-copied from the npm install that `make site` made in --js), executes every notebook
+jupytext sources, a generated index page and API page, the hand-written pages of
+DOC_PAGES from docs/, the JavaScript the pages need, copied from the npm install that
+`make site` made in --js), executes every notebook
 with the inline matplotlib backend (explorers are saved as their first frame), renders
 them with Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
 link check alone. Both exit non-zero on a broken link.
@@ -46,6 +47,8 @@ ERRATA_HEADER = re.compile(r"^\|\s*post\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
+#: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
+DOC_PAGES = ("snippets", "performance")
 
 
 # ---------------------------------------------------------------------------- staging
@@ -112,6 +115,8 @@ def index_page(built: set[str]) -> str:
         "The [API reference](api.rst) documents every function of `lossviz`."
         if "00_start_here" in built else "The [API reference](api.rst) documents every "
         "function of `lossviz`.",
+        "[Code to copy](snippets.md) lists the blocks `standalone_source` hands out; "
+        "[Performance](performance.md) gives what the commands and explorers cost.",
     ]
     errata_path = NOTEBOOKS / "08_errata.py"
     if errata_path.exists():
@@ -134,7 +139,7 @@ def index_page(built: set[str]) -> str:
     parts += ["", (DOCS / "run_live.md").read_text().strip(), ""]
     toctree = "\n".join(f"notebooks/{stem}" for stem in sorted(built))
     parts += ["```{toctree}", ":hidden:", ":caption: Notebooks", "", toctree, "```", "",
-              "```{toctree}", ":hidden:", ":caption: Reference", "", "api", "```", ""]
+              "```{toctree}", ":hidden:", ":caption: Reference", "", "api", *DOC_PAGES, "```", ""]
     return "\n".join(parts)
 
 
@@ -151,9 +156,14 @@ def public_api() -> dict[str, list[tuple[str, str]]]:
     for module_name in sorted(lossviz._SUBMODULES):
         module = importlib.import_module(f"lossviz.{module_name}")
         names = list(getattr(module, "__all__", []))
-        names += [name for name, value in vars(module).items()
+        # A package that serves names from a registry (lossviz.widgets its explorer
+        # classes, through a PEP 562 __getattr__) lists them in its own __dir__.
+        own_dir = vars(module).get("__dir__")
+        served = [name for name in (own_dir() if own_dir else []) if name not in vars(module)]
+        names += [name for name in [*vars(module), *served]
                   if not name.startswith("_") and name not in names
-                  and (inspect.isfunction(value) or inspect.isclass(value))
+                  and (inspect.isfunction(value := getattr(module, name))
+                       or inspect.isclass(value))
                   and (value.__module__ == module.__name__
                        or value.__module__.startswith(module.__name__ + "."))]
         entries = []
@@ -204,6 +214,8 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
         nbformat.write(stage_notebook(source, built), stage_dir / "notebooks" / f"{source.stem}.ipynb")
     (stage_dir / "index.md").write_text(index_page(built))
     (stage_dir / "api.rst").write_text(api_page())
+    for name in DOC_PAGES:
+        shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
     shutil.copy(DOCS / "conf.py", stage_dir / "conf.py")
     (stage_dir / "site_settings.json").write_text(json.dumps({"repo": REPO, "branch": BRANCH}))
     stage_assets(js, stage_dir / "_static")

@@ -32,6 +32,7 @@ __all__ = [
     "describe",
     "import_keras",
     "warn_user",
+    "returns_like",
 ]
 
 #: The Keras backend lossviz uses when the user has not chosen one (``KERAS_BACKEND``).
@@ -70,6 +71,29 @@ def warn_user(message: str) -> None:
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIRECTORY + os.sep):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def returns_like(conversion):
+    """Mark a validator that returns what it checked, converted as ``conversion`` converts it.
+
+    ``y_true, y_pred = check_pair(y_true, y_pred)`` validates and converts once.
+    ``lossviz.standalone_source`` reads the mark and writes the plain conversion in the
+    copied block instead (``y_true, y_pred = as_float_pair(y_true, y_pred)``, the
+    validator's first arguments), as it drops a bare ``check_...()`` call.
+
+    Args:
+        conversion: The function that converts the validator's first arguments the same
+            way without checking them.
+
+    Returns:
+        A decorator that returns the validator unchanged.
+    """
+
+    def mark(validator):
+        validator.returns_like = conversion
+        return validator
+
+    return mark
 
 
 def fail(name: str, expected: str, received) -> None:

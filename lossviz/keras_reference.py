@@ -307,21 +307,21 @@ def sparse_categorical_crossentropy(y_true, y_pred, *, from_logits=False, ignore
         logits x:      log p = log_softmax(x)
         probabilities: log p = log(c) - log(sum(c)),  c = clip(y_pred, 1e-7, 1 - 1e-7)
 
-    Labels equal to ``ignore_class`` give 0. The stored-logits shortcut of TensorFlow's
-    built-in is out of scope.
+    Labels equal to ``ignore_class`` give 0; ``axis`` is the class axis of ``y_pred``.
+    The stored-logits shortcut of TensorFlow's built-in is out of scope.
     """
-    y_pred = ops.moveaxis(ops.convert_to_tensor(y_pred), axis, -1)
+    y_pred = ops.convert_to_tensor(y_pred)
     labels = ops.cast(y_true, "int32")
     if len(labels.shape) == len(y_pred.shape):
-        labels = ops.squeeze(labels, -1)
+        labels = ops.squeeze(labels, axis)
     valid = ops.ones_like(labels, dtype="bool") if ignore_class is None else ops.not_equal(labels, ignore_class)
-    one_hot = ops.one_hot(ops.where(valid, labels, 0), y_pred.shape[-1], dtype=y_pred.dtype)
+    one_hot = ops.one_hot(ops.where(valid, labels, 0), y_pred.shape[axis], axis=axis, dtype=y_pred.dtype)
     if from_logits:
-        log_probability = ops.log_softmax(y_pred, axis=-1)
+        log_probability = ops.log_softmax(y_pred, axis=axis)
     else:
         clipped = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        log_probability = ops.log(clipped) - ops.log(ops.sum(clipped, axis=-1, keepdims=True))
-    return ops.where(valid, -ops.sum(one_hot * log_probability, axis=-1), 0.0)
+        log_probability = ops.log(clipped) - ops.log(ops.sum(clipped, axis=axis, keepdims=True))
+    return ops.where(valid, -ops.sum(one_hot * log_probability, axis=axis), 0.0)
 
 
 def categorical_generalized_cross_entropy(y_true, y_pred, *, q):

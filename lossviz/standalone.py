@@ -20,9 +20,15 @@ How the block is assembled (the rules the library code follows):
 - Any other import (``numpy``, ``math``, ``keras.ops`` ...) is copied as an import.
 - Argument validation is left out, and the block says so in one comment line: a
   statement of a function's body that is only a call to a function named ``check_...`` or
-  ``_check_...`` is dropped. The library function keeps it. Everything else is the maths.
+  ``_check_...`` is dropped, and ``y_true, y_pred = check_pair(y_true, y_pred, ...)``,
+  whose validator is marked ``@returns_like(as_float_pair)``, becomes the plain
+  conversion ``y_true, y_pred = as_float_pair(y_true, y_pred)`` (the validator's first
+  arguments, one per name assigned). The library function keeps the checks. Everything
+  else is the maths.
 - Docstrings keep their formula, arguments and returns; the doctest example and the
-  "Taught in" line, which speak of the package, are dropped.
+  "Taught in" line, which speak of the package, are dropped, and so are the decorators
+  that register a definition with the package (``@register_loss(...)``,
+  ``@register_metric``).
 
 Taught in: notebooks/00_start_here.ipynb
 """
@@ -36,9 +42,10 @@ import importlib.util
 import io
 import re
 import tokenize
-from functools import cache
+from functools import cache, partial
 
 from lossviz._validation import check_one_of, fail
+from lossviz.losses import _registry as _loss_registry
 
 __all__ = ["standalone_source", "standalone_names", "code_lines", "length_table", "FLAVORS", "SHORT_LOSSES", "LINE_LIMIT"]
 
@@ -50,24 +57,16 @@ FLAVORS = {
 }
 
 #: The common losses whose NumPy block must stay at most LINE_LIMIT code lines long
-#: (helpers included; docstrings, comments and blank lines excluded).
-SHORT_LOSSES = (
-    "mean_squared_error",
-    "mean_absolute_error",
-    "huber",
-    "log_cosh",
-    "binary_crossentropy",
-    "categorical_crossentropy",
-    "sparse_categorical_crossentropy",
-    "binary_focal_crossentropy",
-    "dice",
-)
+#: (helpers included; docstrings, comments and blank lines excluded): those registered
+#: with ``@register_loss(short=True)``.
+SHORT_LOSSES = tuple(_loss_registry.SHORT)
 LINE_LIMIT = 40
 
 _DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
 _VALIDATION_CALL = re.compile(r"^_?check_")
 _FAST_PATH_TEST = re.compile(r"^_?fast_\w*_applies$")
 _DOCSTRING_DROPPED = re.compile(r"^\s*(Examples?:|Taught in:)")
+_REGISTRATION = re.compile(r"^(register_\w+|gradient_of)$")
 
 
 @cache
@@ -140,12 +139,63 @@ def _is_validation(statement: ast.stmt) -> bool:
     return bool(_VALIDATION_CALL.match(name))
 
 
-def _validation_statements(node: ast.AST) -> list[ast.stmt]:
+def _definition(module: str, name: str) -> tuple[str, ast.AST] | None:
+    """Where ``name``, as ``module`` sees it, is defined: (module, node), through lossviz imports."""
+    definitions, imports = _namespace(module)
+    if name in definitions:
+        return module, definitions[name]
+    target = imports.get(name)
+    return _definition(*target) if isinstance(target, tuple) else None
+
+
+def _conversion(module: str, statement: ast.stmt) -> tuple[str, str, str] | None:
+    """For ``y_true, y_pred = check_...(y_true, y_pred, ...)`` whose validator carries
+    ``@returns_like(conversion)``: (the validator's module, the conversion's name, the
+    plain statement ``y_true, y_pred = conversion(y_true, y_pred)``, unindented)."""
+    if not (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name)
+        and _VALIDATION_CALL.match(statement.value.func.id)
+    ):
+        return None
+    found = _definition(module, statement.value.func.id)
+    decorators = getattr(found[1], "decorator_list", []) if found else []
+    for decorator in decorators:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Name)
+            and decorator.func.id == "returns_like"
+            and isinstance(decorator.args[0], ast.Name)
+        ):
+            source, _ = _module_tree(module)
+            target = statement.targets[0]
+            # The validator's first arguments, one per name assigned, are what it converts.
+            count = len(target.elts) if isinstance(target, ast.Tuple) else 1
+            arguments = ", ".join(ast.get_source_segment(source, argument) for argument in statement.value.args[:count])
+            conversion = decorator.args[0].id
+            return found[0], conversion, f"{ast.get_source_segment(source, target)} = {conversion}({arguments})"
+    return None
+
+
+def _validation_statements(module: str, node: ast.AST) -> list[ast.stmt]:
+    """Bare ``check_...()`` calls, and validators assigned whose plain conversion replaces them."""
     if not isinstance(node, ast.FunctionDef):
         return []
     # Only statements of the function's own body: dropping one inside a block could
     # leave the block empty.
-    return [statement for statement in node.body if _is_validation(statement)]
+    return [statement for statement in node.body if _is_validation(statement) or _conversion(module, statement)]
+
+
+def _registrations(node: ast.AST) -> list[ast.expr]:
+    """The decorators that register a definition with the package (``@register_loss(...)``)."""
+    found = []
+    for decorator in getattr(node, "decorator_list", []):
+        callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(callee, ast.Name) and _REGISTRATION.match(callee.id):
+            found.append(decorator)
+    return found
 
 
 def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:
@@ -158,11 +208,21 @@ def _used_names(node: ast.AST, dropped: list[ast.stmt]) -> set[str]:
 
 
 def _segment(module: str, node: ast.AST, dropped: list[ast.stmt]) -> str:
-    """The node's source, without dropped statements, example sections or package lines."""
+    """The node's source, without dropped statements, example sections or package lines;
+    a validator assigned becomes its plain conversion."""
     source, _ = _module_tree(module)
     lines = source.splitlines()
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    removed = {line for statement in dropped for line in range(statement.lineno, statement.end_lineno + 1)}
+    registrations = _registrations(node)
+    decorators = [d for d in getattr(node, "decorator_list", []) if d not in registrations]
+    first = min([node.lineno] + [d.lineno for d in decorators])
+    removed = {
+        line for statement in [*dropped, *registrations] for line in range(statement.lineno, statement.end_lineno + 1)
+    }
+    for statement in dropped:
+        converted = _conversion(module, statement)
+        if converted:  # its first line becomes the plain conversion
+            lines[statement.lineno - 1] = lines[statement.lineno - 1][: statement.col_offset] + converted[2]
+            removed.discard(statement.lineno)
     has_docstring = isinstance(node, ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node) is not None
     docstring = has_docstring and node.body[0]
     if docstring:
@@ -194,11 +254,15 @@ def _collect(module: str, name: str, seen: dict, imports: dict, stack: tuple = (
             return
         raise RuntimeError(f"{name!r} is not defined at module level in {module}")
     node = definitions[name]
-    dropped = _validation_statements(node)
-    for used in sorted(_used_names(node, dropped)):
+    dropped = _validation_statements(module, node)
+    # The plain conversions that replace validators are found in the validator's module.
+    conversions = {found[1]: found[0] for found in map(partial(_conversion, module), dropped) if found}
+    for used in sorted(_used_names(node, dropped + _registrations(node)) | set(conversions)):
         if used == name or (module, used) in stack:
             continue
-        if used in definitions:
+        if used in conversions and used not in definitions and used not in module_imports:
+            _collect(conversions[used], used, seen, imports, stack + ((module, name),))
+        elif used in definitions:
             _collect(module, used, seen, imports, stack + ((module, name),))
         elif used in module_imports:
             target = module_imports[used]
@@ -223,11 +287,7 @@ def _public(flavor: str) -> dict[str, tuple[str, str]]:
         losses = importlib.import_module("lossviz.losses")
         metrics = importlib.import_module("lossviz.metrics")
         named = {**losses.LOSSES, **{alias: losses.LOSSES[target] for alias, target in losses.ALIASES.items()}}
-        named.update(
-            (name, getattr(metrics, name))
-            for name in metrics.__all__
-            if callable(getattr(metrics, name)) and not isinstance(getattr(metrics, name), type)
-        )
+        named.update(metrics.METRICS)
         for public, function in named.items():
             found[public] = (function.__module__, function.__name__)
     else:
@@ -289,7 +349,7 @@ def standalone_source(name: str, flavor: str = "numpy") -> str:
     module, function = public[name]
     seen, imports = {}, {}
     _collect(module, function, seen, imports)
-    dropped_any = any(_validation_statements(_namespace(m)[0][n]) for m, n in seen if n in _namespace(m)[0])
+    dropped_any = any(_validation_statements(m, _namespace(m)[0][n]) for m, n in seen if n in _namespace(m)[0])
     plain = sorted(line for line in imports if line.startswith("import "))
     froms = sorted(line for line in imports if line.startswith("from "))
     header = [f"# {function}: reference implementation ({flavor}), copied whole: it runs by itself."]
@@ -318,11 +378,11 @@ def code_lines(source: str) -> int:
 
 
 def length_table() -> str:
-    """The README's Markdown table: code lines of every block, per name and flavour.
+    """The Markdown table of docs/snippets.md: code lines of every block, per name and flavour.
 
     One row per function (aliases named beside their target), with :func:`code_lines`
     of its numpy block and, for losses, of its keras block. ``tools/snippets.py``
-    writes it into README.md and a test keeps the two equal.
+    writes it into docs/snippets.md and a test keeps the two equal.
     """
     numpy_names, keras_names = _public("numpy"), _public("keras")
     aliases: dict[str, list[str]] = {}

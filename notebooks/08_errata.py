@@ -21,8 +21,8 @@
 #   whether it still holds in Keras 3.15, TensorFlow 2.21 and scikit-learn 1.9;
 # - jump to the notebook section that measures what is true now, with an `assert`.
 #
-# The posts are the five that readers of this collection most often arrive from (file
-# names of our copies, in `../shared/seeds/`: 000 a Chinese post on custom losses, sample
+# The posts are the five that readers of this collection most often arrive from
+# (named by file, 000 to 004, in the table: 000 a Chinese post on custom losses, sample
 # weights and metrics; 001 a Traditional-Chinese tour of the loss and metric classes; 002
 # a translation of the Keras 2 loss docs; 003 a translated post on custom losses; 004 a
 # post on custom binary metrics, k-fold loops and multi-class ROC). Each row paraphrases

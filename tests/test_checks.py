@@ -467,3 +467,16 @@ def test_the_gradient_check_uses_jax_grad_on_jax():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split()[-2:] == ["pass", "fail"]
+
+
+def test_every_registered_check_is_documented_in_the_package_docstring():
+    """The checks register themselves (``@_check(kind, code)``); the docstring that lists
+    them for learners is the one list kept by hand, and this keeps it in step."""
+    import lossviz.checks as checks
+    from lossviz.checks._framework import _REGISTRY
+
+    assert set(_REGISTRY) == {"loss", "metric", "fold_loop"}
+    for kind, codes in (("loss", LOSS_CHECKS), ("metric", METRIC_CHECKS), ("fold_loop", checks.FOLD_LOOP_CHECKS)):
+        assert codes == tuple(code for code, _ in _REGISTRY[kind])
+        for code in codes:
+            assert re.search(rf"\b{code}\b", checks.__doc__), f"{kind} check {code!r} is missing from lossviz/checks/__init__.py"

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 import pytest
-from test_losses import SPECS, _kwargs_id
+from test_losses import OWN_SPECS, SPECS, _kwargs_id
 from test_standalone import _RUNNER
 
 import lossviz.keras_reference as reference
@@ -155,19 +155,14 @@ def test_value_and_gradient_equal_the_keras_builtin(spec, kwargs, case):
 
 
 ROBUST = [
-    ("pseudo_huber", {}),
-    ("pseudo_huber", {"delta": 0.3}),
-    ("general_robust", {}),
-    ("general_robust", {"alpha": 2.0, "scale": 0.5}),
-    ("general_robust", {"alpha": 0.0}),
-    ("general_robust", {"alpha": -2.0, "scale": 2.0}),
-    ("general_robust", {"alpha": float("-inf")}),
-    ("general_robust", {"alpha": 0.5}),
+    pytest.param(spec.name, kwargs, *case.values, id=f"{spec.name}[{_kwargs_id(kwargs)}]-{case.id}")
+    for spec in OWN_SPECS
+    for kwargs in spec.grid
+    for case in spec.cases
 ]
 
 
-@pytest.mark.parametrize(("name", "kwargs"), ROBUST)
-@pytest.mark.parametrize(("y_true", "y_pred"), SPECS[0].cases)
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred"), ROBUST)
 def test_losses_keras_lacks_equal_the_numpy_twin(name, kwargs, y_true, y_pred):
     value, gradient = value_and_gradient(getattr(reference, name), y_true, y_pred, kwargs)
     np.testing.assert_allclose(value, losses.get(name)(y_true, y_pred, **kwargs), rtol=RTOL, atol=ATOL)
@@ -194,7 +189,7 @@ def test_blocks_hold_no_tensorflow_only_call(name):
 
 
 def _first_case(name):
-    spec = next(spec for spec in SPECS if spec.name == name)
+    spec = next(spec for spec in SPECS + OWN_SPECS if spec.name == name)
     return spec.cases[0].values, spec.grid[0]
 
 
@@ -204,7 +199,7 @@ def test_every_keras_block_runs_alone():
     names = sorted(losses.LOSSES)
     calls = {}
     for name in names:
-        args, kwargs = (SPECS[0].cases[0].values, {}) if name in dict(ROBUST) else _first_case(name)
+        args, kwargs = _first_case(name)
         calls[name] = (standalone_source(name, flavor="keras"), args, kwargs)
     runner = _RUNNER.replace(
         "function = namespace[calls[\"function\"]]\nresults = [function(*args, **kwargs) for args, kwargs in calls[\"calls\"]]",
@@ -231,7 +226,7 @@ def test_every_keras_block_runs_alone():
 def test_keras_block_trains_in_compile(name):
     """Usable in model.compile: the loss is a graph-compatible function of the built
     model's tensors (one train_on_batch step, finite loss)."""
-    (y_true, y_pred), kwargs = (SPECS[0].cases[0].values, {}) if name in dict(ROBUST) else _first_case(name)
+    (y_true, y_pred), kwargs = _first_case(name)
     y_true, y_pred = np.asarray(y_true, "float32"), np.asarray(y_pred, "float32")
     namespace = {}
     exec(standalone_source(name, flavor="keras"), namespace)
@@ -247,3 +242,68 @@ def test_keras_block_trains_in_compile(name):
 def test_keras_blocks_are_short():
     for name in losses.LOSSES:
         assert code_lines(standalone_source(name, flavor="keras")) <= 45, name
+
+
+#: How a user hands values to a loss: NumPy arrays, the backend's tensors,
+#: ``keras.Variable``s, and on TensorFlow ``tf.Variable``s (which ``ops.convert_to_tensor``
+#: returns unchanged: a variable, without the ``ndim`` some of Keras's ops read).
+INPUT_KINDS = ["numpy", "tensor", "keras.Variable", "tf.Variable"]
+
+
+def as_kind(values, kind):
+    if kind == "tf.Variable":
+        if keras.backend.backend() != "tensorflow":
+            pytest.skip(f"tf.Variable is TensorFlow's; this backend is {keras.backend.backend()}")
+        import tensorflow as tf
+
+        return tf.Variable(values)
+    return {"numpy": np.asarray, "tensor": ops.convert_to_tensor, "keras.Variable": keras.Variable}[kind](values)
+
+
+#: Every keras block (aliases name their target's block) with the first case and the
+#: first arguments of each of its specs: sparse_categorical_crossentropy's ignore_class included.
+BLOCK_CALLS = [
+    pytest.param(name, spec, id=f"{name}[{_kwargs_id(spec.grid[0])}]")
+    for name in standalone_names("keras")
+    for spec in SPECS
+    if spec.name == losses.ALIASES.get(name, name)
+] + [pytest.param(name, None, id=f"{name}[defaults]") for name in ("pseudo_huber", "general_robust")]
+
+
+@pytest.mark.parametrize("kind", INPUT_KINDS)
+@pytest.mark.parametrize(("name", "spec"), BLOCK_CALLS)
+def test_every_keras_block_alone_takes_arrays_tensors_and_variables(name, spec, kind):
+    """Each keras block, exec'd alone, on y_true and y_pred given as ``kind``, equals the
+    Keras built-in on the same values as tensors (the NumPy twin for the losses Keras
+    lacks). The built-in is fed tensors because it does not take every kind itself: on
+    JAX, Keras 3.15's sparse crossentropy with ``ignore_class`` fails on a keras.Variable."""
+    target = losses.ALIASES.get(name, name)
+    if spec is None:
+        (y_true, y_pred), kwargs, keras_kwargs = SPECS[0].cases[0].values, {}, None
+    else:
+        (y_true, y_pred), kwargs = spec.cases[0].values, spec.grid[0]
+        keras_kwargs = spec.to_keras_kwargs(kwargs)
+    namespace = {}
+    exec(standalone_source(name, flavor="keras"), namespace)
+    value = np.asarray(namespace[target](as_kind(y_true, kind), as_kind(y_pred, kind), **kwargs))
+    if keras_kwargs is None:
+        expected = losses.get(target)(y_true, y_pred, **kwargs)
+    else:
+        expected = np.asarray(builtin(target)(as_kind(y_true, "tensor"), as_kind(y_pred, "tensor"), **keras_kwargs))
+    assert value.shape == expected.shape
+    np.testing.assert_allclose(value, expected, rtol=RTOL, atol=max(atol_for(value), atol_for(expected)))
+
+
+@pytest.mark.parametrize("kind", INPUT_KINDS)
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_crossentropy_reads_classes_on_any_axis(kind, from_logits):
+    """axis=1 of (batch, classes, steps) scores what axis=-1 of the moved scores does,
+    for variables too (TensorFlow's backend cannot apply ops.moveaxis to a tf.Variable)."""
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(0.05, 1.0, size=(4, 3, 5)).astype("float32")
+    labels = rng.integers(0, 3, size=(4, 5))
+    namespace = {}
+    exec(standalone_source("sparse_categorical_crossentropy", flavor="keras"), namespace)
+    value = namespace["sparse_categorical_crossentropy"](as_kind(labels, kind), as_kind(scores, kind), from_logits=from_logits, axis=1)
+    expected = keras.losses.sparse_categorical_crossentropy(labels, np.moveaxis(scores, 1, -1), from_logits=from_logits)
+    np.testing.assert_allclose(np.asarray(value), np.asarray(expected), rtol=RTOL, atol=ATOL)

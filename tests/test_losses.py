@@ -27,8 +27,8 @@ import lossviz.losses as losses  # noqa: E402
 
 #: keras.losses's utilities; every other public function of keras.losses is a loss.
 KERAS_UTILITIES = {"get", "serialize", "deserialize"}
-#: Twins of losses Keras does not have.
-BEYOND_KERAS = {"pseudo_huber", "general_robust"}
+#: Twins of losses Keras does not have (``@register_loss(keras=False)``).
+BEYOND_KERAS = set(losses._registry.BEYOND_KERAS)
 #: Every Keras loss the package twins, from the registry (checked against Keras below).
 KERAS_LOSSES = sorted(set(losses.LOSSES) - BEYOND_KERAS)
 
@@ -141,6 +141,26 @@ SPECS = [
 ]
 
 
+#: The losses Keras lacks: compared with the keras flavour (test_keras_reference.py) and
+#: run alone (test_standalone.py) on these cases and keyword grids.
+OWN_SPECS = [
+    Spec("pseudo_huber", cases.REGRESSION, [{}, {"delta": 0.3}, {"delta": 0.5}]),
+    Spec(
+        "general_robust",
+        cases.REGRESSION,
+        [
+            {},
+            {"alpha": 2.0, "scale": 0.5},
+            {"alpha": 0.0},
+            {"alpha": -2.0, "scale": 2.0},
+            {"alpha": -2.0, "scale": 0.5},
+            {"alpha": float("-inf")},
+            {"alpha": 0.5},
+        ],
+    ),
+]
+
+
 def _kwargs_id(kwargs):
     return ",".join(f"{key}={value}" for key, value in kwargs.items()) or "defaults"
 
@@ -201,6 +221,7 @@ def test_every_keras_loss_class_wraps_a_twinned_function():
 
 def test_every_keras_loss_is_specified():
     assert {spec.name for spec in SPECS} == set(KERAS_LOSSES)
+    assert [spec.name for spec in OWN_SPECS] == sorted(BEYOND_KERAS, key=list(losses.LOSSES).index)
 
 
 @pytest.mark.parametrize(("spec", "kwargs", "y_true", "y_pred"), COMPARISONS)

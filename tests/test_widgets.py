@@ -13,9 +13,11 @@ import asyncio
 import gc
 import io
 import math
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import matplotlib
 
@@ -34,21 +36,19 @@ from sklearn import model_selection  # noqa: E402
 import lossviz.widgets as widgets  # noqa: E402
 from lossviz import losses  # noqa: E402
 from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
-from lossviz._explorer import png_bytes, redraw_order  # noqa: E402
+from lossviz._explorer import png_bytes, redraw_order, registered_explorers  # noqa: E402
 from lossviz.widgets import Explorer, explorers  # noqa: E402
 
-EXPLORER_NAMES = [
-    "regression_loss_explorer",
-    "outlier_fit_explorer",
-    "crossentropy_explorer",
-    "softmax_temperature_explorer",
-    "class_weight_explorer",
-    "threshold_explorer",
-    "roc_pr_explorer",
-    "imbalance_explorer",
-    "batch_f1_explorer",
-    "kfold_explorer",
-]
+# Every registered explorer: the registry is the one list (each class registers itself
+# by its ``name``), so a new explorer gets every test below without an edit here.
+EXPLORER_NAMES = list(explorers())
+EXPLORER_CLASSES = dict(zip(EXPLORER_NAMES, registered_explorers(), strict=True))
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+# Explorers that no notebook shows yet, each with the reason; remove the entry once a
+# notebook shows it (the test below then says so).
+NOT_SHOWN_YET = {
+    "threshold_explorer": "notebook 06 shows roc_pr_explorer, which has the same slider",
+}
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -119,10 +119,74 @@ def out_of_range(control) -> list:
 
 def test_registry_lists_every_explorer_by_its_contract_name():
     registry = explorers()
-    assert list(registry) == EXPLORER_NAMES
+    assert list(registry) == [f"{explorer_class.name}_explorer"
+                              for explorer_class in registered_explorers()]
+    assert len(registry) >= 10
     for name, factory in registry.items():
+        explorer_class = EXPLORER_CLASSES[name]
+        assert factory.__name__ == name
         assert getattr(widgets, name) is factory
-        assert name in widgets.__all__
+        assert getattr(widgets, explorer_class.__name__) is explorer_class
+        assert name in widgets.__all__ and name in dir(widgets)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_explorer'"):
+        widgets.nothing_explorer  # noqa: B018
+
+
+def _defined_subclasses(cls) -> list[type]:
+    found = []
+    for subclass in cls.__subclasses__():
+        found += [subclass, *_defined_subclasses(subclass)]
+    return found
+
+
+def test_every_explorer_module_is_loaded_and_every_explorer_class_registered():
+    """A topic module the package does not import registers nothing; a class defined in
+    one without a ``name`` would be no explorer of lossviz.widgets."""
+    package = Path(widgets.__file__).parent
+    for path in package.glob("*.py"):
+        module = "lossviz.widgets" if path.stem == "__init__" else f"lossviz.widgets.{path.stem}"
+        assert module in sys.modules, f"lossviz/widgets/__init__.py does not import {module}"
+    defined = [explorer_class for explorer_class in _defined_subclasses(Explorer)
+               if explorer_class.__module__.startswith("lossviz.widgets")]
+    assert defined and set(defined) == set(registered_explorers())
+
+
+def test_a_subclass_with_a_name_registers_itself_and_names_are_unique():
+    try:
+        class ToyExplorer(Explorer):
+            """A toy: no controls, no figure."""
+
+            name = "toy_registry_check"
+
+        assert explorers()["toy_registry_check_explorer"].__doc__.startswith("A toy")
+        assert registered_explorers()[-1] is ToyExplorer
+        assert widgets.ToyExplorer is ToyExplorer
+        with pytest.raises(ValueError, match="Explorer name 'toy_registry_check' of .* is taken"):
+            type("OtherExplorer", (Explorer,), {"name": "toy_registry_check"})
+        with pytest.raises(ValueError, match="argument `name`. Expected an identifier"):
+            type("BadExplorer", (Explorer,), {"name": "not a name"})
+    finally:
+        from lossviz import _explorer
+
+        _explorer._REGISTRY.pop("toy_registry_check", None)
+    assert "toy_registry_check_explorer" not in explorers()
+
+
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
+def test_every_explorer_is_documented_and_shown_in_its_notebook(name):
+    """Its docstring lists the controls, runs an example of its factory and names the
+    notebook that teaches it; that notebook builds it."""
+    explorer_class = EXPLORER_CLASSES[name]
+    doc = explorer_class.__doc__ or ""
+    assert "Controls:" in doc and f"{name}(" in doc.split("Example:")[-1], name
+    taught = re.findall(r"Taught in: notebooks/(\w+)\.ipynb", doc)
+    assert taught, f"{explorer_class.__name__}'s docstring has no 'Taught in: notebooks/...'"
+    script = NOTEBOOKS / f"{taught[0]}.py"
+    shown = f"{name}(" in script.read_text()
+    if name in NOT_SHOWN_YET:
+        assert not shown, f"{script.name} shows {name} now: remove it from NOT_SHOWN_YET"
+    else:
+        assert shown, f"{script.name} (Taught in of {explorer_class.__name__}) never calls {name}("
 
 
 def test_registry_is_a_copy():
@@ -645,34 +709,24 @@ def test_static_figure_is_a_standalone_rebuild():
 # -------------------------------------------------------------------------- seeds
 
 
-def _shown_data(explorer: Explorer) -> np.ndarray:
-    """The random numbers behind what the explorer shows, as one array."""
-    if isinstance(explorer, widgets.OutlierFitExplorer):
-        return explorer.results["data"].y
-    if isinstance(explorer, widgets.ClassWeightExplorer):
-        return explorer.X
-    if isinstance(explorer, widgets.ImbalanceExplorer):
-        return np.array([explorer.results["roc_auc"], explorer.results["average_precision"]])
-    if isinstance(explorer, widgets.KFoldExplorer):
-        explorer.set(splitter="KFold", shuffle=True)
-        return np.concatenate([test for _, test in explorer.results["splits"]])
-    return explorer.y_score if hasattr(explorer, "y_score") else explorer.y_pred
-
-
-SEEDED = ["outlier_fit_explorer", "class_weight_explorer", "threshold_explorer",
-          "roc_pr_explorer", "imbalance_explorer", "batch_f1_explorer", "kfold_explorer"]
-
-
-@pytest.mark.parametrize("name", SEEDED)
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
 def test_seed_chooses_the_data_and_defaults_to_the_session_seed(name, monkeypatch):
+    """Same seed, same figure; another seed changes the figure exactly when the explorer
+    says it has random data (``seed_context``, the parameters under which the seed shows)."""
     factory = explorers()[name]
+    context = EXPLORER_CLASSES[name].seed_context
     monkeypatch.setenv("LOSSVIZ_SEED", "5")
-    from_session = factory()
+    from_session = factory(**(context or {}))
     assert from_session.seed == 5
-    explicit = factory(seed=5)
-    other = factory(seed=6)
-    np.testing.assert_array_equal(_shown_data(from_session), _shown_data(explicit))
-    assert not np.array_equal(_shown_data(explicit), _shown_data(other))
+    explicit = factory(seed=5, **(context or {}))
+    other = factory(seed=6, **(context or {}))
+    np.testing.assert_array_equal(pixels(from_session), pixels(explicit))
+    changed = bool((pixels(explicit) != pixels(other)).any())
+    if context is None:
+        assert not changed, (f"seed 6 changed the figure of {name}, whose seed_context is None: "
+                             "set it to the parameters under which the seed matters")
+    else:
+        assert changed, f"{name}: seed 6 left the figure unchanged under {context}"
     monkeypatch.delenv("LOSSVIZ_SEED")
     assert factory().seed == 0
     for explorer in (from_session, explicit, other):

@@ -1,9 +1,9 @@
 """The NumPy half of lossviz runs when the chosen Keras backend is not installed.
 
 PyTorch is the case in point: Keras 3 supports it, but its PyPI wheel pulls several GB of
-CUDA packages, so it is not installed or tested here (README, "Keras backends"). A user
-with ``KERAS_BACKEND=torch`` still gets the twins, the metrics, the standalone snippets
-and the plots, and a clear error from the first call that needs Keras.
+CUDA packages, so it is not installed or tested here (CONTRIBUTING.md, "Backends and
+front ends"). A user with ``KERAS_BACKEND=torch`` still gets the twins, the metrics, the
+standalone snippets and the plots, and a clear error from the first call that needs Keras.
 """
 
 import importlib.util

@@ -1,7 +1,7 @@
-"""Write lossviz.standalone.length_table() into README.md, between its two markers.
+"""Write lossviz.standalone.length_table() into docs/snippets.md, between its two markers.
 
 Run after changing a loss or metric: `.venv/bin/python tools/snippets.py`
-(tests/test_standalone.py fails while the README table is out of date).
+(tests/test_standalone.py fails while the table is out of date).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ START, END = "<!-- snippet-lengths:start -->", "<!-- snippet-lengths:end -->"
 
 
 def main() -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text()
+    page = ROOT / "docs" / "snippets.md"
+    text = page.read_text()
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no {START} ... {END} block")
-    readme.write_text(pattern.sub(lambda _: f"{START}\n{length_table()}{END}", text))
+        raise SystemExit(f"{page} has no {START} ... {END} block")
+    page.write_text(pattern.sub(lambda _: f"{START}\n{length_table()}{END}", text))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """``check_fold_loop``: the fold-loop checks (``FOLD_LOOP_CHECKS``), in the order they run.
 
 The learner's k-fold loop is compared with :func:`lossviz.cv.cross_validate_keras`;
-``lossviz.cv`` is imported inside the functions because it imports this package.
+``lossviz.cv`` is imported inside the functions, on first use (it loads scikit-learn's
+model selection, which ``check_loss`` and ``check_metric`` never need).
 Taught in: notebooks/07_kfold_cross_validation.ipynb
 """
 
@@ -54,6 +55,7 @@ def check_fold_loop(fold_loop: Callable, build_model: Callable, X, y, *, cv, met
 
     Example:
         >>> import numpy as np, keras
+        >>> keras.utils.set_random_seed(0)  # the untrained model's weights decide "reference"
         >>> def build_model():
         ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
         ...     model.compile(optimizer="sgd", loss="binary_crossentropy")

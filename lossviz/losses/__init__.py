@@ -17,29 +17,30 @@ outside [0, 1], a 0 inside a ctc label row) the twin returns Keras's value with 
 Keras turns into NaN (a probability row summing to 0, a negative Poisson rate ...),
 NaN/inf input and wrong shapes raise ``ValueError``.
 
-Each public function starts with its argument checks (calls named ``check_...``), then
-the formula, inline: ``lossviz.standalone_source(name)`` copies the formula without the
-checks as a block that runs by itself.
+Each public function starts with its argument checks (calls named ``check_...``; the
+first, ``y_true, y_pred = check_pair(...)`` or a family's ``check_..._inputs``, returns the
+pair it checked, converted once), then the formula, inline:
+``lossviz.standalone_source(name)`` copies the formula without the checks (the assigned
+check becomes the plain conversion ``as_float_pair``) as a block that runs by itself.
 
-=========================  ============================================  ===============
-module                     losses                                        notebook
-=========================  ============================================  ===============
-``regression``             mean_squared_error (mse), mean_absolute_error  01
-                           (mae), mean_absolute_percentage_error (mape),
-                           mean_squared_logarithmic_error (msle), huber,
-                           log_cosh, cosine_similarity
-``robust`` (not Keras)     pseudo_huber, general_robust (Barron)          01
-``crossentropy``           binary_crossentropy (bce),                     02
-                           binary_focal_crossentropy,
-                           categorical_crossentropy,
-                           categorical_focal_crossentropy,
-                           sparse_categorical_crossentropy,
-                           categorical_generalized_cross_entropy
-``probabilistic``          poisson, kl_divergence (kld), ctc              02
-``margin``                 hinge, squared_hinge, categorical_hinge        02
-``overlap``                dice, tversky                                  02
-``metric_learning``        circle                                         02
-=========================  ============================================  ===============
+=========================  ==================================================  ========
+module                     losses                                              notebook
+=========================  ==================================================  ========
+``regression``             Keras's regression losses (mse, mae, huber ...)     01
+``robust`` (not Keras)     pseudo_huber, general_robust (Barron)               01
+``crossentropy``           the binary cross-entropies; re-exports the others   02
+``categorical``            cross-entropies of one-hot or soft targets          02
+``sparse``                 cross-entropies of integer class labels             02
+``probabilistic``          poisson, kl_divergence (kld), ctc                   02
+``margin``                 the hinge losses                                    02
+``overlap``                dice, tversky                                       02
+``metric_learning``        circle                                              02
+=========================  ==================================================  ========
+
+Each loss registers itself where it is defined (``@register_loss(aliases=...)`` on the
+loss, ``@gradient_of(loss)`` on its gradient; see ``lossviz.losses._registry``):
+:data:`LOSSES` lists every loss by name, :data:`ALIASES` the Keras shorthands, and each
+is an attribute of this module.
 
 :func:`gradient` gives d(sum of per-sample losses)/d y_pred for any of them;
 :func:`residual_loss` and :func:`residual_gradient` give the elementwise curves of the
@@ -53,69 +54,19 @@ from collections.abc import Callable
 import numpy as np
 
 from lossviz._validation import as_float_array, fail
-from lossviz.losses import crossentropy, margin, metric_learning, overlap, probabilistic, regression, robust
-from lossviz.losses.crossentropy import (
-    binary_crossentropy,
-    binary_focal_crossentropy,
-    categorical_crossentropy,
-    categorical_focal_crossentropy,
-    categorical_generalized_cross_entropy,
-    sparse_categorical_crossentropy,
-)
-from lossviz.losses.margin import categorical_hinge, hinge, squared_hinge
-from lossviz.losses.metric_learning import circle
-from lossviz.losses.overlap import dice, tversky
-from lossviz.losses.probabilistic import ctc, kl_divergence, poisson
-from lossviz.losses.regression import (
-    cosine_similarity,
-    huber,
-    log_cosh,
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    mean_squared_error,
-    mean_squared_logarithmic_error,
-)
-from lossviz.losses.robust import general_robust, pseudo_huber
 
-# The Keras shorthands.
-mse = mean_squared_error
-mae = mean_absolute_error
-mape = mean_absolute_percentage_error
-msle = mean_squared_logarithmic_error
-kld = kl_divergence
-bce = binary_crossentropy
+# Importing a family module registers its losses (``@register_loss`` on each definition).
+from lossviz.losses import regression, robust, crossentropy, probabilistic, margin, overlap, metric_learning  # noqa: F401, I001
+from lossviz.losses._registry import ALIASES, LOSSES, gradient_of, register_loss
+from lossviz.losses._registry import GRADIENTS as _GRADIENTS
+
+# Every loss and every shorthand is an attribute of this module: ``losses.huber``, ``losses.mse``.
+globals().update(LOSSES)
+globals().update((alias, LOSSES[name]) for alias, name in ALIASES.items())
 
 __all__ = [
-    "mean_squared_error",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error",
-    "huber",
-    "log_cosh",
-    "cosine_similarity",
-    "poisson",
-    "hinge",
-    "squared_hinge",
-    "categorical_hinge",
-    "kl_divergence",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-    "categorical_generalized_cross_entropy",
-    "dice",
-    "tversky",
-    "ctc",
-    "circle",
-    "pseudo_huber",
-    "general_robust",
-    "mse",
-    "mae",
-    "mape",
-    "msle",
-    "kld",
-    "bce",
+    *LOSSES,
+    *ALIASES,
     "ALIASES",
     "LOSSES",
     "RESIDUAL_LOSSES",
@@ -123,24 +74,9 @@ __all__ = [
     "gradient",
     "residual_loss",
     "residual_gradient",
+    "register_loss",
+    "gradient_of",
 ]
-
-_GRADIENTS: dict[Callable, Callable] = {}
-for _module in (regression, robust, crossentropy, probabilistic, margin, overlap, metric_learning):
-    _GRADIENTS.update(_module.GRADIENTS)
-
-#: Every loss by its snake-case name (the Keras function name for Keras losses).
-LOSSES: dict[str, Callable] = {function.__name__: function for function in _GRADIENTS}
-
-#: The Keras shorthands, mapped to full names.
-ALIASES = {
-    "mse": "mean_squared_error",
-    "mae": "mean_absolute_error",
-    "mape": "mean_absolute_percentage_error",
-    "msle": "mean_squared_logarithmic_error",
-    "kld": "kl_divergence",
-    "bce": "binary_crossentropy",
-}
 
 
 def get(loss) -> Callable:
@@ -162,7 +98,7 @@ def get(loss) -> Callable:
     Taught in: notebooks/01_regression_losses.ipynb
     """
     if callable(loss):
-        if loss in _GRADIENTS:
+        if LOSSES.get(getattr(loss, "__name__", None)) is loss:
             return loss
         fail("loss", "one of the lossviz.losses functions", f"Received: loss={loss!r}")
     if isinstance(loss, str) and ALIASES.get(loss, loss) in LOSSES:

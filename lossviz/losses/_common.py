@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_interval, fail, warn_user
+from lossviz._validation import as_float_array, check_interval, fail, returns_like, warn_user
 
 #: ``keras.backend.epsilon()``: the clipping constant of every Keras loss.
 EPSILON = 1e-7
@@ -52,9 +52,11 @@ def as_float_pair(y_true, y_pred):
     return align_ranks(np.asarray(y_true, dtype=y_pred.dtype), y_pred)
 
 
-def check_pair(y_true, y_pred, *, class_axis: int | None = None) -> None:
-    """Refuse NaN/inf, empty input and shapes that do not align (see :func:`paired_arrays`)."""
-    paired_arrays(y_true, y_pred, class_axis=class_axis)
+@returns_like(as_float_pair)
+def check_pair(y_true, y_pred, *, class_axis: int | None = None):
+    """Refuse NaN/inf, empty input and shapes that do not align (see :func:`paired_arrays`);
+    return the pair as :func:`as_float_pair` converts it."""
+    return paired_arrays(y_true, y_pred, class_axis=class_axis)
 
 
 def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
@@ -235,6 +237,15 @@ def check_integer_labels(labels: np.ndarray, name: str, num_classes: int, *, ign
             f"Received: label {first_bad:g} (min={labels.min():g}, max={labels.max():g})",
         )
     return labels.astype(np.int64)
+
+
+def clip_probabilities(probabilities):
+    return np.clip(probabilities, EPSILON, 1.0 - EPSILON)
+
+
+def check_class_axis(axis, ndim):
+    """A single class axis (an int), checked as :func:`check_axis` checks it."""
+    return check_axis(axis, ndim, allow_tuple=False)
 
 
 def clip_mask(values: np.ndarray, low: float, high: float) -> np.ndarray:

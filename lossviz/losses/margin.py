@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-__all__ = ["hinge", "squared_hinge", "categorical_hinge"]
 
 
 def _signed_labels(y_true):
@@ -24,6 +24,7 @@ def _signed_labels(y_true):
     return y_true
 
 
+@register_loss()
 def hinge(y_true, y_pred):
     """Hinge loss per sample.
 
@@ -47,12 +48,12 @@ def hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.maximum(margin, 0.0), axis=-1))
 
 
+@gradient_of(hinge)
 def _hinge_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     labels = _signed_labels(y_true)
@@ -62,6 +63,7 @@ def _hinge_gradient(y_true, y_pred):
     return per_sample_mean_gradient(np.where(active, -labels, 0.0))
 
 
+@register_loss()
 def squared_hinge(y_true, y_pred):
     """Squared hinge loss per sample.
 
@@ -85,12 +87,12 @@ def squared_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
     return np.asarray(np.mean(np.square(np.maximum(margin, 0.0)), axis=-1))
 
 
+@gradient_of(squared_hinge)
 def _squared_hinge_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     labels = _signed_labels(y_true)
@@ -98,6 +100,7 @@ def _squared_hinge_gradient(y_true, y_pred):
     return per_sample_mean_gradient(-2.0 * margin * labels)
 
 
+@register_loss()
 def categorical_hinge(y_true, y_pred):
     """Categorical (Crammer-Singer style) hinge loss per sample.
 
@@ -123,13 +126,13 @@ def categorical_hinge(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_pair(y_true, y_pred, class_axis=-1)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred, class_axis=-1)
     positive = np.sum(y_true * y_pred, axis=-1)
     negative = np.max((1.0 - y_true) * y_pred, axis=-1)
     return np.asarray(np.maximum(negative - positive + 1.0, 0.0))
 
 
+@gradient_of(categorical_hinge)
 def _categorical_hinge_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred, class_axis=-1)
     wrong_scores = (1.0 - y_true) * y_pred
@@ -142,8 +145,5 @@ def _categorical_hinge_gradient(y_true, y_pred):
     return np.where(active, (1.0 - y_true) * max_share - y_true, 0.0)
 
 
-GRADIENTS = {
-    hinge: _hinge_gradient,
-    squared_hinge: _squared_hinge_gradient,
-    categorical_hinge: _categorical_hinge_gradient,
-}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -6,8 +6,8 @@ import numpy as np
 
 from lossviz._validation import check_interval, fail
 from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus, truncated_labels
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-__all__ = ["circle"]
 
 
 def _labels(values, name):
@@ -89,6 +89,7 @@ def check_circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margi
     _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin)
 
 
+@register_loss()
 def circle(
     y_true,
     y_pred,
@@ -162,6 +163,7 @@ def circle(
     return np.asarray(np.logaddexp(0.0, positive_part + negative_part))  # softplus
 
 
+@gradient_of(circle)
 def _circle_gradient(
     y_true,
     y_pred,
@@ -195,4 +197,5 @@ def _circle_gradient(
     return gradient
 
 
-GRADIENTS = {circle: _circle_gradient}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from lossviz._validation import returns_like
 from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-__all__ = ["dice", "tversky"]
 
 
 def _mask_inputs(y_true, y_pred, axis, name="dice"):
@@ -26,11 +27,14 @@ def _mask_inputs(y_true, y_pred, axis, name="dice"):
     return y_true, y_pred, axis
 
 
+@returns_like(as_float_pair)
 def check_mask_inputs(y_true, y_pred, axis, name="dice"):
-    """Refuse bad shapes or axes; warn about values outside [0, 1], which Keras accepts."""
-    _mask_inputs(y_true, y_pred, axis, name)
+    """Refuse bad shapes or axes; warn about values outside [0, 1], which Keras accepts.
+    Return the pair as :func:`as_float_pair` converts it."""
+    return _mask_inputs(y_true, y_pred, axis, name)[:2]
 
 
+@register_loss(short=True)
 def dice(y_true, y_pred, *, axis=None):
     """Dice loss: one minus the (soft) Dice coefficient.
 
@@ -63,13 +67,13 @@ def dice(y_true, y_pred, *, axis=None):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_mask_inputs(y_true, y_pred, axis)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_mask_inputs(y_true, y_pred, axis)
     overlap = np.sum(y_true * y_pred, axis=axis)
     total = np.sum(y_true, axis=axis) + np.sum(y_pred, axis=axis) + EPSILON
     return np.asarray(1.0 - 2.0 * overlap / total)
 
 
+@gradient_of(dice)
 def _dice_gradient(y_true, y_pred, *, axis=None):
     y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis)
     overlap = np.sum(y_true * y_pred, axis=axis, keepdims=True)
@@ -83,6 +87,7 @@ def check_tversky_weights(alpha, beta):
     return tuple(check_keras_parameter(value, name, 0.0, np.inf, keras_does) for value, name in ((alpha, "alpha"), (beta, "beta")))
 
 
+@register_loss()
 def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     """Tversky loss (Salehi et al., 2017): Dice with separate prices for FP and FN.
 
@@ -134,8 +139,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
     check_tversky_weights(alpha, beta)
-    check_mask_inputs(y_true, y_pred, axis, "tversky")
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_mask_inputs(y_true, y_pred, axis, "tversky")
     true_positive = np.sum(y_true * y_pred, axis=axis)
     false_positive = np.sum((1.0 - y_true) * y_pred, axis=axis)
     false_negative = np.sum(y_true * (1.0 - y_pred), axis=axis)
@@ -143,6 +147,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     return np.asarray(1.0 - true_positive / denominator)
 
 
+@gradient_of(tversky)
 def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     alpha, beta = check_tversky_weights(alpha, beta)
     y_true, y_pred, axis = _mask_inputs(y_true, y_pred, axis, "tversky")
@@ -155,7 +160,5 @@ def _tversky_gradient(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
     return -(y_true * denominator - true_positive * d_denominator) / np.square(denominator)
 
 
-GRADIENTS = {
-    dice: _dice_gradient,
-    tversky: _tversky_gradient,
-}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

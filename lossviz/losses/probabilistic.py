@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from lossviz._validation import as_float_array, fail, warn_user
+from lossviz._validation import as_float_array, fail, returns_like, warn_user
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
@@ -20,8 +20,8 @@ from lossviz.losses._common import (
     truncated_labels,
     warn_outside,
 )
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-__all__ = ["poisson", "kl_divergence", "ctc"]
 
 
 def _poisson_inputs(y_true, y_pred):
@@ -45,12 +45,15 @@ def _poisson_inputs(y_true, y_pred):
     return y_true, y_pred
 
 
+@returns_like(as_float_pair)
 def check_poisson_inputs(y_true, y_pred):
     """Refuse rates at or below -1e-7 (Keras returns NaN or inf), bad shapes, NaN/inf,
-    empty input; warn on negative counts or rates, which Keras scores."""
-    _poisson_inputs(y_true, y_pred)
+    empty input; warn on negative counts or rates, which Keras scores. Return the pair
+    as :func:`as_float_pair` converts it."""
+    return _poisson_inputs(y_true, y_pred)
 
 
+@register_loss()
 def poisson(y_true, y_pred):
     """Poisson loss per sample: the negative log-likelihood of counts, up to a constant.
 
@@ -84,31 +87,35 @@ def poisson(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_poisson_inputs(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_poisson_inputs(y_true, y_pred)
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
+@gradient_of(poisson)
 def _poisson_gradient(y_true, y_pred):
     y_true, y_pred = _poisson_inputs(y_true, y_pred)
     return per_sample_mean_gradient(1.0 - y_true / (y_pred + EPSILON))
 
 
-def _kl_inputs(y_true, y_pred):
+@returns_like(as_float_pair)
+def check_distributions(y_true, y_pred):
+    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras
+    clips. Return the pair as :func:`as_float_pair` converts it."""
     y_true, y_pred = paired_arrays(y_true, y_pred)
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
         warn_outside(
             values, name, "a probability distribution, values in [0, 1]",
             "Keras clips them to [1e-7, 1] (a value above 1 counts as 1, below 0 as 1e-7)",
         )  # fmt: skip
+    return y_true, y_pred
+
+
+def _kl_inputs(y_true, y_pred):
+    y_true, y_pred = check_distributions(y_true, y_pred)
     return np.clip(y_true, EPSILON, 1.0), y_pred
 
 
-def check_distributions(y_true, y_pred):
-    """Refuse bad shapes, NaN/inf or empty input; warn on values outside [0, 1], which Keras clips."""
-    _kl_inputs(y_true, y_pred)
-
-
+@register_loss(aliases=("kld",))
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence per sample, ``KL(y_true || y_pred)``.
 
@@ -141,12 +148,12 @@ def kl_divergence(y_true, y_pred):
 
     Taught in: notebooks/02_probabilistic_losses.ipynb
     """
-    check_distributions(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_distributions(y_true, y_pred)
     y_true, y_pred = np.clip(y_true, EPSILON, 1.0), np.clip(y_pred, EPSILON, 1.0)
     return np.asarray(np.sum(y_true * np.log(y_true / y_pred), axis=-1))
 
 
+@gradient_of(kl_divergence)
 def _kl_divergence_gradient(y_true, y_pred):
     clipped_true, y_pred = _kl_inputs(y_true, y_pred)
     clipped_pred = np.clip(y_pred, EPSILON, 1.0)
@@ -272,6 +279,7 @@ def check_ctc_inputs(y_true, y_pred):
     _ctc_inputs(y_true, y_pred)
 
 
+@register_loss()
 def ctc(y_true, y_pred):
     """Connectionist temporal classification loss per sample (Graves et al., 2006).
 
@@ -332,6 +340,7 @@ def ctc(y_true, y_pred):
     return np.asarray(losses, dtype=float_dtype(y_pred))
 
 
+@gradient_of(ctc)
 def _ctc_gradient(y_true, y_pred):
     sequences, logits = _ctc_inputs(y_true, y_pred)
     log_probs = log_softmax(logits, -1)
@@ -355,8 +364,5 @@ def _ctc_gradient(y_true, y_pred):
     return gradient
 
 
-GRADIENTS = {
-    poisson: _poisson_gradient,
-    kl_divergence: _kl_divergence_gradient,
-    ctc: _ctc_gradient,
-}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -16,7 +16,6 @@ import numpy as np
 from lossviz._validation import check_interval
 from lossviz.losses._common import (
     EPSILON,
-    as_float_pair,
     check_axis,
     check_pair,
     finite_number,
@@ -26,16 +25,8 @@ from lossviz.losses._common import (
     warn_outside,
     warn_user,
 )
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-__all__ = [
-    "mean_squared_error",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error",
-    "huber",
-    "log_cosh",
-    "cosine_similarity",
-]
 
 #: A Python float, so that float32 input stays float32 (NumPy keeps the array's dtype).
 LOG_2 = math.log(2.0)
@@ -99,6 +90,7 @@ def log_cosh_elementwise_gradient(residual):
 # Per-sample losses.
 
 
+@register_loss(aliases=("mse",), short=True)
 def mean_squared_error(y_true, y_pred):
     """Mean squared error per sample.
 
@@ -125,16 +117,17 @@ def mean_squared_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(np.square(y_pred - y_true), axis=-1))
 
 
+@gradient_of(mean_squared_error)
 def _mean_squared_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(squared_error_gradient(y_pred - y_true))
 
 
+@register_loss(aliases=("mae",), short=True)
 def mean_absolute_error(y_true, y_pred):
     """Mean absolute error per sample.
 
@@ -157,16 +150,17 @@ def mean_absolute_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(np.abs(y_pred - y_true), axis=-1))
 
 
+@gradient_of(mean_absolute_error)
 def _mean_absolute_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(absolute_error_gradient(y_pred - y_true))
 
 
+@register_loss(aliases=("mape",))
 def mean_absolute_percentage_error(y_true, y_pred):
     """Mean absolute percentage error per sample.
 
@@ -192,18 +186,19 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     denominator = np.maximum(np.abs(y_true), EPSILON)
     return np.asarray(100.0 * np.mean(np.abs(y_true - y_pred) / denominator, axis=-1))
 
 
+@gradient_of(mean_absolute_percentage_error)
 def _mean_absolute_percentage_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     denominator = np.maximum(np.abs(y_true), EPSILON)
     return per_sample_mean_gradient(100.0 * np.sign(y_pred - y_true) / denominator)
 
 
+@register_loss(aliases=("msle",))
 def mean_squared_logarithmic_error(y_true, y_pred):
     """Mean squared logarithmic error per sample.
 
@@ -236,13 +231,13 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     check_non_negative_targets(y_true)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
     log_difference = np.log(np.maximum(y_pred, EPSILON) + 1.0) - np.log(np.maximum(y_true, EPSILON) + 1.0)
     return np.asarray(np.mean(np.square(log_difference), axis=-1))
 
 
+@gradient_of(mean_squared_logarithmic_error)
 def _mean_squared_logarithmic_error_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     check_non_negative_targets(y_true)
@@ -262,6 +257,7 @@ def check_non_negative_targets(y_true):
     )  # fmt: skip
 
 
+@register_loss(short=True)
 def huber(y_true, y_pred, *, delta=1.0):
     """Huber loss per sample: quadratic near 0, linear beyond ``delta``.
 
@@ -294,20 +290,21 @@ def huber(y_true, y_pred, *, delta=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_huber_delta(delta)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     error = y_pred - y_true
     quadratic = 0.5 * np.square(error)
     linear = delta * np.abs(error) - 0.5 * delta**2
     return np.asarray(np.mean(np.where(np.abs(error) <= delta, quadratic, linear), axis=-1))
 
 
+@gradient_of(huber)
 def _huber_gradient(y_true, y_pred, *, delta=1.0):
     delta = check_huber_delta(delta)
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(huber_elementwise_gradient(y_pred - y_true, delta))
 
 
+@register_loss(short=True)
 def log_cosh(y_true, y_pred):
     """Log-cosh loss per sample: like MSE/2 for small errors, like MAE for large ones.
 
@@ -332,13 +329,13 @@ def log_cosh(y_true, y_pred):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     error = y_pred - y_true
     # log(cosh(x)) = x + softplus(-2x) - log 2: cosh overflows for |x| > ~710, this does not.
     return np.asarray(np.mean(error + np.logaddexp(0.0, -2.0 * error) - LOG_2, axis=-1))
 
 
+@gradient_of(log_cosh)
 def _log_cosh_gradient(y_true, y_pred):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(log_cosh_elementwise_gradient(y_pred - y_true))
@@ -352,6 +349,7 @@ def _l2_normalize(values, axis):
     return values * inverse_norm, squared_norm, inverse_norm
 
 
+@register_loss()
 def cosine_similarity(y_true, y_pred, *, axis=-1):
     """Negative cosine similarity per sample: -1 for aligned vectors, 0 for orthogonal.
 
@@ -380,14 +378,14 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
 
     Taught in: notebooks/01_regression_losses.ipynb
     """
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     check_axis(axis, y_pred.ndim)
     unit_true = _l2_normalize(y_true, axis)[0]
     unit_pred = _l2_normalize(y_pred, axis)[0]
     return np.asarray(-np.sum(unit_true * unit_pred, axis=axis))
 
 
+@gradient_of(cosine_similarity)
 def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
     y_true, y_pred = paired_arrays(y_true, y_pred)
     axis = check_axis(axis, y_pred.ndim)
@@ -401,12 +399,5 @@ def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
     return -unit_true * inverse_norm + projection * y_pred * inverse_norm_cubed
 
 
-GRADIENTS = {
-    mean_squared_error: _mean_squared_error_gradient,
-    mean_absolute_error: _mean_absolute_error_gradient,
-    mean_absolute_percentage_error: _mean_absolute_percentage_error_gradient,
-    mean_squared_logarithmic_error: _mean_squared_logarithmic_error_gradient,
-    huber: _huber_gradient,
-    log_cosh: _log_cosh_gradient,
-    cosine_similarity: _cosine_similarity_gradient,
-}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

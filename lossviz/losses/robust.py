@@ -14,10 +14,10 @@ import math
 import numpy as np
 
 from lossviz._validation import check_interval
-from lossviz.losses._common import as_float_pair, check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gradient
+from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 from lossviz.losses.regression import check_delta
 
-__all__ = ["pseudo_huber", "general_robust"]
 
 
 def pseudo_huber_elementwise(residual, delta):
@@ -31,6 +31,7 @@ def pseudo_huber_elementwise_gradient(residual, delta):
     return residual / np.hypot(1.0, residual / delta)
 
 
+@register_loss(keras=False)
 def pseudo_huber(y_true, y_pred, *, delta=1.0):
     """Pseudo-Huber loss per sample: a smooth Huber, quadratic near 0 and linear far out.
 
@@ -63,11 +64,11 @@ def pseudo_huber(y_true, y_pred, *, delta=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_delta(delta)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(pseudo_huber_elementwise(y_pred - y_true, delta), axis=-1))
 
 
+@gradient_of(pseudo_huber)
 def _pseudo_huber_gradient(y_true, y_pred, *, delta=1.0):
     delta = check_delta(delta)
     y_true, y_pred = paired_arrays(y_true, y_pred)
@@ -136,6 +137,7 @@ def general_robust_elementwise_gradient(residual, alpha, scale):
     return slope * np.exp((0.5 * alpha - 1.0) * _log1p_ratio(squared, shift))
 
 
+@register_loss(keras=False)
 def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
     """Barron's general and adaptive robust loss per sample, one knob from L2 to Welsch.
 
@@ -184,18 +186,16 @@ def general_robust(y_true, y_pred, *, alpha=1.0, scale=1.0):
     Taught in: notebooks/01_regression_losses.ipynb
     """
     check_robust_parameters(alpha, scale)
-    check_pair(y_true, y_pred)
-    y_true, y_pred = as_float_pair(y_true, y_pred)
+    y_true, y_pred = check_pair(y_true, y_pred)
     return np.asarray(np.mean(general_robust_elementwise(y_pred - y_true, float(alpha), scale), axis=-1))
 
 
+@gradient_of(general_robust)
 def _general_robust_gradient(y_true, y_pred, *, alpha=1.0, scale=1.0):
     alpha, scale = check_robust_parameters(alpha, scale)
     y_true, y_pred = paired_arrays(y_true, y_pred)
     return per_sample_mean_gradient(general_robust_elementwise_gradient(y_pred - y_true, alpha, scale))
 
 
-GRADIENTS = {
-    pseudo_huber: _pseudo_huber_gradient,
-    general_robust: _general_robust_gradient,
-}
+__all__ = registered_in(__name__)
+GRADIENTS = gradients_in(__name__)

@@ -3,19 +3,21 @@
 =======================  ==========================================================  ========
 module                   functions                                                   notebook
 =======================  ==========================================================  ========
-``labels``               accuracy_score, error_rate, confusion_matrix                 05
-``precision_recall``     precision_recall_fscore_support, precision_score,           05
-                         recall_score, fbeta_score, f1_score, specificity_score,
-                         false_positive_rate, classification_report
-``ranking``              roc_curve, precision_recall_curve, auc, roc_auc_score,      06
-                         average_precision_score
-``keras_thresholds``     precision_at_recall, recall_at_precision,                   06
-                         sensitivity_at_specificity, specificity_at_sensitivity,
+``labels``               accuracy, error rate, the confusion matrix                  05
+``precision_recall``     precision, recall, F-beta, specificity, false positive      05
+                         rate, the classification report
+``ranking``              ROC and precision-recall curves, their areas                06
+``keras_thresholds``     Keras's threshold metrics (precision_at_recall ...) and     06
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
 ``_checks``              the input checks every public function starts with
+``_counts``              the one-vs-rest counts behind the precision_recall scores
 ``_fast_sort``           the library's faster sort for the ranking metrics
+``_registry``            ``register_metric`` and :data:`METRICS`, the one list
 =======================  ==========================================================  ========
+
+Each metric registers itself where it is defined (``@register_metric``):
+:data:`METRICS` lists every one by name, and each is an attribute of this package.
 
 Signatures, defaults and results are scikit-learn's (tests compare them with the
 installed scikit-learn); the Keras-named ones reproduce Keras's metric classes.
@@ -50,49 +52,25 @@ This package imports NumPy only.
 from __future__ import annotations
 
 from lossviz.metrics._common import UndefinedMetricWarning
-from lossviz.metrics.batch import batch_averaged
-from lossviz.metrics.keras_thresholds import (
-    keras_auc,
-    precision_at_recall,
-    recall_at_precision,
-    sensitivity_at_specificity,
-    specificity_at_sensitivity,
-)
-from lossviz.metrics.labels import accuracy_score, confusion_matrix, error_rate
-from lossviz.metrics.precision_recall import (
-    classification_report,
-    f1_score,
-    false_positive_rate,
-    fbeta_score,
-    precision_recall_fscore_support,
-    precision_score,
-    recall_score,
-    specificity_score,
-)
-from lossviz.metrics.ranking import auc, average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
+from lossviz.metrics._registry import METRICS, register_metric
 
-__all__ = [
-    "UndefinedMetricWarning",
-    "accuracy_score",
-    "confusion_matrix",
-    "precision_score",
-    "recall_score",
-    "f1_score",
-    "fbeta_score",
-    "precision_recall_fscore_support",
-    "classification_report",
-    "specificity_score",
-    "false_positive_rate",
-    "error_rate",
-    "roc_curve",
-    "roc_auc_score",
-    "precision_recall_curve",
-    "average_precision_score",
-    "auc",
-    "precision_at_recall",
-    "recall_at_precision",
-    "sensitivity_at_specificity",
-    "specificity_at_sensitivity",
-    "keras_auc",
-    "batch_averaged",
-]
+# Importing a family module registers its metrics (``@register_metric`` on each definition).
+from lossviz.metrics import labels, precision_recall, ranking  # noqa: F401, I001
+
+# ranking.py does not carry @register_metric yet: its five functions register here, in
+# the order of the module (when it does, this loop goes and ranking joins the import above).
+for _function in (
+    ranking.roc_curve,
+    ranking.roc_auc_score,
+    ranking.precision_recall_curve,
+    ranking.average_precision_score,
+    ranking.auc,
+):
+    register_metric(_function)
+
+from lossviz.metrics import keras_thresholds, batch  # noqa: E402, F401
+
+# Every metric is an attribute of this module: ``metrics.f1_score``.
+globals().update(METRICS)
+
+__all__ = ["UndefinedMetricWarning", *METRICS, "METRICS", "register_metric"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.metrics._checks import check_batches
+from lossviz.metrics._registry import register_metric, registered_in
 
-__all__ = ["batch_averaged"]
 
 
+@register_metric
 def batch_averaged(metric_fn, y_true, y_pred, batch_size=32, *, return_per_batch=False):
     """The mean over batches of ``metric_fn(batch)``: what Keras logs for a batch-wise metric.
 
@@ -52,3 +53,6 @@ def batch_averaged(metric_fn, y_true, y_pred, batch_size=32, *, return_per_batch
     values = np.array([float(metric_fn(y_true[s : s + batch_size], y_pred[s : s + batch_size])) for s in starts])
     mean = float(np.mean(values))
     return (mean, values) if return_per_batch else mean
+
+
+__all__ = registered_in(__name__)

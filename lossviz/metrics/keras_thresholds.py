@@ -18,15 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.metrics._checks import check_keras_auc, check_threshold_metric
+from lossviz.metrics._registry import register_metric, registered_in
 from lossviz.metrics.ranking import _counts_at_thresholds
 
-__all__ = [
-    "precision_at_recall",
-    "recall_at_precision",
-    "sensitivity_at_specificity",
-    "specificity_at_sensitivity",
-    "keras_auc",
-]
 
 _KERAS_EPSILON = 1e-7  # keras.backend.epsilon()
 
@@ -122,6 +116,7 @@ def _best_under_constraint(constrained, target, dependent, thresholds, return_th
     return (value, float(thresholds[best])) if return_threshold else value
 
 
+@register_metric
 def precision_at_recall(y_true, y_score, recall, *, num_thresholds=None, sample_weight=None, return_threshold=False):
     """Best precision among the thresholds whose recall is at least ``recall``.
 
@@ -171,6 +166,7 @@ def precision_at_recall(y_true, y_score, recall, *, num_thresholds=None, sample_
     return _best_under_constraint(recall_at_t, float(recall), precision_at_t, thresholds, return_threshold)
 
 
+@register_metric
 def recall_at_precision(y_true, y_score, precision, *, num_thresholds=None, sample_weight=None, return_threshold=False):
     """Best recall among the thresholds whose precision is at least ``precision``.
 
@@ -220,6 +216,7 @@ def recall_at_precision(y_true, y_score, precision, *, num_thresholds=None, samp
     return _best_under_constraint(precision_at_t, float(precision), recall_at_t, thresholds, return_threshold)
 
 
+@register_metric
 def sensitivity_at_specificity(
     y_true, y_score, specificity, *, num_thresholds=None, sample_weight=None, return_threshold=False
 ):
@@ -271,6 +268,7 @@ def sensitivity_at_specificity(
     return _best_under_constraint(specificity_at_t, float(specificity), sensitivity_at_t, thresholds, return_threshold)
 
 
+@register_metric
 def specificity_at_sensitivity(
     y_true, y_score, sensitivity, *, num_thresholds=None, sample_weight=None, return_threshold=False
 ):
@@ -355,6 +353,7 @@ def _keras_area(tp, fp, tn, fn, curve, summation_method):
     return float(np.sum((x[:-1] - x[1:]) * heights))
 
 
+@register_metric
 def keras_auc(
     y_true,
     y_score,
@@ -442,3 +441,6 @@ def keras_auc(
         )
         areas.append(_keras_area(*counts[:4], curve, summation_method))
     return float(np.mean(areas))
+
+
+__all__ = registered_in(__name__)

@@ -14,10 +14,11 @@ import numpy as np
 
 from lossviz.metrics._checks import check_accuracy_weights, check_confusion_matrix, check_label_targets
 from lossviz.metrics._common import _squeeze_column
+from lossviz.metrics._registry import register_metric, registered_in
 
-__all__ = ["accuracy_score", "error_rate", "confusion_matrix"]
 
 
+@register_metric
 def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     """Fraction (or weighted count) of samples whose predicted label is exactly right.
 
@@ -56,6 +57,7 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     return float(np.sum(correct * weight) / np.sum(weight) if normalize else np.sum(correct * weight))
 
 
+@register_metric
 def error_rate(y_true, y_pred, *, normalize=True, sample_weight=None):
     """Fraction (or weighted count) of misclassified samples: 1 - accuracy.
 
@@ -87,6 +89,7 @@ def error_rate(y_true, y_pred, *, normalize=True, sample_weight=None):
     return float(total - correct)
 
 
+@register_metric
 def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normalize=None):
     """Confusion matrix C with C[i, j] = (weighted) count of true label i predicted as j.
 
@@ -152,3 +155,6 @@ def _index_in(values, labels):
     sorted_labels = labels[order]
     position = np.clip(np.searchsorted(sorted_labels, values), 0, len(labels) - 1)
     return np.where(sorted_labels[position] == values, order[position], -1)
+
+
+__all__ = registered_in(__name__)

@@ -2,7 +2,7 @@
 
 Every score here is a ratio of the one-vs-rest counts of a label l: TP (true l,
 predicted l), FP (predicted l, true other), FN (true l, predicted other) and TN
-(neither). :func:`_one_vs_rest_counts` computes them for all labels at once; each
+(neither). :func:`~lossviz.metrics._counts._one_vs_rest_counts` computes them for all labels at once; each
 public function writes its own ratio and then averages it:
 
 * ``average="micro"`` pools the counts of every label first, then computes one
@@ -20,110 +20,17 @@ that only raise for malformed input; the maths after them reads the input as giv
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from lossviz.metrics._checks import check_report, check_set_metric
-from lossviz.metrics._common import UndefinedMetricWarning, _squeeze_column
-
-__all__ = [
-    "precision_recall_fscore_support",
-    "precision_score",
-    "recall_score",
-    "fbeta_score",
-    "f1_score",
-    "specificity_score",
-    "false_positive_rate",
-    "classification_report",
-]
+from lossviz.metrics._common import _squeeze_column
+from lossviz.metrics._counts import _average, _divide, _one_vs_rest_counts
+from lossviz.metrics._registry import register_metric, registered_in
 
 
-def _one_vs_rest_counts(y_true, y_pred, *, labels, pos_label, average, sample_weight):
-    """(Weighted) TP, FP, FN, TN of each label against the rest; of each row for average="samples".
-
-    The labels scored are ``pos_label`` for average="binary", else ``labels``, by
-    default every label present (the columns of a multilabel indicator matrix).
-    """
-    y_true, y_pred = _squeeze_column(y_true), _squeeze_column(y_pred)
-    multilabel = y_true.ndim == 2
-    if average == "binary":
-        labels = [pos_label]
-    elif labels is None:
-        labels = np.arange(y_true.shape[1]) if multilabel else np.union1d(y_true, y_pred)
-    labels = np.asarray(labels)
-    if multilabel:  # label l is column l
-        true_is, pred_is = y_true[:, labels] != 0, y_pred[:, labels] != 0
-    else:  # one column per label: is the sample (predicted) of this label?
-        true_is, pred_is = y_true[:, None] == labels, y_pred[:, None] == labels
-    weight = None if sample_weight is None else np.asarray(sample_weight)
-    axis = 1 if average == "samples" else 0
-    tp = _weighted_count(true_is & pred_is, weight, axis)
-    fp = _weighted_count(pred_is, weight, axis) - tp
-    fn = _weighted_count(true_is, weight, axis) - tp
-    if axis == 1:
-        total = true_is.shape[1] * (1 if weight is None else weight)
-    else:
-        total = len(y_true) if weight is None else np.sum(weight)
-    return tp, fp, fn, total - tp - fp - fn
 
 
-def _weighted_count(indicator, sample_weight, axis):
-    """Weighted number of True entries of a (n_samples, n_labels) matrix along ``axis``.
-
-    Per label (axis=0) the weights are added sample by sample (np.bincount), the
-    order scikit-learn uses, so float results agree to the last bit; without
-    weights the counts stay integers.
-    """
-    if axis == 1:
-        counts = indicator.sum(axis=1)
-        return counts if sample_weight is None else counts * sample_weight
-    rows, columns = np.nonzero(indicator)
-    weights = None if sample_weight is None else sample_weight[rows]
-    return np.bincount(columns, weights=weights, minlength=indicator.shape[1])
-
-
-def _divide(numerator, denominator, metric, undefined_when, warn, *, average, zero_division):
-    """numerator / denominator, with ``zero_division`` where 0/0 (and a warning for "warn")."""
-    denominator = np.asarray(denominator, dtype=np.float64)
-    undefined = denominator == 0
-    result = np.asarray(numerator, dtype=np.float64) / np.where(undefined, 1, denominator)
-    if not undefined.any():
-        return result
-    result[undefined] = 0.0 if zero_division == "warn" else zero_division
-    if warn and zero_division == "warn":
-        where, owner = ("samples", "label") if average == "samples" else ("labels", "sample")
-        place = "due to" if result.shape[0] == 1 else f"in {where} with"
-        warnings.warn(
-            f"{metric} is ill-defined and being set to 0.0 {place} no {undefined_when} {owner}s. "
-            "Use `zero_division` parameter to control this behavior.",
-            UndefinedMetricWarning,
-            stacklevel=3,
-        )
-    return result
-
-
-def _average(scores, average, support, sample_weight):
-    """Per-label ``scores`` (average=None), or their mean as ``average`` says.
-
-    "macro" and "micro" (one pooled score) take the plain mean, "weighted" weights by
-    ``support``, "samples" by ``sample_weight``. Scores that are nan
-    (zero_division=np.nan) are left out.
-    """
-    if average is None:
-        return scores
-    weights = {"weighted": support, "samples": sample_weight}.get(average)
-    defined = ~np.isnan(scores)
-    if not defined.any():
-        return np.nan
-    if weights is None:
-        return float(np.mean(scores[defined]))
-    scores, weights = scores[defined], np.asarray(weights, dtype=np.float64)[defined]
-    if np.sum(weights) == 0:  # every weight zero: the plain mean
-        return float(np.mean(scores))
-    return float(np.sum(scores * weights) / np.sum(weights))
-
-
+@register_metric
 def precision_recall_fscore_support(
     y_true,
     y_pred,
@@ -208,6 +115,7 @@ def precision_recall_fscore_support(
     return tuple(_average(score, average, support, sample_weight) for score in (precision, recall, fbeta)) + (None,)
 
 
+@register_metric
 def precision_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -252,6 +160,7 @@ def precision_score(
     return _average(precision, average, support, sample_weight)
 
 
+@register_metric
 def recall_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -295,6 +204,7 @@ def recall_score(
     return _average(recall, average, support, sample_weight)
 
 
+@register_metric
 def fbeta_score(
     y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -346,6 +256,7 @@ def fbeta_score(
     return _average(fbeta, average, support, sample_weight)
 
 
+@register_metric
 def f1_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -385,6 +296,7 @@ def f1_score(
     )  # fmt: skip
 
 
+@register_metric
 def specificity_score(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -433,6 +345,7 @@ def specificity_score(
     return _average(specificity, average, support, sample_weight)
 
 
+@register_metric
 def false_positive_rate(
     y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
 ):
@@ -478,6 +391,7 @@ def false_positive_rate(
     return _average(rate, average, support, sample_weight)
 
 
+@register_metric
 def classification_report(
     y_true,
     y_pred,
@@ -570,3 +484,6 @@ def classification_report(
         else:
             text += row_format.format(heading, *values, width=width, digits=digits)
     return text
+
+
+__all__ = registered_in(__name__)
