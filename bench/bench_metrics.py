@@ -12,16 +12,21 @@ Times, side by side in one run, on the same 1e6 float32 scores:
   with the code before it in the same run.
 
 Candidates are timed round-robin (one call of each per round), so a load spike on a
-shared machine hits all of them; the table shows medians over the rounds.
+shared machine hits all of them; the table shows medians over the rounds, with the
+date, the machine and its load (``os.getloadavg()``) before and after. Besides wall
+time, each call's process CPU time is kept: on a loaded machine the CPU-time ratio to
+``np.sort`` moves less than the wall-time one.
 
-Run:  .venv/bin/python bench/bench_metrics.py [--n 1000000] [--rounds 7] [--baseline aaf72d8]
+Run:  .venv/bin/python bench/bench_metrics.py [--n 1000000] [--rounds 7] [--baseline 942c656]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import datetime
 import os
+import platform
 import subprocess
 import sys
 import tarfile
@@ -85,17 +90,36 @@ def keras_auc_callable(y_true, y_score):
     return run
 
 
-def time_round_robin(candidates: dict, rounds: int) -> dict:
-    """Median seconds per candidate, calling each once per round (after a warm-up)."""
+def time_round_robin(candidates: dict, rounds: int) -> tuple[dict, dict]:
+    """Median wall and CPU seconds per candidate, calling each once per round (after a warm-up)."""
     for function in candidates.values():
         function()
-    times = {name: [] for name in candidates}
+    wall, cpu = {name: [] for name in candidates}, {name: [] for name in candidates}
     for _ in range(rounds):
         for name, function in candidates.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             function()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(values)) for name, values in times.items()}
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    return (
+        {name: float(np.median(values)) for name, values in wall.items()},
+        {name: float(np.median(values)) for name, values in cpu.items()},
+    )
+
+
+def machine() -> str:
+    """CPU model, cores, Python and NumPy versions."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}"
+
+
+def load() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -134,33 +158,34 @@ def main() -> None:
         ("roc_auc_score, float64", "roc_auc_score", (y_true, y_score64), {}),
         ("roc_auc_score, weighted", "roc_auc_score", (y_true, y_score), {"sample_weight": weight}),
     ]
+    for name, function, call_args, call_kwargs in cases[3:]:
+        ours, theirs = getattr(lv, function)(*call_args, **call_kwargs), getattr(sk, function)(*call_args, **call_kwargs)
+        assert np.isclose(ours, theirs, rtol=1e-12, atol=0), name
     candidates = {"np.sort": lambda: np.sort(y_score), "keras.metrics.AUC(200)": keras_run}
     implementations = {"lossviz": lv, "sklearn": sk, **({"baseline": old} if old else {})}
     for name, function, call_args, call_kwargs in cases:
         for label, module in implementations.items():
             candidates[f"{label} {name}"] = partial(getattr(module, function), *call_args, **call_kwargs)
-    median = time_round_robin(candidates, args.rounds)
+    load_before = load()
+    median, median_cpu = time_round_robin(candidates, args.rounds)
 
+    print(f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {machine()}")
+    print(f"load (1 / 5 / 15 min) before {load_before}, after {load()}\n")
     sort_ms, keras_ms = 1e3 * median["np.sort"], 1e3 * median["keras.metrics.AUC(200)"]
-    header = f"| {'function (exact)':<26} | {'lossviz ms':>10} | {'sklearn ms':>10} | {'sklearn / lossviz':>17} | {'Keras AUC(200) / lossviz':>24} | {'lossviz / np.sort':>17} |"
-    print(header)
-    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    columns = ["function (exact)", "lossviz"] + (["old"] if old else []) + ["scikit-learn", "sklearn / lossviz"]
+    columns += (["old / lossviz"] if old else []) + ["Keras AUC(200) / lossviz", "lossviz / np.sort", "same, CPU time"]
+    print("| " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * (len(columns) - 1))
     for name, *_ in cases:
-        ours_ms = 1e3 * median[f"lossviz {name}"]
-        theirs_ms = 1e3 * median[f"sklearn {name}"]
-        print(
-            f"| {name:<26} | {ours_ms:>10.1f} | {theirs_ms:>10.1f} | {theirs_ms / ours_ms:>16.1f}x "
-            f"| {keras_ms / ours_ms:>23.2f}x | {ours_ms / sort_ms:>16.1f}x |"
-        )
-    if old:
-        print(f"\nBaseline {args.baseline}, timed in the same rounds:\n")
-        print(f"| {'function (exact)':<26} | {'baseline ms':>11} | {'sklearn / baseline':>18} | {'sklearn / lossviz':>17} |")
-        print(f"|{'-' * 28}|{'-' * 13}|{'-' * 20}|{'-' * 19}|")
-        for name, *_ in cases:
-            base_ms, ours_ms = 1e3 * median[f"baseline {name}"], 1e3 * median[f"lossviz {name}"]
-            theirs_ms = 1e3 * median[f"sklearn {name}"]
-            print(f"| {name:<26} | {base_ms:>11.1f} | {theirs_ms / base_ms:>17.1f}x | {theirs_ms / ours_ms:>16.1f}x |")
-    print(f"\nnp.sort(float32 scores): {sort_ms:.1f} ms;  keras.metrics.AUC(num_thresholds=200): {keras_ms:.1f} ms")
+        ours_ms, theirs_ms = 1e3 * median[f"lossviz {name}"], 1e3 * median[f"sklearn {name}"]
+        cells = [name, f"{ours_ms:.1f} ms"] + ([f"{1e3 * median[f'baseline {name}']:.1f}"] if old else [])
+        cells += [f"{theirs_ms:.1f}", f"{theirs_ms / ours_ms:.1f}x"]
+        cells += [f"{1e3 * median[f'baseline {name}'] / ours_ms:.2f}x"] if old else []
+        cpu_ratio = median_cpu[f"lossviz {name}"] / median_cpu["np.sort"]
+        cells += [f"{keras_ms / ours_ms:.2f}x", f"{ours_ms / sort_ms:.2f}x", f"{cpu_ratio:.2f}x"]
+        print("| " + " | ".join(cells) + " |")
+    print(f"\nnp.sort(float32 scores): {sort_ms:.1f} ms;  keras.metrics.AUC(num_thresholds=200): {keras_ms:.1f} ms"
+          + (f";  old = lossviz at {args.baseline}" if old else ""))  # fmt: skip
 
 
 if __name__ == "__main__":

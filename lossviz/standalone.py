@@ -14,6 +14,9 @@ How the block is assembled (the rules the library code follows):
   it uses in turn; a name imported by name from another lossviz module is copied from
   there. Helpers are imported by their own name (``from lossviz.x import helper``),
   never as a module attribute or under another name.
+- The library's fast paths are left out: an ``if`` in a function's body whose test calls
+  a function named ``fast_..._applies`` (``if fast_sort_applies(...):`` in
+  ``metrics/ranking.py``) is dropped, so the block keeps the readable code after it.
 - Any other import (``numpy``, ``math``, ``keras.ops`` ...) is copied as an import.
 - Argument validation is left out, and the block says so in one comment line: a
   statement of a function's body that is only a call to a function named ``check_...`` or
@@ -61,6 +64,7 @@ LINE_LIMIT = 40
 
 _DROPPED_NOTE = "# Argument validation is left out here; add your own checks if you need them."
 _VALIDATION_CALL = re.compile(r"^_?check_")
+_FAST_PATH_TEST = re.compile(r"^_?fast_\w*_applies$")
 _DOCSTRING_DROPPED = re.compile(r"^\s*(Examples?:|Taught in:)")
 _REGISTRATION = re.compile(r"^(register_\w+|gradient_of)$")
 
@@ -117,7 +121,17 @@ def _namespace(module: str) -> tuple[dict, dict]:
     return definitions, imports
 
 
+def _is_fast_path(statement: ast.stmt) -> bool:
+    """``if fast_..._applies(...): ...`` without ``else``: the library's fast path."""
+    if not (isinstance(statement, ast.If) and not statement.orelse and isinstance(statement.test, ast.Call)):
+        return False
+    callee = statement.test.func
+    return isinstance(callee, ast.Name) and bool(_FAST_PATH_TEST.match(callee.id))
+
+
 def _is_validation(statement: ast.stmt) -> bool:
+    if _is_fast_path(statement):  # left out with the checks: the block keeps the readable code
+        return True
     if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
         return False
     callee = statement.value.func

@@ -19,7 +19,6 @@ from sklearn import metrics as sk
 from test_standalone import run_alone
 
 import lossviz.metrics as lv
-from lossviz.metrics import _fast_sort, ranking
 from lossviz.standalone import code_lines, standalone_source
 
 #: Every metric and curve of the registry (``@register_metric``).
@@ -317,28 +316,3 @@ def test_block_is_short_and_leaves_validation_out(name):
     source = standalone_source(name)
     assert code_lines(source) <= 150, f"{name}: {code_lines(source)} lines of code"
     assert "check_" not in source and "fail(" not in source
-
-
-def test_blocks_copy_the_readable_sort_while_the_library_uses_the_fast_one():
-    assert ranking._sorted_by_score is _fast_sort.sorted_by_score
-    for name in ("roc_curve", "roc_auc_score", "average_precision_score", "precision_at_recall"):
-        source = standalone_source(name)
-        assert "argsort(-y_score, kind=\"stable\")" in source and "view(np.int64)" not in source
-
-
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
-@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_readable_and_fast_sort_give_the_same_counts(dtype, weighted):
-    """Signed zeros, subnormals, extremes and ties: the copied counts equal the library's."""
-    rng = np.random.default_rng(12)
-    is_positive = rng.random(5000) < 0.3
-    y_score = np.round(rng.normal(size=5000) + is_positive, 2)
-    y_score[:8] = [0.0, -0.0, 1e-40, -1e-40, 6e4, -6e4, 0.0, -0.0]
-    y_score = y_score.astype(dtype)
-    weight = rng.uniform(0, 2, 5000) if weighted else None
-    namespace = {}
-    exec(standalone_source("roc_curve"), namespace)
-    readable = namespace["_counts_at_thresholds"](is_positive, y_score, weight)
-    fast = ranking._counts_at_thresholds(is_positive, y_score, weight)
-    for mine, other in zip(readable, fast):
-        np.testing.assert_array_equal(mine, other)

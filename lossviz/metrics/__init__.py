@@ -40,22 +40,22 @@ formula inline, after a short first step of ``check_*`` calls that only raise on
 malformed input, so ``lossviz.standalone_source(name)`` hands out the function with
 the helpers it needs and without the checks. The one place where speed needs less
 readable code is the sort behind the ranking metrics: ``ranking._sorted_by_score``
-is the readable stable argsort that snippets copy, and importing this package
-installs ``_fast_sort.sorted_by_score`` in its place (the same order, several times
-faster for float32 scores; ``bench/bench_metrics.py`` measures it against
-scikit-learn). Tests hold both sorts to scikit-learn's results.
+is the readable stable argsort that snippets copy, and where the counts are taken
+(``ranking._counts_at_thresholds``) an ``if fast_sort_applies(...)`` hands float
+scores to ``_fast_sort``: the same counts, several times faster
+(``bench/bench_metrics.py`` measures it against scikit-learn and Keras). Nothing is
+swapped at import time. Tests hold both paths to scikit-learn's results.
 
 This package imports NumPy only.
 """
 
 from __future__ import annotations
 
-from lossviz.metrics import _fast_sort, ranking
 from lossviz.metrics._common import UndefinedMetricWarning
 from lossviz.metrics._registry import METRICS, register_metric
 
 # Importing a family module registers its metrics (``@register_metric`` on each definition).
-from lossviz.metrics import labels, precision_recall  # noqa: F401, I001
+from lossviz.metrics import labels, precision_recall, ranking  # noqa: F401, I001
 
 # ranking.py does not carry @register_metric yet: its five functions register here, in
 # the order of the module (when it does, this loop goes and ranking joins the import above).
@@ -69,9 +69,6 @@ for _function in (
     register_metric(_function)
 
 from lossviz.metrics import keras_thresholds, batch  # noqa: E402, F401
-
-# The library's ranking metrics sort with the fast sort; snippets copy the readable one.
-ranking._sorted_by_score = _fast_sort.sorted_by_score
 
 # Every metric is an attribute of this module: ``metrics.f1_score``.
 globals().update(METRICS)

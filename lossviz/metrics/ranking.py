@@ -6,11 +6,12 @@ t at once (:func:`_counts_at_thresholds`, O(n log n)); each public function turn
 those counts into its curve or area, with scikit-learn's names, results and warnings.
 
 The sort is the whole cost. :func:`_sorted_by_score` is the readable reference (one
-stable argsort), and it is what :func:`lossviz.standalone_source` copies. The
-library replaces it, when ``lossviz.metrics`` is imported, with
-``lossviz.metrics._fast_sort.sorted_by_score``: the same order, found several times
-faster for float32 scores by sorting the scores with each label packed into a spare
-bit. Both are tested against each other and against scikit-learn.
+stable argsort), and it is what :func:`lossviz.standalone_source` copies. Where the
+counts are taken, in :func:`_counts_at_thresholds`, an ``if fast_sort_applies(...)``
+hands float scores to ``lossviz.metrics._fast_sort``: the same counts, found several
+times faster by sorting integer keys that hold each score and its label. The
+snippets leave that branch out, as they leave out the checks. Both paths are tested
+against each other and against scikit-learn.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from lossviz.metrics._checks import (
     check_roc_auc,
 )
 from lossviz.metrics._common import UndefinedMetricWarning, _squeeze_column, _as_scores
+from lossviz.metrics._fast_sort import (
+    fast_counts_at_thresholds,
+    fast_roc_auc,
+    fast_roc_auc_applies,
+    fast_sort_applies,
+)
 
 __all__ = ["roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score", "auc"]
 
@@ -52,6 +59,8 @@ def _counts_at_thresholds(is_positive, y_score, sample_weight=None):
     if sample_weight is not None:
         kept = sample_weight != 0
         is_positive, y_score, sample_weight = is_positive[kept], y_score[kept], sample_weight[kept]
+    if fast_sort_applies(y_score, sample_weight):  # the same counts, sorted faster (_fast_sort.py)
+        return fast_counts_at_thresholds(is_positive, y_score, sample_weight)
     score, positive, weight = _sorted_by_score(y_score, is_positive, sample_weight)
     # Ties form one threshold: keep the last index of each run of equal scores.
     last_of_run = np.append(np.flatnonzero(score[1:] != score[:-1]), len(score) - 1)
@@ -214,6 +223,8 @@ def _binary_roc_auc(is_positive, y_score, sample_weight=None, max_fpr=None):
             stacklevel=3,
         )
         return np.nan
+    if fast_roc_auc_applies(y_score, sample_weight, max_fpr):  # the same area, sorted faster (_fast_sort.py)
+        return fast_roc_auc(is_positive, y_score)
     if max_fpr is None or max_fpr == 1:
         fps, tps, _ = _counts_at_thresholds(is_positive, y_score, sample_weight)
         if fps[-1] > 0 and tps[-1] > 0:
