@@ -54,21 +54,11 @@ from __future__ import annotations
 from lossviz.metrics._common import UndefinedMetricWarning
 from lossviz.metrics._registry import METRICS, register_metric
 
-# Importing a family module registers its metrics (``@register_metric`` on each definition).
-from lossviz.metrics import labels, precision_recall, ranking  # noqa: F401, I001
-
-# ranking.py does not carry @register_metric yet: its five functions register here, in
-# the order of the module (when it does, this loop goes and ranking joins the import above).
-for _function in (
-    ranking.roc_curve,
-    ranking.roc_auc_score,
-    ranking.precision_recall_curve,
-    ranking.average_precision_score,
-    ranking.auc,
-):
-    register_metric(_function)
-
-from lossviz.metrics import keras_thresholds, batch  # noqa: E402, F401
+# Importing a family module registers its metrics (``@register_metric`` on each
+# definition). This order is the order of METRICS, of __all__ and of the snippet table.
+# isort: off
+from lossviz.metrics import labels, precision_recall, ranking, keras_thresholds, batch  # noqa: F401
+# isort: on
 
 # Every metric is an attribute of this module: ``metrics.f1_score``.
 globals().update(METRICS)

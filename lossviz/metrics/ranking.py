@@ -28,15 +28,14 @@ from lossviz.metrics._checks import (
     check_binary_scores,
     check_roc_auc,
 )
-from lossviz.metrics._common import UndefinedMetricWarning, _squeeze_column, _as_scores
+from lossviz.metrics._common import UndefinedMetricWarning, _as_scores, _squeeze_column
 from lossviz.metrics._fast_sort import (
     fast_counts_at_thresholds,
     fast_roc_auc,
     fast_roc_auc_applies,
     fast_sort_applies,
 )
-
-__all__ = ["roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score", "auc"]
+from lossviz.metrics._registry import register_metric, registered_in
 
 
 def _sorted_by_score(y_score, is_positive, sample_weight):
@@ -73,6 +72,7 @@ def _counts_at_thresholds(is_positive, y_score, sample_weight=None):
     return fps, tps, score[last_of_run]
 
 
+@register_metric
 def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
     """Receiver operating characteristic: (FPR, TPR) for every distinct threshold.
 
@@ -133,6 +133,7 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
     return fpr, tpr, thresholds
 
 
+@register_metric
 def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=False):
     """Precision and recall for every distinct threshold.
 
@@ -185,6 +186,7 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
     return np.append(precision[::-1], 1.0), np.append(recall[::-1], 0.0), thresholds[::-1]
 
 
+@register_metric
 def auc(x, y):
     """Area under a curve given by points, with the trapezoidal rule.
 
@@ -290,6 +292,7 @@ def _greater_label(y):
     return y.max() if y.dtype.kind in "biuf" else np.unique(y)[-1]
 
 
+@register_metric
 def roc_auc_score(
     y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None, multi_class="raise", labels=None
 ):
@@ -373,6 +376,7 @@ def _binary_average_precision(is_positive, y_score, sample_weight=None):
     return float(max(0.0, np.sum(recall_gain * precision)))
 
 
+@register_metric
 def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sample_weight=None):
     """Average precision: precision at each threshold weighted by the recall it adds.
 
@@ -412,3 +416,6 @@ def average_precision_score(y_true, y_score, *, average="macro", pos_label=1, sa
     if y_true.ndim == 1:  # multiclass: one indicator column per class, one-vs-rest
         y_true = (y_true[:, None] == np.unique(y_true)).astype(np.int64)
     return _average_binary_score(_binary_average_precision, y_true, y_score, average, weight)
+
+
+__all__ = registered_in(__name__)
