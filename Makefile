@@ -33,7 +33,8 @@ BACKEND_TESTS ?= tests/test_keras_losses.py tests/test_keras_reference.py tests/
 # make check: the tests without these marks (pyproject.toml, conftest.py), with Keras
 # forbidden: an unmarked test that imports Keras, TensorFlow or JAX fails, naming itself.
 CHECK_MARKS := not (keras or trains or browser or kernel or slow)
-CHECK_PYTEST_ARGS ?= --durations=5
+CHECK_PYTEST_ARGS ?= -n $(JOBS) --durations=5
+RUFF ?= $(BIN)/ruff
 
 .PHONY: help lab test check test-second-seed test-second-backend sync bench browser clean-venv seed-sweep site site-js
 
@@ -102,11 +103,10 @@ test: $(VENV)/.stamp-dev browser
 	@echo "== side by side: every notebook with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow), and every notebook plus the Keras comparisons with KERAS_BACKEND=$(SECOND_BACKEND)"
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-second-seed test-second-backend
 
-# The inner loop: lint and format first (seconds), then the untiered tests in one process
-# (worker start-up would cost more than -n 2 saves).
+# The inner loop: lint and format first (a second), then the untiered tests on $(JOBS) workers.
 check: $(VENV)/.stamp-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(RUFF) check .
+	$(RUFF) format --check .
 	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider -q --forbid-keras -m "$(CHECK_MARKS)" $(CHECK_PYTEST_ARGS)
 
 test-second-seed: $(VENV)/.stamp-dev

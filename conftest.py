@@ -124,7 +124,9 @@ def keras_at_import(path: Path) -> bool:
                     package = package.parent
                 base = ".".join([*package.relative_to(ROOT).parts, *base.split(".")]).strip(".")
             names = [base] + [f"{base}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Assign | ast.Expr) and "import_keras()" in ast.unparse(node):
+        elif isinstance(node, ast.Assign | ast.Expr) and any(
+                isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", "")) == "import_keras"
+                for call in ast.walk(node)):
             return True
         else:
             continue
