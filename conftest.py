@@ -43,8 +43,10 @@ ROOT = Path(__file__).resolve().parent
 # The top-level packages that make a test `keras` (Keras and its backends).
 KERAS_PACKAGES = frozenset({"keras", "tensorflow", "tf_keras", "jax", "jaxlib"})
 # A doctest whose examples name one of these is marked `keras`.
-KERAS_IN_EXAMPLE = re.compile(r"\b(keras|tensorflow|jax)\b|\btf\.|\bcheck_(loss|metric|fold_loop)\b"
-                              r"|\bcross_validate_keras\b")
+KERAS_IN_EXAMPLE = re.compile(
+    r"\b(keras|tensorflow|jax)\b|\btf\.|\bcheck_(loss|metric|fold_loop)\b"
+    r"|\bcross_validate_keras\b"
+)
 # Modules that load Keras on first use (lossviz/__init__.py): every doctest in them is `keras`.
 KERAS_MODULES = re.compile(r"lossviz\.(keras_\w+|checks|checks\.\w+|cv)")
 # A doctest (pytest's id "lossviz.module.name") elsewhere that loads Keras through a call
@@ -55,9 +57,11 @@ TIER_MARKS = ("keras", "trains", "browser", "kernel", "slow")
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--forbid-keras", action="store_true",
+        "--forbid-keras",
+        action="store_true",
         help="fail any test (or collection) that imports keras, tensorflow or jax: it lacks "
-             "the `keras` mark (`make check` runs with this)")
+        "the `keras` mark (`make check` runs with this)",
+    )
 
 
 class KerasImportForbidden(RuntimeError):
@@ -77,8 +81,10 @@ class KerasGuard(importlib.abc.MetaPathFinder):
         top = name.partition(".")[0]
         if top not in KERAS_PACKAGES:
             return None
-        message = (f"{self.where} imports {name!r} under `make check` (--forbid-keras), "
-                   f"which runs only tests that need no Keras: {self.hint}")
+        message = (
+            f"{self.where} imports {name!r} under `make check` (--forbid-keras), "
+            f"which runs only tests that need no Keras: {self.hint}"
+        )
         self.seen.setdefault(self.where, []).append(message)
         raise KerasImportForbidden(message)
 
@@ -125,8 +131,9 @@ def keras_at_import(path: Path) -> bool:
                 base = ".".join([*package.relative_to(ROOT).parts, *base.split(".")]).strip(".")
             names = [base] + [f"{base}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Assign | ast.Expr) and any(
-                isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", "")) == "import_keras"
-                for call in ast.walk(node)):
+            isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", "")) == "import_keras"
+            for call in ast.walk(node)
+        ):
             return True
         else:
             continue
@@ -184,8 +191,10 @@ def pytest_make_collect_report(collector):
         return
     where, hint = guard.where, guard.hint
     guard.where = f"collecting {collector.nodeid or 'the session'}"
-    guard.hint = ("mark the module (pytestmark = pytest.mark.keras: then `make check` does not "
-                  "import it), or import Keras inside the tests that need it and mark those")
+    guard.hint = (
+        "mark the module (pytestmark = pytest.mark.keras: then `make check` does not "
+        "import it), or import Keras inside the tests that need it and mark those"
+    )
     try:
         yield
     finally:
@@ -194,10 +203,14 @@ def pytest_make_collect_report(collector):
 
 def _hint(item) -> str:
     if isinstance(item, pytest.DoctestItem):
-        return (f"show Keras in the example (e.g. `import keras`), or add {item.name!r} to "
-                f"KERAS_DOCTESTS in conftest.py, so that it is marked `keras`")
-    return ("mark it with @pytest.mark.keras (or the module: pytestmark = pytest.mark.keras; "
-            "add `trains` if it fits a model)")
+        return (
+            f"show Keras in the example (e.g. `import keras`), or add {item.name!r} to "
+            f"KERAS_DOCTESTS in conftest.py, so that it is marked `keras`"
+        )
+    return (
+        "mark it with @pytest.mark.keras (or the module: pytestmark = pytest.mark.keras; "
+        "add `trains` if it fits a model)"
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)

