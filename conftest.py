@@ -110,11 +110,24 @@ def pytest_unconfigure(config):
         sys.meta_path.remove(guard)
 
 
+_VISITING: set[Path] = set()  # keras_at_import follows imports; an import cycle ends here
+
+
 @functools.cache
 def keras_at_import(path: Path) -> bool:
     """Importing this file imports Keras: a top-level ``import keras`` (tensorflow, jax),
     ``import_keras()``, or a top-level import of a project module (``lossviz.*``, a test
     helper) that does so. Read from the source, never by importing it."""
+    if path in _VISITING:
+        return False
+    _VISITING.add(path)
+    try:
+        return _keras_at_import(path)
+    finally:
+        _VISITING.discard(path)
+
+
+def _keras_at_import(path: Path) -> bool:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SyntaxError):
@@ -128,7 +141,8 @@ def keras_at_import(path: Path) -> bool:
                 package = path.parent
                 for _ in range(node.level - 1):
                     package = package.parent
-                base = ".".join([*package.relative_to(ROOT).parts, *base.split(".")]).strip(".")
+                parts = package.relative_to(ROOT).parts if package.is_relative_to(ROOT) else ()
+                base = ".".join([*parts, *base.split(".")]).strip(".")
             names = [base] + [f"{base}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Assign | ast.Expr) and any(
             isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", "")) == "import_keras"
