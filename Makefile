@@ -1,5 +1,6 @@
-# lossviz: the two commands are `make lab` and `make test`; everything else is a helper.
-# Both create .venv at the repository root when it is missing and (re)install the project
+# lossviz: the two commands are `make lab` and `make test`; `make check` is the fast inner
+# loop (a subset of `make test`); everything else is a helper.
+# They create .venv at the repository root when it is missing and (re)install the project
 # only when pyproject.toml changed (stamp files inside .venv).
 
 SHELL := /bin/bash
@@ -29,15 +30,35 @@ BACKEND_TESTS ?= tests/test_keras_losses.py tests/test_keras_reference.py tests/
                  lossviz/checks lossviz/keras_facts.py lossviz/keras_reference.py \
                  tests/test_losses_out_of_range.py tests/test_metrics_keras_accepts.py
 
-.PHONY: help lab test test-second-seed test-second-backend sync bench browser clean-venv seed-sweep site site-js
+# make check: the tests without these marks (pyproject.toml, conftest.py), with Keras
+# forbidden: an unmarked test that imports Keras, TensorFlow or JAX fails, naming itself.
+CHECK_MARKS := not (keras or trains or browser or kernel or slow)
+CHECK_PYTEST_ARGS ?= -n $(JOBS) --durations=5
+RUFF ?= $(BIN)/ruff
+
+.PHONY: help lab test check test-second-seed test-second-backend sync bench browser clean-venv seed-sweep site site-js
 
 help:
 	@echo "make lab    - set up .venv if needed and open JupyterLab at notebooks/00_start_here.ipynb"
-	@echo "make test   - set up .venv with the dev extra and run the whole test suite"
+	@echo "make test   - set up .venv with the dev extra and run the whole test suite (the full gate, CI)"
+	@echo "make check  - the inner loop, about a minute: lint, format check, notebook pairs in sync,"
+	@echo "              and the tests and doctests that need no Keras, kernel or browser"
 	@echo "make sync   - sync every notebook pair (.py <-> .ipynb) and strip outputs"
 	@echo "make bench  - run the benchmarks under bench/"
 	@echo "make seed-sweep - run every notebook for LOSSVIZ_SEED=0..9; print notebooks passed per seed"
 	@echo "make site   - build the static HTML site into site/ (every notebook executed) and check its links"
+	@echo "make site-js - install the site's JavaScript (npm) into build/site-js, when npm is there"
+	@echo "make browser - install Debian's chromium for the browser tests, when missing and root"
+	@echo "make test-second-seed    - every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (part of make test)"
+	@echo "make test-second-backend - every notebook and the Keras comparisons with KERAS_BACKEND=$(SECOND_BACKEND) (part of make test)"
+	@echo "make clean-venv - delete .venv (the next make lab/test/check rebuilds it)"
+	@echo "make help   - this list"
+
+# Any other target: say so and list the targets (exit status 2, as make's own errors).
+.DEFAULT:
+	@echo "make: there is no target '$@'. The targets are:" >&2
+	@$(MAKE) --no-print-directory help >&2
+	@exit 2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +102,12 @@ test: $(VENV)/.stamp-dev browser
 	$(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 	@echo "== side by side: every notebook with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow), and every notebook plus the Keras comparisons with KERAS_BACKEND=$(SECOND_BACKEND)"
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-second-seed test-second-backend
+
+# The inner loop: lint and format first (a second), then the untiered tests on $(JOBS) workers.
+check: $(VENV)/.stamp-dev
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(RUN) $(BIN)/python -m pytest -p no:cacheprovider -q --forbid-keras -m "$(CHECK_MARKS)" $(CHECK_PYTEST_ARGS)
 
 test-second-seed: $(VENV)/.stamp-dev
 	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow)"

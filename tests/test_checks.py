@@ -25,6 +25,9 @@ from lossviz.checks import (  # noqa: E402
     keras_loss_value,
 )
 
+# Tier (conftest.py): drives Keras and fits models
+pytestmark = [pytest.mark.keras, pytest.mark.trains]
+
 # ----------------------------------------------------------------------------------------
 # Losses: one correct, and one deliberately broken per finding
 

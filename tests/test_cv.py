@@ -21,6 +21,9 @@ from lossviz import cv
 from lossviz._validation import import_keras
 from lossviz.cv import check_fold_loop, cross_validate_keras, default_metrics
 
+# Tier (conftest.py): drives Keras and fits models
+pytestmark = [pytest.mark.keras, pytest.mark.trains]
+
 keras = import_keras()
 
 N_FEATURES = 4
@@ -202,7 +205,7 @@ def test_a_builder_returning_one_trained_model_is_refused(data):
 def test_preprocessing_is_fitted_on_each_training_fold_only(data, sequential):
     X, y = data
     means = [scaler.mean_ for scaler in sequential.preprocessors]
-    for scaler, (train, test) in zip(sequential.preprocessors, sequential.indices):
+    for scaler, (train, _test) in zip(sequential.preprocessors, sequential.indices):
         np.testing.assert_allclose(scaler.mean_, X[train].mean(axis=0), rtol=1e-12)
         np.testing.assert_allclose(scaler.scale_, X[train].std(axis=0), rtol=1e-12)
         assert not np.allclose(scaler.mean_, X.mean(axis=0), rtol=1e-6)

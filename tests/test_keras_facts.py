@@ -11,6 +11,9 @@ from keras import ops
 
 from lossviz import keras_facts
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 
 class FixedHuber(keras.losses.Huber):
     """Huber as keras-team/keras#23286 fixes it: get_config keeps delta."""

@@ -14,6 +14,9 @@ from lossviz import losses as twins  # noqa: E402
 from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy  # noqa: E402
 from lossviz.reduction import class_weight_to_sample_weight  # noqa: E402
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 RNG = np.random.default_rng(1)
 LABELS = RNG.integers(0, 2, size=(10, 1)).astype("float32")
 LOGITS = RNG.normal(scale=3.0, size=(10, 1)).astype("float32")

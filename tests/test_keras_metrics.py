@@ -20,6 +20,9 @@ from lossviz.keras_metrics import (  # noqa: E402
     batchwise_recall,
 )
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 RNG = np.random.default_rng(0)
 
 

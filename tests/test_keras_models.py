@@ -14,6 +14,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from lossviz.data import breast_cancer_split  # noqa: E402
 from lossviz.keras_models import fit_logistic_regression, predict_scores  # noqa: E402
 
+# Tier (conftest.py): drives Keras and fits models
+pytestmark = [pytest.mark.keras, pytest.mark.trains]
+
 
 @pytest.fixture(scope="module")
 def split():

@@ -24,6 +24,9 @@ import lossviz.losses as losses
 from lossviz._validation import import_keras
 from lossviz.standalone import code_lines, standalone_names, standalone_source
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 keras = import_keras()
 ops = keras.ops
 

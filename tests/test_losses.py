@@ -25,6 +25,9 @@ from keras.src.losses.loss import squeeze_or_expand_to_same_rank  # noqa: E402
 
 import lossviz.losses as losses  # noqa: E402
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 #: keras.losses's utilities; every other public function of keras.losses is a loss.
 KERAS_UTILITIES = {"get", "serialize", "deserialize"}
 #: Twins of losses Keras does not have (``@register_loss(keras=False)``).

@@ -21,6 +21,9 @@ from test_keras_reference import builtin, value_and_gradient
 import lossviz.losses as losses
 from lossviz._validation import import_keras
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 keras = import_keras()
 
 TRUE_2D = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])

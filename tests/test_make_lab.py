@@ -6,6 +6,7 @@ from lab_server import running_lab
 
 
 @pytest.mark.slow
+@pytest.mark.kernel
 def test_make_lab_serves_the_start_here_notebook(tmp_path, monkeypatch):
     # A user settings directory of our own: what JupyterLab reports below is then the
     # project's shipped defaults, and we can see that nothing was written into it.

@@ -16,6 +16,9 @@ import pytest
 from lossviz import metrics as lv
 from lossviz._validation import import_keras
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 keras = import_keras()
 
 rng = np.random.default_rng(0)

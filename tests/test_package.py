@@ -50,6 +50,7 @@ def test_every_public_module_is_a_lazy_attribute():
     assert dir(lossviz) == sorted(lossviz.__all__)
 
 
+@pytest.mark.keras  # a fresh Python resolves every name, the keras_* modules too
 def test_every_lazy_name_resolves_in_a_fresh_interpreter():
     """Each name in ``lossviz.__all__`` loads: a submodule of that name, or the function of its module
     (defined there or in one of its own submodules, as ``lossviz.checks.loss.check_loss``)."""

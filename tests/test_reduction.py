@@ -19,6 +19,9 @@ from lossviz.reduction import (  # noqa: E402
     weighted_mean,
 )
 
+# Tier (conftest.py): compares with Keras
+pytestmark = pytest.mark.keras
+
 RNG = np.random.default_rng(0)
 Y_TRUE = RNG.normal(size=(6, 1)).astype("float32")
 Y_PRED = RNG.normal(size=(6, 1)).astype("float32")
@@ -130,6 +133,7 @@ def test_class_weight_conversion_equals_keras_data_adapter(y, class_weight):
     np.testing.assert_array_equal(class_weight_to_sample_weight(y, class_weight), class_weight_to_sample_weights(y, class_weight))
 
 
+@pytest.mark.trains
 def test_fit_with_class_weight_equals_fit_with_the_converted_sample_weight():
     features = RNG.normal(size=(32, 3)).astype("float32")
     labels = (features[:, :1] + 0.5 * RNG.normal(size=(32, 1)) > 0.8).astype("float32")

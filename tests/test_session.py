@@ -31,6 +31,7 @@ def test_setup_rejects_a_bad_seed_before_importing_anything(monkeypatch):
         lossviz.setup()
 
 
+@pytest.mark.keras
 def test_setup_seeds_keras_and_numpy_from_the_variable(monkeypatch, capsys):
     monkeypatch.setenv("LOSSVIZ_SEED", "5")
     first = lossviz.setup()
@@ -48,6 +49,7 @@ def test_setup_seeds_keras_and_numpy_from_the_variable(monkeypatch, capsys):
     assert first.versions["backend"] in printed
 
 
+@pytest.mark.keras
 def test_setup_reports_loaded_backend_library(monkeypatch):
     monkeypatch.delenv("LOSSVIZ_SEED", raising=False)
     result = lossviz.setup(verbose=False)
@@ -65,6 +67,7 @@ class _FakeShell:
         self.calls.append((name, line))
 
 
+@pytest.mark.keras  # setup() seeds Keras
 @pytest.mark.parametrize("variable, expected", [(None, "widget"), ("inline", "inline")])
 def test_setup_selects_the_matplotlib_backend_in_ipython(monkeypatch, variable, expected):
     shell = _FakeShell()

@@ -21,7 +21,7 @@ import pytest
 
 import browser_helpers as bh
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.kernel, pytest.mark.xdist_group("site")]
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_JS = ROOT / "build" / "site-js"

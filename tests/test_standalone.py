@@ -109,6 +109,7 @@ def _loss_calls(name):
     return calls
 
 
+@pytest.mark.keras
 @pytest.mark.parametrize("name", sorted(lossviz.losses.LOSSES))
 def test_numpy_loss_block_alone_equals_the_library_and_keras(name):
     import warnings

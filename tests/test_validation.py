@@ -56,12 +56,14 @@ def _import_keras_in(backend: str | None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.keras  # a fresh Python imports Keras
 def test_import_keras_defaults_to_tensorflow():
     run = _import_keras_in(None)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["tensorflow", "tensorflow"]
 
 
+@pytest.mark.keras  # a fresh Python imports Keras
 def test_import_keras_refuses_an_unknown_backend_naming_it():
     run = _import_keras_in("nonsense")
     assert run.returncode != 0
@@ -71,6 +73,7 @@ def test_import_keras_refuses_an_unknown_backend_naming_it():
     assert run.stderr.strip().splitlines()[-1].startswith("ValueError: Invalid value for argument `KERAS_BACKEND`")
 
 
+@pytest.mark.keras  # a fresh Python imports Keras
 def test_import_keras_refuses_a_backend_that_is_not_installed():
     missing = [name for name in ("openvino", "torch", "jax") if _not_installed(name)]
     assert missing, "every optional backend is installed here: no missing one to test with"

@@ -463,7 +463,7 @@ def test_updates_never_build_figures_or_leak_artists(explorer, monkeypatch):
     assert len(explorer.figure.findobj()) == artists_before
 
 
-
+@pytest.mark.slow  # about 3 s per explorer: many full draws of every control
 def test_drawn_updates_of_every_control_grow_no_objects(explorer):
     """Cycles through every control's values, drawing each update as a drag would (the
     headless PNG included). A warm-up fills the bounded caches (cached fits,
@@ -807,6 +807,7 @@ IPYMPL_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a fresh Python drives every explorer on ipympl (7 s)
 def test_explorers_run_under_ipympl_without_a_front_end():
     completed = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True,
                                text=True, timeout=300)
@@ -866,6 +867,7 @@ IPYMPL_FRAMES_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a fresh Python draws every explorer's frames on ipympl (10 to 20 s)
 def test_every_ipympl_frame_is_the_whole_figure_by_itself():
     """The browser may drop a frame that the next one overtakes (ipympl's front end
     shows a frame only once its PNG has loaded; matplotlib#19116). So every frame an
