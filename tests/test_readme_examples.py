@@ -14,6 +14,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = (ROOT / "README.md").read_text().split("\n## Three examples\n", 1)[1].split("\n## ", 1)[0]
+# Each example runs in a fresh interpreter that imports Keras (the guard of `make check`
+# cannot see into it).
+pytestmark = [pytest.mark.keras, pytest.mark.slow]
+
 EXAMPLES = re.findall(r"```python\n(.*?)```", SECTION, re.S)
 
 
