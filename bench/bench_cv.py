@@ -38,11 +38,13 @@ FIT = {"epochs": 4, "batch_size": 16}
 
 
 def build_model():
-    model = keras.Sequential([
-        keras.Input((30,)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((30,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="binary_crossentropy")
     return model
 
@@ -60,19 +62,24 @@ def run(X, y, engine):
 
 def assert_same_scores(result, reference, engine):
     for name in reference.metric_names:
-        np.testing.assert_allclose(result.scores(name), reference.scores(name), rtol=0, atol=1e-9,
-                                   err_msg=f"{engine}: {name}")
+        np.testing.assert_allclose(
+            result.scores(name), reference.scores(name), rtol=0, atol=1e-9, err_msg=f"{engine}: {name}"
+        )
 
 
 def main():
     X, y = load_breast_cancer(return_X_y=True)
-    print(f"{FOLDS}-fold cross_validate_keras, breast cancer {X.shape}, {FIT}, best_weights=True; "
-          f"{joblib.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{FOLDS}-fold cross_validate_keras, breast cancer {X.shape}, {FIT}, best_weights=True; "
+        f"{joblib.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
     _, reference = run(X, y, "sequential")  # warms this process (TensorFlow's first graph)
     cold = {"loky": run(X, y, "loky")}
     started = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster):
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
         seconds, result = run(X, y, "dask")
         cold["dask"] = (time.perf_counter() - started, result)
         times = {"sequential": [], "loky": [], "dask": []}
@@ -81,16 +88,20 @@ def main():
                 seconds, result = run(X, y, engine)
                 times[engine].append(seconds)
                 assert_same_scores(result, reference, engine)
-    for engine, (seconds, result) in cold.items():
+    for engine, (_seconds, result) in cold.items():
         assert_same_scores(result, reference, engine)
     sequential = statistics.median(times["sequential"])
     for engine, values in times.items():
         median = statistics.median(values)
         cold_text = f", cold {cold[engine][0]:6.2f} s" if engine in cold else ""
-        print(f"  {engine:<10} warm {median:6.2f} s (median of {REPEATS}: {', '.join(f'{t:.2f}' for t in values)})"
-              f"{cold_text}; sequential / {engine} = {sequential / median:.2f}x")
-    print(f"  every metric of every fold equal on all three engines (atol 1e-9); mean accuracy "
-          f"{reference.summary['accuracy']['mean']:.4f}; load average now {os.getloadavg()[0]:.1f}")
+        print(
+            f"  {engine:<10} warm {median:6.2f} s (median of {REPEATS}: {', '.join(f'{t:.2f}' for t in values)})"
+            f"{cold_text}; sequential / {engine} = {sequential / median:.2f}x"
+        )
+    print(
+        f"  every metric of every fold equal on all three engines (atol 1e-9); mean accuracy "
+        f"{reference.summary['accuracy']['mean']:.4f}; load average now {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

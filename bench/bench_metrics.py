@@ -23,8 +23,8 @@ Run:  .venv/bin/python bench/bench_metrics.py [--n 1000000] [--rounds 7] [--base
 from __future__ import annotations
 
 import argparse
-import importlib
 import datetime
+import importlib
 import os
 import platform
 import subprocess
@@ -159,7 +159,10 @@ def main() -> None:
         ("roc_auc_score, weighted", "roc_auc_score", (y_true, y_score), {"sample_weight": weight}),
     ]
     for name, function, call_args, call_kwargs in cases[3:]:
-        ours, theirs = getattr(lv, function)(*call_args, **call_kwargs), getattr(sk, function)(*call_args, **call_kwargs)
+        ours, theirs = (
+            getattr(lv, function)(*call_args, **call_kwargs),
+            getattr(sk, function)(*call_args, **call_kwargs),
+        )
         assert np.isclose(ours, theirs, rtol=1e-12, atol=0), name
     candidates = {"np.sort": lambda: np.sort(y_score), "keras.metrics.AUC(200)": keras_run}
     implementations = {"lossviz": lv, "sklearn": sk, **({"baseline": old} if old else {})}

@@ -68,8 +68,7 @@ def steps_for(explorer, name: str) -> list[dict]:
     if isinstance(control, ipywidgets.Checkbox):
         values = [not control.value, control.value]
     elif isinstance(control, ipywidgets.Dropdown):
-        values = [option[1] if isinstance(option, tuple) else option
-                  for option in control.options]
+        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
     else:
         span = control.max - control.min
         values = [control.min + span * fraction for fraction in (0.25, 0.75, 0.4, 0.9)]
@@ -134,8 +133,7 @@ def bench_control(explorer, name: str, repeats: int) -> dict:
     # changed them); the benchmark's own full draws change nothing, so they keep them.
     with explorer._layers.own_draw():
         explorer.figure.canvas.draw()  # warm caches (fonts, text layout) for both paths alike
-    rows = {"update": [], "first": [], "headless": [], "full draw": [],
-            "png full": [], "png diff": []}
+    rows = {"update": [], "first": [], "headless": [], "full draw": [], "png full": [], "png diff": []}
     seen = {step[name] for step in steps}
     context = type(explorer).control_context.get(name, {})
     fresh = fresh_values(explorer.controls[name], repeats, seen)
@@ -152,9 +150,12 @@ def bench_control(explorer, name: str, repeats: int) -> dict:
         explorer._png_mirror = True
         rows["headless"].append(timed(lambda: explorer.set(**steps[(2 * index + 1) % len(steps)])))
         frame = current_frame(explorer)  # on ipympl this step sent a frame too
-    return {kind: (1e3 * statistics.median(wall for wall, _ in samples),
-                   1e3 * statistics.median(cpu for _, cpu in samples)) if samples else None
-            for kind, samples in rows.items()}
+    return {
+        kind: (1e3 * statistics.median(wall for wall, _ in samples), 1e3 * statistics.median(cpu for _, cpu in samples))
+        if samples
+        else None
+        for kind, samples in rows.items()
+    }
 
 
 def _object_counts() -> Counter:
@@ -181,11 +182,13 @@ def memory_growth(explorer, updates: int) -> dict:
         explorer.set(**step)
     gc.collect()
     objects_after = _object_counts()
-    return {"updates": cycles * len(steps),
-            # - 1: the Counter objects_before, alive during the second count.
-            "objects": objects_after.total() - objects_before.total() - 1,
-            "grown": (objects_after - objects_before).most_common(3),
-            "artists": len(explorer.figure.findobj()) - artists_before}
+    return {
+        "updates": cycles * len(steps),
+        # - 1: the Counter objects_before, alive during the second count.
+        "objects": objects_after.total() - objects_before.total() - 1,
+        "grown": (objects_after - objects_before).most_common(3),
+        "artists": len(explorer.figure.findobj()) - artists_before,
+    }
 
 
 def main(argv=None) -> int:
@@ -196,13 +199,17 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     registry = explorers()
     names = args.only or list(registry)
-    print(f"lossviz explorers ({os.path.dirname(sys.modules['lossviz'].__file__)}), "
-          f"Agg, matplotlib {matplotlib.__version__}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; medians of {args.repeats} "
-          f"steps (wall ms, cpu ms); memory over {args.updates} updates")
-    header = (f"{'explorer':20s} {'control':22s} {'update':>13s} {'first':>13s} "
-              f"{'headless':>13s} {'full draw':>13s} {'png full':>13s} {'png diff':>13s} "
-              f"{'ratio: update':>14s} {'first':>11s}")
+    print(
+        f"lossviz explorers ({os.path.dirname(sys.modules['lossviz'].__file__)}), "
+        f"Agg, matplotlib {matplotlib.__version__}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; medians of {args.repeats} "
+        f"steps (wall ms, cpu ms); memory over {args.updates} updates"
+    )
+    header = (
+        f"{'explorer':20s} {'control':22s} {'update':>13s} {'first':>13s} "
+        f"{'headless':>13s} {'full draw':>13s} {'png full':>13s} {'png diff':>13s} "
+        f"{'ratio: update':>14s} {'first':>11s}"
+    )
     print(header)
     print("-" * len(header))
     slow, layout, leaking, worst = [], [], [], {"wall": (0.0, ""), "cpu": (0.0, "")}
@@ -224,8 +231,7 @@ def main(argv=None) -> int:
             row = bench_control(explorer, control, args.repeats)
             ratios = {kind: ratio(row, kind) for kind in ("update", "first")}
             headless_medians.append(row["headless"])
-            ipympl_medians.append((row["update"][1] + row["png full"][1],
-                                   row["update"][1] + row["png diff"][1]))
+            ipympl_medians.append((row["update"][1] + row["png full"][1], row["update"][1] + row["png diff"][1]))
             mark = ""
             if control in layout_controls:
                 layout.append(f"{short}.{control} (full redraw)")
@@ -234,42 +240,61 @@ def main(argv=None) -> int:
                 layout.append(f"{short}.{control} (redraws an axis)")
                 mark = "  (layout: redraws an axis)"
             else:
-                below = [kind for kind, value in ratios.items()
-                         if value is not None and min(value) < RATIO_TARGET]
+                below = [kind for kind, value in ratios.items() if value is not None and min(value) < RATIO_TARGET]
                 slow += [f"{short}.{control} ({kind})" for kind in below]
                 mark = f"  below {RATIO_TARGET:g}x: {', '.join(below)}" if below else ""
-            print(f"{short:20s} {control:22s} " + " ".join(cell(row[kind]) for kind in row)
-                  + "".join(f" {value[0]:5.1f}x;{value[1]:4.1f}x" if value else f" {'-':>11s}"
-                            for value in ratios.values()) + mark, flush=True)
-        median = (statistics.median(wall for wall, _ in headless_medians),
-                  statistics.median(cpu for _, cpu in headless_medians))
-        ipympl = (statistics.median(full for full, _ in ipympl_medians),
-                  statistics.median(diff for _, diff in ipympl_medians))
-        worst = {"wall": max(worst["wall"], (median[0], short)),
-                 "cpu": max(worst["cpu"], (median[1], short)),
-                 "ipympl": max(worst.get("ipympl", (0.0, "")), (ipympl[0], short))}
+            print(
+                f"{short:20s} {control:22s} "
+                + " ".join(cell(row[kind]) for kind in row)
+                + "".join(
+                    f" {value[0]:5.1f}x;{value[1]:4.1f}x" if value else f" {'-':>11s}" for value in ratios.values()
+                )
+                + mark,
+                flush=True,
+            )
+        median = (
+            statistics.median(wall for wall, _ in headless_medians),
+            statistics.median(cpu for _, cpu in headless_medians),
+        )
+        ipympl = (
+            statistics.median(full for full, _ in ipympl_medians),
+            statistics.median(diff for _, diff in ipympl_medians),
+        )
+        worst = {
+            "wall": max(worst["wall"], (median[0], short)),
+            "cpu": max(worst["cpu"], (median[1], short)),
+            "ipympl": max(worst.get("ipympl", (0.0, "")), (ipympl[0], short)),
+        }
         memory = memory_growth(explorer, args.updates) if args.updates else None
         explorer.close()
-        summary = (f"{short:20s} {'(median headless)':22s} {median[0]:5.1f} ({median[1]:5.1f}) ms; "
-                   f"ipympl update + png (cpu): full frame {ipympl[0]:.1f} ms, diff frame {ipympl[1]:.1f}")
+        summary = (
+            f"{short:20s} {'(median headless)':22s} {median[0]:5.1f} ({median[1]:5.1f}) ms; "
+            f"ipympl update + png (cpu): full frame {ipympl[0]:.1f} ms, diff frame {ipympl[1]:.1f}"
+        )
         if memory is None:  # --updates 0: timings only
             print(summary, flush=True)
             continue
-        print(f"{summary}; after {memory['updates']} updates: {memory['objects']:+d} objects, "
-              f"{memory['artists']:+d} artists"
-              + (f", most grown {memory['grown']}" if memory["objects"] > 0 else ""), flush=True)
+        print(
+            f"{summary}; after {memory['updates']} updates: {memory['objects']:+d} objects, "
+            f"{memory['artists']:+d} artists" + (f", most grown {memory['grown']}" if memory["objects"] > 0 else ""),
+            flush=True,
+        )
         if memory["artists"] or memory["objects"] > 0:
             leaking.append(short)
     print("-" * len(header))
-    print(f"worst explorer median headless update: wall {worst['wall'][0]:.1f} ms "
-          f"({worst['wall'][1]}), cpu {worst['cpu'][0]:.1f} ms ({worst['cpu'][1]}); "
-          f"target <= {UPDATE_TARGET_MS:g} ms")
-    print(f"worst explorer median ipympl update (update + full-frame png, cpu): "
-          f"{worst['ipympl'][0]:.1f} ms ({worst['ipympl'][1]})")
-    print(f"layout controls (an axis's ticks change; not held to {RATIO_TARGET:g}x): "
-          f"{', '.join(layout) or 'none'}")
-    print(f"below {RATIO_TARGET:g}x (wall or cpu): {', '.join(slow) or 'none'}; "
-          f"growing: {', '.join(leaking) or 'none'}")
+    print(
+        f"worst explorer median headless update: wall {worst['wall'][0]:.1f} ms "
+        f"({worst['wall'][1]}), cpu {worst['cpu'][0]:.1f} ms ({worst['cpu'][1]}); "
+        f"target <= {UPDATE_TARGET_MS:g} ms"
+    )
+    print(
+        f"worst explorer median ipympl update (update + full-frame png, cpu): "
+        f"{worst['ipympl'][0]:.1f} ms ({worst['ipympl'][1]})"
+    )
+    print(f"layout controls (an axis's ticks change; not held to {RATIO_TARGET:g}x): {', '.join(layout) or 'none'}")
+    print(
+        f"below {RATIO_TARGET:g}x (wall or cpu): {', '.join(slow) or 'none'}; growing: {', '.join(leaking) or 'none'}"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 1 if slow or leaking or min(worst["wall"][0], worst["cpu"][0]) > UPDATE_TARGET_MS else 0
 

@@ -66,6 +66,7 @@ def notebook_sources(selected: list[str] | None) -> list[Path]:
 
 def relink(markdown: str, built: set[str], prefix: str) -> str:
     """Links to notebooks: to their page when built, else to the notebook on GitHub."""
+
     def target(match):
         stem, anchor = match.group(1), match.group(2) or ""
         if stem in built:
@@ -74,6 +75,7 @@ def relink(markdown: str, built: set[str], prefix: str) -> str:
             slug = "#" + re.sub(r"[^\w-]", "", anchor[1:].lower()) if anchor else ""
             return f"]({prefix}{stem}.ipynb{slug})"
         return f"](https://github.com/{REPO}/blob/{BRANCH}/notebooks/{stem}.ipynb{anchor})"
+
     return NOTEBOOK_LINK.sub(target, markdown)
 
 
@@ -111,10 +113,10 @@ def index_page(built: set[str]) -> str:
         "## The map",
         the_map.strip(),
         "",
-        f"[Start here](notebooks/00_start_here.ipynb) explains how to use the sliders. "
+        "[Start here](notebooks/00_start_here.ipynb) explains how to use the sliders. "
         "The [API reference](api.rst) documents every function of `lossviz`."
-        if "00_start_here" in built else "The [API reference](api.rst) documents every "
-        "function of `lossviz`.",
+        if "00_start_here" in built
+        else "The [API reference](api.rst) documents every function of `lossviz`.",
         "[Code to copy](snippets.md) lists the blocks `standalone_source` hands out; "
         "[Performance](performance.md) gives what the commands and explorers cost.",
     ]
@@ -129,17 +131,39 @@ def index_page(built: set[str]) -> str:
             if not line.startswith("|"):
                 break
             rows.append(line)
-        parts += ["", "## Errata", "",
-                  "What the blog posts our readers come from get wrong about Keras 3, post by post. "
-                  + ("The [errata notebook](notebooks/08_errata.ipynb) measures each claim."
-                     if "08_errata" in built else
-                     f"The [errata notebook](https://github.com/{REPO}/blob/{BRANCH}/notebooks/08_errata.ipynb) "
-                     "measures each claim."),
-                  "", relink("\n".join(rows), built, "notebooks/")]
+        parts += [
+            "",
+            "## Errata",
+            "",
+            "What the blog posts our readers come from get wrong about Keras 3, post by post. "
+            + (
+                "The [errata notebook](notebooks/08_errata.ipynb) measures each claim."
+                if "08_errata" in built
+                else f"The [errata notebook](https://github.com/{REPO}/blob/{BRANCH}/notebooks/08_errata.ipynb) "
+                "measures each claim."
+            ),
+            "",
+            relink("\n".join(rows), built, "notebooks/"),
+        ]
     parts += ["", (DOCS / "run_live.md").read_text().strip(), ""]
     toctree = "\n".join(f"notebooks/{stem}" for stem in sorted(built))
-    parts += ["```{toctree}", ":hidden:", ":caption: Notebooks", "", toctree, "```", "",
-              "```{toctree}", ":hidden:", ":caption: Reference", "", "api", *DOC_PAGES, "```", ""]
+    parts += [
+        "```{toctree}",
+        ":hidden:",
+        ":caption: Notebooks",
+        "",
+        toctree,
+        "```",
+        "",
+        "```{toctree}",
+        ":hidden:",
+        ":caption: Reference",
+        "",
+        "api",
+        *DOC_PAGES,
+        "```",
+        "",
+    ]
     return "\n".join(parts)
 
 
@@ -160,12 +184,14 @@ def public_api() -> dict[str, list[tuple[str, str]]]:
         # classes, through a PEP 562 __getattr__) lists them in its own __dir__.
         own_dir = vars(module).get("__dir__")
         served = [name for name in (own_dir() if own_dir else []) if name not in vars(module)]
-        names += [name for name in [*vars(module), *served]
-                  if not name.startswith("_") and name not in names
-                  and (inspect.isfunction(value := getattr(module, name))
-                       or inspect.isclass(value))
-                  and (value.__module__ == module.__name__
-                       or value.__module__.startswith(module.__name__ + "."))]
+        names += [
+            name
+            for name in [*vars(module), *served]
+            if not name.startswith("_")
+            and name not in names
+            and (inspect.isfunction(value := getattr(module, name)) or inspect.isclass(value))
+            and (value.__module__ == module.__name__ or value.__module__.startswith(module.__name__ + "."))
+        ]
         entries = []
         for name in names:
             value = getattr(module, name)
@@ -178,12 +204,15 @@ def public_api() -> dict[str, list[tuple[str, str]]]:
 
 
 def api_page() -> str:
-    lines = ["API reference", "=============", "",
-             "Every public function and class of ``lossviz``, from its docstring. Each says in "
-             "which notebook it is taught.", ""]
+    lines = [
+        "API reference",
+        "=============",
+        "",
+        "Every public function and class of ``lossviz``, from its docstring. Each says in which notebook it is taught.",
+        "",
+    ]
     for module, entries in public_api().items():
-        lines += [f"``{module}``", "-" * (len(module) + 4), "",
-                  f".. automodule:: {module}", "   :no-members:", ""]
+        lines += [f"``{module}``", "-" * (len(module) + 4), "", f".. automodule:: {module}", "   :no-members:", ""]
         for name, kind in entries:
             directive = "autoclass" if kind == "class" else "autofunction"
             lines += [f".. {directive}:: {module}.{name}"]
@@ -269,14 +298,14 @@ def execute_notebook(path: Path, timeout: int) -> float:
         async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
             result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
             if any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", [])):
-                self.snapshots[cell_index] = (copy.deepcopy(self.widget_state),
-                                              copy.deepcopy(self.widget_buffers))
+                self.snapshots[cell_index] = (copy.deepcopy(self.widget_state), copy.deepcopy(self.widget_buffers))
             return result
 
     started = time.monotonic()
     notebook = nbformat.read(path, as_version=4)
-    client = FirstFrameClient(notebook, timeout=timeout, kernel_name="python3",
-                              resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = FirstFrameClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.snapshots = {}
     client.execute()
     saved = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -382,8 +411,20 @@ def build(out: Path, selected: list[str] | None, js: Path, jobs: str, work: Path
     execute_all(sorted((stage_dir / "notebooks").glob("*.ipynb")), int(jobs))
     if out.exists():
         shutil.rmtree(out)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1",
-               "-d", str(work / "doctrees"), str(stage_dir), str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-j",
+        "1",
+        "-d",
+        str(work / "doctrees"),
+        str(stage_dir),
+        str(out),
+    ]
     result = subprocess.run(command)
     if result.returncode:
         print(f"sphinx-build failed ({result.returncode})", file=sys.stderr)

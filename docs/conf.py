@@ -49,8 +49,7 @@ html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False
-html_theme_options = {"description": "How Keras 3 losses and metrics really behave",
-                      "fixed_sidebar": True}
+html_theme_options = {"description": "How Keras 3 losses and metrics really behave", "fixed_sidebar": True}
 html_sidebars = {"**": ["about.html", "searchbox.html", "navigation.html"]}
 
 
@@ -91,8 +90,7 @@ def note_live_widgets(app, doctree, docname):
             continue
         paragraph = nodes.paragraph()
         paragraph += nodes.strong(text="A still frame. ")
-        paragraph += nodes.Text("The sliders move the figure only with a running Python "
-                                "kernel: open this notebook on ")
+        paragraph += nodes.Text("The sliders move the figure only with a running Python kernel: open this notebook on ")
         for position, (label, url) in enumerate(notebook_urls(name).items()):
             if position:
                 paragraph += nodes.Text(" or ")

@@ -16,9 +16,21 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "losses", "metrics", "reduction", "data", "plots", "widgets", "checks", "cv",
-    "keras_losses", "keras_metrics", "keras_models", "keras_reference", "keras_facts",
-    "standalone", "session",
+    "losses",
+    "metrics",
+    "reduction",
+    "data",
+    "plots",
+    "widgets",
+    "checks",
+    "cv",
+    "keras_losses",
+    "keras_metrics",
+    "keras_models",
+    "keras_reference",
+    "keras_facts",
+    "standalone",
+    "session",
 }
 _FUNCTIONS = {
     "check_loss": "checks",

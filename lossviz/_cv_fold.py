@@ -101,9 +101,19 @@ class _KerasFold(BaseEstimator):
     scikit-learn splits with the folds) and looks up the fold's seed in ``seeds``.
     """
 
-    def __init__(self, build_model=None, *, fit_kwargs=None, seeds=None, best_weights=False,
-                 validation_fraction=0.2, monitor="val_loss", threads=None, caller_pid=None,
-                 keep_model=True):
+    def __init__(
+        self,
+        build_model=None,
+        *,
+        fit_kwargs=None,
+        seeds=None,
+        best_weights=False,
+        validation_fraction=0.2,
+        monitor="val_loss",
+        threads=None,
+        caller_pid=None,
+        keep_model=True,
+    ):
         self.build_model = build_model
         self.fit_kwargs = fit_kwargs
         self.seeds = seeds
@@ -151,16 +161,23 @@ class _KerasFold(BaseEstimator):
         """Fit on part of the training fold; keep the weights of the best epoch on the rest."""
         labels = _class_labels(y) if isinstance(self, ClassifierMixin) else None
         kind = model_selection.ShuffleSplit if labels is None else model_selection.StratifiedShuffleSplit
-        inner, validation = next(kind(n_splits=1, test_size=self.validation_fraction, random_state=seed)
-                                 .split(np.zeros(len(y)), labels))
+        inner, validation = next(
+            kind(n_splits=1, test_size=self.validation_fraction, random_state=seed).split(np.zeros(len(y)), labels)
+        )
         if "sample_weight" in fit_args:
             fit_args["sample_weight"] = fit_args["sample_weight"][inner]
         with tempfile.TemporaryDirectory(prefix="lossviz-cv-") as folder:
             path = os.path.join(folder, "best.weights.h5")
-            checkpoint = keras.callbacks.ModelCheckpoint(path, monitor=self.monitor, save_best_only=True,
-                                                         save_weights_only=True)
-            history = self.model_.fit(X[inner], y[inner], validation_data=(X[validation], y[validation]),
-                                      callbacks=[*callbacks, checkpoint], **fit_args)
+            checkpoint = keras.callbacks.ModelCheckpoint(
+                path, monitor=self.monitor, save_best_only=True, save_weights_only=True
+            )
+            history = self.model_.fit(
+                X[inner],
+                y[inner],
+                validation_data=(X[validation], y[validation]),
+                callbacks=[*callbacks, checkpoint],
+                **fit_args,
+            )
             self.model_.load_weights(path)
         self.best_epoch_ = history.history[self.monitor].index(checkpoint.best) + 1
         return history
@@ -169,8 +186,10 @@ class _KerasFold(BaseEstimator):
         """The model's outputs; a direct call per chunk (``predict`` retraces every fresh model)."""
         from keras import ops
 
-        chunks = [ops.convert_to_numpy(self.model_(X[start:start + _PREDICT_CHUNK], training=False))
-                  for start in range(0, len(X), _PREDICT_CHUNK)]
+        chunks = [
+            ops.convert_to_numpy(self.model_(X[start : start + _PREDICT_CHUNK], training=False))
+            for start in range(0, len(X), _PREDICT_CHUNK)
+        ]
         return np.concatenate(chunks)
 
 
@@ -182,9 +201,12 @@ class _KerasFoldClassifier(ClassifierMixin, _KerasFold):
         output = output.reshape(len(output), -1)
         low, high = float(output.min()), float(output.max())
         if low < 0.0 or high > 1.0:
-            fail("build_model", "a model whose outputs are probabilities (a sigmoid or softmax last "
-                                "layer) for these metrics; for logits pass your own `metrics`",
-                 f"Received: predictions in [{low:.4g}, {high:.4g}]")
+            fail(
+                "build_model",
+                "a model whose outputs are probabilities (a sigmoid or softmax last "
+                "layer) for these metrics; for logits pass your own `metrics`",
+                f"Received: predictions in [{low:.4g}, {high:.4g}]",
+            )
         return np.hstack([1.0 - output, output]) if output.shape[1] == 1 else output
 
     def predict(self, X) -> np.ndarray:
@@ -211,9 +233,13 @@ def _checked_model(keras, build_model: Callable):
         fail("build_model", expected, "Received: an uncompiled model (call model.compile(...) inside build_model)")
     steps = int(model.optimizer.iterations)
     if steps:
-        fail("build_model", expected, f"Received: a model already trained for {steps} steps; build_model "
-                                      "returns a model that was fitted before (every fold must start from "
-                                      "fresh weights: create the model inside build_model)")
+        fail(
+            "build_model",
+            expected,
+            f"Received: a model already trained for {steps} steps; build_model "
+            "returns a model that was fitted before (every fold must start from "
+            "fresh weights: create the model inside build_model)",
+        )
     return model
 
 
@@ -229,5 +255,9 @@ class _MetricScorer:
             y_score = y_score[:, 0]
         value = self.metric(y, y_score)
         if not isinstance(value, numbers.Real) and not (isinstance(value, np.ndarray) and value.size == 1):
-            fail("metrics", "metrics returning one number", f"Received: metrics[{self.name!r}] returned {describe(value)}")
+            fail(
+                "metrics",
+                "metrics returning one number",
+                f"Received: metrics[{self.name!r}] returned {describe(value)}",
+            )
         return float(value)

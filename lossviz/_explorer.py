@@ -181,10 +181,11 @@ class Explorer:
         if not (isinstance(name, str) and name.isidentifier()):
             fail("name", "an identifier (the factory is `<name>_explorer`)", name)
         known = _REGISTRY.get(name)
-        if known is not None and ((known.__module__, known.__qualname__)
-                                  != (cls.__module__, cls.__qualname__)):
-            raise ValueError(f"Explorer name {name!r} of {cls.__module__}.{cls.__qualname__} "
-                             f"is taken by {known.__module__}.{known.__qualname__}.")
+        if known is not None and ((known.__module__, known.__qualname__) != (cls.__module__, cls.__qualname__)):
+            raise ValueError(
+                f"Explorer name {name!r} of {cls.__module__}.{cls.__qualname__} "
+                f"is taken by {known.__module__}.{known.__qualname__}."
+            )
         _REGISTRY[name] = cls  # a module imported again replaces its own classes
 
     def __init__(self, *, seed: int | None = None, **initial: Any) -> None:
@@ -211,14 +212,12 @@ class Explorer:
         self._render(full=True, push=not self._live_canvas)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        controls_box = ipywidgets.HBox(
-            list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
+        controls_box = ipywidgets.HBox(list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap"))
         view = self.figure.canvas if self._live_canvas else self._image
         self.widget = ipywidgets.VBox([controls_box, self.readout, view])
 
     def _init_controls(self, seed: int | None, initial: Mapping[str, Any]) -> None:
-        self.seed = (read_seed() if seed is None
-                     else check_integer(seed, "seed", minimum=0, maximum=2**32 - 1))
+        self.seed = read_seed() if seed is None else check_integer(seed, "seed", minimum=0, maximum=2**32 - 1)
         self.controls: dict[str, ipywidgets.ValueWidget] = self._make_controls()
         self._control_names = {id(control): name for name, control in self.controls.items()}
         # Initial values are validated like .set, but applied before anything observes.
@@ -332,7 +331,8 @@ class Explorer:
                 expected = ", ".join(repr(known) for known in self.controls)
                 raise ValueError(
                     f"Unknown parameter `{name}` for {type(self).__name__}. "
-                    f"Expected one of {{{expected}}}. Received: {name}={value!r}.")
+                    f"Expected one of {{{expected}}}. Received: {name}={value!r}."
+                )
             values[name] = _checked_value(self.controls[name], name, value)
         return values
 
@@ -420,8 +420,9 @@ def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> An
         if not isinstance(value, bool | np.bool_):
             fail(name, "True or False", value)
         return bool(value)
-    if isinstance(control, ipywidgets.Dropdown | ipywidgets.ToggleButtons |
-                  ipywidgets.RadioButtons | ipywidgets.SelectionSlider):
+    if isinstance(
+        control, ipywidgets.Dropdown | ipywidgets.ToggleButtons | ipywidgets.RadioButtons | ipywidgets.SelectionSlider
+    ):
         options = option_values(control)
         if value not in options:
             fail(name, f"one of {{{', '.join(repr(option) for option in options)}}}", value)
@@ -429,8 +430,7 @@ def _checked_value(control: ipywidgets.ValueWidget, name: str, value: Any) -> An
     if isinstance(control, ipywidgets.IntSlider | ipywidgets.BoundedIntText):
         return check_integer(value, name, minimum=control.min, maximum=control.max)
     if isinstance(control, ipywidgets.FloatLogSlider):
-        return check_interval(value, name, control.base ** control.min,
-                              control.base ** control.max)
+        return check_interval(value, name, control.base**control.min, control.base**control.max)
     if isinstance(control, ipywidgets.FloatSlider | ipywidgets.BoundedFloatText):
         if isinstance(value, bool):
             fail(name, f"a number in [{control.min:g}, {control.max:g}]", value)

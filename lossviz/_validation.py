@@ -127,8 +127,7 @@ def check_finite(array: np.ndarray, name: str) -> None:
         fail(
             name,
             "finite values (no NaN or inf)",
-            f"Received: {int(bad.sum())} non-finite value(s), the first "
-            f"{float(array[first])!r} at index {first}",
+            f"Received: {int(bad.sum())} non-finite value(s), the first {float(array[first])!r} at index {first}",
         )
 
 
@@ -204,7 +203,11 @@ def import_keras():
     """
     backend = os.environ.setdefault("KERAS_BACKEND", DEFAULT_KERAS_BACKEND)
     if backend not in BACKEND_INSTALL_HINTS:
-        fail("KERAS_BACKEND", f"one of {{{', '.join(map(repr, BACKEND_INSTALL_HINTS))}}}", f"Received: KERAS_BACKEND={backend!r}")
+        fail(
+            "KERAS_BACKEND",
+            f"one of {{{', '.join(map(repr, BACKEND_INSTALL_HINTS))}}}",
+            f"Received: KERAS_BACKEND={backend!r}",
+        )
     # Each backend's Python package has the backend's own name.
     if importlib.util.find_spec(backend) is None:
         fail(

@@ -41,12 +41,10 @@ Taught in: notebooks/07_kfold_cross_validation.ipynb
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,10 +54,9 @@ from sklearn.metrics import get_scorer, mean_absolute_error, mean_squared_error
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import type_of_target
 
-from lossviz._cv_fold import (_class_labels, _KerasFoldClassifier, _KerasFoldRegressor,
-                              _MetricScorer, _rows_key)
-from lossviz._validation import (check_finite, check_integer, check_interval,
-                                 check_same_length, describe, fail)
+from lossviz._cv_fold import _class_labels, _KerasFoldClassifier, _KerasFoldRegressor, _MetricScorer, _rows_key
+from lossviz._cv_result import CrossValidationResult
+from lossviz._validation import check_finite, check_integer, check_interval, check_same_length, describe, fail
 
 __all__ = ["CrossValidationResult", "check_fold_loop", "cross_validate_keras", "default_metrics"]  # noqa: F822
 
@@ -84,8 +81,7 @@ _RESERVED_COLUMNS = ("fold", "n_train", "n_test", "epochs", "best_epoch", "fit_t
 
 # A string names a scikit-learn scorer; a function is metric(y_true, y_score).
 _DEFAULT_METRICS = {
-    "binary": {"accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "f1",
-               "roc_auc": "roc_auc"},
+    "binary": {"accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "f1", "roc_auc": "roc_auc"},
     "multiclass": {"accuracy": "accuracy", "f1_macro": "f1_macro"},
     "regression": {"mse": mean_squared_error, "mae": mean_absolute_error, "r2": "r2"},
 }
@@ -124,7 +120,6 @@ def default_metrics(task: str) -> dict[str, str | Callable]:
     return dict(_DEFAULT_METRICS[task])
 
 
-
 # ===================================================================== argument checks
 
 
@@ -136,7 +131,6 @@ def _as_samples(value, name: str) -> np.ndarray:
     if np.issubdtype(array.dtype, np.number):
         check_finite(array, name)
     return array
-
 
 
 def _task(y: np.ndarray) -> tuple[str, np.ndarray | None]:
@@ -152,10 +146,12 @@ def _splitter(cv, *, classification: bool, grouped: bool, seed: int):
     """An int becomes a shuffled (Stratified)(Group)KFold; a splitter or index pairs go to check_cv."""
     expected = "an integer >= 2, a scikit-learn splitter or an iterable of (train, test) index pairs"
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool | np.bool_):
-        kind = {(False, False): model_selection.KFold,
-                (True, False): model_selection.StratifiedKFold,
-                (False, True): model_selection.GroupKFold,
-                (True, True): model_selection.StratifiedGroupKFold}[classification, grouped]
+        kind = {
+            (False, False): model_selection.KFold,
+            (True, False): model_selection.StratifiedKFold,
+            (False, True): model_selection.GroupKFold,
+            (True, True): model_selection.StratifiedGroupKFold,
+        }[classification, grouped]
         return kind(n_splits=check_integer(cv, "cv", minimum=2), shuffle=True, random_state=seed)
     if not (hasattr(cv, "split") or isinstance(cv, Iterable)) or isinstance(cv, str | bool | np.bool_):
         fail("cv", expected, cv)
@@ -175,13 +171,19 @@ def _scorers(metrics, task: str) -> dict[str, Any]:
             try:
                 scorers[name] = get_scorer(metric)
             except ValueError:
-                fail("metrics", "scikit-learn scorer names (sklearn.metrics.get_scorer_names())",
-                     f"Received: metrics[{name!r}]={metric!r}")
+                fail(
+                    "metrics",
+                    "scikit-learn scorer names (sklearn.metrics.get_scorer_names())",
+                    f"Received: metrics[{name!r}]={metric!r}",
+                )
         elif callable(metric):
             scorers[name] = _MetricScorer(name, metric)
         else:
-            fail("metrics", "scikit-learn scorer names or callables metric(y_true, y_score) -> float",
-                 f"Received: metrics[{name!r}]={describe(metric)}")
+            fail(
+                "metrics",
+                "scikit-learn scorer names or callables metric(y_true, y_score) -> float",
+                f"Received: metrics[{name!r}]={describe(metric)}",
+            )
     return scorers
 
 
@@ -194,8 +196,11 @@ def _new_preprocessor(preprocess, seed: int):
     else:
         transformer = clone(preprocess)
     if not (hasattr(transformer, "fit") and hasattr(transformer, "transform")):
-        fail("preprocess", "a scikit-learn transformer (with fit and transform), its class, "
-                           "or a function returning one", preprocess)
+        fail(
+            "preprocess",
+            "a scikit-learn transformer (with fit and transform), its class, or a function returning one",
+            preprocess,
+        )
     # A transformer left to NumPy's global generator would depend on what ran before it.
     if hasattr(transformer, "get_params") and transformer.get_params(deep=False).get("random_state", 0) is None:
         transformer.set_params(random_state=seed)
@@ -213,13 +218,20 @@ def _check_fit_kwargs(fit_kwargs, n_samples: int, best_weights: bool) -> dict[st
             fail("fit_kwargs", "no `x` or `y` (each fold passes its own rows)", f"Received: fit_kwargs[{key!r}]")
     for key in ("validation_data", "validation_split"):
         if best_weights and key in fit_kwargs:
-            fail("fit_kwargs", f"no `{key}` with best_weights=True (the validation rows are split from "
-                               "each training fold, see validation_fraction)", f"Received: fit_kwargs[{key!r}]")
+            fail(
+                "fit_kwargs",
+                f"no `{key}` with best_weights=True (the validation rows are split from "
+                "each training fold, see validation_fraction)",
+                f"Received: fit_kwargs[{key!r}]",
+            )
     if fit_kwargs.get("sample_weight") is not None:
         weights = np.asarray(fit_kwargs["sample_weight"], dtype=np.float64)
         if weights.shape != (n_samples,):
-            fail("fit_kwargs", f"a sample_weight of shape ({n_samples},), one weight per row of X "
-                               "(it is split with the folds)", f"Received: sample_weight of shape {weights.shape}")
+            fail(
+                "fit_kwargs",
+                f"a sample_weight of shape ({n_samples},), one weight per row of X (it is split with the folds)",
+                f"Received: sample_weight of shape {weights.shape}",
+            )
         fit_kwargs["sample_weight"] = weights
     return fit_kwargs
 
@@ -231,97 +243,6 @@ def _check_n_jobs(n_jobs) -> int | None:
 
 
 # ========================================================================= the result
-
-
-def _format_value(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4f}" if math.isfinite(value) else str(value)
-    return str(value)
-
-
-@dataclass(repr=False)
-class CrossValidationResult:
-    """What :func:`cross_validate_keras` measured, fold by fold.
-
-    Attributes:
-        folds: one dict per fold (the per-fold table): ``fold``, ``n_train``,
-            ``n_test``, one entry per metric, ``epochs`` (trained), ``best_epoch``
-            (1-based, only with ``best_weights=True``), ``fit_time`` and
-            ``score_time`` in seconds (fit_time covers preprocessing, building and
-            fitting), as scikit-learn's ``cross_validate`` measured them.
-        metric_names: the metric columns, in order.
-        splitter: the splitter's class name.
-        seed: the base seed; fold ``i`` was seeded with ``seed + i``.
-        indices: (train, test) index arrays of every fold.
-        histories: ``History.history`` of every fold (dict of per-epoch lists).
-        preprocessors: the preprocessor fitted in each fold (None without ``preprocess``).
-        models: the fitted Keras models, or None unless ``return_models=True``.
-        workers: per fold, the process id it ran in and the TensorFlow intra-op
-            thread limit set there (None when it ran in the calling process).
-        wall_time: seconds for the whole call.
-
-    ``print(result)`` (or the result as the last expression of a notebook cell) shows the
-    per-fold table with a mean and a standard deviation row.
-    """
-
-    folds: list[dict[str, Any]]
-    metric_names: tuple[str, ...]
-    splitter: str
-    seed: int
-    indices: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    histories: list[dict[str, list[float]]] = field(default_factory=list)
-    preprocessors: list[Any] = field(default_factory=list)
-    models: list[Any] | None = None
-    workers: list[dict[str, Any]] = field(default_factory=list)
-    wall_time: float = float("nan")
-
-    def scores(self, name: str) -> np.ndarray:
-        """Per-fold values of one metric (or other numeric column), shape (n_folds,)."""
-        columns = list(self.folds[0])
-        if name not in columns:
-            fail("name", f"one of {{{', '.join(repr(c) for c in columns)}}}", name)
-        return np.array([row[name] for row in self.folds], dtype=np.float64)
-
-    @property
-    def summary(self) -> dict[str, dict[str, float]]:
-        """``{metric: {"mean": ..., "std": ...}}``; std is NumPy's default (ddof=0)."""
-        return {name: {"mean": float(np.mean(self.scores(name))), "std": float(np.std(self.scores(name)))}
-                for name in self.metric_names}
-
-    def _table(self) -> tuple[list[str], list[list[str]]]:
-        columns = [c for c in self.folds[0] if c != "score_time"]
-        rows = [[_format_value(row[c]) if c != "fit_time" else f"{row[c]:.2f} s" for c in columns]
-                for row in self.folds]
-        for statistic in ("mean", "std"):
-            rows.append([statistic if c == "fold"
-                         else _format_value(self.summary[c][statistic]) if c in self.metric_names else ""
-                         for c in columns])
-        return columns, rows
-
-    def _title(self) -> str:
-        return (f"{len(self.folds)}-fold cross-validation ({self.splitter}, seed={self.seed}) "
-                f"in {self.wall_time:.1f} s")
-
-    def __str__(self) -> str:
-        columns, rows = self._table()
-        widths = [max(len(text) for text in column) for column in zip(columns, *rows)]
-        lines = [self._title()]
-        lines += ["  ".join(text.rjust(width) for text, width in zip(cells, widths)) for cells in [columns, *rows]]
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-    def to_markdown(self) -> str:
-        """The per-fold table with mean and std rows, as a Markdown table."""
-        columns, rows = self._table()
-        lines = [f"**{self._title()}**", "", "| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns)]
-        lines += ["| " + " | ".join(cells) + " |" for cells in rows]
-        return "\n".join(lines)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
 
 
 # ====================================================================== the function
@@ -436,44 +357,73 @@ def cross_validate_keras(
     n_jobs = _check_n_jobs(n_jobs)
     if not isinstance(best_weights, bool):
         fail("best_weights", "True or False", best_weights)
-    validation_fraction = check_interval(validation_fraction, "validation_fraction", 0.0, 1.0,
-                                         low_open=True, high_open=True)
+    validation_fraction = check_interval(
+        validation_fraction, "validation_fraction", 0.0, 1.0, low_open=True, high_open=True
+    )
     if not isinstance(monitor, str):
         fail("monitor", "the name of a quantity logged by fit, e.g. 'val_loss'", monitor)
     task, labels = _task(y)
     if metrics is None and task == "binary" and not np.isin(np.unique(labels), (0, 1)).all():
-        fail("y", "0/1 labels for a binary target (the default metrics threshold a sigmoid output at 0.5)",
-             f"Received: labels {np.unique(labels).tolist()}")
+        fail(
+            "y",
+            "0/1 labels for a binary target (the default metrics threshold a sigmoid output at 0.5)",
+            f"Received: labels {np.unique(labels).tolist()}",
+        )
     scorers = _scorers(metrics, task)
     fit_kwargs = _check_fit_kwargs(fit_kwargs, len(X), best_weights)
     transformer = _new_preprocessor(preprocess, seed)
 
     splitter = _splitter(cv, classification=labels is not None, grouped=groups is not None, seed=seed)
-    splits = [(np.asarray(train), np.asarray(test))
-              for train, test in splitter.split(X, y if labels is None else labels, groups)]
+    splits = [
+        (np.asarray(train), np.asarray(test))
+        for train, test in splitter.split(X, y if labels is None else labels, groups)
+    ]
     seeds = {_rows_key(train): seed + fold for fold, (train, _) in enumerate(splits)}
     if len(seeds) < len(splits):
-        fail("cv", "folds with different training rows (a fold's seed is found from its rows)",
-             "Received: two folds that train on the same rows")
+        fail(
+            "cv",
+            "folds with different training rows (a fold's seed is found from its rows)",
+            "Received: two folds that train on the same rows",
+        )
 
     n_workers = min(len(splits), joblib.effective_n_jobs(n_jobs))
     kind = _KerasFoldRegressor if labels is None else _KerasFoldClassifier
-    model = kind(build_model, fit_kwargs={k: v for k, v in fit_kwargs.items() if k != "sample_weight"},
-                 seeds=seeds, best_weights=best_weights, validation_fraction=validation_fraction,
-                 monitor=monitor, threads=max(1, joblib.cpu_count() // n_workers), caller_pid=os.getpid(),
-                 keep_model=return_models)
+    model = kind(
+        build_model,
+        fit_kwargs={k: v for k, v in fit_kwargs.items() if k != "sample_weight"},
+        seeds=seeds,
+        best_weights=best_weights,
+        validation_fraction=validation_fraction,
+        monitor=monitor,
+        threads=max(1, joblib.cpu_count() // n_workers),
+        caller_pid=os.getpid(),
+        keep_model=return_models,
+    )
     params = {"model__rows": np.arange(len(X))}
     if fit_kwargs.get("sample_weight") is not None:
         params["model__sample_weight"] = fit_kwargs["sample_weight"]
     outcome = model_selection.cross_validate(
-        Pipeline([("preprocess", transformer), ("model", model)]), X, y, cv=splits, scoring=scorers,
-        params=params, n_jobs=n_jobs, return_estimator=True, error_score="raise")
+        Pipeline([("preprocess", transformer), ("model", model)]),
+        X,
+        y,
+        cv=splits,
+        scoring=scorers,
+        params=params,
+        n_jobs=n_jobs,
+        return_estimator=True,
+        error_score="raise",
+    )
 
     fitted = [pipeline[-1] for pipeline in outcome["estimator"]]
     folds = []
     for fold, ((train, test), estimator) in enumerate(zip(splits, fitted)):
-        row = {"fold": fold, "n_train": len(train), "n_test": len(test),
-               **{name: float(outcome[f"test_{name}"][fold]) for name in scorers}, "epochs": estimator.epochs_}
+        row = {
+            "fold": fold,
+            "n_train": len(train),
+            "n_test": len(test),
+            **{name: float(outcome[f"test_{name}"][fold]) for name in scorers},
+            "epochs": estimator.epochs_,
+        }
         if best_weights:
             row["best_epoch"] = estimator.best_epoch_
         row.update(fit_time=float(outcome["fit_time"][fold]), score_time=float(outcome["score_time"][fold]))

@@ -24,13 +24,14 @@ __all__ = [
 
 
 def _positive_count(n: int, positive_fraction) -> int:
-    positive_fraction = check_interval(positive_fraction, "positive_fraction", 0.0, 1.0,
-                                       low_open=True, high_open=True)
+    positive_fraction = check_interval(positive_fraction, "positive_fraction", 0.0, 1.0, low_open=True, high_open=True)
     count = round(n * positive_fraction)
     if not 1 <= count <= n - 1:
-        fail("positive_fraction",
-             f"a fraction giving between 1 and {n - 1} positives out of n={n}",
-             f"Received: positive_fraction={positive_fraction!r} ({count} positives)")
+        fail(
+            "positive_fraction",
+            f"a fraction giving between 1 and {n - 1} positives out of n={n}",
+            f"Received: positive_fraction={positive_fraction!r} ({count} positives)",
+        )
     return count
 
 
@@ -51,8 +52,9 @@ class RegressionData:
         return iter((self.x, self.y, self.is_outlier))
 
 
-def regression_with_outliers(n: int = 60, outlier_fraction: float = 0.1,
-                             outlier_size: float = 8.0, seed: int = 0) -> RegressionData:
+def regression_with_outliers(
+    n: int = 60, outlier_fraction: float = 0.1, outlier_size: float = 8.0, seed: int = 0
+) -> RegressionData:
     """Points on a line with Gaussian noise, some of them pushed up by ``outlier_size``.
 
     ``y = slope * x + intercept + noise`` with slope 1.5, intercept 1.0, ``x`` uniform
@@ -95,9 +97,9 @@ def regression_with_outliers(n: int = 60, outlier_fraction: float = 0.1,
     return RegressionData(x=x, y=y, is_outlier=is_outlier, slope=slope, intercept=intercept)
 
 
-def imbalanced_binary(n: int = 400, positive_fraction: float = 0.1,
-                      separation: float = 2.0, seed: int = 0
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def imbalanced_binary(
+    n: int = 400, positive_fraction: float = 0.1, separation: float = 2.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Two Gaussian classes in 2-D, with a rare positive class.
 
     Negatives ~ N(0, I), positives ~ N(mu, I) with mu = separation * (1, 1) / sqrt(2), so
@@ -135,8 +137,9 @@ def imbalanced_binary(n: int = 400, positive_fraction: float = 0.1,
     return X[order], y[order]
 
 
-def scored_binary(n: int = 1000, positive_fraction: float = 0.3, separation: float = 1.5,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def scored_binary(
+    n: int = 1000, positive_fraction: float = 0.3, separation: float = 1.5, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Labels and classifier-like scores in (0, 1), for curves, thresholds and metrics.
 
     A latent score is N(0, 1) for negatives and N(separation, 1) for positives (the
@@ -209,12 +212,12 @@ def breast_cancer_split(test_size: float = 0.25, seed: int = 0, *, positive: str
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    test_size = check_interval(test_size, "test_size", 0.0, 1.0, low_open=True,
-                               high_open=True)
+    test_size = check_interval(test_size, "test_size", 0.0, 1.0, low_open=True, high_open=True)
     check_one_of(positive, "positive", ("benign", "malignant"))
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=check_integer(seed, "seed", minimum=0), stratify=y)
+        X, y, test_size=test_size, random_state=check_integer(seed, "seed", minimum=0), stratify=y
+    )
     if positive == "malignant":  # after the split, so that both codings split alike
         y_train, y_test = 1 - y_train, 1 - y_test
     scaler = StandardScaler().fit(X_train)

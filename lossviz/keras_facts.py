@@ -129,8 +129,9 @@ def tversky_swaps_alpha_beta(tversky=None) -> bool:
         return False
     if np.isclose(value, swapped, rtol=1e-5):
         return True
-    raise RuntimeError(f"tversky gave {value:.6f}: neither the documented {documented:.6f} "
-                       f"nor the swapped {swapped:.6f}")
+    raise RuntimeError(
+        f"tversky gave {value:.6f}: neither the documented {documented:.6f} nor the swapped {swapped:.6f}"
+    )
 
 
 def _tiny_classifier(X, y):
@@ -328,12 +329,20 @@ def _rows(keras) -> dict:
     return {
         "bce(0, sigmoid(50))": lambda: _value(losses.binary_crossentropy(zero, sigmoid(50.0)), 2),
         "bce(0, sigmoid(200))": lambda: _value(losses.binary_crossentropy(zero, sigmoid(200.0)), 2),
-        "cce([1, 0], softmax([0, 50]))": lambda: _value(losses.categorical_crossentropy(one_hot, softmax([0.0, 50.0])), 2),
+        "cce([1, 0], softmax([0, 50]))": lambda: _value(
+            losses.categorical_crossentropy(one_hot, softmax([0.0, 50.0])), 2
+        ),
         "cce from_logits=True on softmax([2, 0])": double_softmax,
-        "scce(0, [0.5, 2.0])": lambda: _value(losses.sparse_categorical_crossentropy(np.array([0]), np.array([[0.5, 2.0]], "float32")), 4),
+        "scce(0, [0.5, 2.0])": lambda: _value(
+            losses.sparse_categorical_crossentropy(np.array([0]), np.array([[0.5, 2.0]], "float32")), 4
+        ),
         "mse dtype of float64 input": lambda: str(ops.convert_to_numpy(losses.mean_squared_error(*tiny)).dtype),
-        "mse(1, 1 + 1e-9) in float64": lambda: f"{float(np.squeeze(ops.convert_to_numpy(losses.mean_squared_error(*tiny)))):.3g}",
-        "ops.add of shapes (3,) and (2,)": lambda: _error_name(lambda: ops.add(np.ones(3, "float32"), np.ones(2, "float32"))),
+        "mse(1, 1 + 1e-9) in float64": lambda: (
+            f"{float(np.squeeze(ops.convert_to_numpy(losses.mean_squared_error(*tiny)))):.3g}"
+        ),
+        "ops.add of shapes (3,) and (2,)": lambda: _error_name(
+            lambda: ops.add(np.ones(3, "float32"), np.ones(2, "float32"))
+        ),
         "its message says 'incompatible shapes'": shape_error_text,
         "weights on a one-number metric": lambda: _error_name(weighted_scalar_metric),
         "fit on a loss through ops.round": _fit_through_round,
@@ -349,15 +358,32 @@ BACKEND_DIFFERENCES = {
     "cce([1, 0], softmax([0, 50]))": ("`categorical_crossentropy([[1, 0]], softmax([[0., 50.]]))`", "50.00", "16.12"),
     "cce from_logits=True on softmax([2, 0])": (
         "`categorical_crossentropy([[1, 0]], softmax([[2., 0.]]), from_logits=True)` (right: 0.1269)",
-        "0.1269, warns", "0.3832"),
-    "scce(0, [0.5, 2.0])": ("`sparse_categorical_crossentropy([0], [[0.5, 2.0]])`: clip, then normalise?", "1.0986", "1.6094"),
+        "0.1269, warns",
+        "0.3832",
+    ),
+    "scce(0, [0.5, 2.0])": (
+        "`sparse_categorical_crossentropy([0], [[0.5, 2.0]])`: clip, then normalise?",
+        "1.0986",
+        "1.6094",
+    ),
     "mse dtype of float64 input": ("dtype of `mean_squared_error` on float64 arrays", "float64", "float32"),
     "mse(1, 1 + 1e-9) in float64": ("`mean_squared_error([[1.]], [[1. + 1e-9]])`, float64 arrays", "1e-18", "0"),
-    "ops.add of shapes (3,) and (2,)": ("error raised by `ops.add` of shapes (3,) and (2,)", "InvalidArgumentError", "TypeError"),
-    "its message says 'incompatible shapes'": ("its message says \"incompatible shapes\" (any case)", "yes", "yes"),
+    "ops.add of shapes (3,) and (2,)": (
+        "error raised by `ops.add` of shapes (3,) and (2,)",
+        "InvalidArgumentError",
+        "TypeError",
+    ),
+    "its message says 'incompatible shapes'": ('its message says "incompatible shapes" (any case)', "yes", "yes"),
     "weights on a one-number metric": (
-        "error raised by `MeanMetricWrapper(one number per batch)` given `sample_weight`", "InvalidArgumentError", "ValueError"),
-    "fit on a loss through ops.round": ("`model.fit` with a loss through `ops.round` (no gradient)", "raises ValueError", "runs, weights unchanged"),
+        "error raised by `MeanMetricWrapper(one number per batch)` given `sample_weight`",
+        "InvalidArgumentError",
+        "ValueError",
+    ),
+    "fit on a loss through ops.round": (
+        "`model.fit` with a loss through `ops.round` (no gradient)",
+        "raises ValueError",
+        "runs, weights unchanged",
+    ),
 }
 #: The backends whose column :data:`BACKEND_DIFFERENCES` holds, in column order.
 MEASURED_BACKENDS = ("tensorflow", "jax")

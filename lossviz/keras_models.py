@@ -22,8 +22,9 @@ keras = import_keras()
 __all__ = ["fit_logistic_regression", "predict_scores"]
 
 
-def fit_logistic_regression(X_train, y_train, *, epochs: int = 5, batch_size: int = 64,
-                            learning_rate: float = 0.1, seed: int = 0) -> keras.Model:
+def fit_logistic_regression(
+    X_train, y_train, *, epochs: int = 5, batch_size: int = 64, learning_rate: float = 0.1, seed: int = 0
+) -> keras.Model:
     """Fit logistic regression as a Keras model: ``Dense(1, activation="sigmoid")``.
 
     p(x) = sigmoid(w . x + b), trained on binary crossentropy with Adam. The weights
@@ -61,18 +62,19 @@ def fit_logistic_regression(X_train, y_train, *, epochs: int = 5, batch_size: in
         fail("X_train", "a 2-D array (n_samples, n_features)", f"Received: shape {X_train.shape}")
     y_train = np.asarray(y_train)
     if y_train.ndim != 1 or not np.isin(y_train, (0, 1)).all():
-        fail("y_train", "a 1-D array of labels in {0, 1}",
-             f"Received: shape {y_train.shape} with values {np.unique(y_train)[:5].tolist()}")
+        fail(
+            "y_train",
+            "a 1-D array of labels in {0, 1}",
+            f"Received: shape {y_train.shape} with values {np.unique(y_train)[:5].tolist()}",
+        )
     check_same_length(X_train, y_train, ("X_train", "y_train"))
     epochs = check_integer(epochs, "epochs", minimum=1)
     batch_size = check_integer(batch_size, "batch_size", minimum=1)
     keras.utils.set_random_seed(check_integer(seed, "seed", minimum=0))
-    model = keras.Sequential([keras.Input((X_train.shape[1],)),
-                              keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential([keras.Input((X_train.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(keras.optimizers.Adam(learning_rate), "binary_crossentropy")
     # (n, 1) targets match the (n, 1) output, so nothing is broadcast.
-    model.fit(X_train, y_train[:, None], epochs=epochs,
-              batch_size=batch_size, verbose=0)
+    model.fit(X_train, y_train[:, None], epochs=epochs, batch_size=batch_size, verbose=0)
     return model
 
 
@@ -97,6 +99,5 @@ def predict_scores(model: keras.Model, X) -> np.ndarray:
     """
     output = keras.ops.convert_to_numpy(model(as_float_array(X, "X"), training=False))
     if output.ndim != 2 or output.shape[1] != 1:
-        fail("model", "a model with one sigmoid output, shape (n, 1)",
-             f"Received: output of shape {output.shape}")
+        fail("model", "a model with one sigmoid output, shape (n, 1)", f"Received: output of shape {output.shape}")
     return output[:, 0].astype(np.float64)

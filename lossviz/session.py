@@ -77,8 +77,12 @@ def _versions(keras) -> dict:
 
     from lossviz import __version__
 
-    versions = {"lossviz": __version__, "python": platform.python_version(), "keras": keras.__version__,
-                "backend": keras.backend.backend()}
+    versions = {
+        "lossviz": __version__,
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+    }
     # Report the backend libraries that are loaded, without importing any.
     for module in ("tensorflow", "jax"):
         if module in sys.modules:

@@ -47,7 +47,15 @@ from functools import cache, partial
 from lossviz._validation import check_one_of, fail
 from lossviz.losses import _registry as _loss_registry
 
-__all__ = ["standalone_source", "standalone_names", "code_lines", "length_table", "FLAVORS", "SHORT_LOSSES", "LINE_LIMIT"]
+__all__ = [
+    "standalone_source",
+    "standalone_names",
+    "code_lines",
+    "length_table",
+    "FLAVORS",
+    "SHORT_LOSSES",
+    "LINE_LIMIT",
+]
 
 #: Where each flavour's functions are looked up: the NumPy twins, and the same losses
 #: written with ``keras.ops`` for ``compile`` and training.
@@ -115,8 +123,8 @@ def _namespace(module: str) -> tuple[dict, dict]:
                         raise RuntimeError(f"{module} imports {alias.name} as {alias.asname}: snippets need own names")
                     imports[alias.name] = (origin, alias.name)
                 else:
-                    imports[alias.asname or alias.name] = (
-                        f"from {origin} import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+                    imports[alias.asname or alias.name] = f"from {origin} import {alias.name}" + (
+                        f" as {alias.asname}" if alias.asname else ""
                     )
     return definitions, imports
 
@@ -345,7 +353,9 @@ def standalone_source(name: str, flavor: str = "numpy") -> str:
     if name not in public:
         close = difflib.get_close_matches(str(name), public, n=3, cutoff=0.5)
         hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-        fail("name", f"one of the {len(public)} names of standalone_names({flavor!r}){hint}", f"Received: name={name!r}")
+        fail(
+            "name", f"one of the {len(public)} names of standalone_names({flavor!r}){hint}", f"Received: name={name!r}"
+        )
     module, function = public[name]
     seen, imports = {}, {}
     _collect(module, function, seen, imports)

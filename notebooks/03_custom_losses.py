@@ -46,7 +46,7 @@ import lossviz.losses
 import lossviz.metrics
 import lossviz.widgets
 from lossviz.checks import keras_loss_value
-from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy
+from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber
 
 # %% [markdown]
 # ## Intuition: you write one value per sample, Keras does the rest

@@ -46,10 +46,10 @@ import logging
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.stats import binom
 from sklearn.datasets import load_breast_cancer
 from sklearn.feature_selection import SelectKBest
 from sklearn.model_selection import StratifiedKFold
-from scipy.stats import binom
 from sklearn.preprocessing import StandardScaler
 
 import lossviz.keras_facts

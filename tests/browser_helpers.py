@@ -27,8 +27,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Headless, no sandbox (root in containers), and nothing that talks to the network on its
 # own (component updates, sync, QUIC, first-run pings).
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # JupyterLab extension -> the Python package that ships it prebuilt.
 WIDGET_EXTENSIONS = {
@@ -45,8 +51,13 @@ LAB_SETTINGS = {
 }
 POLL = 0.05
 # Texts that ipywidgets / ipympl show in place of a widget they could not render.
-WIDGET_FAILURES = ("Error displaying widget", "model not found", "Failed to load model class",
-                   "Could not create a view", "Could not create a model")
+WIDGET_FAILURES = (
+    "Error displaying widget",
+    "model not found",
+    "Failed to load model class",
+    "Could not create a view",
+    "Could not create a model",
+)
 ERROR_IN_STDERR = re.compile(r"Traceback|\w*Error\b|\w*Exception\b")
 
 
@@ -101,8 +112,7 @@ def extension_key(name: str) -> str:
 
 
 def lab_request(lab, path: str, method: str = "GET"):
-    request = urllib.request.Request(
-        f"{lab.url}{path}", method=method, headers={"Authorization": f"token {lab.token}"})
+    request = urllib.request.Request(f"{lab.url}{path}", method=method, headers={"Authorization": f"token {lab.token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read()
     return json.loads(body) if body else None
@@ -160,8 +170,11 @@ def record_latency(path: Path, name: str, line: str, header: str) -> None:
     with open(path, "a+") as file:
         fcntl.flock(file, fcntl.LOCK_EX)
         file.seek(0)
-        kept = [old for old in file.read().splitlines()
-                if old.strip() and not old.startswith("#") and not old.startswith(f"{name}:")]
+        kept = [
+            old
+            for old in file.read().splitlines()
+            if old.strip() and not old.startswith("#") and not old.startswith(f"{name}:")
+        ]
         file.seek(0)
         file.truncate()
         stamp = time.strftime("%Y-%m-%d %H:%M")
@@ -264,17 +277,25 @@ def chromium(profile: Path, *, width: int = 1400, height: int = 1000):
     """Debian's headless Chromium (never a downloaded one) driven by Playwright, with a fresh
     profile; says what is missing instead of failing deep inside Playwright."""
     if importlib.util.find_spec("playwright") is None:
-        missing("Python package playwright not installed in .venv: "
-                "run `make test` (it installs the dev extra, `pip install -e '.[dev]'`)")
+        missing(
+            "Python package playwright not installed in .venv: "
+            "run `make test` (it installs the dev extra, `pip install -e '.[dev]'`)"
+        )
     if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} not found: install Debian's chromium "
-                "(apt-get install chromium; `make test` does it when run as root)")
+        missing(
+            f"{CHROMIUM} not found: install Debian's chromium "
+            "(apt-get install chromium; `make test` does it when run as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": width, "height": height})
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": width, "height": height},
+        )
         try:
             yield context
         finally:

@@ -56,7 +56,10 @@ def running_lab(log_dir: Path, timeout: float = 120.0):
     with open(log, "w") as out:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "lab", f"PORT={port}", f"LAB_ARGS={args}"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"},
         )
     lab = Lab(f"http://127.0.0.1:{port}", token, process, log)

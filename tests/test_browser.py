@@ -75,17 +75,18 @@ def browser(tmp_path_factory):
 def lab(tmp_path_factory):
     """`make lab` on a free port, with its own settings and workspaces (nothing shared)."""
     with bh.lab_of_its_own(tmp_path_factory.mktemp("browser-lab")) as server:
-        installed = {bh.extension_key(ext["name"]): ext
-                     for ext in server.get_json("/lab/api/extensions")}
+        installed = {bh.extension_key(ext["name"]): ext for ext in server.get_json("/lab/api/extensions")}
         for name, package in bh.WIDGET_EXTENSIONS.items():
             extension = installed.get(bh.extension_key(name))
             if extension is None:
-                pytest.fail(f"JupyterLab extension {name} not installed "
-                            f"(it comes with the Python package {package}); "
-                            f"installed: {sorted(installed)}", pytrace=False)
+                pytest.fail(
+                    f"JupyterLab extension {name} not installed "
+                    f"(it comes with the Python package {package}); "
+                    f"installed: {sorted(installed)}",
+                    pytrace=False,
+                )
             if not extension.get("enabled", False):
-                pytest.fail(f"JupyterLab extension {name} is installed but disabled",
-                            pytrace=False)
+                pytest.fail(f"JupyterLab extension {name} is installed but disabled", pytrace=False)
         yield server
 
 
@@ -104,8 +105,9 @@ def every_explorer_cells() -> tuple[dict, list[dict]]:
     """Notebook 00's setup cell, and every distinct explorer cell of the notebooks (in
     notebook order), then one for each factory that no notebook calls."""
     start = json.loads((NOTEBOOK_DIR / START_HERE).read_text())
-    setup = next(cell for cell in start["cells"] if cell["cell_type"] == "code"
-                 and "lossviz.setup(" in "".join(cell["source"]))
+    setup = next(
+        cell for cell in start["cells"] if cell["cell_type"] == "code" and "lossviz.setup(" in "".join(cell["source"])
+    )
     cells, sources = [], set()
     for path in topic_notebooks():
         for cell in json.loads(path.read_text())["cells"]:
@@ -116,9 +118,18 @@ def every_explorer_cells() -> tuple[dict, list[dict]]:
     shown = " ".join(sources)
     for name in explorer_factories():
         if f".{name}(" not in shown:
-            cells.append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                          "source": [f"{name.removesuffix('_explorer')} = lossviz.widgets.{name}()\n",
-                                     name.removesuffix("_explorer")]})
+            cells.append(
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": [
+                        f"{name.removesuffix('_explorer')} = lossviz.widgets.{name}()\n",
+                        name.removesuffix("_explorer"),
+                    ],
+                }
+            )
     return setup, cells
 
 
@@ -130,8 +141,11 @@ def explorer_name(cell: dict) -> str:
 def every_explorer_notebook():
     setup, cells = every_explorer_cells()
     notebook = json.loads((NOTEBOOK_DIR / START_HERE).read_text())
-    title = {"cell_type": "markdown", "metadata": {},
-             "source": ["# Every explorer (written by tests/test_browser.py; not a lesson)"]}
+    title = {
+        "cell_type": "markdown",
+        "metadata": {},
+        "source": ["# Every explorer (written by tests/test_browser.py; not a lesson)"],
+    }
     notebook["cells"] = [title, setup, *cells]
     path = NOTEBOOK_DIR / EVERY_EXPLORER
     path.write_text(json.dumps(notebook, indent=1))
@@ -164,8 +178,11 @@ STALLED_S = 3  # kernel idle this long with no new cell executed: Run All has st
 
 def code_cell_indices(notebook_json: dict) -> list[int]:
     """Cells JupyterLab executes on Run All (empty code cells are skipped)."""
-    return [index for index, cell in enumerate(notebook_json["cells"])
-            if cell["cell_type"] == "code" and "".join(cell.get("source", "")).strip()]
+    return [
+        index
+        for index, cell in enumerate(notebook_json["cells"])
+        if cell["cell_type"] == "code" and "".join(cell.get("source", "")).strip()
+    ]
 
 
 def creates_explorer(cell: dict) -> bool:
@@ -205,17 +222,21 @@ def run_through(page, notebook_json: dict, last: int, dialogs: list[str]) -> Non
     def finished():
         handle_dialogs(page, dialogs)
         prompts = page.evaluate(PROMPTS)
-        executed = sum(1 for index in expected
-                       if index < len(prompts) and EXECUTED.fullmatch(prompts[index].strip()))
+        executed = sum(1 for index in expected if index < len(prompts) and EXECUTED.fullmatch(prompts[index].strip()))
         idle = kernel_status(page) == "Idle"
         if executed != progress["executed"] or not idle:
             progress.update(executed=executed, since=time.monotonic())
         stalled = executed > 0 and time.monotonic() - progress["since"] >= STALLED_S
         return idle and (executed == len(expected) or stalled)
 
-    bh.wait_until(finished, RUN_TIMEOUT_S,
-                  lambda: f"{command} did not finish; prompts {page.evaluate(PROMPTS)}, "
-                          f"kernel {kernel_status(page)!r}, dialogs {dialogs}")
+    bh.wait_until(
+        finished,
+        RUN_TIMEOUT_S,
+        lambda: (
+            f"{command} did not finish; prompts {page.evaluate(PROMPTS)}, "
+            f"kernel {kernel_status(page)!r}, dialogs {dialogs}"
+        ),
+    )
 
 
 def cell_problems(page, notebook_json: dict, last: int) -> list[str]:
@@ -262,15 +283,19 @@ def wait_for_settled_figure(page, figure, console_errors: list[str]) -> str:
 
     def blank():
         width, height = figure.evaluate("(el) => [el.width, el.height]")
-        message = (f"the explorer's figure stayed blank in the browser (canvas {width}x{height} px, "
-                   f"kernel {kernel_status(page)!r}); browser console errors: {console_errors}")
+        message = (
+            f"the explorer's figure stayed blank in the browser (canvas {width}x{height} px, "
+            f"kernel {kernel_status(page)!r}); browser console errors: {console_errors}"
+        )
         if any("'broken' state" in error for error in console_errors):
             # ipympl syncs a base64 string without its "data:image/png;base64," prefix when
             # the canvas is drawn before the browser has set it up (Run All does that).
-            message += ("\nipympl received a broken initial image: something called "
-                        "figure.canvas.draw() before the browser showed the canvas "
-                        "(matplotlib/ipympl#472); set canvas.syncing_data_url = False "
-                        "when creating the figure")
+            message += (
+                "\nipympl received a broken initial image: something called "
+                "figure.canvas.draw() before the browser showed the canvas "
+                "(matplotlib/ipympl#472); set canvas.syncing_data_url = False "
+                "when creating the figure"
+            )
         return message
 
     return bh.wait_until(settled, 60, blank)
@@ -278,13 +303,15 @@ def wait_for_settled_figure(page, figure, console_errors: list[str]) -> str:
 
 def wait_for_explorers(page, notebook_json: dict, last: int):
     """Explorers rendered after Run All (widgets render asynchronously), or fail saying why."""
+
     def rendered():
         return explorer_outputs(page) or None
 
     def why():
         problems = cell_problems(page, notebook_json, last)
-        return ("no explorer (an output with an ipywidgets slider and a figure) rendered"
-                + (":\n" + "\n".join(problems) if problems else ""))
+        return "no explorer (an output with an ipywidgets slider and a figure) rendered" + (
+            ":\n" + "\n".join(problems) if problems else ""
+        )
 
     return bh.wait_until(rendered, 60, why)
 
@@ -314,19 +341,23 @@ def drag(page, slider, figure, fraction: float) -> bh.DragResult:
             return probe, new_images
         return None
 
-    probe, new_images = bh.wait_until(settled, 60, lambda: f"the kernel never settled after a drag: {kernel_status(page)!r}")
+    probe, new_images = bh.wait_until(
+        settled, 60, lambda: f"the kernel never settled after a drag: {kernel_status(page)!r}"
+    )
     page.evaluate("() => { window.__lossvizProbe.stop = true; }")
     value_after = handle.get_attribute("aria-valuenow")
     if not new_images:
         return bh.DragResult(value_before, value_after, changed=False, latency_ms=None)
     # Clipped at 0: the last new image may come before the release (drawn mid-drag).
-    return bh.DragResult(value_before, value_after, changed=True,
-                         latency_ms=max(new_images[-1] - probe["up"], 0.0))
+    return bh.DragResult(value_before, value_after, changed=True, latency_ms=max(new_images[-1] - probe["up"], 0.0))
 
 
 def drag_targets(slider) -> list[float]:
     """Far-apart positions on the track, the first on the side away from the handle."""
-    handle, track = slider.locator(".noUi-handle").first.bounding_box(), slider.locator(".noUi-target").first.bounding_box()
+    handle, track = (
+        slider.locator(".noUi-handle").first.bounding_box(),
+        slider.locator(".noUi-target").first.bounding_box(),
+    )
     position = (handle["x"] + handle["width"] / 2 - track["x"]) / track["width"]
     targets = [0.85, 0.15, 0.7, 0.3, 0.6, 0.2, 0.8][:DRAGS]
     return targets if position < 0.5 else [1 - target for target in targets]
@@ -360,14 +391,16 @@ def open_notebook(page, lab, notebook: str, dialogs: list[str]) -> None:
     page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}&reset")
     page.wait_for_selector("#jp-main-dock-panel .jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
     page.evaluate(bh.PAGE_SCRIPT)
-    bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
-                  lambda: f"the kernel never became idle: {kernel_status(page)!r}, dialogs {dialogs}")
+    bh.wait_until(
+        lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle",
+        120,
+        lambda: f"the kernel never became idle: {kernel_status(page)!r}, dialogs {dialogs}",
+    )
     panels = page.locator("#jp-main-dock-panel .jp-NotebookPanel").count()
     assert panels == 1, f"expected only {notebook} open, found {panels} notebooks (workspace restore?)"
 
 
-def first_slider_that_moves_its_figure(page, explorers, name: str, artifacts: Path,
-                                       console_errors: list[str]):
+def first_slider_that_moves_its_figure(page, explorers, name: str, artifacts: Path, console_errors: list[str]):
     """Drag each explorer slider in turn (some only act with other settings) until one
     redraws the figure; screenshots of the figure before and after that first drag."""
     tried = []
@@ -380,14 +413,15 @@ def first_slider_that_moves_its_figure(page, explorers, name: str, artifacts: Pa
             view.screenshot(path=artifacts / f"{name}-figure-before.png")
             targets = drag_targets(slider)
             first = drag(page, slider, figure, targets[0])
-            tried.append(f"{label}: {first.value_before} -> {first.value_after}, "
-                         f"figure {'changed' if first.changed else 'unchanged'}")
+            tried.append(
+                f"{label}: {first.value_before} -> {first.value_after}, "
+                f"figure {'changed' if first.changed else 'unchanged'}"
+            )
             if first.changed:
                 wait_for_settled_figure(page, figure, console_errors)
                 view.screenshot(path=artifacts / f"{name}-figure-after.png")
                 return output, figure, slider, label, targets, first
     pytest.fail(f"{name}: no slider redrew its figure; tried: {tried}", pytrace=False)
-
 
 
 # --------------------------------------------------------------------------- tests
@@ -408,7 +442,8 @@ def test_every_explorer_is_dragged_in_the_browser():
     assert NOTEBOOKS[0] == START_HERE and (NOTEBOOK_DIR / START_HERE).exists()
     with_explorer = notebooks_creating_an_explorer()
     assert START_HERE in with_explorer and len(with_explorer) >= 8, (
-        f"the scan for `_explorer(` found only {with_explorer}")
+        f"the scan for `_explorer(` found only {with_explorer}"
+    )
     setup, cells = every_explorer_cells()
     assert "lossviz.setup(" in "".join(setup["source"])
     sources = {"".join(cell["source"]).strip() for cell in cells}
@@ -421,35 +456,45 @@ def test_every_explorer_is_dragged_in_the_browser():
     assert sorted({explorer_name(cell) for cell in cells}) == sorted(factories)
 
 
-def drag_and_time(page, explorers, name: str, artifacts: Path, console_errors: list[str],
-                  timings: dict) -> tuple[str, str]:
+def drag_and_time(
+    page, explorers, name: str, artifacts: Path, console_errors: list[str], timings: dict
+) -> tuple[str, str]:
     """Find the first slider of ``explorers`` that moves its figure, drag it DRAGS times,
     and return (its label, the latency line for latency.txt)."""
     start = time.monotonic()
     output, figure, slider, label, targets, first = first_slider_that_moves_its_figure(
-        page, explorers, name, artifacts, console_errors)
+        page, explorers, name, artifacts, console_errors
+    )
     assert first.value_after != first.value_before, f"dragging {label!r} did not change its value"
     assert screenshots_differ(artifacts / f"{name}-figure-before.png", artifacts / f"{name}-figure-after.png"), (
-        f"{name}: the figure's screenshot did not change after dragging {label!r}")
+        f"{name}: the figure's screenshot did not change after dragging {label!r}"
+    )
     drags = [first]
     for fraction in targets[1:]:
         result = drag(page, slider, figure, fraction)
-        assert result.changed, (f"{name}: dragging {label!r} {result.value_before} -> "
-                                f"{result.value_after} did not redraw the figure")
+        assert result.changed, (
+            f"{name}: dragging {label!r} {result.value_before} -> {result.value_after} did not redraw the figure"
+        )
         drags.append(result)
     timings = {**timings, "drags": time.monotonic() - start}
     output.screenshot(path=artifacts / f"{name}-explorer.png")
     latencies = [result.latency_ms for result in drags]
     median = statistics.median(latencies)
-    line = (f"{name}: slider {label!r}, median {median:.0f} ms "
-            f"({'meets' if median < TARGET_LATENCY_MS else 'MISSES'} the {TARGET_LATENCY_MS} ms target); "
-            f"drags {', '.join(f'{value:.0f}' for value in latencies)} ms; "
-            + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items())
-            + f"; load average {os.getloadavg()[0]:.1f}")
+    line = (
+        f"{name}: slider {label!r}, median {median:.0f} ms "
+        f"({'meets' if median < TARGET_LATENCY_MS else 'MISSES'} the {TARGET_LATENCY_MS} ms target); "
+        f"drags {', '.join(f'{value:.0f}' for value in latencies)} ms; "
+        + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items())
+        + f"; load average {os.getloadavg()[0]:.1f}"
+    )
     print(line)
-    bh.record_latency(artifacts / "latency.txt", name, line,
-                      header=f"# release of a slider -> new figure image on screen, median of "
-                             f"{DRAGS} drags (target < {TARGET_LATENCY_MS} ms)")
+    bh.record_latency(
+        artifacts / "latency.txt",
+        name,
+        line,
+        header=f"# release of a slider -> new figure image on screen, median of "
+        f"{DRAGS} drags (target < {TARGET_LATENCY_MS} ms)",
+    )
     return label, line
 
 
@@ -463,8 +508,7 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
     timings, dialogs, page_errors, console_errors, blocked_writes = {}, [], [], [], []
     page = browser.new_page()
     page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.on("console", lambda message: console_errors.append(message.text[:300])
-            if message.type == "error" else None)
+    page.on("console", lambda message: console_errors.append(message.text[:300]) if message.type == "error" else None)
 
     def block_writes(route):
         # Run All fills the notebook with outputs: the test must never save it. Opening a
@@ -493,10 +537,15 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
         explorers = wait_for_explorers(page, notebook_json, last)
         if notebook == EVERY_EXPLORER:
             names = [explorer_name(cell) for cell in notebook_json["cells"] if creates_explorer(cell)]
-            explorers = bh.wait_until(lambda: len(found := explorer_outputs(page)) == len(names) and found,
-                                      60, lambda: f"{len(explorer_outputs(page))} of {len(names)} explorers rendered")
-            dragged = [drag_and_time(page, [explorer], f"{name}-{explorer_name_}", artifacts, console_errors, timings)
-                       for explorer, explorer_name_ in zip(explorers, names, strict=True)]
+            explorers = bh.wait_until(
+                lambda: len(found := explorer_outputs(page)) == len(names) and found,
+                60,
+                lambda: f"{len(explorer_outputs(page))} of {len(names)} explorers rendered",
+            )
+            dragged = [
+                drag_and_time(page, [explorer], f"{name}-{explorer_name_}", artifacts, console_errors, timings)
+                for explorer, explorer_name_ in zip(explorers, names, strict=True)
+            ]
             label = ", ".join(label for label, _ in dragged)
         else:
             label, _ = drag_and_time(page, explorers, name, artifacts, console_errors, timings)
@@ -513,9 +562,11 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
             if sliders.count():  # show the explorer, if one rendered
                 sliders.first.scroll_into_view_if_needed(timeout=5000)
             page.screenshot(path=screenshot)
-        print(f"page errors: {page_errors}\nconsole errors: {console_errors}\n"
-              f"blocked writes: {blocked_writes}\ndialogs: {dialogs}\n"
-              f"JupyterLab log: {lab.log}\nscreenshot: {screenshot}")
+        print(
+            f"page errors: {page_errors}\nconsole errors: {console_errors}\n"
+            f"blocked writes: {blocked_writes}\ndialogs: {dialogs}\n"
+            f"JupyterLab log: {lab.log}\nscreenshot: {screenshot}"
+        )
         raise
     finally:
         with contextlib.suppress(Exception):

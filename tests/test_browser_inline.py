@@ -53,24 +53,29 @@ def browser(tmp_path_factory):
 def inline_lab(tmp_path_factory):
     """`make lab` with LOSSVIZ_MATPLOTLIB=inline, its own user settings (the test's usual
     ones, except the news setting: that one must come from what the project ships)."""
-    with bh.lab_of_its_own(tmp_path_factory.mktemp("inline-lab"), shipped=(NEWS_PLUGIN,),
-                           LOSSVIZ_MATPLOTLIB="inline") as server:
+    with bh.lab_of_its_own(
+        tmp_path_factory.mktemp("inline-lab"), shipped=(NEWS_PLUGIN,), LOSSVIZ_MATPLOTLIB="inline"
+    ) as server:
         yield server
 
 
 def test_explorer_image_changes_when_dragged_on_the_inline_backend(browser, inline_lab):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     notebook_json = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())
-    code_cells = sum(1 for cell in notebook_json["cells"]
-                     if cell["cell_type"] == "code" and "".join(cell["source"]).strip())
+    code_cells = sum(
+        1 for cell in notebook_json["cells"] if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+    )
     page = browser.new_page()
     dialogs: list[str] = []
     try:
         workspace = f"inline-{secrets.token_hex(4)}"
         page.goto(f"{inline_lab.url}/lab/workspaces/{workspace}/tree/{NOTEBOOK}?token={inline_lab.token}&reset")
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-        bh.wait_until(lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle", 120,
-                      lambda: f"kernel never idle: {kernel_status(page)!r}, dialogs {dialogs}")
+        bh.wait_until(
+            lambda: handle_dialogs(page, dialogs) or kernel_status(page) == "Idle",
+            120,
+            lambda: f"kernel never idle: {kernel_status(page)!r}, dialogs {dialogs}",
+        )
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
@@ -109,11 +114,19 @@ def test_explorer_image_changes_when_dragged_on_the_inline_backend(browser, inli
         value_after = handle.get_attribute("aria-valuenow")
         assert value_after != value_before, f"the slider did not move ({value_before})"
 
-        after = bh.wait_until(lambda: (image.evaluate(IMAGE_HASH) not in {"", before}
-                                       and kernel_status(page) == "Idle" and image.evaluate(IMAGE_HASH)),
-                              30, lambda: f"the image did not change after dragging {value_before} -> {value_after}")
-        print(f"inline explorer: slider {value_before} -> {value_after}, new image after "
-              f"{time.monotonic() - released:.2f} s")
+        after = bh.wait_until(
+            lambda: (
+                image.evaluate(IMAGE_HASH) not in {"", before}
+                and kernel_status(page) == "Idle"
+                and image.evaluate(IMAGE_HASH)
+            ),
+            30,
+            lambda: f"the image did not change after dragging {value_before} -> {value_after}",
+        )
+        print(
+            f"inline explorer: slider {value_before} -> {value_after}, new image after "
+            f"{time.monotonic() - released:.2f} s"
+        )
         page.screenshot(path=str(ARTIFACTS / "after.png"))
         assert after != before
         # A quiet first launch: no "get notified about official Jupyter news?" prompt.

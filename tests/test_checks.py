@@ -125,13 +125,17 @@ def test_a_correct_loss_function_passes_every_check(correct_function_result):
 
 
 def test_a_correct_loss_subclass_passes_every_check():
-    result = check_loss(ScaledMSE(scale=3.0, reduction="sum"), reference=lambda t, p: 3 * numpy_mse(t, p), verbose=False)
+    result = check_loss(
+        ScaledMSE(scale=3.0, reduction="sum"), reference=lambda t, p: 3 * numpy_mse(t, p), verbose=False
+    )
     assert result, result.report()
     assert all(check.status == "pass" for check in result.checks)
 
 
 def test_builtin_keras_losses_pass_against_the_lossviz_twins():
-    assert check_loss(keras.losses.CategoricalCrossentropy(), twins.categorical_crossentropy, inputs="categorical", verbose=False)
+    assert check_loss(
+        keras.losses.CategoricalCrossentropy(), twins.categorical_crossentropy, inputs="categorical", verbose=False
+    )
     assert check_loss("binary_crossentropy", twins.binary_crossentropy, inputs="binary", verbose=False)
     assert check_loss(keras.losses.huber, twins.huber, target_shape=(3,), verbose=False)
 
@@ -241,13 +245,25 @@ def test_keras_loss_value_is_what_evaluate_reports():
     "call, message",
     [
         (lambda: check_loss(42), r"argument `fn`. Expected a loss function"),
-        (lambda: check_loss(mse, inputs="image"), r"argument `inputs`. Expected one of \{'regression', 'binary', 'categorical'\}"),
+        (
+            lambda: check_loss(mse, inputs="image"),
+            r"argument `inputs`. Expected one of \{'regression', 'binary', 'categorical'\}",
+        ),
         (lambda: check_loss(mse, batch_size=1), r"argument `batch_size`. Expected an integer >= 2"),
         (lambda: check_loss(mse, rtol=-1), r"argument `rtol`. Expected a number in \[0, inf\]"),
         (lambda: check_loss(mse, inputs="categorical", target_shape=(1,)), r"argument `target_shape`"),
-        (lambda: check_metric(keras.metrics.Precision(), reference_input="probabilities"), r"argument `reference_input`"),
-        (lambda: check_metric(keras.metrics.Precision(), n_batches=1), r"argument `n_batches`. Expected an integer >= 2"),
-        (lambda: check_metric(keras.metrics.Precision(), threshold=2.0), r"argument `threshold`. Expected a number in \[0, 1\]"),
+        (
+            lambda: check_metric(keras.metrics.Precision(), reference_input="probabilities"),
+            r"argument `reference_input`",
+        ),
+        (
+            lambda: check_metric(keras.metrics.Precision(), n_batches=1),
+            r"argument `n_batches`. Expected an integer >= 2",
+        ),
+        (
+            lambda: check_metric(keras.metrics.Precision(), threshold=2.0),
+            r"argument `threshold`. Expected a number in \[0, 1\]",
+        ),
         (lambda: check_metric("precision"), r"argument `metric`. Expected a keras.metrics.Metric"),
     ],
 )
@@ -273,7 +289,9 @@ class CountingPrecision(keras.metrics.Metric):
     def _counts(self, y_true, y_pred, sample_weight):
         y_true = ops.cast(ops.reshape(y_true, (-1,)), self.dtype)
         predicted = ops.cast(ops.reshape(y_pred, (-1,)) > self.threshold, self.dtype)
-        weights = ops.ones_like(y_true) if sample_weight is None else ops.cast(ops.reshape(sample_weight, (-1,)), self.dtype)
+        weights = (
+            ops.ones_like(y_true) if sample_weight is None else ops.cast(ops.reshape(sample_weight, (-1,)), self.dtype)
+        )
         return ops.sum(weights * y_true * predicted), ops.sum(weights * predicted)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -404,7 +422,9 @@ def test_metric_messages_name_the_problem():
     assert "averages per-batch values" in broken_metric_result("averages per-batch values")["batches"].message
     assert "sample_weight is ignored" in broken_metric_result("ignores sample_weight")["sample_weight"].message
     assert "no sample_weight argument" in broken_metric_result("no sample_weight argument")["sample_weight"].message
-    assert ("float64" if keras_facts.computes_float64() else "float32") in broken_metric_result("float64 result")["dtype"].message
+    assert ("float64" if keras_facts.computes_float64() else "float32") in broken_metric_result("float64 result")[
+        "dtype"
+    ].message
     assert "one value per sample" in broken_metric_result("stateless batch-wise function")["sample_weight"].message
 
 
@@ -451,8 +471,10 @@ def test_a_metric_class_is_built_and_a_broken_constructor_reported():
 # The gradient check on JAX: the backend's own autodiff (jax.grad), in a fresh interpreter
 
 
-@pytest.mark.skipif(__import__("importlib").util.find_spec("jax") is None,
-                    reason="jax is not installed in this environment; the TensorFlow branch is tested above")
+@pytest.mark.skipif(
+    __import__("importlib").util.find_spec("jax") is None,
+    reason="jax is not installed in this environment; the TensorFlow branch is tested above",
+)
 def test_the_gradient_check_uses_jax_grad_on_jax():
     import subprocess
     import sys
@@ -465,8 +487,11 @@ def test_the_gradient_check_uses_jax_grad_on_jax():
         "rounded = check_loss(lambda t, p: ops.mean(ops.square(t - ops.round(p)), axis=-1), verbose=False)\n"
         "print(good['gradient'].status.value, rounded['gradient'].status.value)\n"
     )
-    env = {**os.environ, "KERAS_BACKEND": "jax",
-           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "KERAS_BACKEND": "jax",
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]),
+    }
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split()[-2:] == ["pass", "fail"]
@@ -482,4 +507,6 @@ def test_every_registered_check_is_documented_in_the_package_docstring():
     for kind, codes in (("loss", LOSS_CHECKS), ("metric", METRIC_CHECKS), ("fold_loop", checks.FOLD_LOOP_CHECKS)):
         assert codes == tuple(code for code, _ in _REGISTRY[kind])
         for code in codes:
-            assert re.search(rf"\b{code}\b", checks.__doc__), f"{kind} check {code!r} is missing from lossviz/checks/__init__.py"
+            assert re.search(rf"\b{code}\b", checks.__doc__), (
+                f"{kind} check {code!r} is missing from lossviz/checks/__init__.py"
+            )

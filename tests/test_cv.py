@@ -31,11 +31,13 @@ FIT = {"epochs": 2, "batch_size": 16}
 
 
 def build_model():
-    model = keras.Sequential([
-        keras.Input((N_FEATURES,)),
-        keras.layers.Dense(8, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((N_FEATURES,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
     return model
 
@@ -76,8 +78,17 @@ def recorder():
 def sequential(data, recorder):
     X, y = data
     # With n_jobs=1 the folds run here, so the one recorder sees every fold's fit.
-    return cross_validate_keras(build_model, X, y, cv=3, fit_kwargs={**FIT, "callbacks": [recorder]},
-                                preprocess=StandardScaler, seed=7, n_jobs=1, return_models=True)
+    return cross_validate_keras(
+        build_model,
+        X,
+        y,
+        cv=3,
+        fit_kwargs={**FIT, "callbacks": [recorder]},
+        preprocess=StandardScaler,
+        seed=7,
+        n_jobs=1,
+        return_models=True,
+    )
 
 
 # ------------------------------------------------------------------ determinism
@@ -85,8 +96,7 @@ def sequential(data, recorder):
 
 def test_same_seed_gives_the_same_numbers(data, sequential):
     X, y = data
-    again = cross_validate_keras(build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler,
-                                 seed=7, n_jobs=1)
+    again = cross_validate_keras(build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler, seed=7, n_jobs=1)
     for name in sequential.metric_names:
         np.testing.assert_array_equal(again.scores(name), sequential.scores(name))
     assert again.histories == sequential.histories
@@ -100,8 +110,9 @@ LOKY_WORKERS = pytest.mark.xdist_group("cv-loky-workers")
 @LOKY_WORKERS
 def test_two_workers_give_the_same_numbers_as_one(data, sequential):
     X, y = data
-    parallel = cross_validate_keras(build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler,
-                                    seed=7, n_jobs=2, return_models=True)
+    parallel = cross_validate_keras(
+        build_model, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler, seed=7, n_jobs=2, return_models=True
+    )
     for name in sequential.metric_names:
         np.testing.assert_allclose(parallel.scores(name), sequential.scores(name), rtol=0, atol=1e-12)
     for mine, theirs in zip(parallel.histories, sequential.histories):
@@ -132,8 +143,9 @@ def build_model_amid_other_threads():
 
 def test_other_threads_drawing_from_random_do_not_change_a_fold(data, sequential):
     X, y = data
-    noisy = cross_validate_keras(build_model_amid_other_threads, X, y, cv=3, fit_kwargs=FIT,
-                                 preprocess=StandardScaler, seed=7, n_jobs=1)
+    noisy = cross_validate_keras(
+        build_model_amid_other_threads, X, y, cv=3, fit_kwargs=FIT, preprocess=StandardScaler, seed=7, n_jobs=1
+    )
     assert noisy.histories == sequential.histories
     # The same draws in this thread are the fold's own business: they change its weights.
     keras.utils.set_random_seed(0)
@@ -154,20 +166,24 @@ def build_issue_model():
 @LOKY_WORKERS
 def test_loky_and_a_dask_cluster_give_the_sequential_numbers():
     import distributed
+
     X, y = load_breast_cancer(return_X_y=True)
     settings = {"cv": 4, "preprocess": StandardScaler, "fit_kwargs": {"epochs": 3, "batch_size": 32}, "seed": 0}
     sequential = cross_validate_keras(build_issue_model, X, y, n_jobs=1, **settings)
     runs = {"loky": cross_validate_keras(build_issue_model, X, y, n_jobs=2, **settings)}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster),
+    ):
         with joblib.parallel_config(backend="dask"):
             runs["dask"] = cross_validate_keras(build_issue_model, X, y, **settings)
     for engine, result in runs.items():
         pids = [worker["pid"] for worker in result.workers]
         assert os.getpid() not in pids and len(set(pids)) == 2, engine
         for name in sequential.metric_names:
-            np.testing.assert_allclose(result.scores(name), sequential.scores(name), rtol=0, atol=1e-9,
-                                       err_msg=f"{engine}: {name}")
+            np.testing.assert_allclose(
+                result.scores(name), sequential.scores(name), rtol=0, atol=1e-9, err_msg=f"{engine}: {name}"
+            )
         for mine, theirs in zip(result.histories, sequential.histories):
             np.testing.assert_allclose(mine["loss"], theirs["loss"], rtol=1e-7, err_msg=engine)
 
@@ -221,12 +237,15 @@ def test_preprocessing_is_fitted_on_each_training_fold_only(data, sequential):
 def test_scores_are_the_metrics_of_each_folds_own_model(data, sequential):
     X, y = data
     for fold, ((train, test), model, scaler) in enumerate(
-            zip(sequential.indices, sequential.models, sequential.preprocessors)):
+        zip(sequential.indices, sequential.models, sequential.preprocessors)
+    ):
         y_score = model.predict(scaler.transform(X[test]), verbose=0)[:, 0]
         assert sequential.folds[fold]["roc_auc"] == pytest.approx(
-            sklearn.metrics.roc_auc_score(y[test], y_score), abs=1e-9)
+            sklearn.metrics.roc_auc_score(y[test], y_score), abs=1e-9
+        )
         assert sequential.folds[fold]["accuracy"] == pytest.approx(
-            sklearn.metrics.accuracy_score(y[test], y_score > 0.5), abs=1e-9)
+            sklearn.metrics.accuracy_score(y[test], y_score > 0.5), abs=1e-9
+        )
         assert sequential.folds[fold]["n_train"] == len(train) == 80
     summary = sequential.summary
     assert summary["f1"]["mean"] == pytest.approx(np.mean(sequential.scores("f1")))
@@ -235,8 +254,15 @@ def test_scores_are_the_metrics_of_each_folds_own_model(data, sequential):
 
 def test_supervised_preprocessing_sees_the_training_labels_only(data):
     X, y = data
-    result = cross_validate_keras(build_model_two_features, X, y, cv=[(np.arange(60), np.arange(60, 120))],
-                                  preprocess=SelectKBest(k=2), fit_kwargs=FIT, n_jobs=1)
+    result = cross_validate_keras(
+        build_model_two_features,
+        X,
+        y,
+        cv=[(np.arange(60), np.arange(60, 120))],
+        preprocess=SelectKBest(k=2),
+        fit_kwargs=FIT,
+        n_jobs=1,
+    )
     selector = result.preprocessors[0]
     reference = SelectKBest(k=2).fit(X[:60], y[:60])
     np.testing.assert_array_equal(selector.scores_, reference.scores_)
@@ -263,8 +289,17 @@ def test_best_weights_are_restored_from_the_checkpoint(data):
         model.compile(optimizer=keras.optimizers.SGD(3.0), loss="binary_crossentropy")
         return model
 
-    result = cross_validate_keras(jumpy_model, X, y, cv=2, fit_kwargs={"epochs": 5, "batch_size": 8},
-                                  best_weights=True, return_models=True, seed=1, n_jobs=1)
+    result = cross_validate_keras(
+        jumpy_model,
+        X,
+        y,
+        cv=2,
+        fit_kwargs={"epochs": 5, "batch_size": 8},
+        best_weights=True,
+        return_models=True,
+        seed=1,
+        n_jobs=1,
+    )
     restored_before_last = 0
     for fold, ((train, _), model) in enumerate(zip(result.indices, result.models)):
         val_loss = result.histories[fold]["val_loss"]
@@ -302,8 +337,11 @@ def test_an_integer_cv_picks_the_splitter_of_the_target():
 def test_default_metrics_are_scikit_learn_scorers_and_metrics():
     assert default_metrics("binary") == {name: name for name in ("accuracy", "precision", "recall", "f1", "roc_auc")}
     assert default_metrics("multiclass") == {"accuracy": "accuracy", "f1_macro": "f1_macro"}
-    assert default_metrics("regression") == {"mse": sklearn.metrics.mean_squared_error,
-                                             "mae": sklearn.metrics.mean_absolute_error, "r2": "r2"}
+    assert default_metrics("regression") == {
+        "mse": sklearn.metrics.mean_squared_error,
+        "mae": sklearn.metrics.mean_absolute_error,
+        "r2": "r2",
+    }
     with pytest.raises(ValueError, match="`task`"):
         default_metrics("ranking")
 
@@ -328,19 +366,24 @@ def test_regression_and_one_hot_multiclass_scores_equal_scikit_learn(data):
     assert result.splitter == "KFold" and result.metric_names == ("mse", "mae", "r2")
     for fold, ((_, test), model) in enumerate(zip(result.indices, result.models)):
         prediction = keras.ops.convert_to_numpy(model(X[test]))[:, 0]
-        for name, metric in [("mse", sklearn.metrics.mean_squared_error), ("mae", sklearn.metrics.mean_absolute_error),
-                             ("r2", sklearn.metrics.r2_score)]:
+        for name, metric in [
+            ("mse", sklearn.metrics.mean_squared_error),
+            ("mae", sklearn.metrics.mean_absolute_error),
+            ("r2", sklearn.metrics.r2_score),
+        ]:
             assert result.folds[fold][name] == pytest.approx(metric(target[test], prediction), rel=1e-9), name
     assert result.folds[0]["mse"] > 0  # an error, not scikit-learn's negated score
     labels = np.digitize(X[:, 0], [-0.5, 0.5])
-    result = cross_validate_keras(build_three_classes, X, np.eye(3)[labels], cv=2, fit_kwargs=FIT, n_jobs=1,
-                                  return_models=True)
+    result = cross_validate_keras(
+        build_three_classes, X, np.eye(3)[labels], cv=2, fit_kwargs=FIT, n_jobs=1, return_models=True
+    )
     assert result.splitter == "StratifiedKFold" and result.metric_names == ("accuracy", "f1_macro")
     for fold, ((_, test), model) in enumerate(zip(result.indices, result.models)):
         predicted = keras.ops.convert_to_numpy(model(X[test])).argmax(axis=1)
         assert result.folds[fold]["accuracy"] == pytest.approx(sklearn.metrics.accuracy_score(labels[test], predicted))
         assert result.folds[fold]["f1_macro"] == pytest.approx(
-            sklearn.metrics.f1_score(labels[test], predicted, average="macro"))
+            sklearn.metrics.f1_score(labels[test], predicted, average="macro")
+        )
 
 
 def test_default_metrics_refuse_logits_naming_the_model(data):
@@ -354,8 +397,15 @@ def test_default_metrics_refuse_logits_naming_the_model(data):
     with pytest.raises(ValueError, match=r"`build_model`.*probabilities.*Received: predictions in \[-?\d"):
         cross_validate_keras(logits_model, X, y, cv=2, fit_kwargs={"epochs": 1}, n_jobs=1)
     # Metric functions receive the raw outputs, logits included.
-    result = cross_validate_keras(logits_model, X, y, cv=2, fit_kwargs={"epochs": 1}, n_jobs=1,
-                                  metrics={"roc_auc": sklearn.metrics.roc_auc_score, "ap": sklearn.metrics.average_precision_score})
+    result = cross_validate_keras(
+        logits_model,
+        X,
+        y,
+        cv=2,
+        fit_kwargs={"epochs": 1},
+        n_jobs=1,
+        metrics={"roc_auc": sklearn.metrics.roc_auc_score, "ap": sklearn.metrics.average_precision_score},
+    )
     assert result.metric_names == ("roc_auc", "ap")
 
 
@@ -383,16 +433,26 @@ def test_the_result_reads_as_a_table(sequential):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        pytest.param({"y": np.zeros(119)}, r"`y`. Expected the same number of samples as `X` \(120\). Received: 119",
-                     id="length-mismatch"),
+        pytest.param(
+            {"y": np.zeros(119)},
+            r"`y`. Expected the same number of samples as `X` \(120\). Received: 119",
+            id="length-mismatch",
+        ),
         pytest.param({"cv": 1}, r"`cv`. Expected an integer >= 2. Received: cv=1", id="one-fold"),
         pytest.param({"cv": 2.5}, r"`cv`. Expected an integer >= 2, a scikit-learn splitter", id="float-cv"),
-        pytest.param({"cv": [(np.arange(60), np.arange(60, 90)), (np.arange(60), np.arange(90, 120))]},
-                     r"`cv`. Expected folds with different training rows", id="same-training-rows"),
-        pytest.param({"metrics": {"auc": "roc_auc_typo"}}, r"`metrics`. Expected scikit-learn scorer names",
-                     id="unknown-scorer"),
-        pytest.param({"y": np.tile([1, 2], 60)}, r"`y`. Expected 0/1 labels.*Received: labels \[1, 2\]",
-                     id="binary-labels-not-0-1"),
+        pytest.param(
+            {"cv": [(np.arange(60), np.arange(60, 90)), (np.arange(60), np.arange(90, 120))]},
+            r"`cv`. Expected folds with different training rows",
+            id="same-training-rows",
+        ),
+        pytest.param(
+            {"metrics": {"auc": "roc_auc_typo"}}, r"`metrics`. Expected scikit-learn scorer names", id="unknown-scorer"
+        ),
+        pytest.param(
+            {"y": np.tile([1, 2], 60)},
+            r"`y`. Expected 0/1 labels.*Received: labels \[1, 2\]",
+            id="binary-labels-not-0-1",
+        ),
         pytest.param({"cv": True}, r"`cv`", id="boolean-cv"),
         pytest.param({"cv": "five"}, r"`cv`", id="string-cv"),
         pytest.param({"build_model": "model"}, r"`build_model`. Expected a function returning", id="not-callable"),
@@ -401,9 +461,14 @@ def test_the_result_reads_as_a_table(sequential):
         pytest.param({"metrics": {"fold": len}}, r"`metrics`.*named 'fold'", id="metric-name-reserved"),
         pytest.param({"metrics": ["accuracy"]}, r"`metrics`", id="metrics-not-a-dict"),
         pytest.param({"fit_kwargs": {"x": 1}}, r"`fit_kwargs`", id="fit-kwargs-x"),
-        pytest.param({"fit_kwargs": {"sample_weight": np.ones(3)}}, r"`fit_kwargs`.*shape \(120,\)", id="weights-shape"),
-        pytest.param({"fit_kwargs": {"validation_split": 0.2}, "best_weights": True}, r"`fit_kwargs`.*validation_split",
-                     id="validation-with-best-weights"),
+        pytest.param(
+            {"fit_kwargs": {"sample_weight": np.ones(3)}}, r"`fit_kwargs`.*shape \(120,\)", id="weights-shape"
+        ),
+        pytest.param(
+            {"fit_kwargs": {"validation_split": 0.2}, "best_weights": True},
+            r"`fit_kwargs`.*validation_split",
+            id="validation-with-best-weights",
+        ),
         pytest.param({"preprocess": 3}, r"`preprocess`. Expected a scikit-learn transformer", id="preprocess"),
         pytest.param({"n_jobs": 0}, r"`n_jobs`", id="n-jobs-zero"),
         pytest.param({"n_jobs": 1.5}, r"`n_jobs`. Expected an integer", id="n-jobs-float"),
@@ -422,9 +487,14 @@ def test_bad_arguments_fail_before_any_fit(data, kwargs, message):
 @pytest.mark.parametrize(
     "builder, message",
     [
-        pytest.param(lambda: "a model", r"`build_model`.*Received: build_model\(\) returned 'a model'", id="not-a-model"),
-        pytest.param(lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)]),
-                     r"`build_model`.*uncompiled model", id="not-compiled"),
+        pytest.param(
+            lambda: "a model", r"`build_model`.*Received: build_model\(\) returned 'a model'", id="not-a-model"
+        ),
+        pytest.param(
+            lambda: keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)]),
+            r"`build_model`.*uncompiled model",
+            id="not-compiled",
+        ),
     ],
 )
 def test_a_builder_not_returning_a_compiled_model_is_refused(data, builder, message):
@@ -437,8 +507,9 @@ def test_an_unknown_monitor_is_named(data):
     X, y = data
     # Keras itself refuses a monitor it cannot find, naming it.
     with pytest.raises(ValueError, match=r"monitor=val_accuracy"):
-        cross_validate_keras(build_model, X, y, cv=2, fit_kwargs={"epochs": 1}, best_weights=True,
-                             monitor="val_accuracy", n_jobs=1)
+        cross_validate_keras(
+            build_model, X, y, cv=2, fit_kwargs={"epochs": 1}, best_weights=True, monitor="val_accuracy", n_jobs=1
+        )
 
 
 def test_sample_weight_is_split_with_the_folds(data):
@@ -446,8 +517,9 @@ def test_sample_weight_is_split_with_the_folds(data):
     X = StandardScaler().fit_transform(X)
     weights = np.random.default_rng(5).uniform(0.1, 3.0, size=len(y))
     train, test = np.arange(0, 120, 2), np.arange(1, 120, 2)
-    result = cross_validate_keras(build_model, X, y, cv=[(train, test)], seed=4, n_jobs=1,
-                                  fit_kwargs={**FIT, "sample_weight": weights})
+    result = cross_validate_keras(
+        build_model, X, y, cv=[(train, test)], seed=4, n_jobs=1, fit_kwargs={**FIT, "sample_weight": weights}
+    )
     keras.utils.set_random_seed(4)
     model = build_model()
     history = model.fit(X[train], y[train], sample_weight=weights[train], verbose=0, **FIT)
@@ -481,8 +553,7 @@ def untrained_fold_loop(build_model, X, y, splits):
 def test_the_checker_passes_a_correct_loop_and_reports_a_wrong_one(data, capsys):
     X, y = data
     X, y = X[:60], y[:60]
-    settings = {"cv": 2, "metric": sklearn.metrics.roc_auc_score, "preprocess": StandardScaler,
-                "fit_kwargs": FIT}
+    settings = {"cv": 2, "metric": sklearn.metrics.roc_auc_score, "preprocess": StandardScaler, "fit_kwargs": FIT}
     good = check_fold_loop(correct_fold_loop, build_model, X, y, **settings)
     assert good and good.values["builds"] == 2 and good.findings == []
     assert [check.code for check in good.checks] == ["runs", "scores", "fresh_models", "reference"]

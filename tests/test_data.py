@@ -28,12 +28,12 @@ def test_more_outliers_keep_the_earlier_ones():
     fewer = regression_with_outliers(outlier_fraction=0.1).is_outlier
     more = regression_with_outliers(outlier_fraction=0.3).is_outlier
     assert more.sum() == 18 and np.all(more[fewer])
-    np.testing.assert_array_equal(regression_with_outliers(outlier_fraction=0.3).x,
-                                  regression_with_outliers(outlier_fraction=0.0).x)
+    np.testing.assert_array_equal(
+        regression_with_outliers(outlier_fraction=0.3).x, regression_with_outliers(outlier_fraction=0.0).x
+    )
 
 
-@pytest.mark.parametrize("generator", [regression_with_outliers, imbalanced_binary,
-                                       scored_binary])
+@pytest.mark.parametrize("generator", [regression_with_outliers, imbalanced_binary, scored_binary])
 def test_seeded_and_deterministic(generator):
     first, second, other = generator(seed=3), generator(seed=3), generator(seed=4)
     for a, b in zip(first, second, strict=True):
@@ -67,21 +67,28 @@ def test_breast_cancer_split_is_standardised_on_train_and_stratified():
     assert y_train.mean() == pytest.approx(y_test.mean(), abs=0.01)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: regression_with_outliers(outlier_fraction=0.6),
-     r"argument `outlier_fraction`. Expected a number in \[0, 0.5\]. Received: outlier_fraction=0.6"),
-    (lambda: regression_with_outliers(outlier_size=-1), r"argument `outlier_size`"),
-    (lambda: regression_with_outliers(n=3), r"argument `n`. Expected an integer >= 4"),
-    (lambda: regression_with_outliers(n=10.0), r"argument `n`"),
-    (lambda: regression_with_outliers(seed=-1), r"argument `seed`"),
-    (lambda: imbalanced_binary(positive_fraction=0.0), r"argument `positive_fraction`"),
-    (lambda: imbalanced_binary(n=10, positive_fraction=0.01),
-     r"between 1 and 9 positives out of n=10. Received: positive_fraction=0.01 \(0 positives\)"),
-    (lambda: imbalanced_binary(separation=float("nan")), r"argument `separation`"),
-    (lambda: scored_binary(positive_fraction=1.0), r"argument `positive_fraction`"),
-    (lambda: scored_binary(n=True), r"argument `n`"),
-    (lambda: breast_cancer_split(test_size=1.0), r"argument `test_size`"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: regression_with_outliers(outlier_fraction=0.6),
+            r"argument `outlier_fraction`. Expected a number in \[0, 0.5\]. Received: outlier_fraction=0.6",
+        ),
+        (lambda: regression_with_outliers(outlier_size=-1), r"argument `outlier_size`"),
+        (lambda: regression_with_outliers(n=3), r"argument `n`. Expected an integer >= 4"),
+        (lambda: regression_with_outliers(n=10.0), r"argument `n`"),
+        (lambda: regression_with_outliers(seed=-1), r"argument `seed`"),
+        (lambda: imbalanced_binary(positive_fraction=0.0), r"argument `positive_fraction`"),
+        (
+            lambda: imbalanced_binary(n=10, positive_fraction=0.01),
+            r"between 1 and 9 positives out of n=10. Received: positive_fraction=0.01 \(0 positives\)",
+        ),
+        (lambda: imbalanced_binary(separation=float("nan")), r"argument `separation`"),
+        (lambda: scored_binary(positive_fraction=1.0), r"argument `positive_fraction`"),
+        (lambda: scored_binary(n=True), r"argument `n`"),
+        (lambda: breast_cancer_split(test_size=1.0), r"argument `test_size`"),
+    ],
+)
 def test_bad_arguments_fail_loudly(call, message):
     with pytest.raises(ValueError, match=message):
         call()

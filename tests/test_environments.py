@@ -91,20 +91,32 @@ def test_binder_postbuild_installs_the_package(tmp_path):
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # The dependencies come from the project's .venv (as repo2docker would have installed
     # binder/requirements.txt); lossviz itself must come from postBuild.
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "project_deps.pth").write_text("\n".join(deps) + "\n")
     source = tmp_path / "repo"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "test-artifacts", "*.egg-info", "build", "site"))
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "test-artifacts", "*.egg-info", "build", "site")
+    )
     env = {**os.environ, "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)
     subprocess.run(["bash", "binder/postBuild"], cwd=source, env=env, check=True, capture_output=True)
     where = subprocess.run(
-        [python, "-c", "import lossviz, lossviz.losses, lossviz.metrics, sys; print(lossviz.__file__); print('keras' in sys.modules)"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+        [
+            python,
+            "-c",
+            "import lossviz, lossviz.losses, lossviz.metrics, sys; print(lossviz.__file__); print('keras' in sys.modules)",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     assert where[0].startswith(site), f"lossviz was imported from {where[0]}, not from the Binder env"
     assert where[1] == "False"

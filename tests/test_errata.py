@@ -53,8 +53,8 @@ def sections(path: Path) -> dict[str, list]:
                 headings.append((index, len(match.group(1)), heading_anchor(match.group(2))))
     found = {}
     for position, (index, level, anchor) in enumerate(headings):
-        end = next((later for later, later_level, _ in headings[position + 1:] if later_level <= level), len(cells))
-        found[anchor] = cells[index:end] if end > index else cells[index:index + 1]
+        end = next((later for later, later_level, _ in headings[position + 1 :] if later_level <= level), len(cells))
+        found[anchor] = cells[index:end] if end > index else cells[index : index + 1]
     return found
 
 
@@ -103,26 +103,31 @@ def test_row_links_a_section_that_asserts(row):
     found = sections(path)
     assert anchor in found, f"{notebook} has no heading with anchor {anchor!r}; it has {sorted(found)}"
     code = [cell.source for cell in found[anchor] if cell.cell_type == "code"]
-    assert any(re.search(r"^\s*assert\b", source, re.M) for source in code), \
+    assert any(re.search(r"^\s*assert\b", source, re.M) for source in code), (
         f"the section {notebook}#{anchor} has no code cell with an assert"
+    )
 
 
 def test_anchor_rules():
-    assert heading_anchor("`class_weight` is `sample_weight` built from the classes") == \
-        "class_weight-is-sample_weight-built-from-the-classes"
+    assert (
+        heading_anchor("`class_weight` is `sample_weight` built from the classes")
+        == "class_weight-is-sample_weight-built-from-the-classes"
+    )
     assert heading_anchor("Naive `log(cosh(x))` overflows") == "Naive-log(cosh(x))-overflows"
     assert heading_anchor("**Bold** and *italic* [link](x.ipynb)") == "Bold-and-italic-link"
 
 
 def test_section_ends_at_a_heading_of_the_same_level(tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("## A"),
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_markdown_cell("### A sub"),
-        nbformat.v4.new_code_cell("assert x"),
-        nbformat.v4.new_markdown_cell("## B"),
-        nbformat.v4.new_code_cell("assert True"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## A"),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell("### A sub"),
+            nbformat.v4.new_code_cell("assert x"),
+            nbformat.v4.new_markdown_cell("## B"),
+            nbformat.v4.new_code_cell("assert True"),
+        ]
+    )
     nbformat.write(notebook, tmp_path / "99_x.ipynb")
     found = sections(tmp_path / "99_x.ipynb")
     assert [cell.source for cell in found["A"]] == ["## A", "x = 1", "### A sub", "assert x"]

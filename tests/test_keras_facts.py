@@ -38,8 +38,9 @@ class FixedSKLearnClassifier(keras.wrappers.SKLearnClassifier):
     """The wrapper with a clone that keeps fit_kwargs."""
 
     def __sklearn_clone__(self):
-        return type(self)(model=self.model, warm_start=self.warm_start,
-                          model_kwargs=self.model_kwargs, fit_kwargs=self.fit_kwargs)
+        return type(self)(
+            model=self.model, warm_start=self.warm_start, model_kwargs=self.model_kwargs, fit_kwargs=self.fit_kwargs
+        )
 
 
 def plain_sigmoid(x):
@@ -75,8 +76,11 @@ def test_stored_logits_read_on_tensorflow_only():
 def test_stored_logits_check_uses_the_given_loss():
     clipped = lambda y_true, y_pred: keras.losses.binary_crossentropy(y_true, ops.clip(y_pred, 0.0, 1.0))  # noqa: E731
     assert keras_facts.scores_stored_logits(binary_crossentropy=clipped, sigmoid=plain_sigmoid) is False
-    assert np.isclose(float(keras.losses.binary_crossentropy([[0.0]], plain_sigmoid(ops.convert_to_tensor([[50.0]])))[0]),
-                      15.94, atol=0.01)
+    assert np.isclose(
+        float(keras.losses.binary_crossentropy([[0.0]], plain_sigmoid(ops.convert_to_tensor([[50.0]])))[0]),
+        15.94,
+        atol=0.01,
+    )
 
 
 def test_backend_differences_equal_this_backends_column():
@@ -89,8 +93,9 @@ def test_backend_differences_equal_this_backends_column():
 
 def test_one_row_can_be_measured_alone_and_unknown_rows_are_refused():
     label = "mse dtype of float64 input"
-    assert keras_facts.backend_differences([label]) == {label: keras_facts.expected_backend_differences(
-        keras.backend.backend())[label]}
+    assert keras_facts.backend_differences([label]) == {
+        label: keras_facts.expected_backend_differences(keras.backend.backend())[label]
+    }
     with pytest.raises(ValueError, match="Invalid value for argument `labels`.*Received: labels='no such row'"):
         keras_facts.backend_differences(["no such row"])
 
@@ -103,7 +108,9 @@ def test_expected_differences_refuse_an_unmeasured_backend():
 def test_the_columns_differ_where_the_backends_differ():
     tensorflow, jax = (keras_facts.expected_backend_differences(name) for name in ("tensorflow", "jax"))
     assert tensorflow.keys() == jax.keys()
-    assert {label for label in tensorflow if tensorflow[label] == jax[label]} == {"its message says 'incompatible shapes'"}
+    assert {label for label in tensorflow if tensorflow[label] == jax[label]} == {
+        "its message says 'incompatible shapes'"
+    }
 
 
 def test_notebook_02_shows_the_table_of_both_columns():
@@ -114,10 +121,12 @@ def test_notebook_02_shows_the_table_of_both_columns():
 
 
 def test_float64_detection_follows_the_dtype_computed():
-    assert keras_facts.computes_float64() is (keras_facts.backend_differences(["mse dtype of float64 input"])[
-        "mse dtype of float64 input"] == "float64")
+    assert keras_facts.computes_float64() is (
+        keras_facts.backend_differences(["mse dtype of float64 input"])["mse dtype of float64 input"] == "float64"
+    )
     in_float32 = lambda y_true, y_pred: keras.losses.mean_squared_error(  # noqa: E731
-        ops.cast(y_true, "float32"), ops.cast(y_pred, "float32"))
+        ops.cast(y_true, "float32"), ops.cast(y_pred, "float32")
+    )
     assert keras_facts.computes_float64(in_float32) is False
 
 

@@ -9,8 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from lossviz.checks import check_loss  # noqa: E402
 from lossviz import losses as twins  # noqa: E402
+from lossviz.checks import check_loss  # noqa: E402
 from lossviz.keras_losses import OutputWeightedSquaredError, PseudoHuber, WeightedBinaryCrossentropy  # noqa: E402
 from lossviz.reduction import class_weight_to_sample_weight  # noqa: E402
 
@@ -24,7 +24,9 @@ PROBABILITIES = (1 / (1 + np.exp(-LOGITS))).astype("float32")
 
 
 def per_sample(loss, y_true, y_pred):
-    return keras.ops.convert_to_numpy(loss.call(keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred)))
+    return keras.ops.convert_to_numpy(
+        loss.call(keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred))
+    )
 
 
 @pytest.mark.parametrize("delta", [0.1, 1.0, 3.0])
@@ -61,7 +63,9 @@ def test_probability_path_is_the_clipped_numpy_formula():
     eps = np.float32(1e-7)
     clipped = np.clip(probabilities, eps, np.float32(1) - eps).astype(float)
     expected = -(2.5 * labels * np.log(clipped) + (1 - labels) * np.log(1 - clipped)).mean(axis=-1)
-    np.testing.assert_allclose(per_sample(WeightedBinaryCrossentropy(pos_weight=2.5), labels, probabilities), expected, rtol=1e-4)
+    np.testing.assert_allclose(
+        per_sample(WeightedBinaryCrossentropy(pos_weight=2.5), labels, probabilities), expected, rtol=1e-4
+    )
 
 
 def test_pos_weight_equals_class_weight_for_hard_labels():
@@ -99,8 +103,14 @@ def test_pseudo_huber_aligns_ranks_like_keras_huber(true_shape, pred_shape, expe
     "loss, name",
     [
         (PseudoHuber(delta=0.3, reduction="sum"), "lossviz>PseudoHuber"),
-        (WeightedBinaryCrossentropy(pos_weight=3.0, from_logits=True, reduction="sum"), "lossviz>WeightedBinaryCrossentropy"),
-        (OutputWeightedSquaredError(output_weights=(0.3, 0.7), reduction="mean_with_sample_weight"), "lossviz>OutputWeightedSquaredError"),
+        (
+            WeightedBinaryCrossentropy(pos_weight=3.0, from_logits=True, reduction="sum"),
+            "lossviz>WeightedBinaryCrossentropy",
+        ),
+        (
+            OutputWeightedSquaredError(output_weights=(0.3, 0.7), reduction="mean_with_sample_weight"),
+            "lossviz>OutputWeightedSquaredError",
+        ),
     ],
 )
 def test_config_round_trip_and_registration(loss, name):
@@ -120,7 +130,9 @@ def test_saved_model_reloads_with_the_same_loss(tmp_path):
     assert isinstance(reloaded.loss, WeightedBinaryCrossentropy)
     assert reloaded.loss.pos_weight == 5.0 and reloaded.loss.from_logits
     features = RNG.normal(size=(10, 3)).astype("float32")
-    assert reloaded.evaluate(features, LABELS, verbose=0) == pytest.approx(model.evaluate(features, LABELS, verbose=0), rel=1e-6)
+    assert reloaded.evaluate(features, LABELS, verbose=0) == pytest.approx(
+        model.evaluate(features, LABELS, verbose=0), rel=1e-6
+    )
 
 
 def test_output_weighted_squared_error_is_the_weighted_sum_of_per_output_mse():
@@ -169,9 +181,18 @@ def test_every_class_passes_every_check():
         (lambda: PseudoHuber(delta=-1.0), r"argument `delta`. Expected a number in \(0, inf\)"),
         (lambda: WeightedBinaryCrossentropy(pos_weight=0.0), r"argument `pos_weight`. Expected a number in \(0, inf\)"),
         (lambda: WeightedBinaryCrossentropy(pos_weight="heavy"), r"argument `pos_weight`. Expected a real number"),
-        (lambda: OutputWeightedSquaredError(output_weights=(0.5, -1.0)), r"argument `output_weights`. Expected a flat list of non-negative"),
-        (lambda: OutputWeightedSquaredError(output_weights=[]), r"argument `output_weights`. Expected a non-empty array"),
-        (lambda: OutputWeightedSquaredError((0.3, 0.7))(np.zeros((2, 3)), np.zeros((2, 3))), r"argument `y_pred`. Expected 2 output columns"),
+        (
+            lambda: OutputWeightedSquaredError(output_weights=(0.5, -1.0)),
+            r"argument `output_weights`. Expected a flat list of non-negative",
+        ),
+        (
+            lambda: OutputWeightedSquaredError(output_weights=[]),
+            r"argument `output_weights`. Expected a non-empty array",
+        ),
+        (
+            lambda: OutputWeightedSquaredError((0.3, 0.7))(np.zeros((2, 3)), np.zeros((2, 3))),
+            r"argument `y_pred`. Expected 2 output columns",
+        ),
     ],
 )
 def test_bad_arguments_fail_loudly(build, message):

@@ -70,13 +70,13 @@ def test_keras_auc_matches_keras_metrics_auc(case, curve):
     settings = [(n, "interpolation") for n in (3, 10, 200, 1000)]
     settings += [(n, method) for n in (7, 200) for method in ("minoring", "majoring")]
     for num_thresholds, summation_method in settings:
-            metric = keras.metrics.AUC(num_thresholds=num_thresholds, curve=curve, summation_method=summation_method)
-            expected = keras_result(metric, [(y_true, y_score, weight)])
-            ours = lv.keras_auc(
+        metric = keras.metrics.AUC(num_thresholds=num_thresholds, curve=curve, summation_method=summation_method)
+        expected = keras_result(metric, [(y_true, y_score, weight)])
+        ours = lv.keras_auc(
                 y_true, y_score, num_thresholds=num_thresholds, curve=curve,
                 summation_method=summation_method, sample_weight=weight,
             )  # fmt: skip
-            assert ours == pytest.approx(expected, abs=1e-6), (num_thresholds, summation_method)
+        assert ours == pytest.approx(expected, abs=1e-6), (num_thresholds, summation_method)
 
 
 def test_keras_auc_matches_keras_for_multi_column_input_flattened_and_multi_label():
@@ -86,7 +86,9 @@ def test_keras_auc_matches_keras_for_multi_column_input_flattened_and_multi_labe
     for multi_label in (False, True):
         metric = keras.metrics.AUC(num_thresholds=50, multi_label=multi_label)
         expected = keras_result(metric, [(y_true, y_score)])
-        assert lv.keras_auc(y_true, y_score, num_thresholds=50, multi_label=multi_label) == pytest.approx(expected, abs=1e-6)
+        assert lv.keras_auc(y_true, y_score, num_thresholds=50, multi_label=multi_label) == pytest.approx(
+            expected, abs=1e-6
+        )
 
 
 def test_keras_auc_matches_keras_from_logits_and_out_of_range_scores():
@@ -142,9 +144,9 @@ def test_bucketed_threshold_metrics_match_keras(name, case):
     y_true, y_score, weight = _case(case)
     settings = [(1, 0.3), (2, 0.7), (5, 0.0), (5, 0.5), (5, 1.0), (200, 0.3), (200, 0.8), (200, 0.95)]
     for num_thresholds, target in settings:
-            expected = keras_result(keras_class(target, num_thresholds=num_thresholds), [(y_true, y_score, weight)])
-            ours = getattr(lv, name)(y_true, y_score, target, num_thresholds=num_thresholds, sample_weight=weight)
-            assert ours == pytest.approx(expected, abs=1e-6), (num_thresholds, target)
+        expected = keras_result(keras_class(target, num_thresholds=num_thresholds), [(y_true, y_score, weight)])
+        ours = getattr(lv, name)(y_true, y_score, target, num_thresholds=num_thresholds, sample_weight=weight)
+        assert ours == pytest.approx(expected, abs=1e-6), (num_thresholds, target)
 
 
 def test_exact_threshold_metric_is_the_limit_of_keras_buckets():
@@ -186,7 +188,13 @@ def _batches(rng, sizes, *, weighted):
         y_score = rng.random((size, 1)).astype(np.float32) * 0.8 + 0.2 * y_true
         weight = rng.uniform(0, 2, size).astype(np.float32) if weighted else None
         batches.append((y_true, y_score, weight))
-    batches.append((np.zeros((5, 1), np.float32), np.full((5, 1), 0.2, np.float32), None if not weighted else np.ones(5, np.float32)))
+    batches.append(
+        (
+            np.zeros((5, 1), np.float32),
+            np.full((5, 1), 0.2, np.float32),
+            None if not weighted else np.ones(5, np.float32),
+        )
+    )
     return batches
 
 
@@ -207,7 +215,9 @@ def test_streaming_metrics_equal_the_metric_of_all_samples(metric_class, weighte
     weight = np.concatenate([b[2] for b in batches]) if weighted else None
     for threshold in (0.5, 0.3):
         streamed = keras_result(metric_class(threshold=threshold), batches)
-        expected = STREAMING[metric_class](y_true, (y_score > threshold).astype(int), sample_weight=weight, zero_division=0.0)
+        expected = STREAMING[metric_class](
+            y_true, (y_score > threshold).astype(int), sample_weight=weight, zero_division=0.0
+        )
         assert streamed == pytest.approx(expected, abs=1e-6)
 
 
@@ -253,9 +263,17 @@ def test_model_logs_streaming_values_exactly_and_batchwise_values_as_batch_means
     logs = model.evaluate(x, y, batch_size=16, return_dict=True, verbose=0)
     y_prob = model.predict(x, batch_size=16, verbose=0)
     predicted = (y_prob > 0.5).astype(int)
-    for key, metric in (("streaming_precision", lv.precision_score), ("streaming_recall", lv.recall_score), ("streaming_f1", lv.f1_score)):
+    for key, metric in (
+        ("streaming_precision", lv.precision_score),
+        ("streaming_recall", lv.recall_score),
+        ("streaming_f1", lv.f1_score),
+    ):
         assert logs[key] == pytest.approx(metric(y, predicted, zero_division=0.0), abs=1e-5), key
-    for key, metric in (("batchwise_precision", lv.precision_score), ("batchwise_recall", lv.recall_score), ("batchwise_f1", lv.f1_score)):
+    for key, metric in (
+        ("batchwise_precision", lv.precision_score),
+        ("batchwise_recall", lv.recall_score),
+        ("batchwise_f1", lv.f1_score),
+    ):
 
         def per_batch(t, p, metric=metric):
             return metric(t, (p > 0.5).astype(int), zero_division=0.0)

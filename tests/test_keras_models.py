@@ -70,14 +70,29 @@ def test_labels_code_malignant_as_one_with_the_same_split():
     assert malignant[3].sum() == 53  # 212 of the 569 tumours are malignant
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda X, y: fit_logistic_regression(X[:, 0], y), r"argument `X_train`. Expected a 2-D array \(n_samples, n_features\). Received: shape \(426,\)\.$"),
-    (lambda X, y: fit_logistic_regression(X, y + 1), r"argument `y_train`. Expected a 1-D array of labels in \{0, 1\}. Received: shape \(426,\) with values \[1, 2\]\.$"),
-    (lambda X, y: fit_logistic_regression(X, y[:, None]), r"argument `y_train`.*Received: shape \(426, 1\) with values \[0, 1\]\.$"),
-    (lambda X, y: fit_logistic_regression(X, y[:-1]), r"argument `y_train`. Expected the same number of samples"),
-    (lambda X, y: fit_logistic_regression(np.full_like(X, np.nan), y), r"argument `X_train`"),
-    (lambda X, y: breast_cancer_split(positive="cancer"), r"argument `positive`. Expected one of \{'benign', 'malignant'\}"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda X, y: fit_logistic_regression(X[:, 0], y),
+            r"argument `X_train`. Expected a 2-D array \(n_samples, n_features\). Received: shape \(426,\)\.$",
+        ),
+        (
+            lambda X, y: fit_logistic_regression(X, y + 1),
+            r"argument `y_train`. Expected a 1-D array of labels in \{0, 1\}. Received: shape \(426,\) with values \[1, 2\]\.$",
+        ),
+        (
+            lambda X, y: fit_logistic_regression(X, y[:, None]),
+            r"argument `y_train`.*Received: shape \(426, 1\) with values \[0, 1\]\.$",
+        ),
+        (lambda X, y: fit_logistic_regression(X, y[:-1]), r"argument `y_train`. Expected the same number of samples"),
+        (lambda X, y: fit_logistic_regression(np.full_like(X, np.nan), y), r"argument `X_train`"),
+        (
+            lambda X, y: breast_cancer_split(positive="cancer"),
+            r"argument `positive`. Expected one of \{'benign', 'malignant'\}",
+        ),
+    ],
+)
 def test_bad_input_fails_loudly(split, call, message):
     X_train, _, y_train, _ = split
     with pytest.raises(ValueError, match=message):
@@ -86,5 +101,8 @@ def test_bad_input_fails_loudly(split, call, message):
 
 def test_predict_scores_refuses_a_multi_output_model(split):
     softmax = keras.Sequential([keras.Input((30,)), keras.layers.Dense(2, activation="softmax")])
-    with pytest.raises(ValueError, match=r"argument `model`. Expected a model with one sigmoid output, shape \(n, 1\). Received: output of shape \(143, 2\)\.$"):
+    with pytest.raises(
+        ValueError,
+        match=r"argument `model`. Expected a model with one sigmoid output, shape \(n, 1\). Received: output of shape \(143, 2\)\.$",
+    ):
         predict_scores(softmax, split[1])

@@ -93,8 +93,13 @@ def builtin(name):
 # Every case of one loss and one set of arguments on one xdist worker (make test runs
 # with --dist loadgroup), so that the group is compiled once there (see keras_and_reference).
 COMPARISONS = [
-    pytest.param(spec, kwargs, case, id=f"{spec.name}[{_kwargs_id(kwargs)}]-{case.id}",
-                 marks=pytest.mark.xdist_group(f"keras-reference-{spec.name}[{_kwargs_id(kwargs)}]"))
+    pytest.param(
+        spec,
+        kwargs,
+        case,
+        id=f"{spec.name}[{_kwargs_id(kwargs)}]-{case.id}",
+        marks=pytest.mark.xdist_group(f"keras-reference-{spec.name}[{_kwargs_id(kwargs)}]"),
+    )
     for spec in SPECS
     for kwargs in spec.grid
     for case in spec.cases
@@ -118,8 +123,10 @@ def keras_and_reference(spec, kwargs, case):
         if group is not None:
             return group[case.id]
     y_true, y_pred = case.values
-    return (value_and_gradient(builtin(spec.name), y_true, y_pred, spec.to_keras_kwargs(kwargs)),
-            value_and_gradient(getattr(reference, spec.name), y_true, y_pred, kwargs))
+    return (
+        value_and_gradient(builtin(spec.name), y_true, y_pred, spec.to_keras_kwargs(kwargs)),
+        value_and_gradient(getattr(reference, spec.name), y_true, y_pred, kwargs),
+    )
 
 
 def _jax_group(spec, kwargs):
@@ -128,8 +135,13 @@ def _jax_group(spec, kwargs):
     key = (spec.name, _kwargs_id(kwargs))
     if key not in _JAX_GROUPS:
         functions = [(builtin(spec.name), spec.to_keras_kwargs(kwargs)), (getattr(reference, spec.name), kwargs)]
-        per_case = [[_jax_value_and_gradient(function, case.values[0], function_kwargs)
-                     for function, function_kwargs in functions] for case in spec.cases]
+        per_case = [
+            [
+                _jax_value_and_gradient(function, case.values[0], function_kwargs)
+                for function, function_kwargs in functions
+            ]
+            for case in spec.cases
+        ]
 
         def every_case(predictions):
             return [[pair(prediction) for pair in pairs] for pairs, prediction in zip(per_case, predictions)]
@@ -141,7 +153,8 @@ def _jax_group(spec, kwargs):
         else:
             _JAX_GROUPS[key] = {
                 case.id: tuple((np.asarray(value), np.asarray(gradient)) for value, gradient in pairs)
-                for case, pairs in zip(spec.cases, results, strict=True)}
+                for case, pairs in zip(spec.cases, results, strict=True)
+            }
     return _JAX_GROUPS[key]
 
 
@@ -185,7 +198,9 @@ def test_float32_saturation_gives_keras_float32_values():
 @pytest.mark.parametrize("name", sorted(losses.LOSSES))
 def test_blocks_hold_no_tensorflow_only_call(name):
     tree = ast.parse(standalone_source(name, flavor="keras"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+    imported = {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names
+    }
     modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= {"keras", "ops"} and modules <= {"keras"}
     assert "tf." not in standalone_source(name, flavor="keras")
@@ -205,7 +220,7 @@ def test_every_keras_block_runs_alone():
         args, kwargs = _first_case(name)
         calls[name] = (standalone_source(name, flavor="keras"), args, kwargs)
     runner = _RUNNER.replace(
-        "function = namespace[calls[\"function\"]]\nresults = [function(*args, **kwargs) for args, kwargs in calls[\"calls\"]]",
+        'function = namespace[calls["function"]]\nresults = [function(*args, **kwargs) for args, kwargs in calls["calls"]]',
         "results = []\nfor name, (block, args, kwargs) in calls['blocks'].items():\n"
         "    space = {}\n    exec(block, space)\n    import numpy\n"
         "    results.append(numpy.asarray(space[name](*args, **kwargs)))",
@@ -222,7 +237,9 @@ def test_every_keras_block_runs_alone():
     results = pickle.loads(completed.stdout)
     for name, result in zip(names, results):
         _, args, kwargs = calls[name]
-        np.testing.assert_allclose(result, np.asarray(getattr(reference, name)(*args, **kwargs)), rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(
+            result, np.asarray(getattr(reference, name)(*args, **kwargs)), rtol=1e-12, err_msg=name
+        )
 
 
 @pytest.mark.parametrize("name", sorted(losses.LOSSES))
@@ -307,6 +324,8 @@ def test_sparse_crossentropy_reads_classes_on_any_axis(kind, from_logits):
     labels = rng.integers(0, 3, size=(4, 5))
     namespace = {}
     exec(standalone_source("sparse_categorical_crossentropy", flavor="keras"), namespace)
-    value = namespace["sparse_categorical_crossentropy"](as_kind(labels, kind), as_kind(scores, kind), from_logits=from_logits, axis=1)
+    value = namespace["sparse_categorical_crossentropy"](
+        as_kind(labels, kind), as_kind(scores, kind), from_logits=from_logits, axis=1
+    )
     expected = keras.losses.sparse_categorical_crossentropy(labels, np.moveaxis(scores, 1, -1), from_logits=from_logits)
     np.testing.assert_allclose(np.asarray(value), np.asarray(expected), rtol=RTOL, atol=ATOL)

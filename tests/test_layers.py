@@ -19,7 +19,7 @@ The layers, lowest first; a unit may import its own layer and the layers below::
        _validation
     2. losses  metrics  reduction                       the maths, NumPy only
     3. data  session  keras_reference  keras_losses  keras_metrics  keras_models  keras_facts
-    4. standalone  _cv_fold  cv
+    4. standalone  _cv_fold  _cv_result  cv
     5. checks
     6. plots
     7. _layers  _explorer
@@ -46,9 +46,8 @@ MAX_LINES = 500
 LAYERS = [
     ["lossviz", "_validation"],
     ["losses", "metrics", "reduction"],
-    ["data", "session", "keras_reference", "keras_losses", "keras_metrics", "keras_models",
-     "keras_facts"],
-    ["standalone", "_cv_fold", "cv"],
+    ["data", "session", "keras_reference", "keras_losses", "keras_metrics", "keras_models", "keras_facts"],
+    ["standalone", "_cv_fold", "_cv_result", "cv"],
     ["checks"],
     ["plots"],
     ["_layers", "_explorer"],
@@ -94,10 +93,14 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> set[str]:
                 base = f"{anchor}.{node.module}" if node.module else anchor
             if base.split(".")[0] == "lossviz":
                 found |= {_target(base, alias.name) for alias in node.names}
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr == "import_module" and node.args
-              and isinstance(node.args[0], ast.Constant)
-              and str(node.args[0].value).split(".")[0] == "lossviz"):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and str(node.args[0].value).split(".")[0] == "lossviz"
+        ):
             found.add(node.args[0].value)
     return found - {module}
 
@@ -107,8 +110,7 @@ def _read(module: str) -> tuple[set[str], set[str]]:
     path = MODULES[module]
     tree = ast.parse(path.read_text(), filename=str(path))
     is_package = path.name == "__init__.py"
-    lazy_functions = [node for node in tree.body
-                      if isinstance(node, ast.FunctionDef) and node.name == "__getattr__"]
+    lazy_functions = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "__getattr__"]
     lazy = set().union(*(_imports(function, module, is_package) for function in lazy_functions))
     for function in lazy_functions:
         tree.body.remove(function)
@@ -168,8 +170,7 @@ def test_no_import_cycle_between_modules():
 def test_no_import_cycle_between_packages():
     units = {}
     for module, edges in EDGES.items():
-        units.setdefault(unit(module), set()).update(
-            unit(other) for other in edges if unit(other) != unit(module))
+        units.setdefault(unit(module), set()).update(unit(other) for other in edges if unit(other) != unit(module))
     assert _cycles(units) == []
 
 
@@ -181,10 +182,10 @@ def test_every_module_has_a_layer():
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_point_down_the_layers(module):
-    upward = sorted(other for other in EDGES[module]
-                    if LAYER.get(unit(other), -1) > LAYER.get(unit(module), len(LAYERS)))
-    assert upward == [], (f"{module} (layer {LAYER.get(unit(module))}) imports a higher "
-                          f"layer: {upward}")
+    upward = sorted(
+        other for other in EDGES[module] if LAYER.get(unit(other), -1) > LAYER.get(unit(module), len(LAYERS))
+    )
+    assert upward == [], f"{module} (layer {LAYER.get(unit(module))}) imports a higher layer: {upward}"
 
 
 def test_lazy_reexports_are_the_listed_ones():
@@ -194,8 +195,11 @@ def test_lazy_reexports_are_the_listed_ones():
 
 def test_no_module_is_over_500_lines():
     """Split a module when it stops fitting in one reading."""
-    long = {str(path.relative_to(PACKAGE.parent)): length for path in MODULES.values()
-            if (length := len(path.read_text().splitlines())) > MAX_LINES}
+    long = {
+        str(path.relative_to(PACKAGE.parent)): length
+        for path in MODULES.values()
+        if (length := len(path.read_text().splitlines())) > MAX_LINES
+    }
     assert long == {}, f"modules over {MAX_LINES} lines: {long}"
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import cases  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -24,6 +23,8 @@ import tensorflow as tf  # noqa: E402
 from keras.src.losses.loss import squeeze_or_expand_to_same_rank  # noqa: E402
 
 import lossviz.losses as losses  # noqa: E402
+
+import cases  # noqa: E402
 
 # Tier (conftest.py): compares with Keras
 pytestmark = pytest.mark.keras
@@ -299,9 +300,7 @@ def test_signature_matches_keras(name):
     ours = inspect.signature(getattr(losses, name)).parameters
     theirs = inspect.signature(getattr(keras.losses, name)).parameters
     assert list(ours) == list(theirs)
-    assert [parameter.default for parameter in ours.values()] == [
-        parameter.default for parameter in theirs.values()
-    ]
+    assert [parameter.default for parameter in ours.values()] == [parameter.default for parameter in theirs.values()]
     # y_true and y_pred positional, every option keyword-only.
     kinds = [parameter.kind for parameter in ours.values()]
     assert kinds[:2] == [inspect.Parameter.POSITIONAL_OR_KEYWORD] * 2
@@ -311,7 +310,9 @@ def test_signature_matches_keras(name):
 @pytest.mark.parametrize(
     ("loss_class", "function", "kwargs", "y_true", "y_pred"),
     [
-        pytest.param(keras.losses.MeanSquaredError, "mse", {}, np.arange(5.0), np.ones((5, 1)), id="mse-rank1-vs-column"),
+        pytest.param(
+            keras.losses.MeanSquaredError, "mse", {}, np.arange(5.0), np.ones((5, 1)), id="mse-rank1-vs-column"
+        ),
         pytest.param(
             keras.losses.BinaryCrossentropy,
             "bce",
@@ -383,7 +384,9 @@ def test_keras_label_smoothing_counts_classes_on_the_last_axis():
     keras_way = losses.categorical_crossentropy(y_true * 0.8 + 0.2 / 4, y_pred, axis=1)  # 4 = size of axis -1
     class_axis_way = losses.categorical_crossentropy(y_true * 0.8 + 0.2 / 3, y_pred, axis=1)
     np.testing.assert_allclose(keras_way, keras_value, rtol=1e-12)
-    np.testing.assert_allclose(losses.categorical_crossentropy(y_true, y_pred, label_smoothing=0.2, axis=1), class_axis_way)
+    np.testing.assert_allclose(
+        losses.categorical_crossentropy(y_true, y_pred, label_smoothing=0.2, axis=1), class_axis_way
+    )
     assert np.all(np.abs(class_axis_way - keras_value) > 0.01)
 
 
@@ -477,14 +480,21 @@ def test_sparse_raises_where_keras_raises_for_another_class_axis(labels_shape, l
     if logits.ndim == 3:
         moved = np.moveaxis(logits, axis, -1)
         value, _ = keras_value_and_gradient("sparse_categorical_crossentropy", labels, moved, {"from_logits": True})
-        np.testing.assert_allclose(losses.sparse_categorical_crossentropy(labels, moved, from_logits=True), value, rtol=RTOL)
+        np.testing.assert_allclose(
+            losses.sparse_categorical_crossentropy(labels, moved, from_logits=True), value, rtol=RTOL
+        )
 
 
 @pytest.mark.parametrize("loss", ["dice", "tversky"])
 def test_masks_outside_0_1_give_keras_value_with_a_warning(loss):
     y_true, y_pred = np.array([[2.0, 0.0, 1.0, -0.5]]), np.array([[0.9, 1.7, 0.2, 0.4]])
-    with pytest.warns(UserWarning, match=rf"^y_true: expected a mask in \[0, 1\]; got values down to -0\.5 and up to 2\. Keras's {loss} uses them"):
-        ours = losses.get(loss)(y_true, y_pred, alpha=0.5, beta=0.5) if loss == "tversky" else losses.dice(y_true, y_pred)
+    with pytest.warns(
+        UserWarning,
+        match=rf"^y_true: expected a mask in \[0, 1\]; got values down to -0\.5 and up to 2\. Keras's {loss} uses them",
+    ):
+        ours = (
+            losses.get(loss)(y_true, y_pred, alpha=0.5, beta=0.5) if loss == "tversky" else losses.dice(y_true, y_pred)
+        )
     np.testing.assert_allclose(ours, np.asarray(getattr(keras.losses, loss)(y_true, y_pred)), rtol=1e-12)
 
 
@@ -505,7 +515,9 @@ def test_ctc_zero_inside_a_label_row_gives_keras_value_with_a_warning():
         for index in np.ndindex(logits.shape):
             shift = np.zeros_like(logits)
             shift[index] = step
-            differences[index] = (losses.ctc(labels, logits + shift) - losses.ctc(labels, logits - shift)).sum() / (2 * step)
+            differences[index] = (losses.ctc(labels, logits + shift) - losses.ctc(labels, logits - shift)).sum() / (
+                2 * step
+            )
     np.testing.assert_allclose(gradient, differences, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(gradient[..., 1:], tape_gradient[..., 1:], rtol=1e-5, atol=1e-5)
     assert np.abs(gradient[..., 0] - tape_gradient[..., 0]).max() > 0.5
@@ -527,9 +539,7 @@ RESIDUALS = np.array([0.0, 1e-8, -0.3, 1.0, -3.0, 25.0, -1e4])
 
 ROBUST_SPECIAL_CASES = [
     pytest.param(2.0, lambda z: z / 2, lambda x, z, c: x / c**2, id="L2"),
-    pytest.param(
-        1.0, lambda z: z / (np.sqrt(z + 1) + 1), lambda x, z, c: x / c**2 / np.sqrt(z + 1), id="charbonnier"
-    ),
+    pytest.param(1.0, lambda z: z / (np.sqrt(z + 1) + 1), lambda x, z, c: x / c**2 / np.sqrt(z + 1), id="charbonnier"),
     pytest.param(0.0, lambda z: np.log1p(z / 2), lambda x, z, c: 2 * x / (x**2 + 2 * c**2), id="cauchy"),
     pytest.param(-2.0, lambda z: 2 * z / (z + 4), lambda x, z, c: 16 * x / (c**2 * (z + 4) ** 2), id="geman-mcclure"),
     pytest.param(-np.inf, lambda z: -np.expm1(-z / 2), lambda x, z, c: x / c**2 * np.exp(-z / 2), id="welsch"),
@@ -601,7 +611,9 @@ def test_pseudo_huber_is_quadratic_near_zero_and_linear_far_out():
     np.testing.assert_allclose(
         losses.residual_loss("pseudo_huber", large, delta=delta), delta * np.abs(large) - delta**2, rtol=1e-9
     )
-    np.testing.assert_allclose(losses.residual_gradient("pseudo_huber", large, delta=delta), delta * np.sign(large), rtol=1e-9)
+    np.testing.assert_allclose(
+        losses.residual_gradient("pseudo_huber", large, delta=delta), delta * np.sign(large), rtol=1e-9
+    )
 
 
 RESIDUAL_GRID = [
@@ -623,7 +635,9 @@ def test_residual_curves_are_the_per_sample_losses_of_one_element(name, kwargs):
     """One source of truth: the plotted curve is the loss of a one-element sample."""
     column = RESIDUALS[:, np.newaxis]
     zeros = np.zeros_like(column)
-    np.testing.assert_array_equal(losses.residual_loss(name, RESIDUALS, **kwargs), losses.get(name)(zeros, column, **kwargs))
+    np.testing.assert_array_equal(
+        losses.residual_loss(name, RESIDUALS, **kwargs), losses.get(name)(zeros, column, **kwargs)
+    )
     np.testing.assert_array_equal(
         losses.residual_gradient(name, RESIDUALS, **kwargs), losses.gradient(name, zeros, column, **kwargs)[:, 0]
     )

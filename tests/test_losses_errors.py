@@ -64,11 +64,18 @@ def test_unalignable_shapes(loss):
 @pytest.mark.parametrize("loss", ["mse", "binary_crossentropy", "hinge"])
 def test_no_surprise_broadcast_of_b_against_b_c(loss):
     """keras.losses.mean_squared_error broadcasts (3,) against (3, 3) without a word."""
-    _both(loss, np.array([0.0, 1.0, 1.0]), np.full((3, 3), 0.5), r"`y_pred`.*never broadcasts.*Received: y_pred.shape=\(3, 3\)")
+    _both(
+        loss,
+        np.array([0.0, 1.0, 1.0]),
+        np.full((3, 3), 0.5),
+        r"`y_pred`.*never broadcasts.*Received: y_pred.shape=\(3, 3\)",
+    )
 
 
 def test_one_hot_width_mismatch():
-    pattern = r"`y_true`. Expected one-hot targets with as many classes as `y_pred` along axis -1 \(3\). Received: 4 classes"
+    pattern = (
+        r"`y_true`. Expected one-hot targets with as many classes as `y_pred` along axis -1 \(3\). Received: 4 classes"
+    )
     for loss in ("categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge"):
         _both(loss, np.eye(4)[[0, 1]], GOOD_PROBABILITIES, pattern)
 
@@ -80,7 +87,12 @@ def test_a_single_class_warns_like_keras():
 
 
 def test_integer_labels_given_to_categorical_crossentropy():
-    _both("categorical_crossentropy", LABELS, GOOD_PROBABILITIES, r"integer class labels need sparse_categorical_crossentropy")
+    _both(
+        "categorical_crossentropy",
+        LABELS,
+        GOOD_PROBABILITIES,
+        r"integer class labels need sparse_categorical_crossentropy",
+    )
 
 
 def test_sparse_label_shape_mismatch():
@@ -95,8 +107,18 @@ def test_scalars_are_refused(loss):
 
 def test_ctc_shapes():
     logits = np.zeros((1, 4, 3))
-    _both("ctc", np.array([1.0, 2.0]), logits, r"`y_true`. Expected integer labels of shape \(batch_size, max_length\). Received: y_true.shape=\(2,\)")
-    _both("ctc", np.array([[1.0]]), np.zeros((1, 3)), r"`y_pred`. Expected logits of shape \(batch_size, time_steps, num_classes\)")
+    _both(
+        "ctc",
+        np.array([1.0, 2.0]),
+        logits,
+        r"`y_true`. Expected integer labels of shape \(batch_size, max_length\). Received: y_true.shape=\(2,\)",
+    )
+    _both(
+        "ctc",
+        np.array([[1.0]]),
+        np.zeros((1, 3)),
+        r"`y_pred`. Expected logits of shape \(batch_size, time_steps, num_classes\)",
+    )
     _both("ctc", np.array([[1.0], [2.0]]), logits, r"`y_pred`. Expected the batch size of `y_true` \(2\). Received: 1")
 
 
@@ -104,11 +126,18 @@ def test_circle_shapes():
     embeddings = np.eye(3)
     _both("circle", np.array([0.0, 1.0]), embeddings, r"`y_pred`. Expected embeddings of shape \(2, embedding_dim\)")
     _both(
-        "circle", np.array([0.0, 1.0, 1.0]), embeddings, r"`ref_labels`. Expected one label per reference embedding \(2\)",
-        ref_labels=[0, 1, 1], ref_embeddings=np.eye(3)[:2],
+        "circle",
+        np.array([0.0, 1.0, 1.0]),
+        embeddings,
+        r"`ref_labels`. Expected one label per reference embedding \(2\)",
+        ref_labels=[0, 1, 1],
+        ref_embeddings=np.eye(3)[:2],
     )
     _both(
-        "circle", np.array([0.0, 1.0, 1.0]), embeddings, r"`ref_embeddings`. Expected embeddings of shape \(n_references, 3\)",
+        "circle",
+        np.array([0.0, 1.0, 1.0]),
+        embeddings,
+        r"`ref_embeddings`. Expected embeddings of shape \(n_references, 3\)",
         ref_embeddings=np.eye(2),
     )
 
@@ -130,12 +159,22 @@ def test_non_finite_values(loss, bad):
 
 @pytest.mark.parametrize("loss", ELEMENTWISE_LOSSES)
 def test_empty_arrays(loss):
-    _both(loss, np.zeros((0, 3)), np.zeros((0, 3)), r"`y_true`. Expected a non-empty array. Received: y_true=an empty array of shape \(0, 3\)")
+    _both(
+        loss,
+        np.zeros((0, 3)),
+        np.zeros((0, 3)),
+        r"`y_true`. Expected a non-empty array. Received: y_true=an empty array of shape \(0, 3\)",
+    )
 
 
 def test_non_numeric_input():
     _both("mse", [["a", "b"]], [[1.0, 2.0]], r"`y_true`. Expected a numeric array")
-    _both("sparse_categorical_crossentropy", LABELS, [["x", 1.0, 0.0], [0.5, 0.5, 0.0]], r"`y_pred`. Expected a numeric array")
+    _both(
+        "sparse_categorical_crossentropy",
+        LABELS,
+        [["x", 1.0, 0.0], [0.5, 0.5, 0.0]],
+        r"`y_pred`. Expected a numeric array",
+    )
 
 
 # Probabilities and labels.
@@ -189,7 +228,12 @@ def test_probability_rows_summing_to_zero():
     y_pred = GOOD_PROBABILITIES.copy()
     y_pred[1] = 0.0
     for loss in ("categorical_crossentropy", "categorical_focal_crossentropy"):
-        _both(loss, GOOD_2D, y_pred, r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). Received: a row of zeros")
+        _both(
+            loss,
+            GOOD_2D,
+            y_pred,
+            r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). Received: a row of zeros",
+        )
 
 
 @pytest.mark.parametrize(
@@ -205,7 +249,9 @@ def test_sparse_labels_out_of_range(labels, pattern):
     _both("sparse_categorical_crossentropy", labels, GOOD_PROBABILITIES, pattern)
 
 
-@pytest.mark.parametrize("loss, kwargs", [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})])
+@pytest.mark.parametrize(
+    "loss, kwargs", [("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5})]
+)
 def test_float_labels_are_truncated_with_a_warning(loss, kwargs):
     pattern = r"^y_true: expected integer class labels; got 1\.5 and 1 more non-integer value\(s\)\. Keras casts labels to integers, truncating toward zero, so 1\.5 becomes class 1"
     with pytest.warns(UserWarning, match=pattern):
@@ -215,7 +261,9 @@ def test_float_labels_are_truncated_with_a_warning(loss, kwargs):
 
 def test_generalized_labels_out_of_range_score_one_over_q_with_a_warning():
     """Keras one-hot encodes them as a row of zeros: p = 0, loss (1 - 0 ** q) / q."""
-    with pytest.warns(UserWarning, match=r"^y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot"):
+    with pytest.warns(
+        UserWarning, match=r"^y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot"
+    ):
         value = losses.categorical_generalized_cross_entropy(np.array([3, -1]), GOOD_PROBABILITIES, q=0.25)
     np.testing.assert_array_equal(value, [4.0, 4.0])
 
@@ -226,8 +274,11 @@ def test_ignore_class_is_the_only_label_allowed_out_of_range():
         losses.sparse_categorical_crossentropy(labels, GOOD_PROBABILITIES, ignore_class=-1)[0], 0.0
     )
     _both(
-        "sparse_categorical_crossentropy", np.array([-2.0, 2.0]), GOOD_PROBABILITIES,
-        r"class labels in \[0, 2\] for 3 classes \(or ignore_class=-1\). Received: label -2", ignore_class=-1,
+        "sparse_categorical_crossentropy",
+        np.array([-2.0, 2.0]),
+        GOOD_PROBABILITIES,
+        r"class labels in \[0, 2\] for 3 classes \(or ignore_class=-1\). Received: label -2",
+        ignore_class=-1,
     )
 
 
@@ -238,13 +289,22 @@ def test_ctc_labels():
         losses.ctc(np.array([[1.0, 0.0, 2.0]]), logits)
     with pytest.warns(UserWarning, match=pattern):
         losses.gradient("ctc", np.array([[1.0, 0.0, 2.0]]), logits)
-    with pytest.warns(UserWarning, match=r"^y_true: expected class labels in \[1, 3\] for 4 classes \(0 is the blank\); got 4"):
+    with pytest.warns(
+        UserWarning, match=r"^y_true: expected class labels in \[1, 3\] for 4 classes \(0 is the blank\); got 4"
+    ):
         assert np.isfinite(losses.ctc(np.array([[4.0]]), logits)).all()
-    _both("ctc", np.array([[1.0, 1.0, 2.0, 2.0]]), logits, r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Keras returns a finite stand-in.*Received: 5 time steps")
+    _both(
+        "ctc",
+        np.array([[1.0, 1.0, 2.0, 2.0]]),
+        logits,
+        r"`y_pred`. Expected at least 6 time steps to emit the labels \[1, 1, 2, 2\].*Keras returns a finite stand-in.*Received: 5 time steps",
+    )
 
 
 def test_circle_float_labels_are_truncated_with_a_warning():
-    with pytest.warns(UserWarning, match=r"^y_true: expected integer class labels; got 0\.5\. Keras casts labels to integers"):
+    with pytest.warns(
+        UserWarning, match=r"^y_true: expected integer class labels; got 0\.5\. Keras casts labels to integers"
+    ):
         value = losses.circle(np.array([0.5, 1.0]), np.eye(2))
     np.testing.assert_array_equal(value, losses.circle(np.array([0, 1]), np.eye(2)))
 
@@ -266,11 +326,18 @@ def test_msle_negative_predictions_are_clipped_not_refused():
 
 
 def test_poisson_negative_rates_are_refused():
-    _both("poisson", np.array([[1.0, 0.0]]), np.array([[1.0, -0.1]]), r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN or inf at or below -1e-7\). Received: min=-0.1")
+    _both(
+        "poisson",
+        np.array([[1.0, 0.0]]),
+        np.array([[1.0, -0.1]]),
+        r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN or inf at or below -1e-7\). Received: min=-0.1",
+    )
 
 
 def test_poisson_negative_counts_warn_not_raise():
-    with pytest.warns(UserWarning, match=r"^y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are"):
+    with pytest.warns(
+        UserWarning, match=r"^y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are"
+    ):
         value = losses.poisson(np.array([[-1.0, 0.0]]), np.array([[1.0, 1.0]]))
     np.testing.assert_allclose(value, [1.0 + 0.5 * np.log(1.0 + 1e-7)])
 
@@ -294,12 +361,21 @@ def test_delta_must_be_positive(loss, delta):
 
 @pytest.mark.parametrize("q", [0.0, np.nan, np.inf, "half"])
 def test_q_must_be_a_non_zero_number(q):
-    _both("categorical_generalized_cross_entropy", LABELS, GOOD_PROBABILITIES, r"`q`. Expected (a number in \(0, 1\)|a real number).*Received: q=", q=q)
+    _both(
+        "categorical_generalized_cross_entropy",
+        LABELS,
+        GOOD_PROBABILITIES,
+        r"`q`. Expected (a number in \(0, 1\)|a real number).*Received: q=",
+        q=q,
+    )
 
 
 @pytest.mark.parametrize("q", [1.0, -0.5, 1.5])
 def test_q_outside_0_1_warns_as_keras_function_computes(q):
-    with pytest.warns(UserWarning, match=r"^q: expected a number in \(0, 1\); got .*\(its class CategoricalGeneralizedCrossEntropy refuses it\)"):
+    with pytest.warns(
+        UserWarning,
+        match=r"^q: expected a number in \(0, 1\); got .*\(its class CategoricalGeneralizedCrossEntropy refuses it\)",
+    ):
         assert np.all(np.isfinite(losses.categorical_generalized_cross_entropy(LABELS, GOOD_PROBABILITIES, q=q)))
 
 
@@ -329,15 +405,29 @@ def test_label_smoothing_outside_0_1_warns(loss, label_smoothing):
 def test_focal_alpha():
     with pytest.warns(UserWarning, match=r"^alpha: expected a number in \[0, 1\]; got 1\.5\. Keras weights class 1"):
         losses.binary_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=1.5)
-    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected a number or a sequence of 3 class weights", alpha=[0.5, 0.5])
-    _both("categorical_focal_crossentropy", GOOD_2D, GOOD_PROBABILITIES, r"`alpha`. Expected finite weights", alpha=[0.5, np.inf, 1.0])
+    _both(
+        "categorical_focal_crossentropy",
+        GOOD_2D,
+        GOOD_PROBABILITIES,
+        r"`alpha`. Expected a number or a sequence of 3 class weights",
+        alpha=[0.5, 0.5],
+    )
+    _both(
+        "categorical_focal_crossentropy",
+        GOOD_2D,
+        GOOD_PROBABILITIES,
+        r"`alpha`. Expected finite weights",
+        alpha=[0.5, np.inf, 1.0],
+    )
     with pytest.warns(UserWarning, match=r"^alpha: expected non-negative class weights; got -0\.5\. Keras multiplies"):
         losses.categorical_focal_crossentropy(GOOD_2D, GOOD_PROBABILITIES, alpha=[0.5, -0.5, 1.0])
 
 
 def test_tversky_weights():
     for name in ("alpha", "beta"):
-        with pytest.warns(UserWarning, match=rf"^{name}: expected a number in \[0, inf\]; got -0\.1\. Keras uses it as it is"):
+        with pytest.warns(
+            UserWarning, match=rf"^{name}: expected a number in \[0, inf\]; got -0\.1\. Keras uses it as it is"
+        ):
             losses.tversky(GOOD_2D, GOOD_PROBABILITIES, **{name: -0.1})
         _both("tversky", GOOD_2D, GOOD_PROBABILITIES, rf"`{name}`. Expected a finite number", **{name: np.nan})
 
@@ -359,7 +449,11 @@ def test_general_robust_parameters(kwargs, pattern):
 @pytest.mark.parametrize(
     ("loss", "axis", "pattern"),
     [
-        ("binary_crossentropy", 2, r"`axis`. Expected an axis of an array with 2 dimension\(s\), in \[-2, 1\]. Received: axis=2"),
+        (
+            "binary_crossentropy",
+            2,
+            r"`axis`. Expected an axis of an array with 2 dimension\(s\), in \[-2, 1\]. Received: axis=2",
+        ),
         ("cosine_similarity", (0, -2), r"`axis`. Expected distinct axes"),
         ("dice", "rows", r"`axis`. Expected an integer or a tuple of integers"),
         ("categorical_crossentropy", True, r"`axis`. Expected an integer axis. Received: axis=True"),
@@ -391,7 +485,10 @@ def test_residual_helpers_refuse_non_regression_losses(name):
         losses.residual_gradient(name, np.linspace(-1, 1, 5))
 
 
-@pytest.mark.parametrize(("residual", "pattern"), [([], r"`residual`. Expected a non-empty array"), ([0.0, np.nan], r"`residual`. Expected finite values")])
+@pytest.mark.parametrize(
+    ("residual", "pattern"),
+    [([], r"`residual`. Expected a non-empty array"), ([0.0, np.nan], r"`residual`. Expected finite values")],
+)
 def test_residual_helpers_refuse_bad_residuals(residual, pattern):
     with _raises(pattern):
         losses.residual_loss("huber", residual)

@@ -59,56 +59,115 @@ CASES = [
     # Binary cross-entropies: probabilities clipped, targets used as they are.
     *(
         _case(loss, TRUE_2D, y_pred, r"y_pred: expected probabilities in \[0, 1\]; " + got + CLIPS, case_id, **kwargs)
-        for loss, kwargs in (("binary_crossentropy", {}), ("binary_focal_crossentropy", {}),
-                             ("binary_focal_crossentropy", {"gamma": 3.0, "apply_class_balancing": True}))
-        for y_pred, got, case_id in ((PRED_ABOVE_1, ABOVE, "pred-above-1"), (PRED_BELOW_0, BELOW, "pred-below-0"),
-                                     (NEGATIVE_ROW, r"got values down to -0\.2\. ", "negative-row"))
+        for loss, kwargs in (
+            ("binary_crossentropy", {}),
+            ("binary_focal_crossentropy", {}),
+            ("binary_focal_crossentropy", {"gamma": 3.0, "apply_class_balancing": True}),
+        )
+        for y_pred, got, case_id in (
+            (PRED_ABOVE_1, ABOVE, "pred-above-1"),
+            (PRED_BELOW_0, BELOW, "pred-below-0"),
+            (NEGATIVE_ROW, r"got values down to -0\.2\. ", "negative-row"),
+        )
     ),
     *(
-        _case(loss, y_true, PROBABILITIES, rf"y_true: expected {what} in \[0, 1\]; got values {got}\. " + UNCLIPPED_TARGETS,
-              case_id)
-        for loss, what in (("binary_crossentropy", "binary targets or soft labels"),
-                           ("binary_focal_crossentropy", "binary targets or soft labels"),
-                           ("categorical_crossentropy", "one-hot or soft labels"),
-                           ("categorical_focal_crossentropy", "one-hot or soft labels"))
-        for y_true, got, case_id in ((TRUE_ABOVE_1, "up to 2", "true-above-1"), (TRUE_BELOW_0, "down to -1", "true-below-0"))
+        _case(
+            loss,
+            y_true,
+            PROBABILITIES,
+            rf"y_true: expected {what} in \[0, 1\]; got values {got}\. " + UNCLIPPED_TARGETS,
+            case_id,
+        )
+        for loss, what in (
+            ("binary_crossentropy", "binary targets or soft labels"),
+            ("binary_focal_crossentropy", "binary targets or soft labels"),
+            ("categorical_crossentropy", "one-hot or soft labels"),
+            ("categorical_focal_crossentropy", "one-hot or soft labels"),
+        )
+        for y_true, got, case_id in (
+            (TRUE_ABOVE_1, "up to 2", "true-above-1"),
+            (TRUE_BELOW_0, "down to -1", "true-below-0"),
+        )
     ),
     # Categorical cross-entropies: rows renormalised, then clipped; a negative row flips sign.
     *(
         _case(loss, TRUE_2D, y_pred, r"y_pred: expected probabilities in \[0, 1\]; " + got + NORMALIZES, case_id)
         for loss in ("categorical_crossentropy", "categorical_focal_crossentropy")
-        for y_pred, got, case_id in ((PRED_ABOVE_1, ABOVE, "pred-above-1"), (PRED_BELOW_0, BELOW, "pred-below-0"),
-                                     (NEGATIVE_ROW, r"got values down to -0\.2\. ", "negative-row"))
+        for y_pred, got, case_id in (
+            (PRED_ABOVE_1, ABOVE, "pred-above-1"),
+            (PRED_BELOW_0, BELOW, "pred-below-0"),
+            (NEGATIVE_ROW, r"got values down to -0\.2\. ", "negative-row"),
+        )
     ),
     *(
-        _case("sparse_categorical_crossentropy", LABELS, y_pred,
-              r"y_pred: expected probabilities in \[0, 1\]; " + got + CLIPS_THEN_NORMALIZES, case_id)
-        for y_pred, got, case_id in ((PRED_ABOVE_1, ABOVE, "pred-above-1"), (PRED_BELOW_0, BELOW, "pred-below-0"),
-                                     (_set(PROBABILITIES, (0, 0), -0.3), BELOW, "other-class-below-0"))
+        _case(
+            "sparse_categorical_crossentropy",
+            LABELS,
+            y_pred,
+            r"y_pred: expected probabilities in \[0, 1\]; " + got + CLIPS_THEN_NORMALIZES,
+            case_id,
+        )
+        for y_pred, got, case_id in (
+            (PRED_ABOVE_1, ABOVE, "pred-above-1"),
+            (PRED_BELOW_0, BELOW, "pred-below-0"),
+            (_set(PROBABILITIES, (0, 0), -0.3), BELOW, "other-class-below-0"),
+        )
     ),
     # Float labels: Keras casts them to integers, truncating toward zero.
     *(
-        _case(loss, labels, PROBABILITIES,
-              rf"y_true: expected integer class labels; got {first}\. Keras casts labels to integers, truncating "
-              rf"toward zero, so {first} becomes class {to}", case_id, **kwargs)
-        for loss, kwargs in (("sparse_categorical_crossentropy", {}), ("categorical_generalized_cross_entropy", {"q": 0.5}))
-        for labels, first, to, case_id in ((np.array([0.5, 0.0]), "0.5", 0, "label-0.5"),
-                                           (np.array([1.7, 0.0]), "1.7", 1, "label-1.7"))
+        _case(
+            loss,
+            labels,
+            PROBABILITIES,
+            rf"y_true: expected integer class labels; got {first}\. Keras casts labels to integers, truncating "
+            rf"toward zero, so {first} becomes class {to}",
+            case_id,
+            **kwargs,
+        )
+        for loss, kwargs in (
+            ("sparse_categorical_crossentropy", {}),
+            ("categorical_generalized_cross_entropy", {"q": 0.5}),
+        )
+        for labels, first, to, case_id in (
+            (np.array([0.5, 0.0]), "0.5", 0, "label-0.5"),
+            (np.array([1.7, 0.0]), "1.7", 1, "label-1.7"),
+        )
     ),
     # Generalized cross-entropy: no clipping; an out-of-range label is a row of zeros, p = 0.
-    _case("categorical_generalized_cross_entropy", LABELS, PRED_ABOVE_1,
-          r"y_pred: expected probabilities in \[0, 1\]; got values up to 1\.7\. Keras does not clip them here",
-          "pred-above-1", q=0.5),
-    _case("categorical_generalized_cross_entropy", np.array([3.0, 0.0]), PROBABILITIES,
-          r"y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot encodes such a label as a "
-          r"row of zeros, so its probability is 0 and its loss 1/q = 2", "label-3", q=0.5),
-    _case("categorical_generalized_cross_entropy", np.array([-1.0, 0.0]), PROBABILITIES,
-          r"y_true: expected class labels in \[0, 2\] for 3 classes; got -1\. Keras one-hot", "label-minus-1", q=0.5),
+    _case(
+        "categorical_generalized_cross_entropy",
+        LABELS,
+        PRED_ABOVE_1,
+        r"y_pred: expected probabilities in \[0, 1\]; got values up to 1\.7\. Keras does not clip them here",
+        "pred-above-1",
+        q=0.5,
+    ),
+    _case(
+        "categorical_generalized_cross_entropy",
+        np.array([3.0, 0.0]),
+        PROBABILITIES,
+        r"y_true: expected class labels in \[0, 2\] for 3 classes; got 3\. Keras one-hot encodes such a label as a "
+        r"row of zeros, so its probability is 0 and its loss 1/q = 2",
+        "label-3",
+        q=0.5,
+    ),
+    _case(
+        "categorical_generalized_cross_entropy",
+        np.array([-1.0, 0.0]),
+        PROBABILITIES,
+        r"y_true: expected class labels in \[0, 2\] for 3 classes; got -1\. Keras one-hot",
+        "label-minus-1",
+        q=0.5,
+    ),
     # Kullback-Leibler: both clipped to [1e-7, 1].
     *(
-        _case("kl_divergence", y_true, y_pred,
-              rf"{name}: expected a probability distribution, values in \[0, 1\]; {got}Keras clips them to \[1e-7, 1\]",
-              case_id)
+        _case(
+            "kl_divergence",
+            y_true,
+            y_pred,
+            rf"{name}: expected a probability distribution, values in \[0, 1\]; {got}Keras clips them to \[1e-7, 1\]",
+            case_id,
+        )
         for y_true, y_pred, name, got, case_id in (
             (TRUE_2D, PRED_ABOVE_1, "y_pred", ABOVE, "pred-above-1"),
             (TRUE_2D, PRED_BELOW_0, "y_pred", BELOW, "pred-below-0"),
@@ -117,15 +176,30 @@ CASES = [
         )
     ),
     # Poisson: negative counts used as they are; rates just below 0 still have a finite log.
-    _case("poisson", TRUE_BELOW_0, PROBABILITIES,
-          r"y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are", "negative-count"),
-    _case("poisson", TRUE_2D, _set(PROBABILITIES, (0, 0), -5e-8),
-          r"y_pred: expected non-negative rates; got values down to -5e-08\. Keras takes log\(y_pred \+ 1e-7\)",
-          "rate-just-below-0"),
+    _case(
+        "poisson",
+        TRUE_BELOW_0,
+        PROBABILITIES,
+        r"y_true: expected non-negative counts; got values down to -1\. Keras uses them as they are",
+        "negative-count",
+    ),
+    _case(
+        "poisson",
+        TRUE_2D,
+        _set(PROBABILITIES, (0, 0), -5e-8),
+        r"y_pred: expected non-negative rates; got values down to -5e-08\. Keras takes log\(y_pred \+ 1e-7\)",
+        "rate-just-below-0",
+    ),
     # Hyperparameters outside their documented range: Keras computes with them as they are.
     *(
-        _case(loss, y_true, PROBABILITIES, rf"{parameter}: expected a number in {interval}; got {shown}\. Keras",
-              f"{parameter}={value}", **{parameter: value, **extra})
+        _case(
+            loss,
+            y_true,
+            PROBABILITIES,
+            rf"{parameter}: expected a number in {interval}; got {shown}\. Keras",
+            f"{parameter}={value}",
+            **{parameter: value, **extra},
+        )
         for loss, y_true, parameter, value, shown, interval, extra in (
             ("binary_crossentropy", TRUE_2D, "label_smoothing", 1.5, "1.5", r"\[0, 1\]", {}),
             ("binary_crossentropy", TRUE_2D, "label_smoothing", -0.1, "-0.1", r"\[0, 1\]", {}),
@@ -136,30 +210,66 @@ CASES = [
             ("tversky", TRUE_2D, "alpha", -0.1, "-0.1", r"\[0, inf\]", {"beta": -0.1}),
         )
     ),
-    _case("categorical_focal_crossentropy", TRUE_2D, PROBABILITIES,
-          r"alpha: expected non-negative class weights; got -0\.5\. Keras multiplies", "alpha=-0.5", alpha=-0.5),
+    _case(
+        "categorical_focal_crossentropy",
+        TRUE_2D,
+        PROBABILITIES,
+        r"alpha: expected non-negative class weights; got -0\.5\. Keras multiplies",
+        "alpha=-0.5",
+        alpha=-0.5,
+    ),
     *(
-        _case("huber", TRUE_2D, PROBABILITIES, rf"delta: expected a number > 0; got {shown}\. Keras computes with it",
-              f"delta={delta}", delta=delta)
+        _case(
+            "huber",
+            TRUE_2D,
+            PROBABILITIES,
+            rf"delta: expected a number > 0; got {shown}\. Keras computes with it",
+            f"delta={delta}",
+            delta=delta,
+        )
         for delta, shown in ((0.0, "0"), (-1.0, "-1"))
     ),
     *(
-        _case("categorical_generalized_cross_entropy", LABELS, PROBABILITIES,
-              rf"q: expected a number in \(0, 1\); got {shown}\. Keras's function computes", f"q={q}", q=q)
+        _case(
+            "categorical_generalized_cross_entropy",
+            LABELS,
+            PROBABILITIES,
+            rf"q: expected a number in \(0, 1\); got {shown}\. Keras's function computes",
+            f"q={q}",
+            q=q,
+        )
         for q, shown in ((1.0, "1"), (1.5, "1.5"), (-0.5, "-0.5"))
     ),
     # ctc: a label outside [0, C) is a row of zeros in Keras's one-hot: log-probability 0.
     *(
-        _case("ctc", labels, np.random.default_rng(0).normal(size=(len(labels), 6, 4)),
-              rf"y_true: expected class labels in \[1, 3\] for 4 classes \(0 is the blank\); got {first}\. Keras one-hot",
-              case_id)
-        for labels, first, case_id in ((np.array([[4.0]]), "4", "label-4"), (np.array([[2.0, -1.0], [1.0, 0.0]]), "-1", "label-minus-1"),
-                                       (np.array([[5.0, 1.0]]), "5", "label-5-then-1"))
+        _case(
+            "ctc",
+            labels,
+            np.random.default_rng(0).normal(size=(len(labels), 6, 4)),
+            rf"y_true: expected class labels in \[1, 3\] for 4 classes \(0 is the blank\); got {first}\. Keras one-hot",
+            case_id,
+        )
+        for labels, first, case_id in (
+            (np.array([[4.0]]), "4", "label-4"),
+            (np.array([[2.0, -1.0], [1.0, 0.0]]), "-1", "label-minus-1"),
+            (np.array([[5.0, 1.0]]), "5", "label-5-then-1"),
+        )
     ),
-    _case("circle", np.array([0.0, 1.0, 0.0]), np.eye(3), r"gamma: expected a number in \[0, inf\]; got -1\. Keras scales",
-          "gamma=-1", gamma=-1.0),
-    _case("circle", np.array([0.5, 1.0, 0.5]), np.eye(3),
-          r"y_true: expected integer class labels; got 0\.5 and 1 more non-integer value\(s\)\. Keras casts", "label-0.5"),
+    _case(
+        "circle",
+        np.array([0.0, 1.0, 0.0]),
+        np.eye(3),
+        r"gamma: expected a number in \[0, inf\]; got -1\. Keras scales",
+        "gamma=-1",
+        gamma=-1.0,
+    ),
+    _case(
+        "circle",
+        np.array([0.5, 1.0, 0.5]),
+        np.eye(3),
+        r"y_true: expected integer class labels; got 0\.5 and 1 more non-integer value\(s\)\. Keras casts",
+        "label-0.5",
+    ),
 ]
 
 
@@ -220,7 +330,10 @@ def test_float32_input_gives_keras_float32_value(request, name, y_true, y_pred, 
 
 #: Cases whose gradient Keras's autodiff may not define (NaN on TensorFlow): d p**q / dp at p = 0 is inf,
 #: and the one-hot zeros multiply it into NaN; the twin's gradient there is 0.
-NO_KERAS_GRADIENT = {"categorical_generalized_cross_entropy-label-3", "categorical_generalized_cross_entropy-label-minus-1"}
+NO_KERAS_GRADIENT = {
+    "categorical_generalized_cross_entropy-label-3",
+    "categorical_generalized_cross_entropy-label-minus-1",
+}
 
 
 TF_CTC_GRADIENT_DIFFERS = {"ctc-label-4", "ctc-label-minus-1", "ctc-label-5-then-1"}
@@ -284,7 +397,9 @@ def test_keras_flavour_snippet_gives_the_builtin_value(request, name, y_true, y_
 
 
 def test_the_warning_says_what_arrived_on_both_sides():
-    with pytest.warns(UserWarning, match=r"y_pred: expected probabilities in \[0, 1\]; got values down to -0\.5 and up to 1\.5\. "):
+    with pytest.warns(
+        UserWarning, match=r"y_pred: expected probabilities in \[0, 1\]; got values down to -0\.5 and up to 1\.5\. "
+    ):
         losses.binary_crossentropy([[0.0, 1.0]], [[-0.5, 1.5]])
 
 
@@ -307,19 +422,50 @@ def _keras_is_nan(name, y_true, y_pred, kwargs):
 @pytest.mark.parametrize(
     ("name", "y_true", "y_pred", "kwargs", "pattern"),
     [
-        ("categorical_crossentropy", TRUE_2D, _set(PROBABILITIES, 1, 0.0), {},
-         r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). "
-         r"Received: a row of zeros"),
-        ("categorical_focal_crossentropy", TRUE_2D, _set(PROBABILITIES, 1, [0.5, -0.5, 0.0]), {},
-         r"`y_pred`. Expected probabilities with a non-zero sum.*Received: a row summing to 0"),
-        ("poisson", TRUE_2D, _set(PROBABILITIES, (0, 1), -0.5), {},
-         r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN"),
-        ("categorical_generalized_cross_entropy", LABELS, _set(PROBABILITIES, (0, 1), -0.3), {"q": 0.5},
-         r"`y_pred`. Expected probabilities in \[0, 1\]: Keras raises a negative probability of the true class"),
-        ("binary_focal_crossentropy", TRUE_2D, PRED_ABOVE_1, {"gamma": 1.5},
-         r"`y_pred`. Expected probabilities in \[0, 1\]: with gamma=1.5 \(not an integer\) Keras raises"),
+        (
+            "categorical_crossentropy",
+            TRUE_2D,
+            _set(PROBABILITIES, 1, 0.0),
+            {},
+            r"`y_pred`. Expected probabilities with a non-zero sum along axis -1 \(Keras divides by it and returns NaN\). "
+            r"Received: a row of zeros",
+        ),
+        (
+            "categorical_focal_crossentropy",
+            TRUE_2D,
+            _set(PROBABILITIES, 1, [0.5, -0.5, 0.0]),
+            {},
+            r"`y_pred`. Expected probabilities with a non-zero sum.*Received: a row summing to 0",
+        ),
+        (
+            "poisson",
+            TRUE_2D,
+            _set(PROBABILITIES, (0, 1), -0.5),
+            {},
+            r"`y_pred`. Expected non-negative rates \(Keras takes log\(y_pred \+ 1e-7\) and returns NaN",
+        ),
+        (
+            "categorical_generalized_cross_entropy",
+            LABELS,
+            _set(PROBABILITIES, (0, 1), -0.3),
+            {"q": 0.5},
+            r"`y_pred`. Expected probabilities in \[0, 1\]: Keras raises a negative probability of the true class",
+        ),
+        (
+            "binary_focal_crossentropy",
+            TRUE_2D,
+            PRED_ABOVE_1,
+            {"gamma": 1.5},
+            r"`y_pred`. Expected probabilities in \[0, 1\]: with gamma=1.5 \(not an integer\) Keras raises",
+        ),
     ],
-    ids=["cce-zero-row", "focal-zero-sum-row", "poisson-negative-rate", "gce-negative-true-class", "focal-fractional-gamma"],
+    ids=[
+        "cce-zero-row",
+        "focal-zero-sum-row",
+        "poisson-negative-rate",
+        "gce-negative-true-class",
+        "focal-fractional-gamma",
+    ],
 )
 def test_where_keras_returns_nan_the_twin_raises(name, y_true, y_pred, kwargs, pattern):
     assert _keras_is_nan(name, y_true, y_pred, kwargs)

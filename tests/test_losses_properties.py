@@ -157,7 +157,9 @@ VALID_INPUTS = {
         apply_class_balancing=st.booleans(),
         label_smoothing=smoothing,
     ),
-    "categorical_crossentropy": with_kwargs(st.one_of(categorical(False), categorical(True)), label_smoothing=smoothing),
+    "categorical_crossentropy": with_kwargs(
+        st.one_of(categorical(False), categorical(True)), label_smoothing=smoothing
+    ),
     "categorical_focal_crossentropy": with_kwargs(
         st.one_of(categorical(False), categorical(True)),
         gamma=floats(0.0, 5.0),
@@ -299,7 +301,8 @@ def test_invalid_input_raises_value_error_only(name, data):
     which = data.draw(st.sampled_from(["y_true", "y_pred"]))
     corrupted = _corrupt(inputs, how, which, data.draw(st.integers(0, 100)))
     if how == "extra-column" and (
-        name in ("ctc", "circle") or (which == "y_pred" and name in ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy"))
+        name in ("ctc", "circle")
+        or (which == "y_pred" and name in ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy"))
     ):
         return _expect_value_error_or_valid(name, corrupted)
     with pytest.raises(ValueError):

@@ -57,7 +57,9 @@ def assert_same_behaviour(name, *args, **kwargs):
     theirs, theirs_raised, theirs_warned = outcome(getattr(sk, name), *args, **kwargs)
     context = f"{name}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
     assert ours_raised == theirs_raised, f"{context}: ValueError lossviz={ours_raised} sklearn={theirs_raised}"
-    assert ours_warned == theirs_warned, f"{context}: UndefinedMetricWarning lossviz={ours_warned} sklearn={theirs_warned}"
+    assert ours_warned == theirs_warned, (
+        f"{context}: UndefinedMetricWarning lossviz={ours_warned} sklearn={theirs_warned}"
+    )
     if not theirs_raised:
         assert_same_value(ours, theirs, context)
     return ours
@@ -165,13 +167,20 @@ def _params(*dimensions):
 )
 def test_precision_recall_fscore_support_matches_sklearn(case, average, weight_kind, zero_division):
     y_true, y_pred, _ = LABEL_CASES[case]
-    kwargs = dict(average=average, sample_weight=_weight(weight_kind, len(y_true)), zero_division=ZERO_DIVISIONS[zero_division])
+    kwargs = dict(
+        average=average, sample_weight=_weight(weight_kind, len(y_true)), zero_division=ZERO_DIVISIONS[zero_division]
+    )
     assert_same_behaviour("precision_recall_fscore_support", y_true, y_pred, beta=0.5, **kwargs)
 
 
 @pytest.mark.parametrize(
     "case, metric, average, weight_kind",
-    _params(("case", LABEL_CASES), ("metric", ["precision_score", "recall_score", "f1_score"]), ("average", _averages), ("weight", WEIGHT_KINDS)),
+    _params(
+        ("case", LABEL_CASES),
+        ("metric", ["precision_score", "recall_score", "f1_score"]),
+        ("average", _averages),
+        ("weight", WEIGHT_KINDS),
+    ),
 )
 def test_precision_recall_and_f1_match_sklearn(case, metric, average, weight_kind):
     y_true, y_pred, _ = LABEL_CASES[case]
@@ -180,7 +189,9 @@ def test_precision_recall_and_f1_match_sklearn(case, metric, average, weight_kin
 
 @pytest.mark.parametrize(
     "case, beta, average",
-    _params(("case", LABEL_CASES), ("beta", [0.0, 0.5, 2.0, np.inf]), ("average", [None, "macro", "weighted", "micro"])),
+    _params(
+        ("case", LABEL_CASES), ("beta", [0.0, 0.5, 2.0, np.inf]), ("average", [None, "macro", "weighted", "micro"])
+    ),
 )
 def test_fbeta_matches_sklearn(case, beta, average):
     y_true, y_pred, _ = LABEL_CASES[case]
@@ -245,7 +256,12 @@ def test_confusion_matrix_matches_sklearn(case, labels_index, normalize, weight_
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the 1x1 warning, checked below
         assert_same_behaviour(
-            "confusion_matrix", y_true, y_pred, labels=labels, sample_weight=_weight(weight_kind, len(y_true)), normalize=normalize
+            "confusion_matrix",
+            y_true,
+            y_pred,
+            labels=labels,
+            sample_weight=_weight(weight_kind, len(y_true)),
+            normalize=normalize,
         )
 
 
@@ -273,7 +289,10 @@ def test_classification_report_text_and_dict_match_sklearn(case, labels_index, z
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ours, theirs = lv.classification_report(y_true, y_pred, **kwargs), sk.classification_report(y_true, y_pred, **kwargs)
+        ours, theirs = (
+            lv.classification_report(y_true, y_pred, **kwargs),
+            sk.classification_report(y_true, y_pred, **kwargs),
+        )
         ours_dict = lv.classification_report(y_true, y_pred, output_dict=True, **kwargs)
         theirs_dict = sk.classification_report(y_true, y_pred, output_dict=True, **kwargs)
     assert ours == theirs, f"{case} {kwargs}\n{ours}\n{theirs}"
@@ -333,7 +352,12 @@ def _negative_rate_by_sklearn(y_true, y_pred, *, average, pos_label, sample_weig
 
 @pytest.mark.parametrize(
     "case, average, weight_kind, zero_division",
-    _params(("case", LABEL_CASES), ("average", _averages), ("weight", WEIGHT_KINDS), ("zero_division", ["warn", "one", "nan"])),
+    _params(
+        ("case", LABEL_CASES),
+        ("average", _averages),
+        ("weight", WEIGHT_KINDS),
+        ("zero_division", ["warn", "one", "nan"]),
+    ),
 )
 def test_specificity_and_false_positive_rate_match_sklearn_recall(case, average, weight_kind, zero_division):
     y_true, y_pred, positive_labels = LABEL_CASES[case]
@@ -357,12 +381,20 @@ def test_specificity_and_false_positive_rate_by_hand(zero_division):
     specificity = [Fraction(3, 3), Fraction(3, 4), Fraction(4, 5)]
     support = [3, 2, 1]
     options = dict(zero_division=zero_division)
-    np.testing.assert_array_equal(lv.specificity_score(y_true, y_pred, average=None, **options), [float(v) for v in specificity])
-    np.testing.assert_array_equal(lv.false_positive_rate(y_true, y_pred, average=None, **options), [float(1 - v) for v in specificity])
-    assert lv.specificity_score(y_true, y_pred, average="macro") == pytest.approx(float(sum(specificity) / 3), rel=1e-15)
+    np.testing.assert_array_equal(
+        lv.specificity_score(y_true, y_pred, average=None, **options), [float(v) for v in specificity]
+    )
+    np.testing.assert_array_equal(
+        lv.false_positive_rate(y_true, y_pred, average=None, **options), [float(1 - v) for v in specificity]
+    )
+    assert lv.specificity_score(y_true, y_pred, average="macro") == pytest.approx(
+        float(sum(specificity) / 3), rel=1e-15
+    )
     weighted = sum(s * w for s, w in zip(specificity, support)) / sum(support)
     assert lv.specificity_score(y_true, y_pred, average="weighted") == pytest.approx(float(weighted), rel=1e-15)
-    assert lv.specificity_score(y_true, y_pred, average="micro") == pytest.approx(float(Fraction(3 + 3 + 4, 3 + 4 + 5)), rel=1e-15)
+    assert lv.specificity_score(y_true, y_pred, average="micro") == pytest.approx(
+        float(Fraction(3 + 3 + 4, 3 + 4 + 5)), rel=1e-15
+    )
     assert lv.false_positive_rate(y_true, y_pred, average="micro") == pytest.approx(float(Fraction(2, 12)), rel=1e-15)
 
 
@@ -427,7 +459,8 @@ def _score_weights(n):
 
 
 @pytest.mark.parametrize(
-    "case, weight_kind, drop", _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("drop_intermediate", [True, False]))
+    "case, weight_kind, drop",
+    _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("drop_intermediate", [True, False])),
 )
 def test_curves_match_sklearn(case, weight_kind, drop):
     y_true, y_score, pos_label = SCORE_CASES[case]
@@ -442,13 +475,17 @@ def test_curves_match_sklearn(case, weight_kind, drop):
             # float32 scores keep float32 thresholds, as in scikit-learn
             assert pr_thresholds.dtype == sk.precision_recall_curve(y_true, y_score, **kwargs)[2].dtype
         else:  # lossviz turns integer scores into floats (same values)
-            ours, theirs = lv.precision_recall_curve(y_true, y_score, **kwargs), sk.precision_recall_curve(y_true, y_score, **kwargs)
+            ours, theirs = (
+                lv.precision_recall_curve(y_true, y_score, **kwargs),
+                sk.precision_recall_curve(y_true, y_score, **kwargs),
+            )
             for mine, reference in zip(ours, theirs):
                 np.testing.assert_array_equal(mine, reference)
 
 
 @pytest.mark.parametrize(
-    "case, weight_kind, max_fpr", _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("max_fpr", [None, 0.05, 0.3]))
+    "case, weight_kind, max_fpr",
+    _params(("case", SCORE_CASES), ("weight", WEIGHT_KINDS), ("max_fpr", [None, 0.05, 0.3])),
 )
 def test_binary_roc_auc_and_average_precision_match_sklearn(case, weight_kind, max_fpr):
     y_true, y_score, pos_label = SCORE_CASES[case]
@@ -458,7 +495,11 @@ def test_binary_roc_auc_and_average_precision_match_sklearn(case, weight_kind, m
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             assert_same_behaviour(
-                "average_precision_score", y_true, y_score, sample_weight=weight, pos_label=1 if pos_label is None else pos_label
+                "average_precision_score",
+                y_true,
+                y_score,
+                sample_weight=weight,
+                pos_label=1 if pos_label is None else pos_label,
             )
 
 
@@ -482,7 +523,9 @@ def _multiclass_case(n_classes, ties):
     return y_true, proba, rng.uniform(0, 2, n)
 
 
-MULTICLASS_SCORE_CASES = [pytest.param(n, ties, id=f"{n}-classes{'-ties' if ties else ''}") for n in (3, 4, 6) for ties in (0, 1)]
+MULTICLASS_SCORE_CASES = [
+    pytest.param(n, ties, id=f"{n}-classes{'-ties' if ties else ''}") for n in (3, 4, 6) for ties in (0, 1)
+]
 
 
 @pytest.mark.parametrize("n_classes, ties", MULTICLASS_SCORE_CASES)
@@ -491,7 +534,9 @@ MULTICLASS_SCORE_CASES = [pytest.param(n, ties, id=f"{n}-classes{'-ties' if ties
 def test_multiclass_ovr_roc_auc_matches_sklearn(n_classes, ties, average, weighted):
     y_true, proba, weight = _multiclass_case(n_classes, ties)
     sample_weight = weight if weighted else None
-    assert_same_behaviour("roc_auc_score", y_true, proba, multi_class="ovr", average=average, sample_weight=sample_weight)
+    assert_same_behaviour(
+        "roc_auc_score", y_true, proba, multi_class="ovr", average=average, sample_weight=sample_weight
+    )
 
 
 @pytest.mark.parametrize("n_classes, ties", MULTICLASS_SCORE_CASES)
@@ -516,7 +561,9 @@ def test_multiclass_roc_auc_with_labels_and_absent_class_matches_sklearn():
     proba = rng.dirichlet(np.ones(4), 60)
     for multi_class in ("ovr", "ovo"):
         for average in ("macro", "weighted"):
-            assert_same_behaviour("roc_auc_score", y_true, proba, multi_class=multi_class, average=average, labels=[0, 1, 2, 3])
+            assert_same_behaviour(
+                "roc_auc_score", y_true, proba, multi_class=multi_class, average=average, labels=[0, 1, 2, 3]
+            )
     # two classes present, three columns: scikit-learn takes the multiclass route
     y_two = rng.choice([0, 2], 40)
     assert_same_behaviour("roc_auc_score", y_two, rng.dirichlet(np.ones(3), 40), multi_class="ovr", labels=[0, 1, 2])
@@ -535,7 +582,11 @@ def _multilabel_case(trial):
     return y_true, y_score, rng.uniform(0, 2, n)
 
 
-MULTILABEL_CASES = [pytest.param(0, id="2-labels"), pytest.param(1, id="3-labels-ties"), pytest.param(2, id="5-labels-undefined-column")]
+MULTILABEL_CASES = [
+    pytest.param(0, id="2-labels"),
+    pytest.param(1, id="3-labels-ties"),
+    pytest.param(2, id="5-labels-undefined-column"),
+]
 
 
 @pytest.mark.parametrize("trial", MULTILABEL_CASES)
@@ -589,7 +640,9 @@ def test_large_float32_input_takes_the_packed_sort_and_matches_sklearn_exactly()
     ):
         np.testing.assert_array_equal(ours, theirs)
     assert lv.roc_auc_score(y_true, y_score) == pytest.approx(sk.roc_auc_score(y_true, y_score), rel=1e-13)
-    assert lv.average_precision_score(y_true, y_score) == pytest.approx(sk.average_precision_score(y_true, y_score), rel=1e-13)
+    assert lv.average_precision_score(y_true, y_score) == pytest.approx(
+        sk.average_precision_score(y_true, y_score), rel=1e-13
+    )
 
 
 def test_weighted_curves_equal_sklearn_to_the_last_bit():
@@ -668,7 +721,9 @@ def test_keras_auc_with_one_bucket_per_grid_score_is_exact(seed):
     y_true = rng.integers(0, 2, 100)
     y_true[:2] = [0, 1]
     y_score = rng.integers(1, 9, 100) / 8  # the thresholds of num_thresholds=9
-    assert lv.keras_auc(y_true, y_score, num_thresholds=9) == pytest.approx(sk.roc_auc_score(y_true, y_score), abs=1e-12)
+    assert lv.keras_auc(y_true, y_score, num_thresholds=9) == pytest.approx(
+        sk.roc_auc_score(y_true, y_score), abs=1e-12
+    )
 
 
 def test_keras_auc_approaches_the_exact_auc_as_buckets_grow():
@@ -694,7 +749,9 @@ def test_batch_averaged_is_the_plain_mean_of_per_batch_values():
 
     mean, per_batch = lv.batch_averaged(precision, y_true, y_pred, 10, return_per_batch=True)
     assert len(per_batch) == 11  # ten full batches and one of 3 samples, counted the same
-    expected = [sk.precision_score(y_true[i : i + 10], y_pred[i : i + 10], zero_division=0.0) for i in range(0, 103, 10)]
+    expected = [
+        sk.precision_score(y_true[i : i + 10], y_pred[i : i + 10], zero_division=0.0) for i in range(0, 103, 10)
+    ]
     np.testing.assert_allclose(per_batch, expected, rtol=1e-12)
     assert mean == pytest.approx(np.mean(expected), rel=1e-12)
     assert lv.batch_averaged(precision, y_true, y_pred, batch_size=103) == pytest.approx(precision(y_true, y_pred))

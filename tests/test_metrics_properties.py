@@ -109,7 +109,9 @@ def test_integer_weights_equal_repeated_samples(problem):
     repeats = weight.astype(int)
     y_repeated, scores_repeated = np.repeat(y_true, repeats), np.repeat(scores, repeats)
     for metric in (lv.roc_auc_score, lv.average_precision_score):
-        assert metric(y_true, scores, sample_weight=weight) == pytest.approx(metric(y_repeated, scores_repeated), abs=1e-12)
+        assert metric(y_true, scores, sample_weight=weight) == pytest.approx(
+            metric(y_repeated, scores_repeated), abs=1e-12
+        )
     predicted = (scores > 0).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -131,7 +133,9 @@ def test_threshold_metrics_lie_in_the_unit_interval_and_meet_their_constraint(pr
             assert lv.recall_score(y_true, predicted, sample_weight=weight) >= target - 1e-12
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                assert lv.precision_score(y_true, predicted, sample_weight=weight, zero_division=0.0) == pytest.approx(value)
+                assert lv.precision_score(y_true, predicted, sample_weight=weight, zero_division=0.0) == pytest.approx(
+                    value
+                )
 
 
 @SETTINGS

@@ -32,10 +32,7 @@ NO_KERAS = ("tensorflow", "keras", "jax")
 )
 def test_import_does_not_load_heavy_modules(module, forbidden):
     """`import lossviz` and the maths modules stay NumPy-only; checks and cv load Keras on first use."""
-    code = (
-        f"import sys, {module}; heavy = sorted(m for m in {forbidden!r} "
-        "if m in sys.modules); print(','.join(heavy))"
-    )
+    code = f"import sys, {module}; heavy = sorted(m for m in {forbidden!r} if m in sys.modules); print(','.join(heavy))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"import {module} loaded {result.stdout.strip()}"
 
@@ -44,8 +41,11 @@ def test_every_public_module_is_a_lazy_attribute():
     from pathlib import Path
 
     root = Path(lossviz.__file__).parent
-    public = {path.stem for path in root.iterdir()
-              if not path.name.startswith("_") and (path.suffix == ".py" or (path / "__init__.py").exists())}
+    public = {
+        path.stem
+        for path in root.iterdir()
+        if not path.name.startswith("_") and (path.suffix == ".py" or (path / "__init__.py").exists())
+    }
     assert public == lossviz._SUBMODULES
     assert dir(lossviz) == sorted(lossviz.__all__)
 

@@ -35,19 +35,14 @@ X = np.linspace(-2.0, 2.0, 9)
 # Each case: a call on a given ax, returning artists; used for the shared properties.
 CASES = {
     "curve_family": lambda ax: plots.plot_curve_family(X, {"a": X**2, "b": abs(X)}, ax),
-    "roc": lambda ax: plots.plot_roc_curve([0, 0.2, 1], [0, 0.7, 1], ax,
-                                           operating_point=(0.2, 0.7)),
+    "roc": lambda ax: plots.plot_roc_curve([0, 0.2, 1], [0, 0.7, 1], ax, operating_point=(0.2, 0.7)),
     "pr": lambda ax: plots.plot_pr_curve([1, 0.7, 0], [0.4, 0.8, 1], ax, baseline=0.4),
     "confusion_matrix": lambda ax: plots.plot_confusion_matrix([[5, 1], [2, 7]], ax),
-    "cv_splits": lambda ax: plots.plot_cv_splits(KFold(3), np.zeros((12, 1)),
-                                                 np.r_[np.zeros(8), np.ones(4)], ax=ax),
-    "fitted_lines": lambda ax: plots.plot_fitted_lines([0, 1, 2], [0, 1, 5], {"MSE": (2, 0)},
-                                                       ax, is_outlier=[0, 0, 1]),
+    "cv_splits": lambda ax: plots.plot_cv_splits(KFold(3), np.zeros((12, 1)), np.r_[np.zeros(8), np.ones(4)], ax=ax),
+    "fitted_lines": lambda ax: plots.plot_fitted_lines([0, 1, 2], [0, 1, 5], {"MSE": (2, 0)}, ax, is_outlier=[0, 0, 1]),
     "batch_metric": lambda ax: plots.plot_batch_metric([0.2, 0.9, 0.5], ax, epoch_value=0.7),
-    "score_histograms": lambda ax: plots.plot_score_histograms([0, 1, 1], [0.1, 0.6, 0.9], ax,
-                                                               threshold=0.5),
-    "linear_boundary": lambda ax: plots.plot_linear_boundary([[0, 0], [2, 2]], [0, 1],
-                                                             [1, 1], -2, ax),
+    "score_histograms": lambda ax: plots.plot_score_histograms([0, 1, 1], [0.1, 0.6, 0.9], ax, threshold=0.5),
+    "linear_boundary": lambda ax: plots.plot_linear_boundary([[0, 0], [2, 2]], [0, 1], [1, 1], -2, ax),
     "probability_bars": lambda ax: plots.plot_probability_bars([0.5, 0.3, 0.2], ax),
 }
 
@@ -66,13 +61,16 @@ def test_draws_on_the_given_axes_and_returns_its_artists(case):
     assert draw(ax).std() > 0  # something was drawn
 
 
-@pytest.mark.parametrize("function, args", [
-    (plots.plot_curve_family, (X, {"a": X})),
-    (plots.plot_roc_curve, ([0, 1], [0, 1])),
-    (plots.plot_confusion_matrix, ([[1, 0], [0, 1]],)),
-    (plots.plot_batch_metric, ([0.5],)),
-    (plots.plot_probability_bars, ([1.0],)),
-])
+@pytest.mark.parametrize(
+    "function, args",
+    [
+        (plots.plot_curve_family, (X, {"a": X})),
+        (plots.plot_roc_curve, ([0, 1], [0, 1])),
+        (plots.plot_confusion_matrix, ([[1, 0], [0, 1]],)),
+        (plots.plot_batch_metric, ([0.5],)),
+        (plots.plot_probability_bars, ([1.0],)),
+    ],
+)
 def test_without_ax_a_new_figure_is_made(function, args):
     figures_before = plt.get_fignums()
     artists = function(*args)
@@ -80,8 +78,9 @@ def test_without_ax_a_new_figure_is_made(function, args):
 
 
 def test_loss_and_gradient_makes_two_panels_and_updates_in_place():
-    artists = plots.plot_loss_and_gradient(X, {"mse": X**2, "mae": abs(X)},
-                                           {"mse": 2 * X, "mae": np.sign(X)}, highlight="mse")
+    artists = plots.plot_loss_and_gradient(
+        X, {"mse": X**2, "mae": abs(X)}, {"mse": 2 * X, "mae": np.sign(X)}, highlight="mse"
+    )
     assert artists.loss.ax is not artists.gradient.ax
     assert artists.loss.ax.get_legend() is not None and artists.gradient.ax.get_legend() is None
     line = artists.gradient.lines["mse"]
@@ -101,21 +100,24 @@ def test_single_loss_arrays_are_accepted():
     assert list(artists.loss.lines) == ["mse"]
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: plots.plot_curve_family(X, {"a": X[:-1]}), r"argument `a`. Expected the same number"),
-    (lambda: plots.plot_curve_family(X, {"a": X}, highlight="b"), r"argument `highlight`"),
-    (lambda: plots.plot_curve_family(X, {}), r"argument `curves`. Expected at least one"),
-    (lambda: plots.plot_curve_family(X, {"a": X * np.nan}), r"argument `a`. Expected finite"),
-    (lambda: plots.plot_curve_family(X, {"a": X}, ax="left"), r"argument `ax`"),
-    (lambda: plots.plot_loss_and_gradient(X, {"a": X}, {"b": X}), r"argument `gradient`"),
-    (lambda: plots.plot_roc_curve([0, 1], [0, 0.5, 1]), r"argument `y`. Expected the same"),
-    (lambda: plots.plot_confusion_matrix([[1, 2, 3]]), r"argument `matrix`. Expected a square"),
-    (lambda: plots.plot_confusion_matrix([[1, -2], [0, 1]]), r"non-negative integer counts"),
-    (lambda: plots.plot_confusion_matrix([[1, 0], [0, 1]], normalize="rows"), r"`normalize`"),
-    (lambda: plots.plot_confusion_matrix([[1, 0], [0, 1]], labels=["a"]), r"`labels`"),
-    (lambda: plots.plot_linear_boundary([[0, 0, 0]], [0], [1, 1], 0), r"shape \(n, 2\)"),
-    (lambda: plots.plot_probability_bars([[0.5, 0.5]]), r"Expected a 1-D array"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plots.plot_curve_family(X, {"a": X[:-1]}), r"argument `a`. Expected the same number"),
+        (lambda: plots.plot_curve_family(X, {"a": X}, highlight="b"), r"argument `highlight`"),
+        (lambda: plots.plot_curve_family(X, {}), r"argument `curves`. Expected at least one"),
+        (lambda: plots.plot_curve_family(X, {"a": X * np.nan}), r"argument `a`. Expected finite"),
+        (lambda: plots.plot_curve_family(X, {"a": X}, ax="left"), r"argument `ax`"),
+        (lambda: plots.plot_loss_and_gradient(X, {"a": X}, {"b": X}), r"argument `gradient`"),
+        (lambda: plots.plot_roc_curve([0, 1], [0, 0.5, 1]), r"argument `y`. Expected the same"),
+        (lambda: plots.plot_confusion_matrix([[1, 2, 3]]), r"argument `matrix`. Expected a square"),
+        (lambda: plots.plot_confusion_matrix([[1, -2], [0, 1]]), r"non-negative integer counts"),
+        (lambda: plots.plot_confusion_matrix([[1, 0], [0, 1]], normalize="rows"), r"`normalize`"),
+        (lambda: plots.plot_confusion_matrix([[1, 0], [0, 1]], labels=["a"]), r"`labels`"),
+        (lambda: plots.plot_linear_boundary([[0, 0, 0]], [0], [1, 1], 0), r"shape \(n, 2\)"),
+        (lambda: plots.plot_probability_bars([[0.5, 0.5]]), r"Expected a 1-D array"),
+    ],
+)
 def test_bad_input_fails_loudly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -158,8 +160,9 @@ def test_confusion_matrix_counts_rates_and_updates():
     assert [label.get_text() for label in three.ax.get_xticklabels()] == ["a", "b", "c"]
 
 
-@pytest.mark.parametrize("splitter", [KFold(4), StratifiedKFold(4), GroupKFold(4),
-                                      TimeSeriesSplit(4)], ids=lambda cv: type(cv).__name__)
+@pytest.mark.parametrize(
+    "splitter", [KFold(4), StratifiedKFold(4), GroupKFold(4), TimeSeriesSplit(4)], ids=lambda cv: type(cv).__name__
+)
 def test_cv_diagram_draws_every_split(splitter):
     X = np.zeros((20, 1))
     y = np.r_[np.zeros(15, int), np.ones(5, int)]
@@ -198,9 +201,9 @@ def test_cv_diagram_updates_to_another_number_of_folds():
 
 
 def test_fitted_lines_move_points_and_lines():
-    artists = plots.plot_fitted_lines([0, 1, 2, 3], [0, 1, 2, 9], {"MSE": (2.6, -0.6),
-                                                                   "MAE": (1.0, 0.0)},
-                                      is_outlier=[0, 0, 0, 1])
+    artists = plots.plot_fitted_lines(
+        [0, 1, 2, 3], [0, 1, 2, 9], {"MSE": (2.6, -0.6), "MAE": (1.0, 0.0)}, is_outlier=[0, 0, 0, 1]
+    )
     assert artists.outliers.get_offsets().tolist() == [[3.0, 9.0]]
     assert len(artists.inliers.get_offsets()) == 3
     line = artists.lines["MAE"]
@@ -244,8 +247,7 @@ def test_boundary_is_where_the_score_is_zero():
 
 def test_probability_bars_update_heights_and_highlight():
     artists = plots.plot_probability_bars([0.5, 0.3, 0.2], highlight=2)
-    assert artists.bars[2].get_facecolor()[:3] == pytest.approx(
-        matplotlib.colors.to_rgb(plots.POSITIVE_COLOR))
+    assert artists.bars[2].get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(plots.POSITIVE_COLOR))
     artists.update([0.1, 0.1, 0.8], highlight=0)
     assert [bar.get_height() for bar in artists.bars] == [0.1, 0.1, 0.8]
     assert artists.labels[2].get_text() == "0.800"
@@ -255,8 +257,7 @@ def test_probability_bars_update_heights_and_highlight():
 
 def test_batch_bars_stand_over_their_samples_and_keep_the_axis():
     artists = plots.plot_batch_metric([0.5, 1.0, 0.25], batch_size=4, n_samples=10)
-    spans = [(path.vertices[:, 0].min(), path.vertices[:, 0].max())
-             for path in artists.bars.get_paths()]
+    spans = [(path.vertices[:, 0].min(), path.vertices[:, 0].max()) for path in artists.bars.get_paths()]
     np.testing.assert_allclose(spans, [(0.4, 3.6), (4.4, 7.6), (8.2, 9.8)])  # 80 % of each batch
     assert artists.ax.get_xlim() == (0.0, 10.0)
     labels = [text.get_text() for text in artists.legend.get_texts()]

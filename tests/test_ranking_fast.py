@@ -28,7 +28,13 @@ from lossviz.metrics import _fast_sort, ranking
 from lossviz.standalone import standalone_source
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-RANKING_NAMES = ("roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score", "precision_at_recall")
+RANKING_NAMES = (
+    "roc_curve",
+    "roc_auc_score",
+    "precision_recall_curve",
+    "average_precision_score",
+    "precision_at_recall",
+)
 
 #: Values that break sorts and bit tricks: signed zeros, subnormals (float32 and
 #: float64), the extremes of float16/32/64, and ordinary ties.
@@ -133,7 +139,9 @@ def test_public_functions_equal_scikit_learn(problem):
         ):
             np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
         ours = lv.average_precision_score(y_true, scores, sample_weight=weight)
-        assert ours == pytest.approx(sk.average_precision_score(y_true, scores, sample_weight=weight), rel=1e-12, abs=1e-15)
+        assert ours == pytest.approx(
+            sk.average_precision_score(y_true, scores, sample_weight=weight), rel=1e-12, abs=1e-15
+        )
         if 0 < is_positive.sum() < len(is_positive):
             ours = lv.roc_auc_score(y_true, scores, sample_weight=weight)
             theirs = sk.roc_auc_score(y_true, scores, sample_weight=weight)

@@ -23,9 +23,14 @@ EXAMPLES = re.findall(r"```python\n(.*?)```", SECTION, re.S)
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=["explorer", "twin beside keras", "standalone_source"])
 def test_readme_example_runs(example, tmp_path):
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    completed = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env,
-                               capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     # A printed value the README states in a comment ("print(x)  # 0.5") is what prints.
     promised = re.findall(r"^print\(.*#\s*(\[[^\]]*\]|-?\d[\d.]*)\s*$", example, re.M)

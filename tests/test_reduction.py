@@ -130,7 +130,9 @@ CLASS_WEIGHT_CASES = {
 
 @pytest.mark.parametrize("y, class_weight", CLASS_WEIGHT_CASES.values(), ids=CLASS_WEIGHT_CASES.keys())
 def test_class_weight_conversion_equals_keras_data_adapter(y, class_weight):
-    np.testing.assert_array_equal(class_weight_to_sample_weight(y, class_weight), class_weight_to_sample_weights(y, class_weight))
+    np.testing.assert_array_equal(
+        class_weight_to_sample_weight(y, class_weight), class_weight_to_sample_weights(y, class_weight)
+    )
 
 
 @pytest.mark.trains
@@ -176,17 +178,44 @@ def test_weighted_mean_divides_by_the_weights_the_loss_by_the_count():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: reduce_values([1.0], reduction="auto"), r"argument `reduction`. Expected one of .*Received: reduction='auto'"),
+        (
+            lambda: reduce_values([1.0], reduction="auto"),
+            r"argument `reduction`. Expected one of .*Received: reduction='auto'",
+        ),
         (lambda: reduce_values([], None), r"argument `values`. Expected a non-empty array"),
         (lambda: reduce_values([1.0, np.nan]), r"argument `values`. Expected finite values"),
-        (lambda: reduce_values(np.ones(3), np.ones(4)), r"argument `sample_weight`. Expected a shape that broadcasts to the per-sample values \(3,\)"),
-        (lambda: reduce_values(np.ones(3), mask=np.ones(2)), r"argument `mask`. Expected an array of the shape of `values` \(3,\)"),
-        (lambda: class_weight_to_sample_weight([0, 1], [1.0, 2.0]), r"argument `class_weight`. Expected a dict mapping class ids"),
-        (lambda: class_weight_to_sample_weight([0, 1], {"a": 1.0}), r"argument `class_weight`. Expected integer class ids as keys"),
-        (lambda: class_weight_to_sample_weight([0, 1], {True: 1.0}), r"argument `class_weight`. Expected integer class ids"),
-        (lambda: class_weight_to_sample_weight([0, 1], {1: -2.0}), r"argument `class_weight\[1\]`. Expected a number in \[0, inf\]"),
-        (lambda: class_weight_to_sample_weight(np.zeros((2, 2, 2)), {1: 2.0}), r"argument `y`. Expected targets of shape \(B,\)"),
-        (lambda: weighted_mean([1.0, 2.0], [1.0]), r"argument `sample_weight`. Expected one weight per sample, shape \(2,\)"),
+        (
+            lambda: reduce_values(np.ones(3), np.ones(4)),
+            r"argument `sample_weight`. Expected a shape that broadcasts to the per-sample values \(3,\)",
+        ),
+        (
+            lambda: reduce_values(np.ones(3), mask=np.ones(2)),
+            r"argument `mask`. Expected an array of the shape of `values` \(3,\)",
+        ),
+        (
+            lambda: class_weight_to_sample_weight([0, 1], [1.0, 2.0]),
+            r"argument `class_weight`. Expected a dict mapping class ids",
+        ),
+        (
+            lambda: class_weight_to_sample_weight([0, 1], {"a": 1.0}),
+            r"argument `class_weight`. Expected integer class ids as keys",
+        ),
+        (
+            lambda: class_weight_to_sample_weight([0, 1], {True: 1.0}),
+            r"argument `class_weight`. Expected integer class ids",
+        ),
+        (
+            lambda: class_weight_to_sample_weight([0, 1], {1: -2.0}),
+            r"argument `class_weight\[1\]`. Expected a number in \[0, inf\]",
+        ),
+        (
+            lambda: class_weight_to_sample_weight(np.zeros((2, 2, 2)), {1: 2.0}),
+            r"argument `y`. Expected targets of shape \(B,\)",
+        ),
+        (
+            lambda: weighted_mean([1.0, 2.0], [1.0]),
+            r"argument `sample_weight`. Expected one weight per sample, shape \(2,\)",
+        ),
     ],
 )
 def test_bad_input_fails_loudly(call, message):
@@ -201,10 +230,10 @@ def test_keras_refuses_the_reduction_auto_of_keras_2():
 
 # keras.losses.Circle: a mask (loss > 0) leaves anchors without a positive out of the mean.
 
-import cases  # noqa: E402
-
 from lossviz.losses import circle  # noqa: E402
 from lossviz.reduction import circle_mask  # noqa: E402
+
+import cases  # noqa: E402
 
 
 @pytest.mark.parametrize(("y_true", "y_pred"), cases.EMBEDDINGS)
@@ -213,7 +242,9 @@ from lossviz.reduction import circle_mask  # noqa: E402
 def test_circle_class_averages_only_anchors_with_a_positive(y_true, y_pred, reduction, kwargs):
     values = circle(y_true, y_pred, **kwargs)
     expected = float(keras.losses.Circle(reduction=reduction, dtype="float64", **kwargs)(y_true, y_pred))
-    np.testing.assert_allclose(reduce_values(values, reduction=reduction, mask=circle_mask(values)), expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        reduce_values(values, reduction=reduction, mask=circle_mask(values)), expected, rtol=1e-6
+    )
 
 
 def test_circle_mask_changes_the_mean_where_an_anchor_has_no_positive():
@@ -221,6 +252,8 @@ def test_circle_mask_changes_the_mean_where_an_anchor_has_no_positive():
     values = circle(y_true, y_pred, gamma=5.0)
     assert values[2] == 0.0 and np.all(values[:2] > 0.0)
     masked = reduce_values(values, mask=circle_mask(values))
-    np.testing.assert_allclose(masked, float(keras.losses.Circle(gamma=5.0, dtype="float64")(y_true, y_pred)), rtol=1e-6)
+    np.testing.assert_allclose(
+        masked, float(keras.losses.Circle(gamma=5.0, dtype="float64")(y_true, y_pred)), rtol=1e-6
+    )
     np.testing.assert_allclose(masked, values.sum() / 2)
     assert abs(masked - reduce_values(values)) > 0.01

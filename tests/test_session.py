@@ -19,8 +19,10 @@ def test_read_seed_defaults_to_zero():
 
 @pytest.mark.parametrize("text", ["-1", "1.5", "abc", "4294967296", "0x10"])
 def test_read_seed_rejects_bad_values_naming_the_variable(text):
-    message = (r"Invalid value for argument `LOSSVIZ_SEED`\. Expected a non-negative integer "
-               rf"below 2\*\*32\. Received: LOSSVIZ_SEED='{text}'\.")
+    message = (
+        r"Invalid value for argument `LOSSVIZ_SEED`\. Expected a non-negative integer "
+        rf"below 2\*\*32\. Received: LOSSVIZ_SEED='{text}'\."
+    )
     with pytest.raises(ValueError, match=message):
         session.read_seed({"LOSSVIZ_SEED": text})
 

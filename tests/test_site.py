@@ -34,14 +34,31 @@ import build_site  # noqa: E402
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if not (SITE_JS / "node_modules" / "@jupyter-widgets" / "html-manager").exists():
-        bh.missing(f"{SITE_JS} has no npm install: run `make test` or `make site` "
-                   "(they install docs/package.json with npm)")
+        bh.missing(
+            f"{SITE_JS} has no npm install: run `make test` or `make site` (they install docs/package.json with npm)"
+        )
     base = tmp_path_factory.mktemp("site")
     env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "docs" / "build_site.py"), "build", "--notebooks", "00",
-         "--out", str(base / "site"), "--work", str(base / "work"), "--js", str(SITE_JS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            str(ROOT / "docs" / "build_site.py"),
+            "build",
+            "--notebooks",
+            "00",
+            "--out",
+            str(base / "site"),
+            "--work",
+            str(base / "work"),
+            "--js",
+            str(SITE_JS),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, f"site build failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     assert "0 broken internal links" in result.stdout
     return base / "site"
@@ -88,8 +105,10 @@ def offline(browser, server):
 
     browser.route("**/*", route)
     browser.on("requestfailed", lambda request: failures.append(f"{request.url}: {request.failure}"))
-    browser.on("response", lambda response: response.status >= 400 and failures.append(
-        f"{response.url}: HTTP {response.status}"))
+    browser.on(
+        "response",
+        lambda response: response.status >= 400 and failures.append(f"{response.url}: HTTP {response.status}"),
+    )
     return attempts, failures
 
 
@@ -110,6 +129,7 @@ def wait_for_images(page) -> list[dict]:
     def loaded():
         images = page.evaluate(IMAGES)
         return {"images": images} if all(image["complete"] for image in images) else None
+
     return bh.wait_until(loaded, 30, lambda: f"images still loading: {page.evaluate(IMAGES)}")["images"]
 
 
@@ -120,9 +140,14 @@ def test_page_loads_offline_with_every_image(browser, server, offline, path):
     try:
         if path.startswith("notebooks/"):
             # The explorer's first frame: an <img> the widget manager makes from the saved state.
-            bh.wait_until(lambda: page.locator(".cell_output .widget-image, .cell_output img.widget-image").count()
-                          or page.evaluate("() => document.querySelectorAll('.jupyter-widgets img').length"),
-                          30, lambda: "no widget image rendered on the page")
+            bh.wait_until(
+                lambda: (
+                    page.locator(".cell_output .widget-image, .cell_output img.widget-image").count()
+                    or page.evaluate("() => document.querySelectorAll('.jupyter-widgets img').length")
+                ),
+                30,
+                lambda: "no widget image rendered on the page",
+            )
         images = wait_for_images(page)
         broken = [image["src"][:120] for image in images if not image["width"]]
         assert not broken, f"{path}: images that did not load: {broken}"
@@ -192,8 +217,11 @@ def test_every_internal_link_resolves(browser, server, site):
                 continue
             fragments = sorted({fragment for _, fragment in uses if fragment})
             found = page.evaluate("(ids) => ids.filter((id) => !!document.getElementById(id))", fragments)
-            broken += [f"{path} -> {target}#{fragment}: no such element"
-                       for path, fragment in uses if fragment and fragment not in found]
+            broken += [
+                f"{path} -> {target}#{fragment}: no such element"
+                for path, fragment in uses
+                if fragment and fragment not in found
+            ]
         finally:
             page.close()
     assert not broken, broken
@@ -214,8 +242,11 @@ def public_functions_and_classes() -> set[str]:
             if attr.startswith("_") or not (inspect.isfunction(value) or inspect.isclass(value)):
                 continue
             owner = value.__module__ or ""
-            if attr in getattr(module, "__all__", ()) or owner == module.__name__ \
-                    or owner.startswith(module.__name__ + "."):
+            if (
+                attr in getattr(module, "__all__", ())
+                or owner == module.__name__
+                or owner.startswith(module.__name__ + ".")
+            ):
                 found.add(f"{module.__name__}.{attr}")
     return found
 
@@ -254,9 +285,7 @@ def test_search_finds_a_function_offline(browser, server, offline, query):
     attempts, _ = offline
     page, _ = open_page(browser, server, f"search.html?q={query}")
     try:
-        bh.wait_until(lambda: page.locator("#search-results li").count(), 30,
-                      lambda: "no search results")
+        bh.wait_until(lambda: page.locator("#search-results li").count(), 30, lambda: "no search results")
         assert not attempts
     finally:
         page.close()
-

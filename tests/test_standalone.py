@@ -60,7 +60,9 @@ def test_block_computes_what_the_library_computes():
 
 
 def test_unknown_name_suggests_close_names():
-    with pytest.raises(ValueError, match=r"Invalid value for argument `name`\..*Did you mean 'huber'.*Received: name='hubr'"):
+    with pytest.raises(
+        ValueError, match=r"Invalid value for argument `name`\..*Did you mean 'huber'.*Received: name='hubr'"
+    ):
         standalone_source("hubr")
 
 
@@ -100,7 +102,9 @@ def _loss_calls(name):
 
     found = [(case, kwargs, spec) for spec in SPECS if spec.name == name for kwargs in spec.grid for case in spec.cases]
     # Keras lacks these: compared with the library only.
-    found += [(case, kwargs, None) for spec in OWN_SPECS if spec.name == name for kwargs in spec.grid for case in spec.cases]
+    found += [
+        (case, kwargs, None) for spec in OWN_SPECS if spec.name == name for kwargs in spec.grid for case in spec.cases
+    ]
     assert found, f"{name} has no Spec in tests/test_losses.py"
     calls = []
     for case, kwargs, spec in found:
@@ -152,7 +156,6 @@ def test_block_is_no_longer_than_its_baseline(key):
     assert lines <= SNIPPET_LINES[key], f"{key}: {lines} lines, {SNIPPET_LINES[key]} before"
 
 
-
 # Validators return what they checked, converted once; a block writes the plain conversion.
 
 
@@ -169,7 +172,9 @@ def test_no_loss_converts_its_input_twice():
 
     for name, function in lossviz.losses.LOSSES.items():
         tree = ast.parse(inspect.getsource(function))
-        called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        called = {
+            node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
         assert "as_float_pair" not in called, f"{name} converts what its validator returned"
 
 

@@ -301,8 +301,13 @@ def _reference_is_keras(name, case):
 
 @pytest.mark.parametrize(
     "name, case",
-    [pytest.param(name, case, id=f"{name}-{case}", marks=[pytest.mark.keras] if _reference_is_keras(name, case) else [])
-     for name in CASES for case in CASES[name]],
+    [
+        pytest.param(
+            name, case, id=f"{name}-{case}", marks=[pytest.mark.keras] if _reference_is_keras(name, case) else []
+        )
+        for name in CASES
+        for case in CASES[name]
+    ],
 )
 def test_block_alone_equals_the_library_and_the_reference(name, case):
     args, kwargs = CASES[name][case]

@@ -36,8 +36,9 @@ def test_check_integer_returns_a_python_int(value, bounds, expected):
         pytest.param("3", {}, r"Expected an integer. Received: n='3'\.$", id="string"),
         pytest.param(1, {"minimum": 2}, r"Expected an integer >= 2. Received: n=1\.$", id="below-minimum"),
         pytest.param(9, {"maximum": 8}, r"Expected an integer <= 8. Received: n=9\.$", id="above-maximum"),
-        pytest.param(0, {"minimum": 1, "maximum": 3}, r"Expected an integer in \[1, 3\]. Received: n=0\.$",
-                     id="outside-interval"),
+        pytest.param(
+            0, {"minimum": 1, "maximum": 3}, r"Expected an integer in \[1, 3\]. Received: n=0\.$", id="outside-interval"
+        ),
     ],
 )
 def test_check_integer_refuses_naming_the_argument(value, bounds, message):
@@ -51,8 +52,10 @@ def _import_keras_in(backend: str | None) -> subprocess.CompletedProcess:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     if backend is not None:
         env["KERAS_BACKEND"] = backend
-    code = ("import os, sys; from lossviz._validation import import_keras; keras = import_keras(); "
-            "print(keras.backend.backend(), os.environ['KERAS_BACKEND'])")
+    code = (
+        "import os, sys; from lossviz._validation import import_keras; keras = import_keras(); "
+        "print(keras.backend.backend(), os.environ['KERAS_BACKEND'])"
+    )
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -67,8 +70,10 @@ def test_import_keras_defaults_to_tensorflow():
 def test_import_keras_refuses_an_unknown_backend_naming_it():
     run = _import_keras_in("nonsense")
     assert run.returncode != 0
-    assert ("ValueError: Invalid value for argument `KERAS_BACKEND`. Expected one of "
-            "{'tensorflow', 'jax', 'torch', 'numpy', 'openvino'}. Received: KERAS_BACKEND='nonsense'.") in run.stderr
+    assert (
+        "ValueError: Invalid value for argument `KERAS_BACKEND`. Expected one of "
+        "{'tensorflow', 'jax', 'torch', 'numpy', 'openvino'}. Received: KERAS_BACKEND='nonsense'."
+    ) in run.stderr
     # Refused by lossviz with its own message, not by a traceback from deep inside Keras.
     assert run.stderr.strip().splitlines()[-1].startswith("ValueError: Invalid value for argument `KERAS_BACKEND`")
 
@@ -79,8 +84,10 @@ def test_import_keras_refuses_a_backend_that_is_not_installed():
     assert missing, "every optional backend is installed here: no missing one to test with"
     run = _import_keras_in(missing[0])
     assert run.returncode != 0
-    assert (f"Invalid value for argument `KERAS_BACKEND`. Expected an installed backend; {missing[0]!r} is not "
-            f"installed here ({BACKEND_INSTALL_HINTS[missing[0]]}). Received: KERAS_BACKEND={missing[0]!r}.") in run.stderr
+    assert (
+        f"Invalid value for argument `KERAS_BACKEND`. Expected an installed backend; {missing[0]!r} is not "
+        f"installed here ({BACKEND_INSTALL_HINTS[missing[0]]}). Received: KERAS_BACKEND={missing[0]!r}."
+    ) in run.stderr
 
 
 def _not_installed(name: str) -> bool:

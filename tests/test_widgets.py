@@ -35,8 +35,8 @@ from sklearn import model_selection  # noqa: E402
 
 import lossviz.widgets as widgets  # noqa: E402
 from lossviz import losses  # noqa: E402
-from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
 from lossviz._explorer import png_bytes, redraw_order, registered_explorers  # noqa: E402
+from lossviz.data import regression_with_outliers, scored_binary  # noqa: E402
 from lossviz.widgets import Explorer, explorers  # noqa: E402
 
 # Every registered explorer: the registry is the one list (each class registers itself
@@ -119,8 +119,7 @@ def out_of_range(control) -> list:
 
 def test_registry_lists_every_explorer_by_its_contract_name():
     registry = explorers()
-    assert list(registry) == [f"{explorer_class.name}_explorer"
-                              for explorer_class in registered_explorers()]
+    assert list(registry) == [f"{explorer_class.name}_explorer" for explorer_class in registered_explorers()]
     assert len(registry) >= 10
     for name, factory in registry.items():
         explorer_class = EXPLORER_CLASSES[name]
@@ -146,13 +145,17 @@ def test_every_explorer_module_is_loaded_and_every_explorer_class_registered():
     for path in package.glob("*.py"):
         module = "lossviz.widgets" if path.stem == "__init__" else f"lossviz.widgets.{path.stem}"
         assert module in sys.modules, f"lossviz/widgets/__init__.py does not import {module}"
-    defined = [explorer_class for explorer_class in _defined_subclasses(Explorer)
-               if explorer_class.__module__.startswith("lossviz.widgets")]
+    defined = [
+        explorer_class
+        for explorer_class in _defined_subclasses(Explorer)
+        if explorer_class.__module__.startswith("lossviz.widgets")
+    ]
     assert defined and set(defined) == set(registered_explorers())
 
 
 def test_a_subclass_with_a_name_registers_itself_and_names_are_unique():
     try:
+
         class ToyExplorer(Explorer):
             """A toy: no controls, no figure."""
 
@@ -197,9 +200,9 @@ def test_registry_is_a_copy():
 def test_explorer_is_ready_and_displays_headless(explorer):
     assert isinstance(explorer.figure, Figure)
     assert explorer.controls and all(
-        isinstance(control, ipywidgets.ValueWidget) for control in explorer.controls.values())
-    assert explorer.params == {name: control.value
-                               for name, control in explorer.controls.items()}
+        isinstance(control, ipywidgets.ValueWidget) for control in explorer.controls.values()
+    )
+    assert explorer.params == {name: control.value for name, control in explorer.controls.items()}
     controls_box, readout, view = explorer.widget.children
     assert list(controls_box.children) == list(explorer.controls.values())
     assert readout is explorer.readout and isinstance(readout, ipywidgets.HTML)
@@ -207,8 +210,7 @@ def test_explorer_is_ready_and_displays_headless(explorer):
     assert isinstance(view, ipywidgets.Image)
     assert bytes(view.value).startswith(PNG_SIGNATURE)
     bundle = explorer._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
-        explorer.widget.model_id
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
     assert type(explorer).__name__ in repr(explorer)
 
 
@@ -265,8 +267,9 @@ def full_draws(monkeypatch):
     uses too); a fast update makes none."""
     calls = []
     original = FigureCanvasAgg.draw
-    monkeypatch.setattr(FigureCanvasAgg, "draw",
-                        lambda canvas, *args: (calls.append(canvas), original(canvas, *args))[1])
+    monkeypatch.setattr(
+        FigureCanvasAgg, "draw", lambda canvas, *args: (calls.append(canvas), original(canvas, *args))[1]
+    )
     return calls
 
 
@@ -291,7 +294,8 @@ def test_fast_frame_equals_a_full_redraw_at_every_extreme(explorer, full_draws):
                 # again after such a change.
                 new_layers = set(explorer._layers.backgrounds) - cached
                 assert len(full_draws) == len(new_layers) <= 1, (
-                    f"{name}={value!r} redrew the whole figure {len(full_draws)} times")
+                    f"{name}={value!r} redrew the whole figure {len(full_draws)} times"
+                )
             full = full_redraw(explorer)
             differing = int((fast != full).any(axis=2).sum())
             assert differing == 0, f"{name}={value!r}: {differing} pixels differ from a full redraw"
@@ -316,8 +320,7 @@ def test_k_redraws_the_y_axis_not_the_whole_figure(full_draws):
         explorer.set(n_splits=k)
     assert len(full_draws) == 1
     yaxis = explorer.diagram.ax.yaxis
-    assert [label.get_text() for label in yaxis.get_ticklabels()] == [
-        "fold 1", "fold 2", "class", "group"]
+    assert [label.get_text() for label in yaxis.get_ticklabels()] == ["fold 1", "fold 2", "class", "group"]
     for fraction in (0.3, 0.1, 0.4):  # the ordinary layer is drawn again once
         explorer.set(positive_fraction=fraction)
         assert len(full_draws) == 2, fraction
@@ -334,8 +337,9 @@ def test_a_draw_the_explorer_did_not_make_renews_its_static_layers(explorer):
     ax.set_xlim(low - (high - low) / 4, high + (high - low) / 4)
     explorer.figure.canvas.draw()
     assert explorer._layers.backgrounds == {}
-    name, control = next((name, control) for name, control in explorer.controls.items()
-                         if name not in type(explorer).layout_controls)
+    name, control = next(
+        (name, control) for name, control in explorer.controls.items() if name not in type(explorer).layout_controls
+    )
     explorer.set(**{name: sweep(control)[0]})
     np.testing.assert_array_equal(pixels(explorer), full_redraw(explorer))
 
@@ -352,7 +356,6 @@ def test_png_is_the_frame_itself():
     np.testing.assert_array_equal(decoded, frame[..., :3])
 
 
-
 def test_readout_follows_every_control_and_is_the_static_figures_suptitle(explorer):
     """The readout (numbers shown by the browser, not drawn by Agg) is updated with the
     figure and hidden when empty; a static figure carries the same lines."""
@@ -362,8 +365,8 @@ def test_readout_follows_every_control_and_is_the_static_figures_suptitle(explor
             explorer.set(**{name: value})
             lines = explorer._readout()
             assert explorer.readout.value == "<br>".join(
-                line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                for line in lines)
+                line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines
+            )
             assert (explorer.readout.layout.display == "none") == (not lines)
     figure = type(explorer).static_figure(seed=explorer.seed, **explorer.params)
     assert figure.get_suptitle() == "\n".join(explorer._readout())
@@ -379,8 +382,11 @@ def test_bad_input_raises_and_redraws_nothing(explorer, monkeypatch):
     params, results, readout = explorer.params, explorer.results, explorer.readout.value
     before, image = pixels(explorer), bytes(explorer._image.value)
     (name, control), *_ = explorer.controls.items()
-    for bad in ({"no_such_parameter": 1}, {name: out_of_range(control)[0]},
-                {name: sweep(control)[0], "no_such_parameter": 1}):
+    for bad in (
+        {"no_such_parameter": 1},
+        {name: out_of_range(control)[0]},
+        {name: sweep(control)[0], "no_such_parameter": 1},
+    ):
         with pytest.raises(ValueError, match=rf"`{next(reversed(bad))}`"):
             explorer.set(**bad)
     assert renders == []
@@ -390,10 +396,12 @@ def test_bad_input_raises_and_redraws_nothing(explorer, monkeypatch):
     assert (pixels(explorer) == before).all() and bytes(explorer._image.value) == image
 
 
-
 def test_unknown_parameter_is_refused_by_name(explorer):
-    with pytest.raises(ValueError, match=r"Unknown parameter `colour` for \w+Explorer. "
-                                         r"Expected one of \{'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown parameter `colour` for \w+Explorer. "
+        r"Expected one of \{'",
+    ):
         explorer.set(colour="red")
 
 
@@ -401,8 +409,11 @@ def test_out_of_range_values_raise_and_change_nothing(explorer):
     for name, control in explorer.controls.items():
         for value in out_of_range(control):
             params = explorer.params
-            with pytest.raises(ValueError, match=rf"Invalid value for argument `{name}`\. "
-                                                 r"Expected .*Received"):
+            with pytest.raises(
+                ValueError,
+                match=rf"Invalid value for argument `{name}`\. "
+                r"Expected .*Received",
+            ):
                 explorer.set(**{name: value})
             assert explorer.params == params
 
@@ -415,8 +426,7 @@ def test_set_is_all_or_nothing(explorer):
     assert explorer.params == params
     for second, second_control in others[:1]:
         with pytest.raises(ValueError):
-            explorer.set(**{first: sweep(first_control)[0],
-                            second: out_of_range(second_control)[0]})
+            explorer.set(**{first: sweep(first_control)[0], second: out_of_range(second_control)[0]})
         assert explorer.params == params
 
 
@@ -471,8 +481,11 @@ def test_drawn_updates_of_every_control_grow_no_objects(explorer):
     each: the second leaves as many live Python objects and artists as the first left
     (a leak of even one object per update would add 24 or more). The benchmark repeats
     this over 1000 updates."""
-    moves = [{**type(explorer).control_context.get(name, {}), name: value}
-             for name, control in explorer.controls.items() for value in sweep(control)]
+    moves = [
+        {**type(explorer).control_context.get(name, {}), name: value}
+        for name, control in explorer.controls.items()
+        for value in sweep(control)
+    ]
     cycles = math.ceil(24 / len(moves))
 
     def run():
@@ -488,21 +501,28 @@ def test_drawn_updates_of_every_control_grow_no_objects(explorer):
     assert artists_after == artists
     assert objects_after - objects <= 0, f"{cycles * len(moves)} updates"
 
+
 # ---------------------------------------------------------- what each one shows
 
 
 def test_regression_explorer_plots_the_reference_curves():
     explorer = widgets.regression_loss_explorer()
     residual = explorer.residual
-    for name, kwargs in [("mse", {}), ("mae", {}), ("huber", {"delta": 2.0}),
-                         ("log_cosh", {}), ("pseudo_huber", {"delta": 0.5}),
-                         ("general_robust", {"alpha": -1.0, "scale": 2.0})]:
+    for name, kwargs in [
+        ("mse", {}),
+        ("mae", {}),
+        ("huber", {"delta": 2.0}),
+        ("log_cosh", {}),
+        ("pseudo_huber", {"delta": 0.5}),
+        ("general_robust", {"alpha": -1.0, "scale": 2.0}),
+    ]:
         explorer.set(loss=name, **kwargs)
         expected = losses.residual_loss(name, residual, **kwargs)
         np.testing.assert_array_equal(explorer.results["loss"], expected)
         np.testing.assert_array_equal(explorer.artists.loss.lines[name].get_ydata(), expected)
-        np.testing.assert_array_equal(explorer.artists.gradient.lines[name].get_ydata(),
-                                      losses.residual_gradient(name, residual, **kwargs))
+        np.testing.assert_array_equal(
+            explorer.artists.gradient.lines[name].get_ydata(), losses.residual_gradient(name, residual, **kwargs)
+        )
         low, high = explorer.artists.loss.ax.get_ylim()
         assert low <= expected.min() and expected.max() <= high
 
@@ -520,24 +540,32 @@ def test_outlier_fits_minimise_each_loss():
     data = regression_with_outliers(outlier_fraction=0.2, outlier_size=15.0, seed=explorer.seed)
     np.testing.assert_allclose(fits["mse"], np.polyfit(data.x, data.y, 1), rtol=1e-10)
     # Huber: a generic optimiser on the per-sample Keras-style loss finds the same line.
-    best = minimize(lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
-                    fits["mse"], method="Nelder-Mead",
-                    options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000})
+    best = minimize(
+        lambda coef: _summed_loss("huber", data, *coef, delta=1.5),
+        fits["mse"],
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000},
+    )
     np.testing.assert_allclose(fits["huber"], best.x, atol=1e-5)
     # MAE: least absolute deviations as a linear program (variables slope, b, t_i >= |r_i|).
     n = len(data.x)
     design = np.column_stack([data.x, np.ones(n)])
-    result = linprog(np.r_[0.0, 0.0, np.ones(n)],
-                     A_ub=np.block([[design, -np.eye(n)], [-design, -np.eye(n)]]),
-                     b_ub=np.r_[data.y, -data.y], bounds=[(None, None)] * 2 + [(0, None)] * n)
+    result = linprog(
+        np.r_[0.0, 0.0, np.ones(n)],
+        A_ub=np.block([[design, -np.eye(n)], [-design, -np.eye(n)]]),
+        b_ub=np.r_[data.y, -data.y],
+        bounds=[(None, None)] * 2 + [(0, None)] * n,
+    )
     assert _summed_loss("mae", data, *fits["mae"]) <= result.fun * (1 + 1e-9)
     # The lesson: outliers tilt the MSE line; the robust lines stay near the true slope.
     assert abs(fits["mse"][0] - data.slope) > 0.3
     assert abs(fits["huber"][0] - data.slope) < 0.15
     assert abs(fits["mae"][0] - data.slope) < 0.15
     slopes = ", ".join(f"{name} {slope:.2f}" for name, (slope, _) in fits.items())
-    assert f"{int(data.is_outlier.sum())} outliers pushed up by 15; fitted slopes: {slopes} " \
+    assert (
+        f"{int(data.is_outlier.sum())} outliers pushed up by 15; fitted slopes: {slopes} "
         "(true slope 1.5)" == explorer.readout.value
+    )
 
 
 def test_crossentropy_explorer_follows_keras_semantics():
@@ -545,22 +573,20 @@ def test_crossentropy_explorer_follows_keras_semantics():
     probability = explorer.results["x"]
     ones = np.ones((len(probability), 1))
     np.testing.assert_array_equal(
-        explorer.results["crossentropy, y=1"],
-        losses.binary_crossentropy(ones, probability[:, None]))
+        explorer.results["crossentropy, y=1"], losses.binary_crossentropy(ones, probability[:, None])
+    )
     before = explorer.results["focal, y=1"]
     explorer.set(alpha=0.9)
     np.testing.assert_array_equal(explorer.results["focal, y=1"], before)
     assert "alpha is ignored" in explorer.readout.value
-    assert "BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.9, gamma=2" in \
-        explorer.readout.value
+    assert "BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.9, gamma=2" in explorer.readout.value
     explorer.set(apply_class_balancing=True)
     np.testing.assert_allclose(explorer.results["focal, y=1"], 0.9 * before, rtol=1e-12)
     assert "alpha is ignored" not in explorer.readout.value
     explorer.set(from_logits=True)
     assert explorer.results["x"].min() == -8.0 and explorer.results["x"].max() == 8.0
     assert "logit" in explorer.artists.ax.get_xlabel()
-    np.testing.assert_array_equal(explorer.artists.lines["focal, y=0"].get_xdata(),
-                                  explorer.results["x"])
+    np.testing.assert_array_equal(explorer.artists.lines["focal, y=0"].get_xdata(), explorer.results["x"])
 
 
 def test_softmax_explorer_shows_the_loss_of_the_bars_shown():
@@ -570,11 +596,12 @@ def test_softmax_explorer_shows_the_loss_of_the_bars_shown():
         probabilities = explorer.results["probabilities"]
         heights = [bar.get_height() for bar in explorer.bars.bars]
         np.testing.assert_allclose(heights, probabilities)
-        assert math.isclose(explorer.results["crossentropy"],
-                            -math.log(probabilities[true_class]), rel_tol=1e-9)
-        assert (f"T = {temperature:g}: p(true class {true_class}) = "
-                f"{probabilities[true_class]:.3f}, crossentropy = -log p = "
-                f"{explorer.results['crossentropy']:.3f}") == explorer.readout.value
+        assert math.isclose(explorer.results["crossentropy"], -math.log(probabilities[true_class]), rel_tol=1e-9)
+        assert (
+            f"T = {temperature:g}: p(true class {true_class}) = "
+            f"{probabilities[true_class]:.3f}, crossentropy = -log p = "
+            f"{explorer.results['crossentropy']:.3f}"
+        ) == explorer.readout.value
     # Hot softmax is near uniform: the loss tends to log(number of classes).
     explorer.set(temperature=5.0, true_class=0)
     assert explorer.results["crossentropy"] < math.log(4)
@@ -590,8 +617,9 @@ def test_class_weight_trades_precision_for_recall():
     matrix = weighted["confusion_matrix"]
     assert matrix.sum() == 400 and matrix[1].sum() == 40
     assert explorer.matrix.texts[1][1].get_text().startswith(f"TP\n{matrix[1, 1]}\n")
-    assert (f"class_weight={{0: 1, 1: 20}}: recall {weighted['recall']:.2f}, "
-            f"precision {weighted['precision']:.2f}") == explorer.readout.value
+    assert (
+        f"class_weight={{0: 1, 1: 20}}: recall {weighted['recall']:.2f}, precision {weighted['precision']:.2f}"
+    ) == explorer.readout.value
 
 
 def test_threshold_explorer_matches_scikit_learn():
@@ -601,13 +629,10 @@ def test_threshold_explorer_matches_scikit_learn():
         explorer.set(threshold=threshold)
         y_pred = (y_score > threshold).astype(int)
         results = explorer.results
-        np.testing.assert_array_equal(results["confusion_matrix"],
-                                      sk_metrics.confusion_matrix(y_true, y_pred))
+        np.testing.assert_array_equal(results["confusion_matrix"], sk_metrics.confusion_matrix(y_true, y_pred))
         assert results["recall"] == pytest.approx(sk_metrics.recall_score(y_true, y_pred))
-        assert results["precision"] == pytest.approx(
-            sk_metrics.precision_score(y_true, y_pred, zero_division=1.0))
-        assert results["f1"] == pytest.approx(
-            sk_metrics.f1_score(y_true, y_pred, zero_division=0.0))
+        assert results["precision"] == pytest.approx(sk_metrics.precision_score(y_true, y_pred, zero_division=1.0))
+        assert results["f1"] == pytest.approx(sk_metrics.f1_score(y_true, y_pred, zero_division=0.0))
         readout = explorer.readout.value
         assert f"score &gt; {threshold:.2f}; precision {results['precision']:.2f}" in readout
         assert f"recall {results['recall']:.2f} · F1 {results['f1']:.2f}" in readout
@@ -615,10 +640,8 @@ def test_threshold_explorer_matches_scikit_learn():
 
 def test_roc_pr_operating_point_lies_on_both_curves():
     explorer = widgets.roc_pr_explorer()
-    fpr, tpr, _ = sk_metrics.roc_curve(explorer.y_true, explorer.y_score,
-                                       drop_intermediate=False)
-    precision, recall, _ = sk_metrics.precision_recall_curve(explorer.y_true,
-                                                             explorer.y_score)
+    fpr, tpr, _ = sk_metrics.roc_curve(explorer.y_true, explorer.y_score, drop_intermediate=False)
+    precision, recall, _ = sk_metrics.precision_recall_curve(explorer.y_true, explorer.y_score)
     roc_vertices = set(zip(fpr.round(12), tpr.round(12)))
     pr_vertices = set(zip(recall.round(12), precision.round(12)))
     for threshold in (0.1, 0.42, 0.5, 0.9):
@@ -635,11 +658,9 @@ def test_imbalance_moves_pr_not_roc():
     balanced = explorer.results
     explorer.set(positive_fraction=0.02)
     rare = explorer.results
-    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5,
-                                    seed=explorer.seed)
+    y_true, y_score = scored_binary(n=2000, positive_fraction=0.02, separation=1.5, seed=explorer.seed)
     assert rare["roc_auc"] == pytest.approx(sk_metrics.roc_auc_score(y_true, y_score))
-    assert rare["average_precision"] == pytest.approx(
-        sk_metrics.average_precision_score(y_true, y_score))
+    assert rare["average_precision"] == pytest.approx(sk_metrics.average_precision_score(y_true, y_score))
     assert abs(rare["roc_auc"] - balanced["roc_auc"]) < 0.05
     assert rare["average_precision"] < balanced["average_precision"] - 0.4
     assert explorer.pr.reference.get_ydata()[0] == pytest.approx(0.02)
@@ -650,14 +671,19 @@ def test_batch_f1_bars_are_per_batch_f1():
     y_true, y_pred = explorer.y_true, explorer.y_pred
     for batch_size in (4, 37, 256):
         explorer.set(batch_size=batch_size)
-        expected = [sk_metrics.f1_score(y_true[start:start + batch_size],
-                                        y_pred[start:start + batch_size], zero_division=0.0)
-                    for start in range(0, len(y_true), batch_size)]
+        expected = [
+            sk_metrics.f1_score(
+                y_true[start : start + batch_size], y_pred[start : start + batch_size], zero_division=0.0
+            )
+            for start in range(0, len(y_true), batch_size)
+        ]
         np.testing.assert_allclose(explorer.results["batch_values"], expected)
         assert len(explorer.bars.bars.get_paths()) == math.ceil(len(y_true) / batch_size)
         assert explorer.results["epoch_f1"] == pytest.approx(sk_metrics.f1_score(y_true, y_pred))
-        assert (f"batch size {batch_size}: {len(expected)} batches" in explorer.readout.value
-                and f"epoch F1 {explorer.results['epoch_f1']:.3f}" in explorer.readout.value)
+        assert (
+            f"batch size {batch_size}: {len(expected)} batches" in explorer.readout.value
+            and f"epoch F1 {explorer.results['epoch_f1']:.3f}" in explorer.readout.value
+        )
     explorer.set(batch_size=4)
     small = explorer.results
     assert small["batches_without_positive"] > 100
@@ -681,8 +707,7 @@ def test_kfold_diagram_shows_the_splitters_splits():
         assert explorer.results["warnings"] == []
     explorer.set(splitter="GroupKFold", n_splits=5)
     for _, test in explorer.results["splits"]:
-        assert all(set(range(group * 5, group * 5 + 5)) <= set(test)
-                   for group in set(test // 5))
+        assert all(set(range(group * 5, group * 5 + 5)) <= set(test) for group in set(test // 5))
     explorer.set(splitter="KFold", n_splits=5)
     assert explorer.results["test_positives"] == [0, 0, 0, 0, 10]
     explorer.set(splitter="StratifiedKFold")
@@ -692,8 +717,10 @@ def test_kfold_diagram_shows_the_splitters_splits():
     assert "least populated class" in explorer.readout.value
     positives = ", ".join(str(count) for count in explorer.results["test_positives"])
     splitter = repr(model_selection.StratifiedKFold(n_splits=10))
-    assert (f"{splitter} on 2 positives of 50: test folds of {', '.join(['5'] * 10)} "
-            f"samples with {positives} positives<br>warning: ") in explorer.readout.value
+    assert (
+        f"{splitter} on 2 positives of 50: test folds of {', '.join(['5'] * 10)} "
+        f"samples with {positives} positives<br>warning: "
+    ) in explorer.readout.value
 
 
 def test_static_figure_is_a_standalone_rebuild():
@@ -723,8 +750,10 @@ def test_seed_chooses_the_data_and_defaults_to_the_session_seed(name, monkeypatc
     np.testing.assert_array_equal(pixels(from_session), pixels(explicit))
     changed = bool((pixels(explicit) != pixels(other)).any())
     if context is None:
-        assert not changed, (f"seed 6 changed the figure of {name}, whose seed_context is None: "
-                             "set it to the parameters under which the seed matters")
+        assert not changed, (
+            f"seed 6 changed the figure of {name}, whose seed_context is None: "
+            "set it to the parameters under which the seed matters"
+        )
     else:
         assert changed, f"{name}: seed 6 left the figure unchanged under {context}"
     monkeypatch.delenv("LOSSVIZ_SEED")
@@ -746,8 +775,7 @@ def test_seeded_data_are_the_data_functions_data():
     X = np.arange(50, dtype=float)[:, None]
     y = (np.arange(50) >= 40).astype(int)
     reference = model_selection.StratifiedKFold(5, shuffle=True, random_state=seed)
-    for (_, test), (_, ref_test) in zip(kfold.results["splits"], reference.split(X, y),
-                                        strict=True):
+    for (_, test), (_, ref_test) in zip(kfold.results["splits"], reference.split(X, y), strict=True):
         np.testing.assert_array_equal(test, ref_test)
     figure = widgets.ThresholdExplorer.static_figure(seed=seed, threshold=0.5)
     false_positives = int(((y_score > 0.5) & (y_true == 0)).sum())
@@ -756,8 +784,11 @@ def test_seeded_data_are_the_data_functions_data():
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "3", 2**32])
 def test_bad_seed_is_refused_by_name(seed):
-    with pytest.raises(ValueError, match=r"Invalid value for argument `seed`. Expected an "
-                                         r"integer in \[0, 4294967295\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"Invalid value for argument `seed`. Expected an "
+        r"integer in \[0, 4294967295\]",
+    ):
         widgets.threshold_explorer(seed=seed)
     with pytest.raises(ValueError, match=r"argument `seed`"):
         widgets.ThresholdExplorer.static_figure(seed=seed)
@@ -809,8 +840,7 @@ IPYMPL_SCRIPT = textwrap.dedent("""
 
 @pytest.mark.slow  # a fresh Python drives every explorer on ipympl (7 s)
 def test_explorers_run_under_ipympl_without_a_front_end():
-    completed = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True,
-                               text=True, timeout=300)
+    completed = subprocess.run([sys.executable, "-c", IPYMPL_SCRIPT], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip().endswith(f"ok {len(EXPLORER_NAMES)}")
 
@@ -874,8 +904,9 @@ def test_every_ipympl_frame_is_the_whole_figure_by_itself():
     explorer sends must be self-contained: decoded alone, with no earlier frame under
     it, it equals a full redraw at that step's parameters. A diff frame (only the
     changed pixels, the rest transparent) fails this from the second update on."""
-    completed = subprocess.run([sys.executable, "-c", IPYMPL_FRAMES_SCRIPT],
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run(
+        [sys.executable, "-c", IPYMPL_FRAMES_SCRIPT], capture_output=True, text=True, timeout=600
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip().startswith("ok ")
     assert int(completed.stdout.split()[-1]) >= 3 * len(EXPLORER_NAMES)

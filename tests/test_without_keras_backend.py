@@ -45,17 +45,23 @@ import_keras()
 """
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is not None,
-                    reason="torch is installed here; this test is about a backend that is missing")
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is not None,
+    reason="torch is installed here; this test is about a backend that is missing",
+)
 def test_numpy_parts_run_with_keras_backend_torch_missing():
     env = dict(os.environ, KERAS_BACKEND="torch", MPLBACKEND="Agg")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    run = subprocess.run([sys.executable, "-c", NUMPY_ONLY], capture_output=True, text=True, env=env,
-                         timeout=300)
+    run = subprocess.run([sys.executable, "-c", NUMPY_ONLY], capture_output=True, text=True, env=env, timeout=300)
     # Everything NumPy-only ran and passed its asserts, without loading any backend ...
     assert "loaded: []" in run.stdout, run.stdout + run.stderr
     # ... and the first call that needs Keras refuses with lossviz's message, not a traceback
     # from inside Keras.
     assert run.returncode != 0
-    assert run.stderr.strip().splitlines()[-1].startswith(
-        "ValueError: Invalid value for argument `KERAS_BACKEND`. Expected an installed backend; 'torch' is not installed")
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "ValueError: Invalid value for argument `KERAS_BACKEND`. Expected an installed backend; 'torch' is not installed"
+        )
+    )

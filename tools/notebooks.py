@@ -30,15 +30,14 @@ KEPT_CELL_METADATA = ("tags",)
 
 def pairs(folder: Path = NOTEBOOKS) -> list[tuple[Path, Path]]:
     """Every (script, notebook) pair in ``folder``, by stem; a missing half is still listed."""
-    stems = sorted({p.stem for p in folder.glob("[0-9][0-9]_*.py")} | {p.stem for p in folder.glob("[0-9][0-9]_*.ipynb")})
+    stems = sorted(
+        {p.stem for p in folder.glob("[0-9][0-9]_*.py")} | {p.stem for p in folder.glob("[0-9][0-9]_*.ipynb")}
+    )
     return [(folder / f"{stem}.py", folder / f"{stem}.ipynb") for stem in stems]
 
 
 def _cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
-    return [
-        (cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ())))
-        for cell in notebook.cells
-    ]
+    return [(cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ()))) for cell in notebook.cells]
 
 
 def problems(script: Path, notebook: Path) -> list[str]:

@@ -51,16 +51,14 @@ gradient check asks the backend's own autodiff (``tf.GradientTape`` on TensorFlo
 Taught in: notebooks/03_custom_losses.ipynb
 """
 
-from lossviz.checks._framework import CheckResult, Finding, Status
+# Names lossviz.checks had before it became a package, kept outside __all__: the accepted
+# values of ``inputs=`` and the Status shorthands.
+from lossviz.checks._common import INPUT_KINDS  # noqa: F401
+from lossviz.checks._framework import FAIL, PASS, SKIP, CheckResult, Finding, Status  # noqa: F401
 from lossviz.checks._loss_calls import keras_loss_value
 from lossviz.checks.fold_loop import FOLD_LOOP_CHECKS, check_fold_loop
 from lossviz.checks.loss import LOSS_CHECKS, check_loss
 from lossviz.checks.metric import METRIC_CHECKS, check_metric
-
-# Names lossviz.checks had before it became a package, kept outside __all__: the accepted
-# values of ``inputs=`` and the Status shorthands.
-from lossviz.checks._common import INPUT_KINDS  # noqa: F401
-from lossviz.checks._framework import FAIL, PASS, SKIP  # noqa: F401
 
 __all__ = [
     "Status",

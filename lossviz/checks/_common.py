@@ -136,8 +136,4 @@ def _init_parameters(cls) -> list[str]:
         parameters = inspect.signature(cls.__init__).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [
-        p.name
-        for p in parameters
-        if p.name not in skipped and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
+    return [p.name for p in parameters if p.name not in skipped and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+
 class Status(str, enum.Enum):
     """How one check ended; equal to its string value (``Status.FAIL == "fail"``)."""
 

@@ -18,9 +18,20 @@ from lossviz.checks._common import _name
 from lossviz.checks._framework import FAIL, PASS, CheckResult, _check, _codes, _error_text, _run_checks, _Stop
 
 
-def check_fold_loop(fold_loop: Callable, build_model: Callable, X, y, *, cv, metric: Callable,
-                    preprocess=None, fit_kwargs=None, seed: int = 0, atol: float = 1e-6,
-                    verbose: bool = True) -> CheckResult:
+def check_fold_loop(
+    fold_loop: Callable,
+    build_model: Callable,
+    X,
+    y,
+    *,
+    cv,
+    metric: Callable,
+    preprocess=None,
+    fit_kwargs=None,
+    seed: int = 0,
+    atol: float = 1e-6,
+    verbose: bool = True,
+) -> CheckResult:
     """Check a hand-written k-fold loop against :func:`lossviz.cv.cross_validate_keras`.
 
     The learner writes ``fold_loop(build_model, X, y, splits) -> one score per fold``
@@ -84,10 +95,22 @@ def check_fold_loop(fold_loop: Callable, build_model: Callable, X, y, *, cv, met
     _, labels = _cv._task(y)
     seed = check_integer(seed, "seed", minimum=0)
     splitter = _cv._splitter(cv, classification=labels is not None, grouped=False, seed=seed)
-    splits = [(np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y if labels is None else labels)]
-    context = SimpleNamespace(fold_loop=fold_loop, build_model=build_model, X=X, y=y, splits=splits, metric=metric,
-                              preprocess=preprocess, fit_kwargs=fit_kwargs, seed=seed, atol=atol,
-                              values={"scores": None, "reference": None, "builds": 0})
+    splits = [
+        (np.asarray(train), np.asarray(test)) for train, test in splitter.split(X, y if labels is None else labels)
+    ]
+    context = SimpleNamespace(
+        fold_loop=fold_loop,
+        build_model=build_model,
+        X=X,
+        y=y,
+        splits=splits,
+        metric=metric,
+        preprocess=preprocess,
+        fit_kwargs=fit_kwargs,
+        seed=seed,
+        atol=atol,
+        values={"scores": None, "reference": None, "builds": 0},
+    )
     return _run_checks("fold_loop", f"check_fold_loop({_name(fold_loop)})", context, verbose)
 
 
@@ -113,8 +136,11 @@ def _fold_loop_runs(c) -> tuple[str, str]:
 def _fold_loop_scores(c) -> tuple[str, str]:
     scores = np.asarray(c.scores, dtype=np.float64).reshape(-1)
     if scores.shape != (len(c.splits),):
-        raise _Stop(FAIL, f"fold_loop returned {scores.size} score(s) for {len(c.splits)} folds: return one "
-                          "score per fold", "no score per fold to compare")
+        raise _Stop(
+            FAIL,
+            f"fold_loop returned {scores.size} score(s) for {len(c.splits)} folds: return one score per fold",
+            "no score per fold to compare",
+        )
     c.values["scores"] = scores
     return PASS, f"one score per fold: {np.round(scores, 4).tolist()}"
 
@@ -123,9 +149,11 @@ def _fold_loop_scores(c) -> tuple[str, str]:
 def _fold_loop_fresh_models(c) -> tuple[str, str]:
     builds, folds = c.values["builds"], len(c.splits)
     if builds != folds:
-        return FAIL, (f"build_model was called {builds} time(s) for {folds} folds: call it inside the loop, "
-                      "so that every fold starts from fresh weights (a model re-fitted across folds has "
-                      "already trained on the later test folds)")
+        return FAIL, (
+            f"build_model was called {builds} time(s) for {folds} folds: call it inside the loop, "
+            "so that every fold starts from fresh weights (a model re-fitted across folds has "
+            "already trained on the later test folds)"
+        )
     return PASS, f"{builds} fresh models, one per fold"
 
 
@@ -133,16 +161,28 @@ def _fold_loop_fresh_models(c) -> tuple[str, str]:
 def _fold_loop_reference(c) -> tuple[str, str]:
     from lossviz.cv import cross_validate_keras
 
-    reference = cross_validate_keras(c.build_model, c.X, c.y, cv=c.splits, metrics={"score": c.metric},
-                                     preprocess=c.preprocess, fit_kwargs=c.fit_kwargs, seed=c.seed,
-                                     n_jobs=1).scores("score")
+    reference = cross_validate_keras(
+        c.build_model,
+        c.X,
+        c.y,
+        cv=c.splits,
+        metrics={"score": c.metric},
+        preprocess=c.preprocess,
+        fit_kwargs=c.fit_kwargs,
+        seed=c.seed,
+        n_jobs=1,
+    ).scores("score")
     c.values["reference"] = reference
-    wrong = [f"fold {fold}: your score {mine:.4f}, cross_validate_keras {theirs:.4f}"
-             for fold, (mine, theirs) in enumerate(zip(c.values["scores"], reference))
-             if not abs(mine - theirs) <= c.atol]
+    wrong = [
+        f"fold {fold}: your score {mine:.4f}, cross_validate_keras {theirs:.4f}"
+        for fold, (mine, theirs) in enumerate(zip(c.values["scores"], reference))
+        if not abs(mine - theirs) <= c.atol
+    ]
     if wrong:
-        return FAIL, ("; ".join(wrong) + f". Seed each fold with keras.utils.set_random_seed({c.seed} + fold) "
-                      "before building, fit the preprocessing on X[train] only, and train with the given fit_kwargs")
+        return FAIL, (
+            "; ".join(wrong) + f". Seed each fold with keras.utils.set_random_seed({c.seed} + fold) "
+            "before building, fit the preprocessing on X[train] only, and train with the given fit_kwargs"
+        )
     return PASS, f"every score equals cross_validate_keras's (within {c.atol:g})"
 
 

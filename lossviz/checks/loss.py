@@ -74,8 +74,12 @@ def _call_check(c) -> tuple[str, str]:
         try:
             loss.per_sample(c.y_true.astype(np.float64), c.y_pred.astype(np.float64), dtype="float64")
         except Exception:
-            raise _Stop(FAIL, f"calling it the way Keras does (float32 tensors of shape {c.y_true.shape}) "
-                              f"raised {_error_text(error32)}", "the loss could not be called") from error32
+            raise _Stop(
+                FAIL,
+                f"calling it the way Keras does (float32 tensors of shape {c.y_true.shape}) "
+                f"raised {_error_text(error32)}",
+                "the loss could not be called",
+            ) from error32
         c.float32_error = error32
         return PASS, "it runs on float64 tensors (but see float32)"
     c.values, c.values_shape = values, tuple(_to_numpy(values).shape)
@@ -85,12 +89,16 @@ def _call_check(c) -> tuple[str, str]:
 @_check("loss", "float32")
 def _float32_check(c) -> tuple[str, str]:
     if c.values_shape is None:
-        raise _Stop(FAIL, (
-            "it works on float64 but fails on the float32 tensors Keras passes: "
-            f"{_error_text(c.float32_error)}. Hard-coded float64 constants or NumPy "
-            "arrays mixed with tensors? Build constants with keras.ops.convert_to_tensor"
-            "(..., dtype=y_pred.dtype)."
-        ), "the loss does not run on float32 tensors")
+        raise _Stop(
+            FAIL,
+            (
+                "it works on float64 but fails on the float32 tensors Keras passes: "
+                f"{_error_text(c.float32_error)}. Hard-coded float64 constants or NumPy "
+                "arrays mixed with tensors? Build constants with keras.ops.convert_to_tensor"
+                "(..., dtype=y_pred.dtype)."
+            ),
+            "the loss does not run on float32 tensors",
+        )
     dtype = _dtype_name(c.values)
     if dtype != "float32":
         return FAIL, f"returns {dtype} values on float32 inputs; Keras computes losses in float32"
@@ -267,8 +275,7 @@ def _compiled_loss_check(c) -> tuple[str, str]:
                 "or Python if/for on tensor values."
             )
         return FAIL, (
-            f"it fails inside a compiled training step (model.fit, run_eagerly=False): "
-            f"{_error_text(error)}. {hint}"
+            f"it fails inside a compiled training step (model.fit, run_eagerly=False): {_error_text(error)}. {hint}"
         )
     value = float(logs["loss"])
     if not np.isfinite(value):
@@ -279,7 +286,15 @@ def _compiled_loss_check(c) -> tuple[str, str]:
 @_check("loss", "reference")
 def _reference_loss_check(c) -> tuple[str, str]:
     loss, reference, inputs, batch_size, target_shape, seed, rtol, atol = (
-        c.loss, c.reference, c.inputs, c.batch_size, c.target_shape, c.seed, c.rtol, c.atol)
+        c.loss,
+        c.reference,
+        c.inputs,
+        c.batch_size,
+        c.target_shape,
+        c.seed,
+        c.rtol,
+        c.atol,
+    )
     if reference is None:
         return SKIP, "no reference given"
     worst_detail = ""
@@ -374,9 +389,21 @@ def check_loss(
         fail("fn", "a loss function (y_true, y_pred) -> per-sample values, or a keras.losses.Loss", fn)
     rng = np.random.default_rng(seed)
     y_true, y_pred = _random_batch(inputs, batch_size, target_shape, rng)
-    context = SimpleNamespace(keras=keras, fn=fn, reference=reference, inputs=inputs, batch_size=batch_size,
-                              target_shape=target_shape, seed=seed, rtol=rtol, atol=atol, rng=rng,
-                              y_true=y_true, y_pred=y_pred, values={})
+    context = SimpleNamespace(
+        keras=keras,
+        fn=fn,
+        reference=reference,
+        inputs=inputs,
+        batch_size=batch_size,
+        target_shape=target_shape,
+        seed=seed,
+        rtol=rtol,
+        atol=atol,
+        rng=rng,
+        y_true=y_true,
+        y_pred=y_pred,
+        values={},
+    )
     return _run_checks("loss", f"check_loss({_name(fn)})", context, verbose)
 
 

@@ -44,7 +44,11 @@ def _metric_factory(keras, metric) -> tuple[Callable | None, object | None, str]
     if callable(metric):
         name = _name(metric)
         # What compile(metrics=[fn]) does with a plain function: a mean of per-batch values.
-        return (lambda: keras.metrics.MeanMetricWrapper(metric, name=name)), None, f"{name} (a function, as MeanMetricWrapper)"
+        return (
+            (lambda: keras.metrics.MeanMetricWrapper(metric, name=name)),
+            None,
+            f"{name} (a function, as MeanMetricWrapper)",
+        )
     fail("metric", "a keras.metrics.Metric instance or subclass, or a metric function", metric)
 
 
@@ -171,11 +175,29 @@ def check_metric(
     y_true, y_pred = _random_batch(inputs, total, target_shape, np.random.default_rng(seed))
     edges = np.cumsum([0, *_split_sizes(total, n_batches)])
     context = SimpleNamespace(
-        keras=keras, metric=metric, fresh=factory, given=given, reference=reference, inputs=inputs,
-        batch_size=batch_size, n_batches=n_batches, target_shape=target_shape, seed=seed, rtol=rtol, atol=atol,
-        reference_input=reference_input, threshold=threshold, result_shape=tuple(result_shape), total=total,
-        y_true=y_true, y_pred=y_pred, edges=edges, everything=[(y_true, y_pred)],
-        batches=[(y_true[a:b], y_pred[a:b]) for a, b in zip(edges[:-1], edges[1:])], values={})
+        keras=keras,
+        metric=metric,
+        fresh=factory,
+        given=given,
+        reference=reference,
+        inputs=inputs,
+        batch_size=batch_size,
+        n_batches=n_batches,
+        target_shape=target_shape,
+        seed=seed,
+        rtol=rtol,
+        atol=atol,
+        reference_input=reference_input,
+        threshold=threshold,
+        result_shape=tuple(result_shape),
+        total=total,
+        y_true=y_true,
+        y_pred=y_pred,
+        edges=edges,
+        everything=[(y_true, y_pred)],
+        batches=[(y_true[a:b], y_pred[a:b]) for a, b in zip(edges[:-1], edges[1:])],
+        values={},
+    )
     return _run_checks("metric", f"check_metric({description})", context, verbose)
 
 
@@ -281,8 +303,11 @@ def _metric_sample_weight(c) -> tuple[str, str]:
         )
     close, detail = _compare(got, want, c.rtol, c.atol)
     if not close:
-        ignored = (" (it equals the unweighted result: sample_weight is ignored)"
-                   if _compare(got, unweighted, c.rtol, c.atol)[0] else "")
+        ignored = (
+            " (it equals the unweighted result: sample_weight is ignored)"
+            if _compare(got, unweighted, c.rtol, c.atol)[0]
+            else ""
+        )
         return FAIL, (
             f"with weights 0/1/2 it gives {_fmt(got)}, but dropping the weight-0 samples and counting "
             f"the weight-2 samples twice gives {_fmt(want)} ({detail}){ignored}. weighted_metrics= and "
@@ -342,8 +367,9 @@ def _metric_reference(c) -> tuple[str, str]:
     got = _to_numpy(c.value).astype(np.float64)
     close, detail = _compare(got, want, c.rtol, c.atol)
     if not close:
-        return FAIL, (f"result {_fmt(got)} differs from {_name(c.reference)} {_fmt(want)} on all {c.total} "
-                      f"samples ({detail})")
+        return FAIL, (
+            f"result {_fmt(got)} differs from {_name(c.reference)} {_fmt(want)} on all {c.total} samples ({detail})"
+        )
     return PASS, f"equals {_name(c.reference)} on {c.total} samples ({detail})"
 
 

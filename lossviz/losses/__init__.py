@@ -56,7 +56,7 @@ import numpy as np
 from lossviz._validation import as_float_array, fail
 
 # Importing a family module registers its losses (``@register_loss`` on each definition).
-from lossviz.losses import regression, robust, crossentropy, probabilistic, margin, overlap, metric_learning  # noqa: F401, I001
+from lossviz.losses import crossentropy, margin, metric_learning, overlap, probabilistic, regression, robust  # noqa: F401, I001
 from lossviz.losses._registry import ALIASES, LOSSES, gradient_of, register_loss
 from lossviz.losses._registry import GRADIENTS as _GRADIENTS
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_interval, fail, returns_like, warn_user
+from lossviz._validation import as_float_array, fail, returns_like, warn_user
 
 #: ``keras.backend.epsilon()``: the clipping constant of every Keras loss.
 EPSILON = 1e-7
@@ -76,16 +76,12 @@ def paired_arrays(y_true, y_pred, *, class_axis: int | None = None):
         return y_true, y_pred
     if class_axis is not None and y_true.ndim == y_pred.ndim and -y_pred.ndim <= class_axis < y_pred.ndim:
         axis = class_axis % y_pred.ndim
-        others_match = all(
-            t == p for i, (t, p) in enumerate(zip(y_true.shape, y_pred.shape)) if i != axis
-        )
+        others_match = all(t == p for i, (t, p) in enumerate(zip(y_true.shape, y_pred.shape)) if i != axis)
         if others_match:
             fail(
                 "y_true",
-                f"one-hot targets with as many classes as `y_pred` along axis {class_axis} "
-                f"({y_pred.shape[axis]})",
-                f"Received: {y_true.shape[axis]} classes (y_true.shape={true_shape}, "
-                f"y_pred.shape={pred_shape})",
+                f"one-hot targets with as many classes as `y_pred` along axis {class_axis} ({y_pred.shape[axis]})",
+                f"Received: {y_true.shape[axis]} classes (y_true.shape={true_shape}, y_pred.shape={pred_shape})",
             )
     hint = ""
     if class_axis is not None and y_true.ndim == y_pred.ndim - 1:
@@ -134,7 +130,9 @@ CLIPS_THEN_NORMALIZES = (
 )
 
 
-def check_probabilities_unless_logits(y_pred: np.ndarray, from_logits: bool, keras_does: str = CLIPS_PROBABILITIES) -> None:
+def check_probabilities_unless_logits(
+    y_pred: np.ndarray, from_logits: bool, keras_does: str = CLIPS_PROBABILITIES
+) -> None:
     """Warn about ``y_pred`` outside [0, 1] when it is meant to hold probabilities."""
     if not from_logits:
         warn_outside(y_pred, "y_pred", "probabilities in [0, 1]", keras_does)

@@ -30,7 +30,6 @@ from lossviz.losses._common import (
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
-
 def _categorical_inputs(y_true, y_pred, from_logits, label_smoothing, axis, name):
     check_label_smoothing(label_smoothing)
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):

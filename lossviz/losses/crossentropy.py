@@ -38,8 +38,6 @@ from lossviz.losses._common import (
 )
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-
-
 # Binary cross-entropy and its focal variant.
 
 

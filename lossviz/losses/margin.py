@@ -12,7 +12,6 @@ from lossviz.losses._common import check_pair, paired_arrays, per_sample_mean_gr
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
 
-
 def _signed_labels(y_true):
     """Keras's ``convert_binary_labels_to_hinge``: 0/1 labels become -1/+1.
 

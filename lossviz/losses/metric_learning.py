@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz._validation import check_interval, fail
-from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, softplus, truncated_labels
+from lossviz.losses._common import as_batch_array, check_gamma, logsumexp, sigmoid, truncated_labels
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
-
 
 
 def _labels(values, name):
@@ -20,7 +19,9 @@ def _labels(values, name):
 
 
 def _circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin):
-    gamma = check_gamma(gamma, "Keras scales the logits by it as it is, so a negative gamma rewards the pairs it should punish")
+    gamma = check_gamma(
+        gamma, "Keras scales the logits by it as it is, so a negative gamma rewards the pairs it should punish"
+    )
     margin = check_interval(margin, "margin")
     labels = _labels(y_true, "y_true")
     embeddings = as_batch_array(y_pred, "y_pred")

@@ -11,9 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz._validation import returns_like
-from lossviz.losses._common import EPSILON, as_float_pair, check_axis, check_keras_parameter, paired_arrays, warn_outside
+from lossviz.losses._common import (
+    EPSILON,
+    as_float_pair,
+    check_axis,
+    check_keras_parameter,
+    paired_arrays,
+    warn_outside,
+)
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
-
 
 
 def _mask_inputs(y_true, y_pred, axis, name="dice"):
@@ -84,7 +90,10 @@ def _dice_gradient(y_true, y_pred, *, axis=None):
 
 def check_tversky_weights(alpha, beta):
     keras_does = "Keras uses it as it is, so false alarms or misses lower the loss"
-    return tuple(check_keras_parameter(value, name, 0.0, np.inf, keras_does) for value, name in ((alpha, "alpha"), (beta, "beta")))
+    return tuple(
+        check_keras_parameter(value, name, 0.0, np.inf, keras_does)
+        for value, name in ((alpha, "alpha"), (beta, "beta"))
+    )
 
 
 @register_loss()

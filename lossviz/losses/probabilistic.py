@@ -10,8 +10,8 @@ from lossviz._validation import as_float_array, fail, returns_like, warn_user
 from lossviz.losses._common import (
     EPSILON,
     as_float_pair,
-    float_dtype,
     clip_mask,
+    float_dtype,
     log_softmax,
     logsumexp,
     paired_arrays,
@@ -21,7 +21,6 @@ from lossviz.losses._common import (
     warn_outside,
 )
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
-
 
 
 def _poisson_inputs(y_true, y_pred):

@@ -27,7 +27,6 @@ from lossviz.losses._common import (
 )
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
 
-
 #: A Python float, so that float32 input stays float32 (NumPy keeps the array's dtype).
 LOG_2 = math.log(2.0)
 
@@ -394,7 +393,7 @@ def _cosine_similarity_gradient(y_true, y_pred, *, axis=-1):
     # Where the norm is below eps the factor is the constant 1/eps: only the direct term stays.
     norm_is_live = squared_norm >= EPSILON**2
     with np.errstate(divide="ignore", invalid="ignore"):
-        inverse_norm_cubed = np.where(norm_is_live, squared_norm ** -1.5, 0.0)
+        inverse_norm_cubed = np.where(norm_is_live, squared_norm**-1.5, 0.0)
     projection = np.sum(unit_true * y_pred, axis=axis, keepdims=True)
     return -unit_true * inverse_norm + projection * y_pred * inverse_norm_cubed
 

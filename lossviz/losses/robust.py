@@ -19,7 +19,6 @@ from lossviz.losses._registry import gradient_of, gradients_in, register_loss, r
 from lossviz.losses.regression import check_delta
 
 
-
 def pseudo_huber_elementwise(residual, delta):
     scaled_squared = np.square(residual / delta)
     # sqrt(1 + z) - 1 == z / (sqrt(1 + z) + 1): no cancellation for tiny residuals.

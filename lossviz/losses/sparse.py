@@ -18,13 +18,12 @@ from lossviz.losses._common import (
     clip_mask,
     clip_probabilities,
     finite_number,
+    softmax,
     truncated_labels,
     warn_outside,
-    softmax,
     warn_user,
 )
 from lossviz.losses._registry import gradient_of, gradients_in, register_loss, registered_in
-
 
 
 def _sparse_inputs(y_true, y_pred, from_logits, ignore_class, axis):

@@ -8,7 +8,6 @@ from lossviz.metrics._checks import check_batches
 from lossviz.metrics._registry import register_metric, registered_in
 
 
-
 @register_metric
 def batch_averaged(metric_fn, y_true, y_pred, batch_size=32, *, return_per_batch=False):
     """The mean over batches of ``metric_fn(batch)``: what Keras logs for a batch-wise metric.

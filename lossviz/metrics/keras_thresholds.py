@@ -21,7 +21,6 @@ from lossviz.metrics._checks import check_keras_auc, check_threshold_metric
 from lossviz.metrics._registry import register_metric, registered_in
 from lossviz.metrics.ranking import _counts_at_thresholds
 
-
 _KERAS_EPSILON = 1e-7  # keras.backend.epsilon()
 
 

@@ -17,7 +17,6 @@ from lossviz.metrics._common import _squeeze_column
 from lossviz.metrics._registry import register_metric, registered_in
 
 
-
 @register_metric
 def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
     """Fraction (or weighted count) of samples whose predicted label is exactly right.

@@ -28,8 +28,6 @@ from lossviz.metrics._counts import _average, _divide, _one_vs_rest_counts
 from lossviz.metrics._registry import register_metric, registered_in
 
 
-
-
 @register_metric
 def precision_recall_fscore_support(
     y_true,
@@ -257,9 +255,7 @@ def fbeta_score(
 
 
 @register_metric
-def f1_score(
-    y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"
-):
+def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None, zero_division="warn"):
     """F1 score: 2 TP / (2 TP + FP + FN), the harmonic mean of precision and recall.
 
     Computed from counts, so it is defined (0) even when precision or recall alone is
@@ -454,7 +450,7 @@ def classification_report(
     # The micro average equals accuracy when every label present is reported.
     micro_is_accuracy = not multilabel and (not labels_given or set(labels.tolist()) >= set(present.tolist()))
     if target_names is None:
-        target_names = ["%s" % label for label in labels]
+        target_names = [f"{label}" for label in labels]
     headers = ["precision", "recall", "f1-score", "support"]
     options = {"labels": labels, "sample_weight": sample_weight, "zero_division": zero_division}
     per_label = precision_recall_fscore_support(y_true, y_pred, average=None, **options)

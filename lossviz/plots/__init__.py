@@ -24,17 +24,38 @@ One module per notebook topic, every name importable from here:
 """
 
 # The colours and ABOVE_TICKS: public names of lossviz.plots, outside __all__ as before.
-from lossviz.plots._common import (ABOVE_TICKS, CLASS_0_COLOR, NEGATIVE_COLOR,  # noqa: F401
-                                   POSITIVE_COLOR, TEST_COLOR, TRAIN_COLOR, UNUSED_COLOR)
-from lossviz.plots.custom_metrics import (BatchMetricArtists, ConfusionMatrixArtists,
-                                          plot_batch_metric, plot_confusion_matrix)
+from lossviz.plots._common import (  # noqa: F401
+    ABOVE_TICKS,
+    CLASS_0_COLOR,
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    UNUSED_COLOR,
+)
+from lossviz.plots.custom_metrics import (
+    BatchMetricArtists,
+    ConfusionMatrixArtists,
+    plot_batch_metric,
+    plot_confusion_matrix,
+)
 from lossviz.plots.kfold import CvSplitArtists, plot_cv_splits
 from lossviz.plots.probabilistic import ProbabilityBarArtists, plot_probability_bars
-from lossviz.plots.regression import (CurveFamilyArtists, FitArtists, LossGradientArtists,
-                                      plot_curve_family, plot_fitted_lines,
-                                      plot_loss_and_gradient)
-from lossviz.plots.roc_pr import (CurveArtists, ScoreHistogramArtists, plot_pr_curve,
-                                  plot_roc_curve, plot_score_histograms)
+from lossviz.plots.regression import (
+    CurveFamilyArtists,
+    FitArtists,
+    LossGradientArtists,
+    plot_curve_family,
+    plot_fitted_lines,
+    plot_loss_and_gradient,
+)
+from lossviz.plots.roc_pr import (
+    CurveArtists,
+    ScoreHistogramArtists,
+    plot_pr_curve,
+    plot_roc_curve,
+    plot_score_histograms,
+)
 from lossviz.plots.weighting import BoundaryArtists, plot_linear_boundary
 
 __all__ = [

@@ -43,8 +43,7 @@ def _vector(values, name: str) -> np.ndarray:
 
 
 def _legend(ax: Axes, handles: Sequence[Any], loc: str) -> Legend:
-    return ax.legend(handles, [handle.get_label() for handle in handles], loc=loc,
-                     fontsize="small")
+    return ax.legend(handles, [handle.get_label() for handle in handles], loc=loc, fontsize="small")
 
 
 def _relabel(legend: Legend, handles: Sequence[Any], handle: Any, label: str) -> None:

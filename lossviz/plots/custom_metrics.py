@@ -12,9 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from lossviz._validation import as_float_array, check_integer, check_one_of, fail
-from lossviz.plots._common import (ABOVE_TICKS, TEST_COLOR, TRAIN_COLOR, _axes, _legend,
-                                   _relabel, _vector)
-
+from lossviz.plots._common import ABOVE_TICKS, TEST_COLOR, TRAIN_COLOR, _axes, _legend, _relabel, _vector
 
 # ---------------------------------------------------------------- confusion matrix
 
@@ -53,8 +51,7 @@ class ConfusionMatrixArtists:
 
 def _counts_matrix(matrix, size: int | None = None) -> np.ndarray:
     counts = as_float_array(matrix, "matrix")
-    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or (
-            size is not None and counts.shape[0] != size):
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or (size is not None and counts.shape[0] != size):
         expected = f"a ({size}, {size})" if size else "a square"
         fail("matrix", f"{expected} matrix of counts", f"Received: shape {counts.shape}")
     if (counts < 0).any() or (counts != np.round(counts)).any():
@@ -73,9 +70,9 @@ def _rates(counts: np.ndarray, normalize: str) -> np.ndarray:
     return np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
 
 
-def plot_confusion_matrix(matrix, ax: Axes | None = None, *, labels=None,
-                          normalize: str = "true", title: str | None = None
-                          ) -> ConfusionMatrixArtists:
+def plot_confusion_matrix(
+    matrix, ax: Axes | None = None, *, labels=None, normalize: str = "true", title: str | None = None
+) -> ConfusionMatrixArtists:
     """Draw a confusion matrix as a heatmap annotated with counts and rates.
 
     Rows are true classes, columns predicted classes (scikit-learn's layout). With
@@ -112,13 +109,22 @@ def plot_confusion_matrix(matrix, ax: Axes | None = None, *, labels=None,
         fail("labels", f"{size} class names", labels)
     ax = _axes(ax)
     edges = np.arange(size + 1) - 0.5  # cells centred on 0 .. size-1, as imshow puts them
-    image = ax.pcolormesh(edges, edges, np.zeros((size, size)), cmap="Blues", vmin=0.0,
-                          vmax=1.0, zorder=ABOVE_TICKS)
-    texts = [[ax.text(col, row, "", ha="center", va="center", fontsize="medium")
-              for col in range(size)] for row in range(size)]
-    ax.set(xticks=range(size), yticks=range(size), xticklabels=labels, yticklabels=labels,
-           xlabel="predicted class", ylabel="true class", aspect="equal",
-           xlim=(edges[0], edges[-1]), ylim=(edges[-1], edges[0]))  # row 0 on top
+    image = ax.pcolormesh(edges, edges, np.zeros((size, size)), cmap="Blues", vmin=0.0, vmax=1.0, zorder=ABOVE_TICKS)
+    texts = [
+        [ax.text(col, row, "", ha="center", va="center", fontsize="medium") for col in range(size)]
+        for row in range(size)
+    ]
+    ax.set(
+        xticks=range(size),
+        yticks=range(size),
+        xticklabels=labels,
+        yticklabels=labels,
+        xlabel="predicted class",
+        ylabel="true class",
+        aspect="equal",
+        xlim=(edges[0], edges[-1]),
+        ylim=(edges[-1], edges[0]),
+    )  # row 0 on top
     artists = ConfusionMatrixArtists(ax=ax, image=image, texts=texts, normalize=normalize)
     artists.update(counts, title=title)
     return artists
@@ -137,10 +143,17 @@ class BatchMetricArtists:
     epoch_line: Line2D
     legend: Legend | None = None
 
-    def update(self, values, *, epoch_value: float | None = None,
-               mean_value: float | None = None, metric_name: str = "F1",
-               batch_size: int | None = None, n_samples: int | None = None,
-               relabel: bool = True) -> None:
+    def update(
+        self,
+        values,
+        *,
+        epoch_value: float | None = None,
+        mean_value: float | None = None,
+        metric_name: str = "F1",
+        batch_size: int | None = None,
+        n_samples: int | None = None,
+        relabel: bool = True,
+    ) -> None:
         """Show new per-batch values (any number of batches) and reference levels.
 
         With ``batch_size``, bars stand over the samples of their batch (x = sample
@@ -153,8 +166,9 @@ class BatchMetricArtists:
             self.ax.set_xlim(0.5, len(values) + 0.5)
         else:
             batch_size = check_integer(batch_size, "batch_size", minimum=1)
-            n_samples = check_integer(len(values) * batch_size if n_samples is None else
-                                      n_samples, "n_samples", minimum=1)
+            n_samples = check_integer(
+                len(values) * batch_size if n_samples is None else n_samples, "n_samples", minimum=1
+            )
             edges = np.minimum(np.arange(len(values) + 1) * batch_size, n_samples)
             self.bars.set_verts(_bar_vertices(values, edges))
             self.ax.set_xlim(0, n_samples)
@@ -165,30 +179,38 @@ class BatchMetricArtists:
         if epoch_value is not None:
             self.epoch_line.set_ydata([float(epoch_value)] * 2)
         if relabel:
-            _relabel(self.legend, handles, self.mean_line,
-                     f"mean of batch {metric_name}: {mean_value:.3f}")
-            _relabel(self.legend, handles, self.epoch_line, f"epoch {metric_name}: " + (
-                "not given" if epoch_value is None else f"{float(epoch_value):.3f}"))
+            _relabel(self.legend, handles, self.mean_line, f"mean of batch {metric_name}: {mean_value:.3f}")
+            _relabel(
+                self.legend,
+                handles,
+                self.epoch_line,
+                f"epoch {metric_name}: " + ("not given" if epoch_value is None else f"{float(epoch_value):.3f}"),
+            )
 
 
-def _bar_vertices(values: np.ndarray, edges: np.ndarray, width: float = 0.8
-                  ) -> list[np.ndarray]:
+def _bar_vertices(values: np.ndarray, edges: np.ndarray, width: float = 0.8) -> list[np.ndarray]:
     # Bars as polygons in one collection: its number of polygons can change on an
     # update, which a BarContainer's cannot. Bar i fills ``width`` of [edges[i], edges[i+1]].
     span = np.diff(edges)
     left = edges[:-1] + span * (1 - width) / 2
     right = left + span * width
     zeros = np.zeros_like(values)
-    corners = np.stack([np.column_stack(pair) for pair in
-                        ((left, zeros), (left, values), (right, values), (right, zeros))],
-                       axis=1)
+    corners = np.stack(
+        [np.column_stack(pair) for pair in ((left, zeros), (left, values), (right, values), (right, zeros))], axis=1
+    )
     return list(corners)
 
 
-def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | None = None,
-                      mean_value: float | None = None, metric_name: str = "F1",
-                      batch_size: int | None = None, n_samples: int | None = None
-                      ) -> BatchMetricArtists:
+def plot_batch_metric(
+    values,
+    ax: Axes | None = None,
+    *,
+    epoch_value: float | None = None,
+    mean_value: float | None = None,
+    metric_name: str = "F1",
+    batch_size: int | None = None,
+    n_samples: int | None = None,
+) -> BatchMetricArtists:
     """Draw a metric computed batch by batch as bars, with their mean and the epoch value.
 
     The mean of the bars is what a metric written as a function of one batch reports
@@ -221,16 +243,28 @@ def plot_batch_metric(values, ax: Axes | None = None, *, epoch_value: float | No
     Taught in: notebooks/05_custom_metrics.ipynb
     """
     ax = _axes(ax)
-    bars = PolyCollection([], facecolors=TRAIN_COLOR, edgecolors="none",
-                          label=f"batch {metric_name}", zorder=ABOVE_TICKS)
+    bars = PolyCollection(
+        [], facecolors=TRAIN_COLOR, edgecolors="none", label=f"batch {metric_name}", zorder=ABOVE_TICKS
+    )
     ax.add_collection(bars)
     mean_line = ax.axhline(0.0, color=TEST_COLOR, linewidth=2, linestyle="--")
     epoch_line = ax.axhline(0.0, color="black", linewidth=2)
-    ax.set(ylim=(0, 1.05), ylabel=metric_name,
-           xlabel="batch" if batch_size is None else "sample index (one bar per batch)")
-    artists = BatchMetricArtists(ax=ax, bars=bars, mean_line=mean_line, epoch_line=epoch_line,
-                                 legend=_legend(ax, (bars, mean_line, epoch_line),
-                                                "lower right"))
-    artists.update(values, epoch_value=epoch_value, mean_value=mean_value,
-                   metric_name=metric_name, batch_size=batch_size, n_samples=n_samples)
+    ax.set(
+        ylim=(0, 1.05), ylabel=metric_name, xlabel="batch" if batch_size is None else "sample index (one bar per batch)"
+    )
+    artists = BatchMetricArtists(
+        ax=ax,
+        bars=bars,
+        mean_line=mean_line,
+        epoch_line=epoch_line,
+        legend=_legend(ax, (bars, mean_line, epoch_line), "lower right"),
+    )
+    artists.update(
+        values,
+        epoch_value=epoch_value,
+        mean_value=mean_value,
+        metric_name=metric_name,
+        batch_size=batch_size,
+        n_samples=n_samples,
+    )
     return artists

@@ -12,9 +12,15 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
-from lossviz.plots._common import (ABOVE_TICKS, CLASS_0_COLOR, POSITIVE_COLOR, TEST_COLOR,
-                                   TRAIN_COLOR, UNUSED_COLOR, _axes)
-
+from lossviz.plots._common import (
+    ABOVE_TICKS,
+    CLASS_0_COLOR,
+    POSITIVE_COLOR,
+    TEST_COLOR,
+    TRAIN_COLOR,
+    UNUSED_COLOR,
+    _axes,
+)
 
 # ------------------------------------------------------------------ k-fold diagram
 
@@ -44,8 +50,7 @@ class CvSplitArtists:
             # The diagram passes groups to every splitter to draw them; only the
             # splitter's own warnings (e.g. too few members per class) are news.
             warnings.filterwarnings("ignore", message="The groups parameter is ignored")
-            splits = [(np.asarray(train), np.asarray(test))
-                      for train, test in cv.split(X, y, groups)]
+            splits = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X, y, groups)]
         n_samples = len(X)
         rows = [_fold_row(train, test, n_samples) for train, test in splits]
         labels = [f"fold {index + 1}" for index in range(len(splits))]
@@ -71,16 +76,23 @@ class CvSplitArtists:
         # Plain texts in the axes (x in axes fraction, y in rows), not tick labels of a
         # twin axes: changing them then redraws a few texts, not a whole axes.
         while self.notes and len(self.row_notes) < len(notes):
-            self.row_notes.append(self.ax.text(
-                1.01, 0.0, "", transform=self.ax.get_yaxis_transform(), ha="left",
-                va="center", fontsize="medium", clip_on=False))
+            self.row_notes.append(
+                self.ax.text(
+                    1.01,
+                    0.0,
+                    "",
+                    transform=self.ax.get_yaxis_transform(),
+                    ha="left",
+                    va="center",
+                    fontsize="medium",
+                    clip_on=False,
+                )
+            )
         for row, note in enumerate(self.row_notes):
-            note.set(y=row, text=notes[row] if row < len(notes) else "",
-                     visible=row < len(notes))
+            note.set(y=row, text=notes[row] if row < len(notes) else "", visible=row < len(notes))
         # The colour key lives in the x label, drawn with the axis under the cells: the
         # title then has only the few glyphs that change (each costs a draw).
-        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits" if title is None
-                               else title)
+        self.ax.title.set_text(f"{type(cv).__name__}: {len(splits)} splits" if title is None else title)
         self.splits = splits
 
 
@@ -115,8 +127,7 @@ def _fold_summary(test, y) -> str:
     return f"test {len(test)}, {positives} pos"
 
 
-def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None, *,
-                   notes: bool = True) -> CvSplitArtists:
+def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None, *, notes: bool = True) -> CvSplitArtists:
     """Draw which samples each fold of a scikit-learn splitter trains and tests on.
 
     One row per split (light blue = train, red = test, light grey = unused, as in
@@ -151,8 +162,9 @@ def plot_cv_splits(cv, X, y=None, groups=None, ax: Axes | None = None, *,
     """
     ax = _axes(ax)
     # Not antialiased: squares sharing an edge then tile the rows without seams.
-    cells = ax.add_collection(PolyCollection([], edgecolors="none", antialiased=False,
-                                             zorder=ABOVE_TICKS), autolim=False)
+    cells = ax.add_collection(
+        PolyCollection([], edgecolors="none", antialiased=False, zorder=ABOVE_TICKS), autolim=False
+    )
     ax.set_xlabel("sample index (light blue = train, red = test)")
     artists = CvSplitArtists(ax=ax, cells=cells, notes=notes)
     artists.update(cv, X, y, groups)

@@ -12,7 +12,6 @@ from matplotlib.text import Text
 from lossviz._validation import fail
 from lossviz.plots._common import ABOVE_TICKS, POSITIVE_COLOR, TRAIN_COLOR, _axes, _vector
 
-
 # ------------------------------------------------------------ probability bars
 
 
@@ -29,17 +28,16 @@ class ProbabilityBarArtists:
         probabilities = _vector(probabilities, "probabilities")
         if len(probabilities) != len(self.bars):
             fail("probabilities", f"{len(self.bars)} values", probabilities)
-        for index, (bar, label, value) in enumerate(zip(self.bars, self.labels,
-                                                        probabilities, strict=True)):
+        for index, (bar, label, value) in enumerate(zip(self.bars, self.labels, probabilities, strict=True)):
             bar.set_height(value)
             bar.set_color(POSITIVE_COLOR if index == highlight else TRAIN_COLOR)
             label.set_position((bar.get_x() + bar.get_width() / 2, value))
             label.set_text(f"{value:.3f}")
 
 
-def plot_probability_bars(probabilities, ax: Axes | None = None, *, labels=None,
-                          highlight: int | None = None, title: str | None = None
-                          ) -> ProbabilityBarArtists:
+def plot_probability_bars(
+    probabilities, ax: Axes | None = None, *, labels=None, highlight: int | None = None, title: str | None = None
+) -> ProbabilityBarArtists:
     """Draw a probability vector as labelled bars on a fixed [0, 1] scale.
 
     Args:
@@ -64,14 +62,15 @@ def plot_probability_bars(probabilities, ax: Axes | None = None, *, labels=None,
     """
     probabilities = _vector(probabilities, "probabilities")
     size = len(probabilities)
-    names = [str(label) for label in labels] if labels is not None else [
-        f"class {index}" for index in range(size)]
+    names = [str(label) for label in labels] if labels is not None else [f"class {index}" for index in range(size)]
     if len(names) != size:
         fail("labels", f"{size} class names", labels)
     ax = _axes(ax)
     container = ax.bar(names, np.zeros(size), color=TRAIN_COLOR, zorder=ABOVE_TICKS)
-    texts = [ax.text(bar.get_x() + bar.get_width() / 2, 0.0, "", ha="center",
-                     va="bottom", fontsize="small") for bar in container]
+    texts = [
+        ax.text(bar.get_x() + bar.get_width() / 2, 0.0, "", ha="center", va="bottom", fontsize="small")
+        for bar in container
+    ]
     ax.set(ylim=(0, 1.12), ylabel="probability", title=title)
     artists = ProbabilityBarArtists(ax=ax, bars=list(container), labels=texts)
     artists.update(probabilities, highlight=highlight)

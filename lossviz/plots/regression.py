@@ -18,9 +18,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from lossviz._validation import check_one_of, check_same_length, fail
-from lossviz.plots._common import (ABOVE_TICKS, NEGATIVE_COLOR, TEST_COLOR, _axes, _legend,
-                                   _relabel, _vector)
-
+from lossviz.plots._common import ABOVE_TICKS, NEGATIVE_COLOR, TEST_COLOR, _axes, _legend, _relabel, _vector
 
 # --------------------------------------------------------------------------- curves
 
@@ -33,8 +31,9 @@ class CurveFamilyArtists:
     lines: dict[str, Line2D]
     highlight: str | None = None
 
-    def update(self, curves: Mapping[str, Any] | None = None, *, x=None, highlight=None,
-               autoscale: bool = True) -> None:
+    def update(
+        self, curves: Mapping[str, Any] | None = None, *, x=None, highlight=None, autoscale: bool = True
+    ) -> None:
         """Replace some curves' y values (and optionally x), and move the highlight.
 
         When ``autoscale`` is True, the y limits follow the highlighted curve (or all
@@ -56,8 +55,7 @@ class CurveFamilyArtists:
             self.highlight = highlight
         _style_family(self.lines, self.highlight)
         if autoscale:
-            _fit_limits(self.ax, [self.lines[self.highlight]] if self.highlight else
-                        list(self.lines.values()))
+            _fit_limits(self.ax, [self.lines[self.highlight]] if self.highlight else list(self.lines.values()))
 
 
 def _style_family(lines: Mapping[str, Line2D], highlight: str | None) -> None:
@@ -84,10 +82,17 @@ def _fit_limits(ax: Axes, lines: Sequence[Line2D], margin: float = 0.08) -> None
     ax.set_xlim(float(x.min()), float(x.max()))
 
 
-def plot_curve_family(x, curves: Mapping[str, Any], ax: Axes | None = None, *,
-                      highlight: str | None = None, xlabel: str | None = None,
-                      ylabel: str | None = None, title: str | None = None,
-                      legend: bool = True) -> CurveFamilyArtists:
+def plot_curve_family(
+    x,
+    curves: Mapping[str, Any],
+    ax: Axes | None = None,
+    *,
+    highlight: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    legend: bool = True,
+) -> CurveFamilyArtists:
     """Draw several curves over the same x, optionally one highlighted, the rest faded.
 
     Args:
@@ -143,13 +148,10 @@ class LossGradientArtists:
     loss: CurveFamilyArtists
     gradient: CurveFamilyArtists
 
-    def update(self, loss=None, gradient=None, *, x=None, highlight=None,
-               autoscale: bool = True) -> None:
+    def update(self, loss=None, gradient=None, *, x=None, highlight=None, autoscale: bool = True) -> None:
         """Replace loss and gradient curves (arrays or {name: array}) and the highlight."""
-        self.loss.update(_as_curves(loss, self.loss), x=x, highlight=highlight,
-                         autoscale=autoscale)
-        self.gradient.update(_as_curves(gradient, self.gradient), x=x, highlight=highlight,
-                             autoscale=autoscale)
+        self.loss.update(_as_curves(loss, self.loss), x=x, highlight=highlight, autoscale=autoscale)
+        self.gradient.update(_as_curves(gradient, self.gradient), x=x, highlight=highlight, autoscale=autoscale)
 
 
 def _as_curves(values, family: CurveFamilyArtists | None = None) -> dict | None:
@@ -159,10 +161,16 @@ def _as_curves(values, family: CurveFamilyArtists | None = None) -> dict | None:
     return {name: values}
 
 
-def plot_loss_and_gradient(x, loss, gradient, ax: Sequence[Axes] | None = None, *,
-                           highlight: str | None = None,
-                           xlabel: str = "residual  y_pred - y_true",
-                           label: str = "loss") -> LossGradientArtists:
+def plot_loss_and_gradient(
+    x,
+    loss,
+    gradient,
+    ax: Sequence[Axes] | None = None,
+    *,
+    highlight: str | None = None,
+    xlabel: str = "residual  y_pred - y_true",
+    label: str = "loss",
+) -> LossGradientArtists:
     """Draw a loss and its gradient (or families of them) on two side-by-side axes.
 
     The gradient is d loss / d y_pred, the number backpropagation sends into the model:
@@ -200,16 +208,21 @@ def plot_loss_and_gradient(x, loss, gradient, ax: Sequence[Axes] | None = None, 
     loss = _as_curves(loss) if not isinstance(loss, Mapping) else loss
     gradient = _as_curves(gradient) if not isinstance(gradient, Mapping) else gradient
     if not isinstance(loss, Mapping) or set(loss) != set(gradient):
-        fail("gradient", f"the same curve names as `loss` ({sorted(loss)})",
-             f"Received: {sorted(gradient)}")
+        fail("gradient", f"the same curve names as `loss` ({sorted(loss)})", f"Received: {sorted(gradient)}")
     if label != "loss" and list(loss) == ["loss"]:
         loss, gradient = {label: loss["loss"]}, {label: gradient["loss"]}
     return LossGradientArtists(
-        loss=plot_curve_family(x, loss, ax[0], highlight=highlight, xlabel=xlabel,
-                               ylabel="loss", title="loss"),
-        gradient=plot_curve_family(x, gradient, ax[1], highlight=highlight, xlabel=xlabel,
-                                   ylabel="d loss / d y_pred", title="gradient",
-                                   legend=False),
+        loss=plot_curve_family(x, loss, ax[0], highlight=highlight, xlabel=xlabel, ylabel="loss", title="loss"),
+        gradient=plot_curve_family(
+            x,
+            gradient,
+            ax[1],
+            highlight=highlight,
+            xlabel=xlabel,
+            ylabel="d loss / d y_pred",
+            title="gradient",
+            legend=False,
+        ),
     )
 
 
@@ -226,8 +239,16 @@ class FitArtists:
     lines: dict[str, Line2D]
     legend: Legend | None = None
 
-    def update(self, x=None, y=None, lines: Mapping[str, tuple[float, float]] | None = None,
-               *, is_outlier=None, rescale: bool = True, relabel: bool = True) -> None:
+    def update(
+        self,
+        x=None,
+        y=None,
+        lines: Mapping[str, tuple[float, float]] | None = None,
+        *,
+        is_outlier=None,
+        rescale: bool = True,
+        relabel: bool = True,
+    ) -> None:
         """Move the points (x, y, is_outlier) and/or the lines {name: (slope, intercept)}.
 
         New points set the axes limits to their range unless ``rescale`` is False, and
@@ -238,8 +259,7 @@ class FitArtists:
             x = _vector(x, "x")
             y = _vector(y, "y")
             check_same_length(x, y, ("x", "y"))
-            mask = (np.zeros(len(x), bool) if is_outlier is None
-                    else np.asarray(is_outlier, bool))
+            mask = np.zeros(len(x), bool) if is_outlier is None else np.asarray(is_outlier, bool)
             check_same_length(x, mask, ("x", "is_outlier"))
             self.inliers.set_offsets(np.column_stack([x[~mask], y[~mask]]))
             self.outliers.set_offsets(np.column_stack([x[mask], y[mask]]))
@@ -253,15 +273,15 @@ class FitArtists:
                 fail("lines", f"names among {sorted(self.lines)}", f"Received: {name!r}")
             self.lines[name].set_data(grid, slope * grid + intercept)
             if relabel:
-                _relabel(self.legend, self._handles(), self.lines[name],
-                         f"{name}: slope {slope:.2f}")
+                _relabel(self.legend, self._handles(), self.lines[name], f"{name}: slope {slope:.2f}")
 
     def _handles(self) -> list:
         return [self.inliers, self.outliers, *self.lines.values()]
 
 
-def plot_fitted_lines(x, y, lines: Mapping[str, tuple[float, float]],
-                      ax: Axes | None = None, *, is_outlier=None) -> FitArtists:
+def plot_fitted_lines(
+    x, y, lines: Mapping[str, tuple[float, float]], ax: Axes | None = None, *, is_outlier=None
+) -> FitArtists:
     """Draw data points (outliers in red) and straight lines fitted to them.
 
     Args:
@@ -287,12 +307,10 @@ def plot_fitted_lines(x, y, lines: Mapping[str, tuple[float, float]],
     """
     ax = _axes(ax)
     inliers = ax.scatter([], [], s=18, color=NEGATIVE_COLOR, label="data", zorder=2)
-    outliers = ax.scatter([], [], s=30, color=TEST_COLOR, marker="D", label="outliers",
-                          zorder=2)
+    outliers = ax.scatter([], [], s=30, color=TEST_COLOR, marker="D", label="outliers", zorder=2)
     line_artists = {}
     for index, name in enumerate(lines):
-        (line_artists[name],) = ax.plot([], [], color=f"C{index + 2}", linewidth=2,
-                                        zorder=3)
+        (line_artists[name],) = ax.plot([], [], color=f"C{index + 2}", linewidth=2, zorder=3)
     artists = FitArtists(ax=ax, inliers=inliers, outliers=outliers, lines=line_artists)
     artists.legend = _legend(ax, artists._handles(), "upper left")
     artists.update(x, y, lines, is_outlier=is_outlier)

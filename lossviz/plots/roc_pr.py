@@ -12,9 +12,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from lossviz._validation import check_same_length
-from lossviz.plots._common import (NEGATIVE_COLOR, POSITIVE_COLOR, TEST_COLOR, _axes, _legend,
-                                   _relabel, _vector)
-
+from lossviz.plots._common import NEGATIVE_COLOR, POSITIVE_COLOR, TEST_COLOR, _axes, _legend, _relabel, _vector
 
 # --------------------------------------------------------------------- ROC and PR
 
@@ -28,8 +26,7 @@ class CurveArtists:
     reference: Line2D
     point: Line2D
 
-    def update(self, x=None, y=None, *, operating_point=None, reference=None,
-               title: str | None = None) -> None:
+    def update(self, x=None, y=None, *, operating_point=None, reference=None, title: str | None = None) -> None:
         """Replace the curve, move the operating point, the reference level, the title.
 
         ``reference`` is a y level (the PR baseline); the ROC diagonal never moves.
@@ -50,20 +47,28 @@ class CurveArtists:
 
 
 def _unit_square(ax: Axes, xlabel: str, ylabel: str) -> None:
-    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel=xlabel, ylabel=ylabel,
-           aspect="equal")
+    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), xlabel=xlabel, ylabel=ylabel, aspect="equal")
     ax.grid(True, linewidth=0.4, alpha=0.5)
 
 
 def _point_artist(ax: Axes, operating_point) -> Line2D:
-    (point,) = ax.plot([np.nan], [np.nan], "o", color=TEST_COLOR, markersize=9,
-                       markeredgecolor="black", zorder=4, label="operating point")
+    (point,) = ax.plot(
+        [np.nan],
+        [np.nan],
+        "o",
+        color=TEST_COLOR,
+        markersize=9,
+        markeredgecolor="black",
+        zorder=4,
+        label="operating point",
+    )
     point.set_visible(operating_point is not None)
     return point
 
 
-def plot_roc_curve(fpr, tpr, ax: Axes | None = None, *, operating_point=None,
-                   title: str | None = "ROC curve") -> CurveArtists:
+def plot_roc_curve(
+    fpr, tpr, ax: Axes | None = None, *, operating_point=None, title: str | None = "ROC curve"
+) -> CurveArtists:
     """Draw a ROC curve (true positive rate against false positive rate).
 
     Args:
@@ -96,9 +101,15 @@ def plot_roc_curve(fpr, tpr, ax: Axes | None = None, *, operating_point=None,
     return artists
 
 
-def plot_pr_curve(recall, precision, ax: Axes | None = None, *, operating_point=None,
-                  baseline: float | None = None, title: str | None = "PR curve"
-                  ) -> CurveArtists:
+def plot_pr_curve(
+    recall,
+    precision,
+    ax: Axes | None = None,
+    *,
+    operating_point=None,
+    baseline: float | None = None,
+    title: str | None = "PR curve",
+) -> CurveArtists:
     """Draw a precision-recall curve as steps, with the no-skill baseline.
 
     The baseline of a PR curve is the positive fraction (a random scorer's precision),
@@ -126,14 +137,11 @@ def plot_pr_curve(recall, precision, ax: Axes | None = None, *, operating_point=
     Taught in: notebooks/06_roc_pr_curves.ipynb
     """
     ax = _axes(ax)
-    (reference,) = ax.plot([0, 1], [0, 0], "--", color="grey", linewidth=1,
-                           label="no skill (positive fraction)")
+    (reference,) = ax.plot([0, 1], [0, 0], "--", color="grey", linewidth=1, label="no skill (positive fraction)")
     reference.set_visible(baseline is not None)
-    (curve,) = ax.plot([0, 1], [1, 0], color="C1", linewidth=2, drawstyle="steps-post",
-                       label="PR")
+    (curve,) = ax.plot([0, 1], [1, 0], color="C1", linewidth=2, drawstyle="steps-post", label="PR")
     artists = CurveArtists(ax, curve, reference, _point_artist(ax, operating_point))
-    artists.update(recall, precision, operating_point=operating_point, reference=baseline,
-                   title=title)
+    artists.update(recall, precision, operating_point=operating_point, reference=baseline, title=title)
     _unit_square(ax, "recall", "precision")
     return artists
 
@@ -152,8 +160,7 @@ class ScoreHistogramArtists:
     edges: np.ndarray
     legend: Legend | None = None
 
-    def update(self, y_true=None, y_score=None, *, threshold: float | None = None,
-               relabel: bool = True) -> None:
+    def update(self, y_true=None, y_score=None, *, threshold: float | None = None, relabel: bool = True) -> None:
         """Re-histogram new scores (same bins) and/or move the threshold line (and its
         legend entry, unless ``relabel`` is False)."""
         if y_true is not None:
@@ -164,8 +171,12 @@ class ScoreHistogramArtists:
         if threshold is not None:
             self.threshold_line.set_xdata([float(threshold)] * 2)
         if threshold is not None and relabel:
-            _relabel(self.legend, (self.negatives, self.positives, self.threshold_line),
-                     self.threshold_line, f"threshold {float(threshold):.2f}")
+            _relabel(
+                self.legend,
+                (self.negatives, self.positives, self.threshold_line),
+                self.threshold_line,
+                f"threshold {float(threshold):.2f}",
+            )
 
 
 def _class_histograms(y_true, y_score, edges):
@@ -177,10 +188,15 @@ def _class_histograms(y_true, y_score, edges):
     return negative_counts, positive_counts
 
 
-def plot_score_histograms(y_true, y_score, ax: Axes | None = None, *,
-                          threshold: float | None = None, bins: int = 30,
-                          score_range: tuple[float, float] = (0.0, 1.0)
-                          ) -> ScoreHistogramArtists:
+def plot_score_histograms(
+    y_true,
+    y_score,
+    ax: Axes | None = None,
+    *,
+    threshold: float | None = None,
+    bins: int = 30,
+    score_range: tuple[float, float] = (0.0, 1.0),
+) -> ScoreHistogramArtists:
     """Draw the score distribution of each class and a decision threshold.
 
     Everything right of the threshold is predicted positive: negatives there are false
@@ -209,15 +225,18 @@ def plot_score_histograms(y_true, y_score, ax: Axes | None = None, *,
     """
     ax = _axes(ax)
     edges = np.linspace(*score_range, bins + 1)
-    negatives = ax.stairs(np.zeros(bins), edges, fill=True, alpha=0.6, color=NEGATIVE_COLOR,
-                          label="negatives (y=0)")
-    positives = ax.stairs(np.zeros(bins), edges, fill=True, alpha=0.6, color=POSITIVE_COLOR,
-                          label="positives (y=1)")
+    negatives = ax.stairs(np.zeros(bins), edges, fill=True, alpha=0.6, color=NEGATIVE_COLOR, label="negatives (y=0)")
+    positives = ax.stairs(np.zeros(bins), edges, fill=True, alpha=0.6, color=POSITIVE_COLOR, label="positives (y=1)")
     threshold_line = ax.axvline(0.5, color="black", linewidth=2, label="threshold")
     threshold_line.set_visible(threshold is not None)
     ax.set(xlim=score_range, xlabel="score", ylabel="samples")
-    artists = ScoreHistogramArtists(ax, negatives, positives, threshold_line, edges,
-                                    _legend(ax, (negatives, positives, threshold_line),
-                                            "upper center"))
+    artists = ScoreHistogramArtists(
+        ax,
+        negatives,
+        positives,
+        threshold_line,
+        edges,
+        _legend(ax, (negatives, positives, threshold_line), "upper center"),
+    )
     artists.update(y_true, y_score, threshold=threshold)
     return artists

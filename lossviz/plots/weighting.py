@@ -13,7 +13,6 @@ from matplotlib.lines import Line2D
 from lossviz._validation import as_float_array, check_same_length, fail
 from lossviz.plots._common import NEGATIVE_COLOR, POSITIVE_COLOR, _axes, _legend, _relabel
 
-
 # ----------------------------------------------------------- decision boundary
 
 
@@ -39,12 +38,12 @@ class BoundaryArtists:
             position = -float(intercept) / first
             self.boundary.set_data([position, position], list(self.ax.get_ylim()))
         if label is not None:
-            _relabel(self.legend, (self.negatives, self.positives, self.boundary),
-                     self.boundary, label)
+            _relabel(self.legend, (self.negatives, self.positives, self.boundary), self.boundary, label)
 
 
-def plot_linear_boundary(X, y, coef, intercept: float, ax: Axes | None = None, *,
-                         label: str = "decision boundary") -> BoundaryArtists:
+def plot_linear_boundary(
+    X, y, coef, intercept: float, ax: Axes | None = None, *, label: str = "decision boundary"
+) -> BoundaryArtists:
     """Draw 2-D points by class and the line where a linear model's score is 0.
 
     Args:
@@ -74,16 +73,18 @@ def plot_linear_boundary(X, y, coef, intercept: float, ax: Axes | None = None, *
     y = np.asarray(y)
     check_same_length(X, y, ("X", "y"))
     ax = _axes(ax)
-    negatives = ax.scatter(*X[y != 1].T, s=12, color=NEGATIVE_COLOR, alpha=0.6,
-                           label="class 0")
-    positives = ax.scatter(*X[y == 1].T, s=22, color=POSITIVE_COLOR, marker="D",
-                           label="class 1 (minority)")
+    negatives = ax.scatter(*X[y != 1].T, s=12, color=NEGATIVE_COLOR, alpha=0.6, label="class 0")
+    positives = ax.scatter(*X[y == 1].T, s=22, color=POSITIVE_COLOR, marker="D", label="class 1 (minority)")
     pad = 0.05 * np.ptp(X, axis=0)
-    ax.set(xlim=(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0]),
-           ylim=(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1]),
-           xlabel="feature 1", ylabel="feature 2")
+    ax.set(
+        xlim=(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0]),
+        ylim=(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1]),
+        xlabel="feature 1",
+        ylabel="feature 2",
+    )
     (boundary,) = ax.plot([], [], color="black", linewidth=2, label=label)
-    artists = BoundaryArtists(ax, negatives, positives, boundary,
-                              _legend(ax, (negatives, positives, boundary), "upper left"))
+    artists = BoundaryArtists(
+        ax, negatives, positives, boundary, _legend(ax, (negatives, positives, boundary), "upper left")
+    )
     artists.update(coef, intercept, label=label)
     return artists

@@ -32,8 +32,7 @@ from lossviz._explorer import Explorer, option_values, registered_explorers
 
 # Importing a topic module defines, and so registers, its explorers. This order is the
 # order of explorers().
-from lossviz.widgets import (regression, probabilistic, weighting, roc_pr,  # noqa: F401, I001
-                             custom_metrics, kfold)
+from lossviz.widgets import custom_metrics, kfold, probabilistic, regression, roc_pr, weighting  # noqa: F401, I001
 from lossviz.widgets.kfold import SPLITTERS  # noqa: F401
 from lossviz.widgets.regression import OUTLIER_FIT_LOSSES, REGRESSION_LOSSES  # noqa: F401
 
@@ -43,6 +42,7 @@ _option_values = option_values  # the tests' name for it
 @functools.cache
 def _factory(explorer_class: type[Explorer]) -> Callable[..., Explorer]:
     """``<name>_explorer(**params)``: a new ``explorer_class`` with these initial values."""
+
     def factory(**params: Any) -> Explorer:
         return explorer_class(**params)
 
@@ -53,7 +53,8 @@ def _factory(explorer_class: type[Explorer]) -> Callable[..., Explorer]:
         f"describes the controls.\n\n    Args:\n        seed: seed of the data (default: "
         f"the session's, LOSSVIZ_SEED).\n        **params: initial control values.\n\n"
         f"    Returns:\n        {explorer_class.__name__}.\n\n    Raises:\n"
-        f"        ValueError: for an unknown parameter, a value out of range or a bad seed.\n")
+        f"        ValueError: for an unknown parameter, a value out of range or a bad seed.\n"
+    )
     return factory
 
 
@@ -70,8 +71,7 @@ def explorers() -> dict[str, Callable[..., Explorer]]:
 
     Taught in: notebooks/00_start_here.ipynb
     """
-    return {f"{explorer_class.name}_explorer": _factory(explorer_class)
-            for explorer_class in registered_explorers()}
+    return {f"{explorer_class.name}_explorer": _factory(explorer_class) for explorer_class in registered_explorers()}
 
 
 def __getattr__(name: str):
@@ -87,8 +87,7 @@ def __getattr__(name: str):
 
 def __dir__():
     # In the registry's order (dir() sorts it; the site's API page keeps it).
-    return [*globals(), *explorers(),
-            *(explorer_class.__name__ for explorer_class in registered_explorers())]
+    return [*globals(), *explorers(), *(explorer_class.__name__ for explorer_class in registered_explorers())]
 
 
 __all__ = ["Explorer", "explorers", *explorers()]

@@ -11,24 +11,31 @@ import ipywidgets
 from lossviz import plots
 
 
-def _float_slider(value: float, low: float, high: float, step: float, description: str,
-                  readout_format: str = ".2f") -> ipywidgets.FloatSlider:
+def _float_slider(
+    value: float, low: float, high: float, step: float, description: str, readout_format: str = ".2f"
+) -> ipywidgets.FloatSlider:
     return ipywidgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=description,
-        readout_format=readout_format, continuous_update=True,
-        style={"description_width": "initial"})
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=True,
+        style={"description_width": "initial"},
+    )
 
 
-def _int_slider(value: int, low: int, high: int, description: str,
-                step: int = 1) -> ipywidgets.IntSlider:
-    return ipywidgets.IntSlider(value=value, min=low, max=high, step=step,
-                                description=description,
-                                style={"description_width": "initial"})
+def _int_slider(value: int, low: int, high: int, description: str, step: int = 1) -> ipywidgets.IntSlider:
+    return ipywidgets.IntSlider(
+        value=value, min=low, max=high, step=step, description=description, style={"description_width": "initial"}
+    )
 
 
 def _dropdown(value: Any, options, description: str) -> ipywidgets.Dropdown:
-    return ipywidgets.Dropdown(value=value, options=options, description=description,
-                               style={"description_width": "initial"})
+    return ipywidgets.Dropdown(
+        value=value, options=options, description=description, style={"description_width": "initial"}
+    )
 
 
 def _checkbox(value: bool, description: str) -> ipywidgets.Checkbox:

@@ -9,7 +9,6 @@ from lossviz._explorer import Explorer
 from lossviz.data import scored_binary
 from lossviz.widgets._common import _int_slider, _static_legend, _static_title
 
-
 # ====================================================================== batch F1
 
 
@@ -59,12 +58,10 @@ class BatchF1Explorer(Explorer):
         return {"batch_size": _int_slider(32, 4, 256, "batch size")}
 
     def _build(self, figure):
-        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0,
-                                        seed=self.seed)
+        y_true, y_score = scored_binary(n=1000, positive_fraction=0.1, separation=2.0, seed=self.seed)
         self.y_true = y_true
         self.y_pred = (y_score > 0.5).astype(np.int64)
-        self.bars = plots.plot_batch_metric([0.0], figure.subplots(), batch_size=len(y_true),
-                                            n_samples=len(y_true))
+        self.bars = plots.plot_batch_metric([0.0], figure.subplots(), batch_size=len(y_true), n_samples=len(y_true))
         # Beside the axes, where neither the bars nor the two levels ever pass.
         self.bars.legend.set(loc="center left", bbox_to_anchor=(1.01, 0.5))
         _static_legend(self.bars.legend, ["batch F1", "mean of batch F1", "epoch F1"])
@@ -73,20 +70,33 @@ class BatchF1Explorer(Explorer):
     def _update(self, params):
         batch_size = params["batch_size"]
         batch_mean, batch_values = metrics.batch_averaged(
-            _batch_f1, self.y_true, self.y_pred, batch_size, return_per_batch=True)
+            _batch_f1, self.y_true, self.y_pred, batch_size, return_per_batch=True
+        )
         epoch_f1 = float(metrics.f1_score(self.y_true, self.y_pred))
-        self.bars.update(batch_values, epoch_value=epoch_f1, mean_value=batch_mean,
-                         batch_size=batch_size, n_samples=len(self.y_true), relabel=False)
+        self.bars.update(
+            batch_values,
+            epoch_value=epoch_f1,
+            mean_value=batch_mean,
+            batch_size=batch_size,
+            n_samples=len(self.y_true),
+            relabel=False,
+        )
         starts = range(0, len(self.y_true), batch_size)
-        empty = sum(not self.y_true[start:start + batch_size].any() for start in starts)
-        self._results = {"batch_values": batch_values, "batch_mean": batch_mean,
-                         "epoch_f1": epoch_f1, "batches_without_positive": int(empty)}
+        empty = sum(not self.y_true[start : start + batch_size].any() for start in starts)
+        self._results = {
+            "batch_values": batch_values,
+            "batch_mean": batch_mean,
+            "epoch_f1": epoch_f1,
+            "batches_without_positive": int(empty),
+        }
 
     def _readout(self):
         results = self._results
-        return [f"batch size {self.params['batch_size']}: {len(results['batch_values'])} "
-                f"batches, {results['batches_without_positive']} without a positive; mean "
-                f"of batch F1 {results['batch_mean']:.3f} vs epoch F1 {results['epoch_f1']:.3f}"]
+        return [
+            f"batch size {self.params['batch_size']}: {len(results['batch_values'])} "
+            f"batches, {results['batches_without_positive']} without a positive; mean "
+            f"of batch F1 {results['batch_mean']:.3f} vs epoch F1 {results['epoch_f1']:.3f}"
+        ]
 
     def _moving_artists(self):
         bars = self.bars

@@ -9,9 +9,7 @@ from sklearn import model_selection
 
 from lossviz import plots
 from lossviz._explorer import Explorer
-from lossviz.widgets._common import (_checkbox, _dropdown, _float_slider, _int_slider,
-                                     _static_title)
-
+from lossviz.widgets._common import _checkbox, _dropdown, _float_slider, _int_slider, _static_title
 
 # ========================================================================= k-fold
 
@@ -84,8 +82,7 @@ class KFoldExplorer(Explorer):
         ax = figure.subplots()
         # The counts go in the readout, not in notes right of the rows: a moving text
         # costs about 1 ms to lay out plus 0.1 ms per glyph on every update.
-        self.diagram = plots.plot_cv_splits(model_selection.KFold(2), X, y, groups, ax,
-                                            notes=False)
+        self.diagram = plots.plot_cv_splits(model_selection.KFold(2), X, y, groups, ax, notes=False)
         _static_title(ax, self.title)  # the splitter's name and numbers: in the readout
 
     def _update(self, params):
@@ -107,9 +104,11 @@ class KFoldExplorer(Explorer):
         results = self._results
         sizes = ", ".join(str(len(test)) for _, test in results["splits"])
         positives = ", ".join(str(count) for count in results["test_positives"])
-        return [f"{results['splitter']!r} on {results['positives']} positives of "
-                f"{self.n_samples}: test folds of {sizes} samples with {positives} positives",
-                *(f"warning: {message}" for message in results["warnings"])]
+        return [
+            f"{results['splitter']!r} on {results['positives']} positives of "
+            f"{self.n_samples}: test folds of {sizes} samples with {positives} positives",
+            *(f"warning: {message}" for message in results["warnings"]),
+        ]
 
     def _moving_artists(self):
         return [self.diagram.cells]

@@ -7,9 +7,7 @@ import numpy as np
 
 from lossviz import losses, plots
 from lossviz._explorer import Explorer
-from lossviz.widgets._common import (_checkbox, _dropdown, _float_slider, _padded,
-                                     _static_legend, _static_title)
-
+from lossviz.widgets._common import _checkbox, _dropdown, _float_slider, _padded, _static_legend, _static_title
 
 # ================================================================== crossentropy
 
@@ -62,17 +60,18 @@ class CrossentropyExplorer(Explorer):
     def _curves(self, params):
         x = self.logit if params["from_logits"] else self.probability
         y_pred = x[:, None]
-        common = {"from_logits": params["from_logits"],
-                  "label_smoothing": params["label_smoothing"]}
-        focal = {**common, "gamma": params["gamma"], "alpha": params["alpha"],
-                 "apply_class_balancing": params["apply_class_balancing"]}
+        common = {"from_logits": params["from_logits"], "label_smoothing": params["label_smoothing"]}
+        focal = {
+            **common,
+            "gamma": params["gamma"],
+            "alpha": params["alpha"],
+            "apply_class_balancing": params["apply_class_balancing"],
+        }
         curves = {}
         for label in (1, 0):
             y_true = np.full_like(y_pred, float(label))
-            curves[f"crossentropy, y={label}"] = losses.binary_crossentropy(
-                y_true, y_pred, **common)
-            curves[f"focal, y={label}"] = losses.binary_focal_crossentropy(
-                y_true, y_pred, **focal)
+            curves[f"crossentropy, y={label}"] = losses.binary_crossentropy(y_true, y_pred, **common)
+            curves[f"focal, y={label}"] = losses.binary_focal_crossentropy(y_true, y_pred, **focal)
         return x, curves
 
     def _build(self, figure):
@@ -86,25 +85,28 @@ class CrossentropyExplorer(Explorer):
         # y limits per x axis: the unsmoothed crossentropy is the highest of these curves.
         self.loss_limits = {}
         for from_logits in (False, True):
-            _, curves = self._curves({**self.params, "from_logits": from_logits,
-                                      "label_smoothing": 0.0})
+            _, curves = self._curves({**self.params, "from_logits": from_logits, "label_smoothing": 0.0})
             self.loss_limits[from_logits] = _padded(0.0, float(curves["crossentropy, y=1"].max()))
 
     def _update(self, params):
         x, curves = self._curves(params)
         ax = self.artists.ax
         self.artists.update(curves, x=x, autoscale=False)
-        ax.set(xlim=(x[0], x[-1]), ylim=self.loss_limits[params["from_logits"]],
-               xlabel="logit z (p = sigmoid(z))" if params["from_logits"]
-               else "predicted probability p")
+        ax.set(
+            xlim=(x[0], x[-1]),
+            ylim=self.loss_limits[params["from_logits"]],
+            xlabel="logit z (p = sigmoid(z))" if params["from_logits"] else "predicted probability p",
+        )
         self._results = {"x": x, **curves}
 
     def _readout(self):
         params = self.params
-        call = (f"keras.losses.BinaryFocalCrossentropy(apply_class_balancing="
-                f"{params['apply_class_balancing']}, alpha={params['alpha']:g}, "
-                f"gamma={params['gamma']:g}, from_logits={params['from_logits']}, "
-                f"label_smoothing={params['label_smoothing']:g})")
+        call = (
+            f"keras.losses.BinaryFocalCrossentropy(apply_class_balancing="
+            f"{params['apply_class_balancing']}, alpha={params['alpha']:g}, "
+            f"gamma={params['gamma']:g}, from_logits={params['from_logits']}, "
+            f"label_smoothing={params['label_smoothing']:g})"
+        )
         if params["apply_class_balancing"]:
             return [call]
         return [call, "alpha is ignored unless apply_class_balancing=True"]
@@ -153,24 +155,29 @@ class SoftmaxTemperatureExplorer(Explorer):
     def _crossentropy(self, true_class: int, temperatures: np.ndarray) -> np.ndarray:
         one_hot = np.zeros((len(temperatures), len(self.logits)))
         one_hot[:, true_class] = 1.0
-        return losses.categorical_crossentropy(
-            one_hot, self.logits[None, :] / temperatures[:, None], from_logits=True)
+        return losses.categorical_crossentropy(one_hot, self.logits[None, :] / temperatures[:, None], from_logits=True)
 
     def _build(self, figure):
         bars_ax, curve_ax = figure.subplots(1, 2, width_ratios=(1, 1.2))
         self.bars = plots.plot_probability_bars(
-            np.full(len(self.logits), 1 / len(self.logits)), bars_ax,
-            labels=[f"z={logit:g}" for logit in self.logits])
+            np.full(len(self.logits), 1 / len(self.logits)), bars_ax, labels=[f"z={logit:g}" for logit in self.logits]
+        )
         _static_title(bars_ax, "softmax(z / T)")
         self.curve = plots.plot_curve_family(
-            self.temperatures, {"crossentropy": np.zeros_like(self.temperatures)},
-            curve_ax, xlabel="temperature T", ylabel="categorical crossentropy",
-            legend=False)
-        at_one = max(float(self._crossentropy(true_class, np.array([1.0]))[0])
-                     for true_class in range(len(self.logits)))
+            self.temperatures,
+            {"crossentropy": np.zeros_like(self.temperatures)},
+            curve_ax,
+            xlabel="temperature T",
+            ylabel="categorical crossentropy",
+            legend=False,
+        )
+        at_one = max(
+            float(self._crossentropy(true_class, np.array([1.0]))[0]) for true_class in range(len(self.logits))
+        )
         curve_ax.set_ylim(0.0, 1.1 * at_one)
-        (self.marker,) = curve_ax.plot([], [], "o", color=plots.TEST_COLOR, markersize=9,
-                                       markeredgecolor="black", zorder=4)
+        (self.marker,) = curve_ax.plot(
+            [], [], "o", color=plots.TEST_COLOR, markersize=9, markeredgecolor="black", zorder=4
+        )
         _static_title(curve_ax, "crossentropy of the true class")
 
     def _update(self, params):
@@ -180,17 +187,17 @@ class SoftmaxTemperatureExplorer(Explorer):
         probabilities /= probabilities.sum()
         crossentropy = float(self._crossentropy(true_class, np.array([temperature]))[0])
         self.bars.update(probabilities, highlight=true_class)
-        self.curve.update({"crossentropy": self._crossentropy(true_class, self.temperatures)},
-                          autoscale=False)
+        self.curve.update({"crossentropy": self._crossentropy(true_class, self.temperatures)}, autoscale=False)
         self.marker.set_data([temperature], [crossentropy])
         self._results = {"probabilities": probabilities, "crossentropy": crossentropy}
 
     def _readout(self):
         true_class = self.params["true_class"]
         probability = self._results["probabilities"][true_class]
-        return [f"T = {self.params['temperature']:g}: p(true class {true_class}) = "
-                f"{probability:.3f}, crossentropy = -log p = {self._results['crossentropy']:.3f}"]
+        return [
+            f"T = {self.params['temperature']:g}: p(true class {true_class}) = "
+            f"{probability:.3f}, crossentropy = -log p = {self._results['crossentropy']:.3f}"
+        ]
 
     def _moving_artists(self):
-        return [*self.bars.bars, *self.bars.labels, self.curve.lines["crossentropy"],
-                self.marker]
+        return [*self.bars.bars, *self.bars.labels, self.curve.lines["crossentropy"], self.marker]

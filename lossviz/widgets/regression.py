@@ -11,9 +11,7 @@ import numpy as np
 from lossviz import losses, plots
 from lossviz._explorer import Explorer
 from lossviz.data import regression_with_outliers
-from lossviz.widgets._common import (_dropdown, _float_slider, _padded, _static_legend,
-                                     _static_title)
-
+from lossviz.widgets._common import _dropdown, _float_slider, _padded, _static_legend, _static_title
 
 # ============================================================== regression losses
 
@@ -49,8 +47,11 @@ class RegressionLossExplorer(Explorer):
 
     name = "regression_loss"
     figsize = (9.5, 3.6)
-    control_context = {"delta": {"loss": "huber"}, "alpha": {"loss": "general_robust"},
-                       "scale": {"loss": "general_robust"}}
+    control_context = {
+        "delta": {"loss": "huber"},
+        "alpha": {"loss": "general_robust"},
+        "scale": {"loss": "general_robust"},
+    }
     residual = np.linspace(-4.0, 4.0, 401)
 
     def _make_controls(self):
@@ -62,9 +63,11 @@ class RegressionLossExplorer(Explorer):
         }
 
     def _curves(self, params):
-        options = {"huber": {"delta": params["delta"]},
-                   "pseudo_huber": {"delta": params["delta"]},
-                   "general_robust": {"alpha": params["alpha"], "scale": params["scale"]}}
+        options = {
+            "huber": {"delta": params["delta"]},
+            "pseudo_huber": {"delta": params["delta"]},
+            "general_robust": {"alpha": params["alpha"], "scale": params["scale"]},
+        }
         loss_curves, gradient_curves = {}, {}
         for name in REGRESSION_LOSSES:
             kwargs = options.get(name, {})
@@ -75,24 +78,24 @@ class RegressionLossExplorer(Explorer):
     def _build(self, figure):
         loss_curves, gradient_curves = self._curves(self.params)
         self.artists = plots.plot_loss_and_gradient(
-            self.residual, loss_curves, gradient_curves, figure.subplots(1, 2),
-            highlight=self.params["loss"])
-        for family, curve in ((self.artists.loss, loss_curves["mse"]),
-                              (self.artists.gradient, gradient_curves["mse"])):
+            self.residual, loss_curves, gradient_curves, figure.subplots(1, 2), highlight=self.params["loss"]
+        )
+        for family, curve in ((self.artists.loss, loss_curves["mse"]), (self.artists.gradient, gradient_curves["mse"])):
             family.ax.set_ylim(*_padded(float(curve.min()), float(curve.max())))
         _static_legend(self.artists.loss.ax.get_legend())
 
     def _update(self, params):
         loss_curves, gradient_curves = self._curves(params)
-        self.artists.update(loss_curves, gradient_curves, highlight=params["loss"],
-                            autoscale=False)
+        self.artists.update(loss_curves, gradient_curves, highlight=params["loss"], autoscale=False)
         self.artists.loss.ax.title.set_text(f"loss: {_call_text(params)}")
-        self._results = {"residual": self.residual, "loss": loss_curves[params["loss"]],
-                         "gradient": gradient_curves[params["loss"]]}
+        self._results = {
+            "residual": self.residual,
+            "loss": loss_curves[params["loss"]],
+            "gradient": gradient_curves[params["loss"]],
+        }
 
     def _moving_artists(self):
-        return [*self.artists.loss.lines.values(), *self.artists.gradient.lines.values(),
-                self.artists.loss.ax.title]
+        return [*self.artists.loss.lines.values(), *self.artists.gradient.lines.values(), self.artists.loss.ax.title]
 
 
 def _call_text(params) -> str:
@@ -109,8 +112,9 @@ def _call_text(params) -> str:
 OUTLIER_FIT_LOSSES = ("mse", "mae", "huber")
 
 
-def _fit_line(x: np.ndarray, y: np.ndarray, loss: str, iterations: int = 200,
-              **loss_kwargs: Any) -> tuple[float, float]:
+def _fit_line(
+    x: np.ndarray, y: np.ndarray, loss: str, iterations: int = 200, **loss_kwargs: Any
+) -> tuple[float, float]:
     """Slope and intercept minimising sum(loss(slope * x + intercept - y)).
 
     Iteratively reweighted least squares: at a minimum sum psi(r_i) (x_i, 1) = 0 with
@@ -131,8 +135,7 @@ def _fit_line(x: np.ndarray, y: np.ndarray, loss: str, iterations: int = 200,
         total, sum_x, sum_xx = weights.sum(), weighted_x.sum(), weighted_x @ x
         sum_y, sum_xy = weights @ y, weighted_x @ y
         determinant = total * sum_xx - sum_x * sum_x
-        updated = ((total * sum_xy - sum_x * sum_y) / determinant,
-                   (sum_xx * sum_y - sum_x * sum_xy) / determinant)
+        updated = ((total * sum_xy - sum_x * sum_y) / determinant, (sum_xx * sum_y - sum_x * sum_xy) / determinant)
         converged = max(abs(updated[0] - slope), abs(updated[1] - intercept)) <= 1e-10
         slope, intercept = updated
         if converged:
@@ -170,8 +173,7 @@ class OutlierFitExplorer(Explorer):
     name = "outlier_fit"
     seed_context = {}
     figsize = (7.5, 4.2)
-    control_context = {"outlier_size": {"outlier_fraction": 0.2},
-                       "delta": {"outlier_fraction": 0.2}}
+    control_context = {"outlier_size": {"outlier_fraction": 0.2}, "delta": {"outlier_fraction": 0.2}}
 
     def _make_controls(self):
         return {
@@ -181,30 +183,28 @@ class OutlierFitExplorer(Explorer):
         }
 
     def _fits(self, params):
-        return self._cached_fits(params["outlier_fraction"], params["outlier_size"],
-                                 params["delta"])
+        return self._cached_fits(params["outlier_fraction"], params["outlier_size"], params["delta"])
 
     def _fit_lines(self, outlier_fraction: float, outlier_size: float, delta: float):
-        data = regression_with_outliers(outlier_fraction=outlier_fraction,
-                                        outlier_size=outlier_size, seed=self.seed)
-        fits = {name: _fit_line(data.x, data.y, name,
-                                **({"delta": delta} if name == "huber" else {}))
-                for name in OUTLIER_FIT_LOSSES}
+        data = regression_with_outliers(outlier_fraction=outlier_fraction, outlier_size=outlier_size, seed=self.seed)
+        fits = {
+            name: _fit_line(data.x, data.y, name, **({"delta": delta} if name == "huber" else {}))
+            for name in OUTLIER_FIT_LOSSES
+        }
         return data, fits
 
     def _build(self, figure):
         # Data and fits depend on the three sliders alone: revisited values fit nothing.
         self._cached_fits = functools.lru_cache(maxsize=256)(self._fit_lines)
         data, fits = self._fits(self.params)
-        self.artists = plots.plot_fitted_lines(data.x, data.y, fits, figure.subplots(),
-                                               is_outlier=data.is_outlier)
+        self.artists = plots.plot_fitted_lines(data.x, data.y, fits, figure.subplots(), is_outlier=data.is_outlier)
         # Limits over the sliders' whole range: the most and the largest outliers.
         controls = self.controls
-        extremes = [regression_with_outliers(outlier_fraction=fraction, outlier_size=size,
-                                             seed=self.seed)
-                    for fraction in (controls["outlier_fraction"].min,
-                                     controls["outlier_fraction"].max)
-                    for size in (controls["outlier_size"].min, controls["outlier_size"].max)]
+        extremes = [
+            regression_with_outliers(outlier_fraction=fraction, outlier_size=size, seed=self.seed)
+            for fraction in (controls["outlier_fraction"].min, controls["outlier_fraction"].max)
+            for size in (controls["outlier_size"].min, controls["outlier_size"].max)
+        ]
         y = np.concatenate([extreme.y for extreme in extremes])
         self.artists.ax.set_ylim(*_padded(float(y.min()), float(y.max())))
         _static_legend(self.artists.legend, ["data", "outliers", *OUTLIER_FIT_LOSSES])
@@ -212,16 +212,17 @@ class OutlierFitExplorer(Explorer):
 
     def _update(self, params):
         data, fits = self._fits(params)
-        self.artists.update(data.x, data.y, fits, is_outlier=data.is_outlier, rescale=False,
-                            relabel=False)
+        self.artists.update(data.x, data.y, fits, is_outlier=data.is_outlier, rescale=False, relabel=False)
         self._results = {"fits": dict(fits), "data": data}
 
     def _readout(self):
         data, fits = self._results["data"], self._results["fits"]
         slopes = ", ".join(f"{name} {slope:.2f}" for name, (slope, _) in fits.items())
-        return [f"{int(data.is_outlier.sum())} outliers pushed up by "
-                f"{self.params['outlier_size']:g}; fitted slopes: {slopes} "
-                f"(true slope {data.slope:g})"]
+        return [
+            f"{int(data.is_outlier.sum())} outliers pushed up by "
+            f"{self.params['outlier_size']:g}; fitted slopes: {slopes} "
+            f"(true slope {data.slope:g})"
+        ]
 
     def _moving_artists(self):
         artists = self.artists

@@ -11,9 +11,7 @@ import numpy as np
 from lossviz import metrics, plots
 from lossviz._explorer import Explorer
 from lossviz.data import scored_binary
-from lossviz.widgets._common import (_float_slider, _matrix_artists, _static_legend,
-                                     _static_title)
-
+from lossviz.widgets._common import _float_slider, _matrix_artists, _static_legend, _static_title
 
 # ================================================================ thresholds
 
@@ -32,8 +30,7 @@ def _threshold_scores(y_true, y_score, threshold: float) -> dict[str, Any]:
         "precision": float(metrics.precision_score(y_true, y_pred, zero_division=1.0)),
         "recall": float(metrics.recall_score(y_true, y_pred, zero_division=0.0)),
         "f1": float(metrics.f1_score(y_true, y_pred, zero_division=0.0)),
-        "false_positive_rate": float(metrics.false_positive_rate(y_true, y_pred,
-                                                                 zero_division=0.0)),
+        "false_positive_rate": float(metrics.false_positive_rate(y_true, y_pred, zero_division=0.0)),
     }
 
 
@@ -73,11 +70,9 @@ class ThresholdExplorer(Explorer):
     def _build(self, figure):
         self.y_true, self.y_score = scored_binary(n=400, positive_fraction=0.3, seed=self.seed)
         histogram_ax, matrix_ax = figure.subplots(1, 2, width_ratios=(1.4, 1))
-        self.histograms = plots.plot_score_histograms(self.y_true, self.y_score,
-                                                      histogram_ax, threshold=0.5)
+        self.histograms = plots.plot_score_histograms(self.y_true, self.y_score, histogram_ax, threshold=0.5)
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
-        _static_legend(self.histograms.legend, ["negatives (y=0)", "positives (y=1)",
-                                                "threshold"])
+        _static_legend(self.histograms.legend, ["negatives (y=0)", "positives (y=1)", "threshold"])
         _static_title(histogram_ax, "scores by class")
         _static_title(matrix_ax, "predicted positive: score > threshold")
 
@@ -89,8 +84,10 @@ class ThresholdExplorer(Explorer):
 
     def _readout(self):
         scores = self._results
-        return [f"predicted positive: score > {self.params['threshold']:.2f}; precision "
-                f"{scores['precision']:.2f} · recall {scores['recall']:.2f} · F1 {scores['f1']:.2f}"]
+        return [
+            f"predicted positive: score > {self.params['threshold']:.2f}; precision "
+            f"{scores['precision']:.2f} · recall {scores['recall']:.2f} · F1 {scores['f1']:.2f}"
+        ]
 
     def _moving_artists(self):
         return [self.histograms.threshold_line, *_matrix_artists(self.matrix)]
@@ -132,18 +129,19 @@ class RocPrExplorer(Explorer):
         auc = metrics.roc_auc_score(self.y_true, self.y_score)
         average_precision = metrics.average_precision_score(self.y_true, self.y_score)
         self.roc = plots.plot_roc_curve(fpr, tpr, roc_ax, title=f"ROC (AUC {auc:.3f})")
-        self.pr = plots.plot_pr_curve(recall, precision, pr_ax,
-                                      baseline=float(np.mean(self.y_true)),
-                                      title=f"PR (AP {average_precision:.3f})")
+        self.pr = plots.plot_pr_curve(
+            recall, precision, pr_ax, baseline=float(np.mean(self.y_true)), title=f"PR (AP {average_precision:.3f})"
+        )
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
 
     def _update(self, params):
         scores = _threshold_scores(self.y_true, self.y_score, params["threshold"])
         self.roc.update(operating_point=(scores["false_positive_rate"], scores["recall"]))
         self.pr.update(operating_point=(scores["recall"], scores["precision"]))
-        self.matrix.update(scores["confusion_matrix"],
-                           title=f"score > {params['threshold']:.2f}: "
-                                 f"P {scores['precision']:.2f}, R {scores['recall']:.2f}")
+        self.matrix.update(
+            scores["confusion_matrix"],
+            title=f"score > {params['threshold']:.2f}: P {scores['precision']:.2f}, R {scores['recall']:.2f}",
+        )
         self._results = scores
 
     def _moving_artists(self):
@@ -190,19 +188,23 @@ class ImbalanceExplorer(Explorer):
         self.pr = plots.plot_pr_curve([1, 0], [0, 1], pr_ax, baseline=0.0)
 
     def _update(self, params):
-        y_true, y_score = scored_binary(n=self.n_samples,
-                                        positive_fraction=params["positive_fraction"],
-                                        separation=params["separation"], seed=self.seed)
+        y_true, y_score = scored_binary(
+            n=self.n_samples,
+            positive_fraction=params["positive_fraction"],
+            separation=params["separation"],
+            seed=self.seed,
+        )
         fpr, tpr, _ = metrics.roc_curve(y_true, y_score)
         precision, recall, _ = metrics.precision_recall_curve(y_true, y_score)
         auc = float(metrics.roc_auc_score(y_true, y_score))
         average_precision = float(metrics.average_precision_score(y_true, y_score))
         self.roc.update(fpr, tpr, title=f"ROC: AUC {auc:.3f}")
-        self.pr.update(recall, precision, reference=float(np.mean(y_true)),
-                       title=f"PR: AP {average_precision:.3f}")
-        self._results = {"roc_auc": auc, "average_precision": average_precision,
-                         "positive_fraction": float(np.mean(y_true))}
+        self.pr.update(recall, precision, reference=float(np.mean(y_true)), title=f"PR: AP {average_precision:.3f}")
+        self._results = {
+            "roc_auc": auc,
+            "average_precision": average_precision,
+            "positive_fraction": float(np.mean(y_true)),
+        }
 
     def _moving_artists(self):
-        return [self.roc.curve, self.roc.ax.title, self.pr.curve, self.pr.reference,
-                self.pr.ax.title]
+        return [self.roc.curve, self.roc.ax.title, self.pr.curve, self.pr.reference, self.pr.ax.title]
