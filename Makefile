@@ -112,12 +112,12 @@ check: $(VENV)/.stamp-dev
 test-second-seed: $(VENV)/.stamp-dev
 	@echo "== every notebook again with LOSSVIZ_SEED=$(SECOND_SEED) (TensorFlow)"
 	LOSSVIZ_SEED=$(SECOND_SEED) $(RUN) $(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider \
-	  --basetemp=build/pytest-second-seed notebooks
+	  --durations=5 --basetemp=build/pytest-second-seed notebooks
 
 test-second-backend: $(VENV)/.stamp-dev
 	@echo "== every notebook and the Keras comparisons again with KERAS_BACKEND=$(SECOND_BACKEND)"
 	KERAS_BACKEND=$(SECOND_BACKEND) $(RUN) $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider \
-	  --basetemp=build/pytest-second-backend notebooks $(BACKEND_TESTS)
+	  --durations=15 --basetemp=build/pytest-second-backend notebooks $(BACKEND_TESTS)
 
 # Heavy (ten runs of every notebook): a table of how many notebooks pass for each seed.
 seed-sweep: $(VENV)/.stamp-dev
