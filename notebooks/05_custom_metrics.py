@@ -593,7 +593,8 @@ assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
 # **Old posts in a Keras 3 world.** The recipe above was written with `keras.backend`
 # maths (`K.sum`, `K.round`, `K.epsilon`). Keras 3 removed the maths from `keras.backend`
 # (only helpers such as `epsilon()` remain): use `keras.ops`. Other things those posts use
-# are gone too: `keras.wrappers.scikit_learn` (use `keras.wrappers.SKLearnClassifier`),
+# are gone too: `keras.wrappers.scikit_learn` (removed in TensorFlow/Keras 2.13, before
+# Keras 3; use `keras.wrappers.SKLearnClassifier`, or SciKeras on Keras 2),
 # `sklearn.cross_validation` (use `sklearn.model_selection`), and positional `classes` in
 # `label_binarize` (write `classes=`; notebook 06 shows the error).
 
