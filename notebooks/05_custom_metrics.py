@@ -459,23 +459,23 @@ class WeightedMAPE(keras.metrics.Metric):
 targets = np.array([100.0, 10.0, 1.0, 50.0, 20.0, 5.0])[:, None]  # (samples, 1), as Dense(1) gives
 predictions = np.array([90.0, 12.0, 2.0, 50.0, 25.0, 4.0])[:, None]
 weights = np.array([1.0, 1.0, 0.0, 2.0, 1.0, 3.0])
-results = {}
-for weighting in (weights, None):
+weightings = {"weighted": weights, "unweighted": None}
+mape_results = {}  # (ours, Keras's) per weighting
+for kind, weighting in weightings.items():
     ours, theirs = WeightedMAPE(), keras.metrics.MeanAbsolutePercentageError()
     for part in (slice(0, 4), slice(4, 6)):  # two batches of different sizes
         batch_weight = None if weighting is None else weighting[part]
         ours.update_state(targets[part], predictions[part], sample_weight=batch_weight)
         theirs.update_state(targets[part], predictions[part], sample_weight=batch_weight)
-    results["weighted" if weighting is not None else "unweighted"] = (float(ours.result()), float(theirs.result()))
-print({kind: [round(value, 4) for value in pair] for kind, pair in results.items()}, "(ours, Keras)")
+    mape_results[kind] = (float(ours.result()), float(theirs.result()))
+print({kind: [round(value, 4) for value in pair] for kind, pair in mape_results.items()}, "(ours, Keras)")
 
 # %%
-sklearn_mape = {"weighted": weights, "unweighted": None}
-for kind, (ours_value, keras_value) in results.items():
+for kind, (ours_value, keras_value) in mape_results.items():
     expected = 100 * sklearn.metrics.mean_absolute_percentage_error(
-        targets, predictions, sample_weight=sklearn_mape[kind])
+        targets, predictions, sample_weight=weightings[kind])
     assert np.allclose([ours_value, keras_value], expected, rtol=1e-6), kind
-assert np.isclose(results["unweighted"][0], 175 / 6)  # the six errors sum to 175 %: over 6 samples
+assert np.isclose(mape_results["unweighted"][0], 175 / 6)  # the six errors sum to 175 %: over 6 samples
 
 # %% [markdown]
 # And it passes the checker: uneven batches, weights 0/1/2, a `get_config` round trip, a
