@@ -211,6 +211,16 @@ assert "lossviz" not in lossviz.standalone_source("huber")
 print("pasted == lossviz.losses.huber")
 
 # %% [markdown]
+# The pasted block is right by Keras's own measure too: `lossviz.check_loss` runs Keras's
+# `huber` through its checks (notebook 03 explains them) with the pasted `huber` as the
+# reference, so the two must agree on random inputs.
+
+# %%
+pasted_check = lossviz.check_loss("huber", reference=huber, verbose=False)
+print(pasted_check["reference"].line())
+assert pasted_check, pasted_check.report()
+
+# %% [markdown]
 # ## Summary
 #
 # - One notebook per topic; start with [01 regression losses](01_regression_losses.ipynb)

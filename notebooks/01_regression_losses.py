@@ -418,9 +418,10 @@ assert np.isclose(lossviz.losses.log_cosh([[0.0]], [[711.0]])[0], 711 - np.log(2
 # axis of size 1 before calling the loss, even your own function: the result is right.
 # Calling a hand-written function yourself (a custom training loop, a test) does no such
 # thing: `(B,) - (B, 1)` broadcasts to `(B, B)`, comparing every target with every
-# prediction.
+# prediction. The cell below is wrong on purpose: `blog_mse` is the old recipe, a scalar
+# over everything.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 y_flat = np.array([0.0, 1.0, 2.0, 3.0], dtype="float32")  # (B,)
 y_hat = np.array([[0.5], [1.5], [2.0], [3.5]], dtype="float32")  # (B, 1), like Dense(1)
 
@@ -458,18 +459,32 @@ weighted_column = float(mse_loss(y_flat[:, None], y_hat, sample_weight=weights))
 print(f"weighted: (B,) {weighted_flat}, (B, 1) {weighted_column}")
 assert np.isclose(weighted_column, 0.0625) and np.isclose(weighted_flat, 0.1875 / 4)
 
+
 # %% [markdown]
 # Fix: keep targets and outputs `(B, 1)` (`y[:, None]`), and write your own losses to
 # return one value per sample: `ops.mean(..., axis=-1)`, never a mean over everything. A
 # scalar-returning loss has the same weighting problem inside `fit`:
 
 # %%
+def per_sample_mse(y_true, y_pred):  # the fix: reduce the last axis only
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
+
+
 model.compile(loss=blog_mse)
 scalar_loss_weighted = float(model.compute_loss(y=y_flat[:, None], y_pred=y_hat, sample_weight=weights))
-model.compile(loss=lambda y_true, y_pred: ops.mean(ops.square(y_true - y_pred), axis=-1))
+model.compile(loss=per_sample_mse)
 per_sample_weighted = float(model.compute_loss(y=y_flat[:, None], y_pred=y_hat, sample_weight=weights))
 print(f"scalar loss {scalar_loss_weighted}, per-sample loss {per_sample_weighted}")
 assert np.isclose(per_sample_weighted, 0.0625) and np.isclose(scalar_loss_weighted, 0.1875 / 4)
+
+# %% [markdown]
+# `lossviz.check_loss` ([03 custom losses](03_custom_losses.ipynb)) confirms the fix: one
+# value per sample, weights, gradient, a compiled step, and the NumPy twin as reference.
+
+# %%
+fixed_check = lossviz.check_loss(per_sample_mse, reference=lossviz.losses.mean_squared_error, verbose=False)
+assert fixed_check, fixed_check.report()
+fixed_check
 
 # %% [markdown]
 # ### What old blog posts get wrong
@@ -521,10 +536,11 @@ assert np.isclose(quantile_reference(e, np.zeros_like(e))[0], (0.9 * 2 + 0.1 * 2
 
 # %% [markdown]
 # Write `quantile_loss(y_true, y_pred)` with `keras.ops` so that it trains inside `fit`. The
-# version below is deliberately unfinished: it is MAE, not tilted, and it returns one
-# number for the whole batch. Run the checker, read what it reports, then fix the function.
+# version below is wrong on purpose, deliberately unfinished: it is MAE, not tilted, and it
+# returns one number for the whole batch. Run the checker, read what it reports, then fix
+# the function.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def quantile_loss(y_true, y_pred):
     error = y_true - y_pred
     # TODO: weight under-prediction (error > 0) by QUANTILE, over-prediction by 1 - QUANTILE,

@@ -771,11 +771,11 @@ assert np.allclose(half, [3 * np.log(2), np.log(2)])
 
 
 # %% [markdown]
-# Write `weighted_bce(y_true, y_pred)` with `keras.ops`. The version below is deliberately
-# unfinished: it forgets `pos_weight`, does not clip, and returns one number for the
-# whole batch. Run the checker, read its report, then fix the function.
+# Write `weighted_bce(y_true, y_pred)` with `keras.ops`. The version below is wrong on
+# purpose, deliberately unfinished: it forgets `pos_weight`, does not clip, and returns one
+# number for the whole batch. Run the checker, read its report, then fix the function.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def weighted_bce(y_true, y_pred):
     # TODO: clip y_pred, weight the positive term by POS_WEIGHT, one value per sample.
     return ops.mean(-(y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred)))

@@ -66,6 +66,10 @@ def mse_per_sample(y_true, y_pred):
     return ops.mean(ops.square(y_true - y_pred), axis=-1)  # shape (B,)
 
 
+# %% [markdown]
+# And the old way, wrong on purpose (`check_loss` reports it below):
+
+# %% tags=["wrong-on-purpose"]
 def mse_scalar(y_true, y_pred):  # the blog recipe K.mean(K.square(y_true - y_pred))
     return ops.mean(ops.square(y_true - y_pred))  # shape (): the batch is already averaged
 
@@ -169,9 +173,10 @@ assert isinstance(reloaded.loss, PseudoHuber) and reloaded.loss.delta == 0.5
 
 # %% [markdown]
 # Without registration the model saves but does not load; `custom_objects=` is the
-# other way to tell Keras where the class is.
+# other way to tell Keras where the class is. The class below is wrong on purpose: it is
+# not registered.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 class UnregisteredPseudoHuber(PseudoHuber):
     pass
 
@@ -223,6 +228,16 @@ print(totals)
 assert np.allclose(list(totals.values()), totals["loss_weights"], rtol=1e-5)
 
 # %% [markdown]
+# `lossviz.check_loss` (explained under "Check a loss" below) passes the
+# function, on two-column targets, against a NumPy reference of the same formula:
+
+# %%
+outputs_check = lossviz.check_loss(
+    weighted_outputs_mse, reference=lambda t, p: np.sum(np.array([0.3, 0.7]) * (t - p) ** 2, axis=-1),
+    target_shape=(2,), verbose=False)
+assert outputs_check, outputs_check.report()
+
+# %% [markdown]
 # ### Start from Keras's own loss: `standalone_source(name, flavor="keras")`
 #
 # To change a built-in loss, start from its code. `lossviz.standalone_source` hands out
@@ -261,8 +276,13 @@ edited = ops.convert_to_numpy(per_class_focal(targets, logits, from_logits=True)
 assert np.allclose(edited / ops.convert_to_numpy(builtin), np.array(class_alpha)[labels] / 0.25, rtol=1e-5)
 
 # %% [markdown]
-# The edited loss trains: a linear classifier on three seeded clusters (class 2 rare),
-# compiled with it. The loss falls.
+# The edited loss passes `check_loss` on one-hot targets and softmax rows (the checks
+# are explained under "Check a loss" below), and it trains: a linear
+# classifier on three seeded clusters (class 2 rare), compiled with it. The loss falls.
+
+# %%
+edited_check = lossviz.check_loss(per_class_focal, inputs="categorical", verbose=False)
+assert edited_check, edited_check.report()
 
 # %%
 rng = np.random.default_rng(seed + 2)
@@ -355,9 +375,10 @@ assert scalar_version > 100 * without_bad
 # the last, smaller batch of an epoch (8 samples with `batch_size=3` end with a batch of 2).
 # The error type depends on the backend (**TensorFlow**: `InvalidArgumentError`,
 # "Incompatible shapes"; **JAX**: `TypeError`, "incompatible shapes for broadcasting"), so
-# the cells check the message, which says the same on both.
+# the cells check the message, which says the same on both. The loss below is wrong on
+# purpose.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def hard_coded_weights_mse(y_true, y_pred):
     sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
     return mse_per_sample(y_true, y_pred) * sample_weight
@@ -388,9 +409,10 @@ assert "incompatible shapes" in fit_error.lower()
 # The blog's own version, `K.mean(K.square(y_true - y_pred) * sample_weight)`, does not
 # even fail: `(B, 1) * (3,)` broadcasts to `(B, 3)`, every sample is multiplied by every
 # weight, and the result is `mean(squared error) * mean(weights)` for any batch size.
-# Weights belong in `fit(sample_weight=...)` (notebook 04), not in the loss.
+# Weights belong in `fit(sample_weight=...)` (notebook 04), not in the loss. Wrong on
+# purpose:
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def blog_weighted_mse(y_true, y_pred):
     sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
     return ops.mean(ops.square(y_true - y_pred) * sample_weight)
@@ -425,9 +447,10 @@ else:  # fixed upstream
 # %% [markdown]
 # **Two outputs, weighted, then averaged.** The blog version multiplies the squared errors
 # by `[0.3, 0.7]` and takes the **mean** over the outputs: that is simply
-# `loss_weights=[0.15, 0.35]`, the intended loss divided by the number of outputs.
+# `loss_weights=[0.15, 0.35]`, the intended loss divided by the number of outputs. Wrong
+# on purpose:
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def blog_outputs_mse(y_true, y_pred):
     return ops.mean(ops.square(y_true - y_pred) * ops.convert_to_tensor([0.3, 0.7]), axis=-1)
 
@@ -515,9 +538,10 @@ assert metric_report
 # `K.mean(K.log((K.exp(x) + K.exp(-x)) / 2))` with `x = y_pred - y_true`. Rewrite it
 # for Keras 3 in the cell below so that `check_loss` passes against
 # `lossviz.losses.log_cosh`. Bonus: make it finite for a residual of 100 (`exp(100)`
-# overflows float32; $\log\cosh x = x + \mathrm{softplus}(-2x) - \log 2$ does not).
+# overflows float32; $\log\cosh x = x + \mathrm{softplus}(-2x) - \log 2$ does not). The
+# literal translation below is wrong on purpose: it is where you start.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def my_log_cosh(y_true, y_pred):
     x = y_pred - y_true
     return ops.mean(ops.log((ops.exp(x) + ops.exp(-x)) / 2))  # a literal translation: fix it

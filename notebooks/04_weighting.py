@@ -285,9 +285,9 @@ assert refusals[0].startswith("You cannot `class_weight` and `sample_weight`") a
 # in the loss and returns `K.mean(K.square(y_true - y_pred) * sample_weight)`: the
 # product broadcasts to `(B, 3)`, so every sample gets every weight and the result is
 # `mean(squared error) * mean(weights)`. Pass weights to `fit` instead (notebook 03 shows
-# the per-sample version breaking on the last batch).
+# the per-sample version breaking on the last batch). The recipe, wrong on purpose:
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def blog_weighted_mse(y_true, y_pred):
     sample_weight = ops.convert_to_tensor([1.0, 2.0, 3.0])
     return ops.mean(ops.square(y_true - y_pred) * sample_weight)
@@ -306,9 +306,9 @@ assert np.isclose(blog_value, per_sample[:3].mean() * 2.0) and not np.isclose(bl
 # The Keras 3 form reshapes `sample_weight` to `(B, 1)` on purpose: the error has shape
 # `(B, 1)` (one output column) and the weights arrive as `(B,)`. Multiplied directly,
 # `(B, 1) * (B,)` broadcasts to `(B, B)`: every sample gets every weight, silently (the
-# cell after the check shows it).
+# cell after the check shows it). The metric below is wrong on purpose (its count).
 
-# %%
+# %% tags=["wrong-on-purpose"]
 class PercentageError(keras.metrics.Metric):
     def __init__(self, name="percentage_error", **kwargs):
         super().__init__(name=name, **kwargs)
@@ -414,14 +414,18 @@ assert not np.isclose(masked, squared.mean())
 #
 # Write `my_weighted_bce(y_true, y_pred)` that weights the positive term by 4, per
 # sample, from `keras.ops`. The reference is built from the NumPy twin: for 0/1 labels,
-# weight 4 on positives times `lossviz.losses.binary_crossentropy`. The starting point
-# below is the blog shape of it; make `check_loss` pass.
+# weight 4 on positives times `lossviz.losses.binary_crossentropy`.
 
 # %%
 def reference_weighted_bce(y_true, y_pred):
     return np.where(y_true[..., 0] == 1, 4.0, 1.0) * lossviz.losses.binary_crossentropy(y_true, y_pred)
 
 
+# %% [markdown]
+# The starting point below is the blog shape of it, wrong on purpose; make `check_loss`
+# pass.
+
+# %% tags=["wrong-on-purpose"]
 def my_weighted_bce(y_true, y_pred):
     return ops.mean(-(4.0 * y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred)))  # fix me
 

@@ -47,6 +47,7 @@ import lossviz.data
 import lossviz.keras_facts
 import lossviz.keras_metrics
 import lossviz.keras_models
+import lossviz.losses
 import lossviz.metrics
 import lossviz.plots
 import lossviz.widgets
@@ -421,11 +422,15 @@ assert np.isclose(always_positive, 2 * y_test.mean() / (1 + y_test.mean()))
 # %% [markdown]
 # **3. A percentage error that respects sample weights.** Write the weighting into the
 # state: keep sum(w * error) and sum(w), divide in `result()`. This is the mean absolute
-# percentage error, error = 100 |y - y_hat| / max(|y|, eps), weighted per sample.
+# percentage error, error = 100 mean(|y - y_hat| / max(|y|, eps)) over each sample's last
+# axis, as `keras.metrics.MeanAbsolutePercentageError` computes it. Without weights every
+# sample has weight 1, so the count grows by the number of **samples** of the batch (not
+# by 1 per batch); with weights, by their sum, one weight per sample value. That is what
+# Keras's `Mean` does (`keras/src/metrics/reduction_metrics.py`).
 
 # %%
 class WeightedMAPE(keras.metrics.Metric):
-    """sum(w * 100 |y - y_hat| / max(|y|, eps)) / sum(w), accumulated over batches."""
+    """sum(w * error) / sum(w) over batches; error = 100 mean(|y - y_hat| / max(|y|, eps), axis=-1)."""
 
     def __init__(self, name="weighted_mape", **kwargs):
         super().__init__(name=name, **kwargs)
@@ -433,45 +438,66 @@ class WeightedMAPE(keras.metrics.Metric):
         self.total_weight = self.add_variable(shape=(), initializer="zeros", name="weight")
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = keras.ops.ravel(y_true), keras.ops.ravel(y_pred)
+        y_true, y_pred = keras.ops.cast(y_true, self.dtype), keras.ops.cast(y_pred, self.dtype)
         scale = keras.ops.maximum(keras.ops.abs(y_true), keras.backend.epsilon())
-        error = 100 * keras.ops.abs(y_true - y_pred) / scale
-        weight = 1.0 if sample_weight is None else keras.ops.ravel(sample_weight)
+        error = 100 * keras.ops.mean(keras.ops.abs(y_true - y_pred) / scale, axis=-1)  # (B,)
+        weight = keras.ops.ones_like(error) if sample_weight is None else keras.ops.cast(sample_weight, self.dtype)
+        weight = keras.ops.broadcast_to(weight, keras.ops.shape(error))  # one weight per sample value
         self.weighted_error.assign_add(keras.ops.sum(weight * error))
-        self.total_weight.assign_add(keras.ops.sum(weight))
+        self.total_weight.assign_add(keras.ops.sum(weight))  # no weights: the number of samples
 
     def result(self):
         return keras.ops.divide_no_nan(self.weighted_error, self.total_weight)
 
 
 # %% [markdown]
-# Fed in two batches, it matches Keras's `MeanAbsolutePercentageError` with the same
-# weights and scikit-learn's weighted MAPE; a weight of 0 removes a sample entirely.
+# Fed in two batches of `(samples, 1)` columns, it matches Keras's
+# `MeanAbsolutePercentageError` with the same weights and without, and scikit-learn's
+# weighted MAPE; a weight of 0 removes a sample entirely.
 
 # %%
-targets = np.array([100.0, 10.0, 1.0, 50.0, 20.0, 5.0])
-predictions = np.array([90.0, 12.0, 2.0, 50.0, 25.0, 4.0])
+targets = np.array([100.0, 10.0, 1.0, 50.0, 20.0, 5.0])[:, None]  # (samples, 1), as Dense(1) gives
+predictions = np.array([90.0, 12.0, 2.0, 50.0, 25.0, 4.0])[:, None]
 weights = np.array([1.0, 1.0, 0.0, 2.0, 1.0, 3.0])
-ours = WeightedMAPE()
-for part in (slice(0, 4), slice(4, 6)):  # two batches of different sizes
-    ours.update_state(targets[part], predictions[part], sample_weight=weights[part])
-keras_mape = keras.metrics.MeanAbsolutePercentageError()  # wants (samples, 1) columns
-keras_mape.update_state(targets[:, None], predictions[:, None], sample_weight=weights)
-sklearn_mape = 100 * sklearn.metrics.mean_absolute_percentage_error(
-    targets, predictions, sample_weight=weights)
-print(f"WeightedMAPE {float(ours.result()):.4f}, Keras {float(keras_mape.result()):.4f}, "
-      f"scikit-learn {sklearn_mape:.4f}")
-assert np.allclose([float(ours.result()), float(keras_mape.result())], sklearn_mape)
+weightings = {"weighted": weights, "unweighted": None}
+mape_results = {}  # (ours, Keras's) per weighting
+for kind, weighting in weightings.items():
+    ours, theirs = WeightedMAPE(), keras.metrics.MeanAbsolutePercentageError()
+    for part in (slice(0, 4), slice(4, 6)):  # two batches of different sizes
+        batch_weight = None if weighting is None else weighting[part]
+        ours.update_state(targets[part], predictions[part], sample_weight=batch_weight)
+        theirs.update_state(targets[part], predictions[part], sample_weight=batch_weight)
+    mape_results[kind] = (float(ours.result()), float(theirs.result()))
+print({kind: [round(value, 4) for value in pair] for kind, pair in mape_results.items()}, "(ours, Keras)")
+
+# %%
+for kind, (ours_value, keras_value) in mape_results.items():
+    expected = 100 * sklearn.metrics.mean_absolute_percentage_error(
+        targets, predictions, sample_weight=weightings[kind])
+    assert np.allclose([ours_value, keras_value], expected, rtol=1e-6), kind
+assert np.isclose(mape_results["unweighted"][0], 175 / 6)  # the six errors sum to 175 %: over 6 samples
+
+# %% [markdown]
+# And it passes the checker: uneven batches, weights 0/1/2, a `get_config` round trip, a
+# compiled `model.evaluate`, and the lossviz MAPE twin as the reference (its per-sample
+# values averaged, as `MeanMetricWrapper` averages them).
+
+# %%
+mape_check = lossviz.check_metric(WeightedMAPE, reference=lossviz.losses.mean_absolute_percentage_error,
+                                  inputs="regression")
+assert mape_check, mape_check.report()
 
 
 # %% [markdown]
+# ### Wrong on purpose: a MAPE of one number per batch
+#
 # The recipe-style version, a function returning one number per batch, cannot take
 # per-sample weights at all: Keras must broadcast the weights onto that one number and
 # fails. The error's type depends on the backend (**TensorFlow**: `InvalidArgumentError`;
 # **JAX**: `ValueError`); `lossviz.keras_facts.backend_differences()` measures which one
 # yours raises (notebook 02 has the table).
 
-# %%
+# %% tags=["wrong-on-purpose"]
 def batch_mape(y_true, y_pred):  # WRONG: one number per batch
     return 100 * keras.ops.mean(keras.ops.abs((y_true - y_pred) / y_true))
 
@@ -479,7 +505,7 @@ def batch_mape(y_true, y_pred):  # WRONG: one number per batch
 error_name = "no error"
 try:
     wrapped = keras.metrics.MeanMetricWrapper(batch_mape)
-    wrapped.update_state(targets[:, None], predictions[:, None], sample_weight=weights)
+    wrapped.update_state(targets, predictions, sample_weight=weights)
 except Exception as error:  # the backend's own error type
     error_name = type(error).__name__
     print(error_name, str(error).splitlines()[0][:100])
@@ -522,10 +548,11 @@ flattened = keras.metrics.Precision()
 flattened.update_state(one_hot[animal_true], animal_probs)
 cells = lossviz.metrics.precision_score(one_hot[animal_true].ravel(),
                                         (animal_probs.ravel() > 0.5).astype(int))
+weighted_p = float(by_hand["weighted"][0])
 print(f"Keras Precision() {float(flattened.result()):.4f} = precision over the 30 cells "
-      f"{cells:.4f}; micro 0.6, macro {macro_p:.4f}")
+      f"{cells:.4f}; micro 0.6, macro {macro_p:.4f}, weighted {weighted_p:.4f}")
 assert np.isclose(float(flattened.result()), cells) and not np.isclose(cells, 0.6)
-assert not np.isclose(cells, macro_p)
+assert not np.isclose(cells, macro_p) and not np.isclose(cells, weighted_p)
 
 # %% [markdown]
 # The fix: `top_k=1` makes the argmax the one positive per row (micro precision), and
@@ -566,7 +593,8 @@ assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
 # **Old posts in a Keras 3 world.** The recipe above was written with `keras.backend`
 # maths (`K.sum`, `K.round`, `K.epsilon`). Keras 3 removed the maths from `keras.backend`
 # (only helpers such as `epsilon()` remain): use `keras.ops`. Other things those posts use
-# are gone too: `keras.wrappers.scikit_learn` (use `keras.wrappers.SKLearnClassifier`),
+# are gone too: `keras.wrappers.scikit_learn` (removed in TensorFlow/Keras 2.13, before
+# Keras 3; use `keras.wrappers.SKLearnClassifier`, or SciKeras on Keras 2),
 # `sklearn.cross_validation` (use `sklearn.model_selection`), and positional `classes` in
 # `label_binarize` (write `classes=`; notebook 06 shows the error).
 
@@ -627,9 +655,9 @@ assert logged > 1.2 * after["mae"]
 # seen**, honouring `sample_weight`. The start below has one piece missing. The checker
 # feeds it uneven batches, weights, a `get_config` round trip and a compiled
 # `model.evaluate`, and compares it with `lossviz.metrics.specificity_score` on all
-# samples at once.
+# samples at once. The starter is wrong on purpose: read the checker's report, then fix it.
 
-# %%
+# %% tags=["wrong-on-purpose"]
 class Specificity(keras.metrics.Metric):
     def __init__(self, threshold=0.5, name="specificity", **kwargs):
         super().__init__(name=name, **kwargs)

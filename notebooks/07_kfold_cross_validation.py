@@ -283,10 +283,14 @@ else:
 # %% [markdown]
 # ### 3. Imports from before Keras 3 and scikit-learn 0.20
 #
-# `keras.wrappers.scikit_learn.KerasClassifier` was removed with TensorFlow 2.13 / Keras 3;
-# Keras >= 3.8 has `keras.wrappers.SKLearnClassifier` and `SKLearnRegressor` (next
-# section). `sklearn.cross_validation` became `sklearn.model_selection` (removed in
-# scikit-learn 0.20).
+# `keras.wrappers.scikit_learn.KerasClassifier` (and `KerasRegressor`) was removed in
+# TensorFlow/Keras 2.13 (July 2023), three minor releases before TensorFlow 2.16 brought
+# Keras 3 (release history, not measured here). On Keras 2 its replacement is
+# [SciKeras](https://github.com/adriangb/scikeras) (`scikeras.wrappers.KerasClassifier`, a
+# separate package); Keras >= 3.8 has `keras.wrappers.SKLearnClassifier` and
+# `SKLearnRegressor` (next section). `sklearn.cross_validation` became
+# `sklearn.model_selection` (removed in scikit-learn 0.20). Measured here: the old modules
+# are gone, the new ones are there.
 
 # %%
 for old, new in [("keras.wrappers.scikit_learn", "keras.wrappers"),
