@@ -141,7 +141,8 @@ def assert_fast_curves_equal_readable(is_positive, scores):
             assert mine.dtype == other.dtype
     if _fast_sort.fast_average_precision_applies(is_positive, scores, None):
         expected = readable("average_precision_score", "_binary_average_precision")(is_positive, scores)
-        assert _fast_sort.fast_average_precision(is_positive, scores) == expected
+        for chunk in (1, 3, 1 << 16):  # runs of ties across the chunks' edges
+            assert _fast_sort.fast_average_precision(is_positive, scores, chunk) == expected
 
 
 @SETTINGS
@@ -154,7 +155,8 @@ def test_fast_curves_equal_the_readable_ones(problem):
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])
 @pytest.mark.parametrize("pool", ["distinct", "ties", "few", "runs", "signs"])
 def test_fast_curves_on_large_inputs(dtype, pool):
-    """Long runs of one label, ties among them, few distinct scores, both signs far apart (64-bit keys)."""
+    """Long runs of one label, ties among them, few distinct scores (ties across AP's chunks), both signs
+    far apart (64-bit keys)."""
     rng = np.random.default_rng(3)
     n = 30_000
     is_positive = rng.random(n) < 0.3
