@@ -375,7 +375,7 @@ def fast_average_precision(is_positive, y_score, chunk=1 << 16):
         rank = keys[start : stop + 1] >> 1  # with the next key: does the chunk's last run end in it?
         run_end = np.ones(stop - start, dtype=bool)
         np.not_equal(rank[1:], rank[:-1], out=run_end[: len(rank) - 1])
-        positives_so_far = np.cumsum(keys[start:stop] & 1)
+        positives_so_far = np.cumsum(keys[start:stop] & 1, dtype=np.int32)  # n < 2**31
         tps = positives_so_far[run_end] + positives
         ranked = np.flatnonzero(run_end) + (start + 1)  # samples so far: TP + FP
         positives += int(positives_so_far[-1])
