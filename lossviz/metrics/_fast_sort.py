@@ -303,7 +303,7 @@ def fast_roc_curve(is_positive, y_score):
     as its own (the second differences of FP and TP are zero). So the inner samples of
     a run of three or more untied scores with one label never make a point; they are
     removed first, with 1-byte masks, and the readable test runs on what is left (about
-    a tenth of the samples on a good classifier). A removed run has its neighbours' label,
+    a fifth of the samples on a good classifier). A removed run has its neighbours' label,
     so ``(gap to the previous sample left) * label`` adds up to the true positives.
     (Fresh memory costs page faults, a third of the sort here: no int32 array per sample
     besides the keys.)
