@@ -24,11 +24,19 @@ passes of NumPy's stable radix sort of 16-bit keys (the lower, then the upper ha
 each rank). Float64 scores with weights, the one case left, take the readable stable
 argsort.
 
+``roc_curve`` (:func:`fast_roc_curve`) and the average precision
+(:func:`fast_average_precision`) of unweighted float32 scores go further: they take no
+count per threshold, only what their result needs (the fewer arrays of one entry per
+sample, the fewer page faults).
+
 ``ranking._counts_at_thresholds`` calls :func:`fast_counts_at_thresholds` when
-:func:`fast_sort_applies`, and ``ranking._binary_roc_auc`` :func:`fast_roc_auc` when
-:func:`fast_roc_auc_applies`, each in an ``if`` that :func:`lossviz.standalone_source`
-drops, so the blocks it hands out keep the readable sort. Tests hold both paths to the same
-counts and to scikit-learn's results; ``bench/bench_metrics.py`` times them.
+:func:`fast_sort_applies`, ``ranking._binary_roc_auc`` :func:`fast_roc_auc` when
+:func:`fast_roc_auc_applies`, ``ranking.roc_curve`` :func:`fast_roc_curve` when
+:func:`fast_roc_curve_applies` and ``ranking._binary_average_precision``
+:func:`fast_average_precision` when :func:`fast_average_precision_applies`, each in an
+``if`` that :func:`lossviz.standalone_source` drops, so the blocks it hands out keep the
+readable code. Tests hold both paths to the same counts, curves and floats, and to
+scikit-learn's results; ``bench/bench_metrics.py`` times them.
 """
 
 from __future__ import annotations
