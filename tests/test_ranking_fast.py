@@ -58,6 +58,14 @@ def readable_roc_auc():
     return namespace["_binary_roc_auc"]
 
 
+@cache
+def readable(name, function):
+    """``function`` as the snippet of the public ``name`` defines it: the readable path only."""
+    namespace = {}
+    exec(standalone_source(name), namespace)
+    return namespace[function]
+
+
 @st.composite
 def ranking_problems(draw):
     """(is_positive, y_score, sample_weight): float16/32/64 or integer scores, ties and special values, maybe one class."""
@@ -120,6 +128,51 @@ def test_readable_and_fast_counts_are_identical(problem):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert _fast_sort.fast_roc_auc(is_positive, scores) == readable_roc_auc()(is_positive, scores)
+
+
+def assert_fast_curves_equal_readable(is_positive, scores):
+    """fast_roc_curve and fast_average_precision, where they apply, give the readable arrays and float exactly."""
+    if _fast_sort.fast_roc_curve_applies(is_positive, scores, None, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            expected = readable("roc_curve", "roc_curve")(is_positive, scores)
+        for mine, other in zip(_fast_sort.fast_roc_curve(is_positive, scores), expected, strict=True):
+            np.testing.assert_array_equal(mine, other)
+            assert mine.dtype == other.dtype
+    if _fast_sort.fast_average_precision_applies(is_positive, scores, None):
+        expected = readable("average_precision_score", "_binary_average_precision")(is_positive, scores)
+        for chunk in (1, 3, 1 << 16):  # runs of ties across the chunks' edges
+            assert _fast_sort.fast_average_precision(is_positive, scores, chunk) == expected
+
+
+@SETTINGS
+@given(ranking_problems())
+def test_fast_curves_equal_the_readable_ones(problem):
+    is_positive, scores, _ = problem
+    assert_fast_curves_equal_readable(is_positive, _as_library_scores(scores))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize("pool", ["distinct", "ties", "few", "runs", "signs"])
+def test_fast_curves_on_large_inputs(dtype, pool):
+    """Long runs of one label, ties among them, few distinct scores (ties across AP's chunks), both signs
+    far apart (64-bit keys)."""
+    rng = np.random.default_rng(3)
+    n = 30_000
+    is_positive = rng.random(n) < 0.3
+    raw = {
+        "distinct": rng.random(n) + is_positive,
+        "ties": np.round(rng.random(n) + is_positive, 3),
+        "few": rng.integers(0, 4, n) / 4,
+        "runs": np.sort(rng.random(n)) + np.repeat(rng.random(n // 100) < 0.5, 100) * 0.01,
+        "signs": rng.normal(size=n) * np.where(rng.random(n) < 0.5, 1e30, 1e-30),
+    }[pool]
+    with np.errstate(over="ignore"):
+        scores = raw.astype(dtype)
+    scores = np.where(np.isfinite(scores), scores, 0).astype(dtype)
+    assert_fast_curves_equal_readable(is_positive, scores)
+    for ours, theirs in zip(lv.roc_curve(is_positive, scores), sk.roc_curve(is_positive, scores), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 @SETTINGS
@@ -194,7 +247,12 @@ def test_the_fast_path_is_chosen_where_the_counts_are_taken():
     assert ranking._counts_at_thresholds.__module__ == ranking.__name__
     assert ranking._sorted_by_score.__module__ == ranking.__name__
     tree = ast.parse(Path(ranking.__file__).read_text(encoding="utf-8"))
-    for function, test in [("_counts_at_thresholds", "fast_sort_applies"), ("_binary_roc_auc", "fast_roc_auc_applies")]:
+    for function, test in [
+        ("_counts_at_thresholds", "fast_sort_applies"),
+        ("_binary_roc_auc", "fast_roc_auc_applies"),
+        ("roc_curve", "fast_roc_curve_applies"),
+        ("_binary_average_precision", "fast_average_precision_applies"),
+    ]:
         node = next(node for node in tree.body if getattr(node, "name", "") == function)
         branches = [branch for branch in node.body if isinstance(branch, ast.If) and test in ast.unparse(branch.test)]
         assert len(branches) == 1, function
