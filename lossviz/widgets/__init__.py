@@ -77,8 +77,9 @@ def explorers() -> dict[str, Callable[..., Explorer]]:
 def __getattr__(name: str):
     # PEP 562: `<name>_explorer` and the explorer classes come from the registry, so a new
     # explorer needs no line here.
-    if name.endswith("_explorer") and name in explorers():
-        return explorers()[name]
+    factory = explorers().get(name) if name.endswith("_explorer") else None
+    if factory is not None:
+        return factory
     for explorer_class in registered_explorers():
         if explorer_class.__name__ == name:
             return explorer_class
