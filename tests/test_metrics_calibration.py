@@ -86,6 +86,7 @@ PROBA_CASES = {
     "below-zero": (np.array([0, 1, 1]), np.array([-0.1, 0.7, 0.5])),
     "three-classes-1d": (np.array([0, 1, 2, 1]), np.array([0.2, 0.4, 0.9, 0.5])),
     "length": (np.array([0, 1, 1]), np.array([0.2, 0.4])),
+    "on-bin-edges": ((RNG.random(64) < 0.5).astype(int), RNG.integers(0, 9, 64) / 8),  # multiples of 1/8
 }
 MULTI_CASES = {
     "three": _multiclass(90, 3),
@@ -206,7 +207,7 @@ def ece_by_loop(y_true, y_prob, n_bins, strategy, sample_weight=None):
     return total / sum(weights)
 
 
-@pytest.mark.parametrize("case", ["binary", "imbalanced", "float32", "minus-one-one", "exact-zero-one"])
+@pytest.mark.parametrize("case", ["binary", "imbalanced", "float32", "minus-one-one", "exact-zero-one", "on-bin-edges"])
 @pytest.mark.parametrize("strategy", ["uniform", "quantile"])
 @pytest.mark.parametrize("n_bins", [1, 4, 10])
 def test_ece_equals_its_definition_as_a_loop(case, strategy, n_bins):
@@ -218,11 +219,10 @@ def test_ece_equals_its_definition_as_a_loop(case, strategy, n_bins):
 
 def test_ece_on_probabilities_at_bin_edges():
     """p = 0.5 with two uniform bins lies in the first bin, as calibration_curve puts it."""
-    y_true, y_prob = np.array([1, 0, 1]), np.array([0.5, 0.5, 1.0])
-    assert lv.expected_calibration_error(y_true, y_prob, n_bins=2) == pytest.approx(
-        ece_by_loop(y_true, y_prob, 2, "uniform")
-    )
-    assert lv.expected_calibration_error(y_true, y_prob, n_bins=2) == pytest.approx(0.0)
+    y_true, y_prob = np.array([1, 0]), np.array([0.5, 1.0])
+    # first bin: |1 - 0.5|; second bin: |0 - 1.0|; the other rule would pool them: |1 - 1.5|
+    assert lv.expected_calibration_error(y_true, y_prob, n_bins=2) == pytest.approx((0.5 + 1.0) / 2)
+    assert ece_by_loop(y_true, y_prob, 2, "uniform") == pytest.approx((0.5 + 1.0) / 2)
     assert lv.expected_calibration_error([0, 1], [0.5, 0.5], n_bins=2) == 0.0
 
 
