@@ -50,6 +50,31 @@ NOT_SHOWN_YET = {
     "threshold_explorer": "notebook 06 shows roc_pr_explorer, which has the same slider",
 }
 
+# The widest figure that fits a notebook's output area in a 1280 x 800 JupyterLab window
+# with the file browser open: 848 px measured by tests/test_browser.py (check_figures_fit,
+# which checks the real page), less a margin for a vertical scroll bar.
+COLUMN_PX = 820
+FIGSIZE = re.compile(r"figsize\s*=\s*\(\s*([\d.]+)\s*,\s*([\d.]+)\s*\)")
+
+
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
+def test_explorer_fits_the_notebook_column(name):
+    width_px = EXPLORER_CLASSES[name].figsize[0] * plt.rcParamsDefault["figure.dpi"]  # ipympl: 1 inch = dpi px
+    assert width_px <= COLUMN_PX, f"{name}: its figure is {width_px:.0f} px wide, the column {COLUMN_PX} px"
+
+
+def test_every_figsize_in_the_notebooks_and_plots_fits_the_column():
+    root = Path(__file__).resolve().parent.parent
+    sources = [
+        *sorted((root / "notebooks").glob("[0-9][0-9]_*.py")),
+        *sorted((root / "lossviz" / "plots").glob("*.py")),
+    ]
+    found = [(path.name, float(match.group(1))) for path in sources for match in FIGSIZE.finditer(path.read_text())]
+    assert len(found) >= 5, f"the figsize scan found only {found}"
+    too_wide = [(name, width) for name, width in found if width * plt.rcParamsDefault["figure.dpi"] > COLUMN_PX]
+    assert not too_wide, f"figures wider than the {COLUMN_PX} px column: {too_wide}"
+
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
