@@ -10,7 +10,8 @@ and that no cell shows an error. The cells after the last explorer display no wi
 nbmake runs every cell of every notebook, on both backends, so the browser leaves them
 out (in notebook 07 they are the cross-validation and Dask cells, about 70 s). Before the drags, every
 figure must fit the notebook column of a 1280 x 800 window with the file browser open
-(bh.FIT_VIEWPORT; the widths go to NAME-figure-widths.txt). It also measures
+(bh.FIT_VIEWPORT; the widths go to NAME-figure-widths.txt), and a notebook with
+exercise solutions opens with them collapsed. It also measures
 the time from releasing the slider to the new image being on screen (median of several
 drags; target under 250 ms, recorded, not asserted).
 
@@ -612,3 +613,36 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
             page.close()
         with contextlib.suppress(OSError):
             bh.shut_down_sessions(lab, notebook)
+
+
+def test_solutions_open_collapsed(browser, lab):
+    """A notebook with exercise solutions opens with each solution's code collapsed
+    (``jupyter.source_hidden``, set by `make sync`): JupyterLab shows a placeholder for
+    it, and the code of every other code cell."""
+    import nbformat
+
+    notebook_path = next(
+        path
+        for path in topic_notebooks()
+        if any("solution" in cell.metadata.get("tags", ()) for cell in nbformat.read(path, as_version=4).cells)
+    )
+    cells = nbformat.read(notebook_path, as_version=4).cells
+    solutions = [index for index, cell in enumerate(cells) if "solution" in cell.metadata.get("tags", ())]
+    dialogs = []
+    page = browser.new_page()
+    try:
+        open_notebook(page, lab, notebook_path.name, dialogs)
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')].map((cell) => ({
+                 placeholder: !!cell.querySelector('.jp-InputPlaceholder'),
+                 editor: !!cell.querySelector('.jp-InputArea-editor'),
+               }))"""
+        )
+        assert len(shown) == len(cells)
+        collapsed = [index for index, cell in enumerate(shown) if cell["placeholder"] and not cell["editor"]]
+        assert collapsed == solutions, f"{notebook_path.name}: collapsed cells {collapsed}, solutions {solutions}"
+    finally:
+        with contextlib.suppress(Exception):
+            page.close()
+        with contextlib.suppress(OSError):
+            bh.shut_down_sessions(lab, notebook_path.name)
