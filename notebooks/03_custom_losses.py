@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -553,7 +553,7 @@ my_report = lossviz.check_loss(my_log_cosh, reference=lossviz.losses.log_cosh)
 # %% [markdown]
 # One solution (run it to compare):
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def solution_log_cosh(y_true, y_pred):
     x = y_pred - y_true
     return ops.mean(x + ops.softplus(-2.0 * x) - np.log(2.0), axis=-1)

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -436,7 +436,7 @@ my_report = lossviz.check_loss(my_weighted_bce, reference=reference_weighted_bce
 # %% [markdown]
 # One solution (run it to compare):
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def solution_weighted_bce(y_true, y_pred):
     probability = ops.clip(y_pred, keras.backend.epsilon(), 1 - keras.backend.epsilon())
     per_element = -(4.0 * y_true * ops.log(probability) + (1 - y_true) * ops.log(1 - probability))

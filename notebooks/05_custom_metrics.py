@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -686,7 +686,7 @@ check = lossviz.check_metric(Specificity(), reference=lossviz.metrics.specificit
 # %% [markdown]
 # Solution: count the false positives too (negatives with a score above the threshold).
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 class Specificity(keras.metrics.Metric):
     def __init__(self, threshold=0.5, name="specificity", **kwargs):
         super().__init__(name=name, **kwargs)

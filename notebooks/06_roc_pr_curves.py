@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -642,7 +642,7 @@ passed = check_threshold_for_recall(threshold_for_recall)
 # Solution: compute recall and precision at every distinct score at once, keep the
 # thresholds that reach the recall, take the best precision.
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def threshold_for_recall(y_true, y_score, recall):
     thresholds = np.unique(y_score)
     predicted = y_score[None, :] >= thresholds[:, None]  # one row per threshold

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -594,7 +594,7 @@ check = check_fold_loop(fold_scores, build_model, X, y, cv=2, metric=lossviz.met
                         preprocess=StandardScaler, fit_kwargs=EXERCISE_FIT, seed=seed)
 
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def fold_scores(build_model, X, y, splits):
     scores = []
     for fold, (train, test) in enumerate(splits):
