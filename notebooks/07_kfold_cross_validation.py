@@ -245,6 +245,7 @@ print(f"accuracy on coin flips: selected on all rows {leaky.summary['accuracy'][
 assert leaky.summary["accuracy"]["mean"] > chance_band[1]  # beyond luck: a leak
 assert chance_band[0] <= inside.summary["accuracy"]["mean"] <= chance_band[1]  # honest: luck
 
+
 # %% [markdown]
 # ### 2. One model re-fitted fold after fold
 #
@@ -591,7 +592,6 @@ assert check
 # Where next: [05 custom metrics](05_custom_metrics.ipynb) for metrics you can trust per
 # fold, [06 ROC and PR curves](06_roc_pr_curves.ipynb) for the ROC AUC reported here, or
 # back to [the start](00_start_here.ipynb).
-
 
 # %% [markdown]
 # ## Appendix: parallel folds, and a Dask cluster
