@@ -662,8 +662,9 @@ assert error == {"jax": "TypeError"}.get(keras.backend.backend(), "no error")
 # %% [markdown]
 # ## Dropout and batch normalisation: fit's log against evaluate
 #
-# Besides [the running mean](#The-training-log-is-a-running-average), two more things make
-# what `fit` logs differ from `evaluate` on the same data right after the epoch:
+# Besides [the running mean](05_custom_metrics.ipynb#The-training-log-is-a-running-average),
+# two more things make what `fit` logs differ from `evaluate` on the same data right after
+# the epoch:
 #
 # - **training mode**: in `fit` every batch runs with dropout on, and batch normalisation
 #   normalises with **that batch's** mean and variance; `evaluate` runs in inference mode:

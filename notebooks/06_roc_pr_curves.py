@@ -477,7 +477,7 @@ for multi_label, average in [(False, "micro"), (True, "macro")]:
 # Logits, built on purpose: 1000 samples, half positive, logit = +1 or -1 plus unit noise.
 # With `from_logits=True` Keras scores the sigmoid of the logits; without it, the logits
 # below 0 or above 1 tie in the end buckets, and the AUC drops. That is about three
-# quarters of them ([Logits into thresholded metrics](#Logits-into-thresholded-metrics)
+# quarters of them ([the next section](06_roc_pr_curves.ipynb#Logits-into-thresholded-metrics)
 # prints the share for your seed, beside the 76 % that the normal noise predicts).
 
 # %%

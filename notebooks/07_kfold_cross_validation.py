@@ -585,7 +585,7 @@ assert check
 #   gave an accuracy beyond what luck gives (the 99.9 % binomial band); inside the folds, luck.
 # - `lossviz.cv.cross_validate_keras` does all of this on scikit-learn's `cross_validate`,
 #   with the same numbers for a seed sequentially, with `n_jobs` or on a Dask cluster
-#   ([appendix](#Appendix:-parallel-folds,-and-a-Dask-cluster));
+#   ([appendix](07_kfold_cross_validation.ipynb#Appendix:-parallel-folds,-and-a-Dask-cluster));
 #   `keras.wrappers.SKLearnClassifier` + `cross_validate` is the short path (pass epochs
 #   via `params=`).
 #

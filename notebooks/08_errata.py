@@ -101,6 +101,7 @@ import lossviz
 print("lossviz", lossviz.__version__, "| keras", keras.__version__, "| backend", keras.backend.backend(),
       "| scikit-learn", sklearn.__version__)
 
+
 # %% [markdown]
 # ### Wrong on purpose: losses with no gradient path to `y_pred`
 #
