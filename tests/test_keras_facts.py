@@ -136,3 +136,21 @@ def test_float_tolerance_is_epsilons_of_the_dtype(dtype, scale):
     eps = np.finfo("float64" if dtype == "int64" else dtype).eps
     assert keras_facts.float_tolerance(values) == pytest.approx(16 * eps * max(1.0, scale))
     assert keras_facts.float_tolerance(values, ulps=2) == pytest.approx(2 * eps * max(1.0, scale))
+
+
+def test_get_weights_during_fit_raises_on_jax_only(capsys):
+    backend = keras.backend.backend()
+    error = keras_facts.get_weights_during_fit()
+    assert error == ("TypeError" if backend == "jax" else "no error")
+    assert capsys.readouterr().out == f"On {backend}, model.get_weights() inside fit: {error}.\n"
+
+
+def test_random_seed_alone_fixes_the_weights_and_leaves_the_state(capsys):
+    import random
+
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    assert keras_facts.random_seed_alone_reproduces_weights(verbose=False)
+    assert random.random() == expected  # the helper restored Python's random state
+    assert capsys.readouterr().out == ""
