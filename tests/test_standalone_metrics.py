@@ -83,6 +83,7 @@ MULTICLASS_CASES = {
     "multiclass-weighted": (MULTICLASS, {"sample_weight": _weights(90, 5)}),
 }
 
+
 def _indicators(n, labels, seed):
     rng = np.random.default_rng(seed)
     y_true = (rng.random((n, labels)) < 0.4).astype(np.int64)
