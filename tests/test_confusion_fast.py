@@ -17,7 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from lossviz.metrics._fast_confusion import fast_confusion_applies, fast_confusion_matrix
+from lossviz import metrics as lv
+from lossviz.metrics._fast_confusion import (
+    fast_confusion_applies,
+    fast_confusion_matrix,
+    fast_label_confusion_applies,
+)
 from lossviz.metrics.iou_metrics import _iou_confusion_matrix
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,3 +102,22 @@ def test_a_batch_of_masks_takes_the_fast_path_and_equals_sklearn(dtype):
     np.testing.assert_array_equal(
         fast_confusion_matrix(flat_true, flat_pred, 21), sklearn_reference(flat_true, flat_pred, 21)
     )
+
+
+@SETTINGS
+@given(id_arrays(inside=True), st.lists(st.integers(-1, 9), min_size=1, max_size=5, unique=True), st.booleans())
+def test_confusion_matrix_of_small_ids_takes_the_fast_path_and_equals_sklearn(problem, labels, given_labels):
+    """lossviz.metrics.confusion_matrix reads integer ids off one bincount table; scikit-learn sorts them."""
+    y_true, y_pred, _ = problem
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
+    labels = labels if given_labels and np.isin(y_true, labels).any() else None
+    assert fast_label_confusion_applies(y_true, y_pred, labels, None, None)
+    with warnings.catch_warnings(record=True) as ours_warned:
+        warnings.simplefilter("always")
+        ours = lv.confusion_matrix(y_true, y_pred, labels=labels)
+    with warnings.catch_warnings(record=True) as sklearn_warned:
+        warnings.simplefilter("always")
+        theirs = sklearn_confusion_matrix(y_true, y_pred, labels=labels)
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)
+    assert len(ours_warned) == len(sklearn_warned)
