@@ -55,8 +55,8 @@ def _numbers(y, name: str) -> np.ndarray:
     array = np.asarray(y)
     if array.dtype.kind not in "biuf":
         fail(name, "a numeric array (class ids, or scores with sparse_*=False)", f"Received: dtype {array.dtype}")
-    if array.dtype.kind == "f" and not np.isfinite(np.sum(array, dtype=np.float64)):
-        check_finite(array, name)  # the message with the first bad value (a huge sum may be finite values)
+    if array.dtype.kind == "f" and not np.isfinite(np.sum(array)):
+        check_finite(array, name)  # the message with the first bad value (or nothing: a sum that overflowed)
     return array
 
 
