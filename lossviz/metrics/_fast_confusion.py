@@ -94,24 +94,22 @@ def fast_label_confusion_applies(y_true, y_pred, labels, sample_weight, normaliz
 def fast_label_confusion_matrix(y_true, y_pred, labels) -> np.ndarray:
     """scikit-learn's confusion matrix of small class ids, read off the table of every id pair.
 
-    The table counts each pair (true id, predicted id) with one ``np.bincount``; the
-    labels present are the ids whose row or column is not empty, and the matrix is the
-    table's rows and columns of ``labels`` (an id outside the table gives zeros).
+    One ``np.bincount`` counts each pair (true id, predicted id) in a table of
+    (MAX_CLASS_ID + 1)**2 cells (its size fixed, so no pass looks for the largest id);
+    the labels present are the ids whose row or column is not empty, and the matrix
+    is the table's rows and columns of ``labels`` (an id outside the table gives zeros).
 
     Example:
         >>> fast_label_confusion_matrix(np.array([2, 0, 2]), np.array([0, 0, 2]), None).tolist()
         [[1, 0], [1, 1]]
     """
-    size = int(max(y_true.max(), y_pred.max())) + 1
-    table = fast_confusion_matrix(y_true.astype(np.intp, copy=False), y_pred, size)
+    table = fast_confusion_matrix(y_true, y_pred, MAX_CLASS_ID + 1)
     if labels is None:
         labels = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
     labels = np.asarray(labels)
-    # Ids outside the table index an extra row and column of zeros.
-    index = np.where((labels >= 0) & (labels < size), labels, size)
-    padded = np.zeros((size + 1, size + 1), np.int64)
-    padded[:size, :size] = table
-    matrix = padded[np.ix_(index, index)]
+    inside = (labels >= 0) & (labels <= MAX_CLASS_ID)
+    index = np.where(inside, labels, 0)
+    matrix = table[np.ix_(index, index)] * (inside[:, None] & inside[None, :])  # ids outside: zeros
     if matrix.shape == (1, 1):  # the same warning as the readable code
         warnings.warn(
             "A single label was found in 'y_true' and 'y_pred'. For the confusion matrix to "
