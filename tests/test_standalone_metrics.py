@@ -364,6 +364,8 @@ def _ece_weighted_by_hand(y_true, y_prob, n_bins, strategy, sample_weight):
         for b in range(n_bins)
     ]
     return float(np.sum(gaps) / np.sum(sample_weight))
+
+
 IOU_CLASSES = {
     "iou": "IoU",
     "mean_iou": "MeanIoU",
