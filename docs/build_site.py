@@ -32,6 +32,7 @@ import urllib.parse
 from pathlib import Path
 
 import jupytext
+import live_site
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
 #: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
-DOC_PAGES = ("snippets", "performance")
+DOC_PAGES = ("snippets", "performance", "explorers")
 
 
 # ---------------------------------------------------------------------------- staging
@@ -233,6 +234,7 @@ def stage_assets(js: Path, static: Path) -> None:
     shutil.copytree(mathjax, static / "mathjax", ignore=shutil.ignore_patterns("*.map"))
     shutil.copy(DOCS / "site.css", static / "site.css")
     shutil.copy(DOCS / "mathjax_widgets.js", static / "mathjax_widgets.js")
+    live_site.stage_live_assets(js, static)
 
 
 def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
@@ -244,9 +246,12 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
     (stage_dir / "index.md").write_text(index_page(built))
     (stage_dir / "api.rst").write_text(api_page())
     for name in DOC_PAGES:
-        shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
+        if (DOCS / f"{name}.md").exists():
+            shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
     shutil.copy(DOCS / "conf.py", stage_dir / "conf.py")
-    (stage_dir / "site_settings.json").write_text(json.dumps({"repo": REPO, "branch": BRANCH}))
+    (stage_dir / "site_settings.json").write_text(
+        json.dumps({"repo": REPO, "branch": BRANCH, "live_js": live_site.LIVE_JS})
+    )
     stage_assets(js, stage_dir / "_static")
 
 
@@ -408,7 +413,14 @@ def build(out: Path, selected: list[str] | None, js: Path, jobs: str, work: Path
     stage(selected, js, stage_dir)
     os.environ["LOSSVIZ_MATPLOTLIB"] = "inline"  # the kernels inherit it
     os.environ.pop("MPLBACKEND", None)  # the notebooks choose their backend
-    execute_all(sorted((stage_dir / "notebooks").glob("*.ipynb")), int(jobs))
+    notebooks = sorted((stage_dir / "notebooks").glob("*.ipynb"))
+    execute_all(notebooks, int(jobs))
+    # The explorers live: each one shown is exported at every position its page offers.
+    requests: dict = {}
+    for path in notebooks:
+        live_site.link_notebook(path, requests)
+    (stage_dir / "explorers.md").write_text(live_site.explorers_page(requests))
+    live_site.export_all(requests, stage_dir / "_static", int(jobs))
     if out.exists():
         shutil.rmtree(out)
     command = [

@@ -17,6 +17,7 @@ from docutils import nodes
 
 STAGE = Path(__file__).resolve().parent
 SETTINGS = json.loads((STAGE / "site_settings.json").read_text())
+LIVE_JS = SETTINGS.get("live_js", [])
 REPO, BRANCH = SETTINGS["repo"], SETTINGS["branch"]
 
 project = "lossviz"
@@ -89,8 +90,12 @@ def note_live_widgets(app, doctree, docname):
         if "application/vnd.jupyter.widget-view+json" not in raw.astext():
             continue
         paragraph = nodes.paragraph()
-        paragraph += nodes.strong(text="A still frame. ")
-        paragraph += nodes.Text("The sliders move the figure only with a running Python kernel: open this notebook on ")
+        paragraph += nodes.strong(text="Live without a kernel. ")
+        paragraph += nodes.Text(
+            "With JavaScript on, the explorer below moves on this page: every position was computed by its "
+            "Python code when the site was built (a still frame otherwise). To change the code, run it with a "
+            "running Python kernel: open this notebook on "
+        )
         for position, (label, url) in enumerate(notebook_urls(name).items()):
             if position:
                 paragraph += nodes.Text(" or ")
@@ -111,7 +116,15 @@ def plain_problematic(app, doctree, docname):
         node.replace_self(nodes.inline(node.astext(), node.astext(), ids=node["ids"]))
 
 
+def live_scripts(app, pagename, templatename, context, doctree):
+    """The charting library and the glue, on the pages that hold a live explorer only."""
+    if 'class="lossviz-live"' in context.get("body", ""):
+        for position, path in enumerate(LIVE_JS):
+            app.add_js_file(path, priority=600 + position, defer="defer")
+
+
 def setup(app):
+    app.connect("html-page-context", live_scripts)
     app.connect("doctree-resolved", plain_problematic)
     app.connect("autodoc-process-docstring", link_taught_in)
     app.connect("doctree-resolved", note_live_widgets)
