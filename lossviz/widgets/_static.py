@@ -365,8 +365,16 @@ def _describe(control, name: str) -> str:
     return str(getattr(control, "description", "") or name)
 
 
-def export(explorer_class: type[Explorer], *, seed: int | None = None, **start: Any) -> dict:
+def export(
+    explorer_class: type[Explorer],
+    *,
+    seed: int | None = None,
+    positions: Iterable[tuple[int, ...]] | None = None,
+    **start: Any,
+) -> dict:
     """Every page position of ``explorer_class`` (see :func:`page_positions`) as JSON data.
+
+    ``positions`` (index tuples, one index per control) exports only those (tests).
 
     Returns:
         {"name", "seed", "controls": [{name, label, values, start}], "joint": [indices per
@@ -378,6 +386,8 @@ def export(explorer_class: type[Explorer], *, seed: int | None = None, **start: 
     snapshot = _snapshot(explorer_class, seed, start)
     start = snapshot.params
     values, keys, joint = page_positions(snapshot, start)
+    if positions is not None:
+        keys = [tuple(key) for key in positions]
     names = list(values)
     item_index: dict[str, int] = {}
     array_index: dict[str, int] = {}
