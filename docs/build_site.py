@@ -31,6 +31,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import gallery
 import jupytext
 import live_site
 import nbformat
@@ -48,6 +49,8 @@ ERRATA_HEADER = re.compile(r"^\|\s*post\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
+#: The parts of MathJax's es5 build the site serves (24 MB in all, these about 7 MB).
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre")
 #: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
 DOC_PAGES = ("snippets", "performance", "explorers")
 
@@ -162,6 +165,7 @@ def index_page(built: set[str]) -> str:
         "",
         "api",
         *DOC_PAGES,
+        "gallery/index",
         "```",
         "",
     ]
@@ -231,7 +235,14 @@ def stage_assets(js: Path, static: Path) -> None:
         if not path.exists():
             sys.exit(f"{path} is missing: run `make site` (it installs docs/package.json with npm)")
     shutil.copytree(widgets, static / "widgets", ignore=shutil.ignore_patterns("*.map", "*amd*"))
-    shutil.copytree(mathjax, static / "mathjax", ignore=shutil.ignore_patterns("*.map"))
+    # MathJax: the combined TeX-to-HTML file the pages load, and what it loads later
+    # (TeX extensions on demand, the fonts, the menu and its accessibility tools).
+    for part in MATHJAX_PARTS:
+        if (mathjax / part).is_dir():
+            shutil.copytree(mathjax / part, static / "mathjax" / part, ignore=shutil.ignore_patterns("*.map"))
+        else:
+            (static / "mathjax" / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(mathjax / part, static / "mathjax" / part)
     shutil.copy(DOCS / "site.css", static / "site.css")
     shutil.copy(DOCS / "mathjax_widgets.js", static / "mathjax_widgets.js")
     live_site.stage_live_assets(js, static)
@@ -245,6 +256,7 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
         nbformat.write(stage_notebook(source, built), stage_dir / "notebooks" / f"{source.stem}.ipynb")
     (stage_dir / "index.md").write_text(index_page(built))
     (stage_dir / "api.rst").write_text(api_page())
+    gallery.stage_gallery(stage_dir, built)
     for name in DOC_PAGES:
         if (DOCS / f"{name}.md").exists():
             shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")

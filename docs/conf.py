@@ -23,7 +23,15 @@ REPO, BRANCH = SETTINGS["repo"], SETTINGS["branch"]
 project = "lossviz"
 author = "the lossviz authors"
 copyright = "the lossviz authors, MIT License"
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    # the snippet gallery (docs/gallery.py): NumPy and keras.ops tabs, a copy button on each block
+    "sphinx_design",
+    "sphinx_copybutton",
+]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "site_settings.json"]
 root_doc = "index"
 
@@ -35,7 +43,7 @@ nb_merge_streams = True
 # The widget manager that renders saved ipywidgets state, served from _static (no CDN),
 # after a bridge from its MathJax 2 call to MathJax 3 (docs/mathjax_widgets.js).
 nb_ipywidgets_js = {"mathjax_widgets.js": {}, "widgets/embed.js": {}}
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-chtml.js"
 

@@ -226,7 +226,14 @@
       await view.runAsync();
       element.dataset.drawn = String(Number(element.dataset.drawn || 0) + 1);
     };
-    const controls = controlsFor(data, () => { pending = pending.then(draw); });
+    // A drag sends a burst of inputs: one draw waits at most, and it reads the latest.
+    let queued = false;
+    const request = () => {
+      if (queued) return;
+      queued = true;
+      pending = pending.then(() => { queued = false; return draw(); });
+    };
+    const controls = controlsFor(data, request);
     element.append(controls.box, readout, chart);
     await (pending = pending.then(draw));
     element.classList.add('lossviz-live-ready');
