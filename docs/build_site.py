@@ -52,7 +52,7 @@ MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
 #: The parts of MathJax's es5 build the site serves (24 MB in all, these about 7 MB).
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre")
 #: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
-DOC_PAGES = ("snippets", "performance", "explorers")
+DOC_PAGES = ("snippets", "performance")
 
 
 # ---------------------------------------------------------------------------- staging
@@ -166,6 +166,7 @@ def index_page(built: set[str]) -> str:
         "api",
         *DOC_PAGES,
         "gallery/index",
+        "explorers",  # written after the notebooks ran (live_site.explorers_page)
         "```",
         "",
     ]
@@ -258,8 +259,7 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
     (stage_dir / "api.rst").write_text(api_page())
     gallery.stage_gallery(stage_dir, built)
     for name in DOC_PAGES:
-        if (DOCS / f"{name}.md").exists():
-            shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
+        shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
     shutil.copy(DOCS / "conf.py", stage_dir / "conf.py")
     (stage_dir / "site_settings.json").write_text(
         json.dumps({"repo": REPO, "branch": BRANCH, "live_js": live_site.LIVE_JS})

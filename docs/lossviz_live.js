@@ -203,11 +203,15 @@
     readout.className = 'lossviz-live-readout';
     let view = null;
     let specKey = null;
+    let shown = new Set(); // the item indices whose rows the chart holds
     let pending = Promise.resolve();
     const draw = async () => {
       const found = lookup(data, controls.read());
       const scene = data.scenes[found.scene];
-      const frameKey = scene.filter((index) => data.items[index].t === 'axes' || data.items[index].t === 'text').join(',');
+      // A new chart only when an axes changes (limits, labels, ticks) or a new kind of text
+      // appears; otherwise only the items that differ from the shown scene are swapped.
+      const textKinds = new Set(scene.filter((index) => data.items[index].t === 'text').map((index) => `${data.items[index].al}-${data.items[index].bl}`));
+      const frameKey = scene.filter((index) => data.items[index].t === 'axes').join(',') + '|' + [...textKinds].sort().join(',');
       const lines = [...data.readouts[found.scene]];
       if (!found.exact) {
         const shown = data.controls.map((control, c) => `${control.name}=${formatValue(control.values[found.key[c]])}`);
@@ -215,13 +219,18 @@
       }
       readout.textContent = '';
       lines.forEach((line) => { const div = document.createElement('div'); div.textContent = line; readout.append(div); });
+      const wanted = new Set(scene);
       if (frameKey !== specKey) {
         if (view) view.finalize();
         const result = await window.vegaEmbed(chart, figureSpec(data, scene), { actions: false, renderer: 'canvas' });
         view = result.view;
         specKey = frameKey;
+        shown = new Set();
       }
-      view.data('scene', rows(data, scene));
+      const added = scene.filter((index) => !shown.has(index));
+      const gone = new Set([...shown].filter((index) => !wanted.has(index)));
+      view.change('scene', window.vega.changeset().remove((row) => gone.has(row.i)).insert(rows(data, added)));
+      shown = wanted;
       titles(data, scene).forEach((text, a) => view.signal(`title${a}`, text));
       await view.runAsync();
       element.dataset.drawn = String(Number(element.dataset.drawn || 0) + 1);

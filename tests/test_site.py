@@ -421,3 +421,37 @@ def test_live_data_of_every_page_within_budget(site):
     for page in sorted(site.rglob("*.html")):
         sizes = live_site.page_payload(site, page)
         assert sum(sizes.values()) <= live_site.PAGE_BUDGET_BYTES, (page.name, sum(sizes.values()))
+
+
+# ------------------------------------------------------------------ snippet gallery
+
+
+def test_gallery_lists_every_snippet_and_copies_it_exactly(browser, server):
+    """The gallery index names every block; on a block's page the copy button puts
+    exactly standalone_source(name) on the clipboard (NumPy tab)."""
+    from lossviz.standalone import standalone_source
+
+    page, errors = open_page(browser, server, "gallery/index.html")
+    try:
+        listed = page.evaluate(
+            "() => [...document.querySelectorAll('#gallery-table td:first-child')].map((td) => td.textContent.trim())"
+        )
+        assert {"huber", "roc_auc_score", "mean_squared_error"} <= set(listed), listed
+        page.fill("#gallery-filter", "huber")
+        visible = page.evaluate(
+            "() => [...document.querySelectorAll('#gallery-table tbody tr')].filter((row) => row.style.display !== 'none').length"
+        )
+        assert 1 <= visible < len(listed)
+    finally:
+        page.close()
+    browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page, errors = open_page(browser, server, "gallery/huber.html")
+    try:
+        page.locator(".tab-content .highlight").first.hover()
+        page.locator(".tab-content button.copybtn").first.click()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.rstrip("\n") == standalone_source("huber").rstrip("\n")
+        assert page.locator("a.download, a[download], a.reference.download").count() >= 1
+        assert not errors, errors
+    finally:
+        page.close()
