@@ -447,8 +447,8 @@ def test_gallery_lists_every_snippet_and_copies_it_exactly(browser, server):
     browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page, errors = open_page(browser, server, "gallery/huber.html")
     try:
-        page.locator(".tab-content .highlight").first.hover()
-        page.locator(".tab-content button.copybtn").first.click()
+        page.locator(".sd-tab-content .highlight").first.hover()
+        page.locator(".sd-tab-content button.copybtn").first.click()
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied.rstrip("\n") == standalone_source("huber").rstrip("\n")
         assert page.locator("a.download, a[download], a.reference.download").count() >= 1
