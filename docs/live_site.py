@@ -78,6 +78,13 @@ def live_div(file_name: str, prefix: str) -> str:
     return f'<div class="lossviz-live" data-src="{prefix}_static/{LIVE_DIR}/{file_name}"></div>'
 
 
+def _static_grid(name: str):
+    import lossviz.widgets  # noqa: F401  (imports, and so registers, every explorer)
+    from lossviz._explorer import _REGISTRY
+
+    return getattr(_REGISTRY.get(name), "static_grid", None)
+
+
 def link_notebook(path: Path, requests: dict) -> None:
     """Under each explorer output of the executed notebook at ``path``: the live div.
     The explorer named itself in the output (EXPLORER_MIME); that entry is removed."""
@@ -90,6 +97,9 @@ def link_notebook(path: Path, requests: dict) -> None:
             outputs.append(output)
             described = output.get("data", {}).pop(EXPLORER_MIME, None)
             if described is None:
+                continue
+            if _static_grid(described["name"]) is None:
+                print(f"{path.name}: explorer {described['name']} has no static_grid: its still frame stays")
                 continue
             file_name = export_name(described["name"], described["seed"], described["params"])
             requests[file_name] = (described["name"], described["seed"], described["params"])

@@ -1,7 +1,7 @@
 """The static site (`make site`), read in Chromium with the network off.
 
-A small site is built (notebook 00, which has an explorer, plus the index and the API
-page) with docs/build_site.py, exactly as `make site` builds the full one, served from
+A small site is built (notebook 00, which has an explorer, plus the index, the API page,
+the page holding every explorer live and the snippet gallery) with docs/build_site.py, exactly as `make site` builds the full one, served from
 127.0.0.1 and opened in Debian's Chromium. Every request that leaves the machine fails
 the test: the pages must carry their own JavaScript (widget manager, MathJax, search).
 """

@@ -192,3 +192,28 @@ def test_a_joint_position_off_the_grid_is_not_exported_but_its_nearest_is():
     # the documented grid: each control alone plus 6 x 7 x 4 joint positions
     assert len(data["positions"]) == len(set(data["positions"]))
     assert len(data["positions"]) < 400
+
+
+def test_an_artist_the_page_cannot_draw_is_refused_not_dropped():
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    ax = figure.subplots()
+    ax.fill_between([0, 1, 2], [0, 1, 0])  # a polygon that is no rectangle
+    with pytest.raises(NotImplementedError, match="not a rectangle"):
+        _static._artist_items(ax.collections[0], ax, 0)
+    (wedge,) = ax.pie([1.0])[0]
+    with pytest.raises(NotImplementedError, match="cannot export a Wedge"):
+        _static._artist_items(wedge, ax, 0)
+
+
+def test_an_image_becomes_one_rectangle_per_pixel_in_its_colour():
+    from matplotlib import colors
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    image = ax.imshow([[0.0, 1.0], [1.0, 0.0]], cmap="gray", extent=(0, 2, 0, 2))
+    (item,) = _static._artist_items(image, ax, 0)
+    assert len(item["x"]) == 4
+    top_left = [index for index in range(4) if item["x"][index] == 0 and item["y2"][index] == 2]
+    assert [item["c"][index] for index in top_left] == [colors.to_hex("black")]

@@ -35,11 +35,16 @@ from typing import Any
 import ipywidgets
 import numpy as np
 from matplotlib import colors as mcolors
+from matplotlib.axis import Axis
 from matplotlib.category import StrCategoryLocator
 from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle, StepPatch
+from matplotlib.spines import Spine
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 from matplotlib.transforms import Transform
 
@@ -242,13 +247,27 @@ def _artist_items(artist, ax, ax_index: int) -> list[dict]:
         baseline = 0.0 if baseline is None else baseline
         boxes = [(edges[i], edges[i + 1], min(baseline, v), max(baseline, v)) for i, v in enumerate(values)]
         return [_rect_item(ax_index, boxes, [artist.get_facecolor()], artist.get_alpha())]
+    if isinstance(artist, AxesImage):
+        # One rectangle per pixel, in its mapped colour (imshow's extent, origin "upper" or "lower").
+        rgba = artist.to_rgba(artist.get_array())
+        rows, cols = rgba.shape[:2]
+        left, right, bottom, top = artist.get_extent()
+        xs, ys = np.linspace(left, right, cols + 1), np.linspace(top, bottom, rows + 1)
+        boxes = [
+            (xs[c], xs[c + 1], min(ys[r], ys[r + 1]), max(ys[r], ys[r + 1])) for r in range(rows) for c in range(cols)
+        ]
+        return [_rect_item(ax_index, boxes, rgba.reshape(-1, 4), artist.get_alpha())]
     if isinstance(artist, Rectangle):
         if artist is ax.patch:
             return []
         bounds = artist.get_bbox()  # in the coordinates of the artist's data transform
         box = _rectangles([[(bounds.x0, bounds.y0), (bounds.x1, bounds.y1)]], ax, artist.get_data_transform())
         return [_rect_item(ax_index, box, [artist.get_facecolor()], artist.get_alpha())]
-    return []
+    if isinstance(artist, Axis | Spine | Legend | Text):
+        return []  # the frame, ticks and legend are the axes item's; texts are _text_items'
+    # Never dropped silently: a new kind of artist needs its export here (and a mark in
+    # docs/lossviz_live.js), else the page would miss what the notebook shows.
+    raise NotImplementedError(f"the static site cannot export a {type(artist).__name__} yet ({artist!r})")
 
 
 def _marker_shape(collection: PathCollection) -> str:
