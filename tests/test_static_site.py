@@ -179,19 +179,28 @@ def _sorted_rows(points: np.ndarray) -> np.ndarray:
 
 
 def test_a_joint_position_off_the_grid_is_not_exported_but_its_nearest_is():
-    data = _static.export(BY_NAME["outlier_fit"], seed=0, positions=None)
-    names = [control["name"] for control in data["controls"]]
-    values = {control["name"]: control["values"] for control in data["controls"]}
-    off_grid = [values["outlier_fraction"].index(0.06), values["outlier_size"].index(12.5), values["delta"].index(0.7)]
-    assert ",".join(map(str, off_grid)) not in data["positions"]
-    snapped = [
-        min(joint, key=lambda index, target=target: abs(index - target))
-        for joint, target in zip(data["joint"], off_grid)
+    snapshot = _static._snapshot(BY_NAME["outlier_fit"], 0, {})
+    values, keys, joint = _static.page_positions(snapshot, snapshot.params)
+    keys = set(keys)
+    off_grid = (values["outlier_fraction"].index(0.06), values["outlier_size"].index(12.5), values["delta"].index(0.7))
+    assert off_grid not in keys
+    # what docs/lossviz_live.js does: each control to its nearest value on the joint grid
+    snapped = tuple(
+        min(grid, key=lambda index, target=target: abs(index - target)) for grid, target in zip(joint, off_grid)
+    )
+    assert snapped in keys
+    assert [
+        values["outlier_fraction"][snapped[0]],
+        values["outlier_size"][snapped[1]],
+        values["delta"][snapped[2]],
+    ] == [
+        0.1,
+        10.0,
+        0.5,
     ]
-    assert ",".join(map(str, snapped)) in data["positions"], (names, snapped)
-    # the documented grid: each control alone plus 6 x 7 x 4 joint positions
-    assert len(data["positions"]) == len(set(data["positions"]))
-    assert len(data["positions"]) < 400
+    # the documented grid: each control alone (26 + 61 + 50 positions, the start counted once)
+    # and the 6 x 7 x 4 joint grid, some positions shared
+    assert len(keys) <= 26 + 61 + 50 - 2 + 6 * 7 * 4
 
 
 def test_an_artist_the_page_cannot_draw_is_refused_not_dropped():
