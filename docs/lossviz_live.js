@@ -99,7 +99,7 @@
         const [, align, baseline] = kind.split('-');
         return {
           transform: [only(kind)],
-          mark: { type: 'text', align, baseline, fontSize: 12 },
+          mark: { type: 'text', align, baseline, fontSize: 11, lineBreak: '\n' },
           encoding: { x: x('x'), y: y('y'), text: { field: 's' }, color: raw('c') },
         };
       }),
@@ -119,10 +119,11 @@
     }
     const independent = { color: 'independent', opacity: 'independent', size: 'independent', shape: 'independent', strokeWidth: 'independent', strokeDash: 'independent' };
     // The title is a parameter: a title that states a number (AUC ...) changes without a new chart.
-    return { title: { text: { expr: `title${frame.a}` }, fontSize: 13 }, width: frame.width, height: frame.height, layer, resolve: { scale: independent } };
+    return { title: { text: { expr: `title${frame.a}` }, fontSize: 13, limit: 0 }, width: frame.width, height: frame.height, layer, resolve: { scale: independent } };
   }
 
-  function figureSpec(data, scene) {
+  // available: the page's width for the figure; the axes shrink to fit it (never grow).
+  function figureSpec(data, scene, available = Infinity) {
     const frames = [];
     const textKinds = new Set();
     scene.forEach((index) => {
@@ -130,6 +131,9 @@
       if (it.t === 'axes') frames.push(item(data, index));
       if (it.t === 'text') textKinds.add(`text-${it.al}-${it.bl}`);
     });
+    const wanted = frames.reduce((total, frame) => total + frame.width, 0);
+    const fit = Math.max(0.4, Math.min(1, (available - 90 * frames.length) / wanted));
+    frames.forEach((frame) => { frame.width = Math.round(frame.width * fit); frame.height = Math.round(frame.height * fit); });
     return {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       params: frames.map((frame) => ({ name: `title${frame.a}`, value: '' })),
@@ -222,7 +226,7 @@
       const wanted = new Set(scene);
       if (frameKey !== specKey) {
         if (view) view.finalize();
-        const result = await window.vegaEmbed(chart, figureSpec(data, scene), { actions: false, renderer: 'canvas' });
+        const result = await window.vegaEmbed(chart, figureSpec(data, scene, element.clientWidth || Infinity), { actions: false, renderer: 'canvas' });
         view = result.view;
         specKey = frameKey;
         shown = new Set();
@@ -246,10 +250,9 @@
     element.append(controls.box, readout, chart);
     await (pending = pending.then(draw));
     element.classList.add('lossviz-live-ready');
-    // The still frame from the notebook run is replaced by the live figure.
-    const still = element.closest('.cell_output, .output')?.querySelector('.jupyter-widgets, .output_widget_view');
-    if (still) still.style.display = 'none';
-    element.closest('.cell')?.querySelectorAll('.jupyter-widgets-view, .lossviz-still').forEach((node) => { node.style.display = 'none'; });
+    // The still frame from the notebook run is replaced by the live figure (docs/site.css
+    // hides the cell's widget output, which the widget manager may render only later).
+    element.closest('.cell')?.classList.add('lossviz-has-live');
   }
 
   function start() {
