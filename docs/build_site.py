@@ -7,8 +7,10 @@
 jupytext sources, a generated index page and API page, the hand-written pages of
 DOC_PAGES from docs/, the JavaScript the pages need, copied from the npm install that
 `make site` made in --js), executes every notebook
-with the inline matplotlib backend (explorers are saved as their first frame), renders
-them with Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
+with the inline matplotlib backend (explorers are saved as their first frame), exports
+every explorer shown at every position its page offers so that it moves with no kernel
+(docs/live_site.py), stages the snippet gallery (docs/gallery.py), renders them with
+Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
 link check alone. Both exit non-zero on a broken link.
 
 A partial build (--notebooks) links the notebooks it leaves out to GitHub instead, so
