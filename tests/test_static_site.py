@@ -226,3 +226,15 @@ def test_an_image_becomes_one_rectangle_per_pixel_in_its_colour():
     assert len(item["x"]) == 4
     top_left = [index for index in range(4) if item["x"][index] == 0 and item["y2"][index] == 2]
     assert [item["c"][index] for index in top_left] == [colors.to_hex("black")]
+
+
+def test_segments_become_lines():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    segments = ax.vlines([1.0, 2.0], 0.0, [3.0, 4.0], colors="red")
+    items = _static._artist_items(segments, ax, 0)
+    assert [(item["x"], item["y"], item["c"]) for item in items] == [
+        ([1.0, 1.0], [0.0, 3.0], "#ff0000"),
+        ([2.0, 2.0], [0.0, 4.0], "#ff0000"),
+    ]

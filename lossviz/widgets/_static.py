@@ -37,7 +37,7 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axis import Axis
 from matplotlib.category import StrCategoryLocator
-from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.legend import Legend
@@ -228,6 +228,26 @@ def _artist_items(artist, ax, ax_index: int) -> list[dict]:
                 "op": _number(artist.get_alpha() if artist.get_alpha() is not None else 1.0),
             }
         ]
+    if isinstance(artist, LineCollection):  # vlines, hlines, error bars: one line per segment
+        colours = artist.get_colors()
+        widths = artist.get_linewidths()
+        items = []
+        for index, segment in enumerate(artist.get_segments()):
+            xy = _to_data(artist, ax, segment)
+            colour, alpha = _colour(colours[index % len(colours)]) if len(colours) else ("#000000", 1.0)
+            items.append(
+                {
+                    "t": "line",
+                    "a": ax_index,
+                    "x": _numbers(xy[:, 0]),
+                    "y": _numbers(xy[:, 1]),
+                    "c": colour,
+                    "w": _number(widths[index % len(widths)]) if len(widths) else 1.0,
+                    "op": _number(artist.get_alpha() if artist.get_alpha() is not None else alpha),
+                    "d": None,
+                }
+            )
+        return items
     if isinstance(artist, QuadMesh):
         artist.update_scalarmappable()
         coordinates = artist.get_coordinates()
