@@ -36,6 +36,7 @@ import ipywidgets
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.category import StrCategoryLocator
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
@@ -142,16 +143,27 @@ def _to_data(artist, ax, points: np.ndarray) -> np.ndarray:
 
 
 def _rectangles(vertices_list, ax, artist) -> list[tuple[float, float, float, float]]:
-    """Axis-aligned polygons (or their two corners) -> (x0, x1, y0, y1) in data coordinates."""
-    boxes = []
-    for vertices in vertices_list:
-        vertices = _to_data(artist, ax, vertices)
-        xs, ys = np.unique(vertices[:, 0]), np.unique(vertices[:, 1])
-        if len(xs) > 2 or len(ys) > 2:  # a zero-height bar has one y: still a rectangle
+    """Axis-aligned polygons (or their two corners) -> (x0, x1, y0, y1) in data coordinates.
+
+    Every vertex must sit on the polygon's bounding box corners' x and y (a zero-height bar
+    is still a rectangle); polygons of one size are converted at once (a fold diagram has
+    hundreds)."""
+    groups: dict[int, list[int]] = {}
+    for index, vertices in enumerate(vertices_list):
+        groups.setdefault(len(vertices), []).append(index)
+    boxes: list = [None] * len(vertices_list)
+    for count, indices in groups.items():
+        stacked = np.asarray([vertices_list[index] for index in indices], dtype=float).reshape(-1, 2)
+        points = _to_data(artist, ax, stacked).reshape(len(indices), count, 2)
+        low, high = points.min(axis=1), points.max(axis=1)
+        on_edges = (points == low[:, None, :]) | (points == high[:, None, :])
+        if not on_edges.all():
+            name = type(artist).__name__
             raise NotImplementedError(
-                f"{type(artist).__name__} holds a polygon that is not a rectangle: a static version cannot draw it"
+                f"{name} holds a polygon that is not a rectangle: a static version cannot draw it"
             )
-        boxes.append((xs[0], xs[-1], ys[0], ys[-1]))
+        for position, index in enumerate(indices):
+            boxes[index] = (low[position, 0], high[position, 0], low[position, 1], high[position, 1])
     return boxes
 
 
@@ -390,18 +402,12 @@ def _snapshot(explorer_class: type[Explorer], seed: int | None, start: Mapping[s
     snapshot = explorer_class.__new__(explorer_class)
     snapshot._init_controls(seed, start)
     snapshot.figure = Figure(figsize=explorer_class.figsize, layout="constrained")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     FigureCanvasAgg(snapshot.figure)
     snapshot._build(snapshot.figure)
     snapshot._update(snapshot.params)
     snapshot.figure.draw_without_rendering()  # the layout the notebook's figure has
     snapshot.figure.set_layout_engine("none")
     return snapshot
-
-
-def _describe(control, name: str) -> str:
-    return str(getattr(control, "description", "") or name)
 
 
 def export(
@@ -459,7 +465,7 @@ def export(
         "controls": [
             {
                 "name": name,
-                "label": _describe(snapshot.controls[name], name),
+                "label": str(getattr(snapshot.controls[name], "description", "") or name),
                 "values": values[name],
                 "start": names_index,
             }
