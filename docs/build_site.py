@@ -7,8 +7,10 @@
 jupytext sources, a generated index page and API page, the hand-written pages of
 DOC_PAGES from docs/, the JavaScript the pages need, copied from the npm install that
 `make site` made in --js), executes every notebook
-with the inline matplotlib backend (explorers are saved as their first frame), renders
-them with Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
+with the inline matplotlib backend (explorers are saved as their first frame), exports
+every explorer shown at every position its page offers so that it moves with no kernel
+(docs/live_site.py), stages the snippet gallery (docs/gallery.py), renders them with
+Sphinx and myst-nb, then checks every internal link of the result. ``check`` runs the
 link check alone. Both exit non-zero on a broken link.
 
 A partial build (--notebooks) links the notebooks it leaves out to GitHub instead, so
@@ -31,7 +33,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import gallery
 import jupytext
+import live_site
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +52,8 @@ SYMPTOMS_HEADER = re.compile(r"^\|\s*symptom\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
+#: The parts of MathJax's es5 build the site serves (24 MB in all, these about 7 MB).
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2", "ui", "a11y", "sre")
 #: Pages written by hand in docs/ (docs/<name>.md), listed after the API reference.
 DOC_PAGES = ("snippets", "performance")
 
@@ -178,6 +184,8 @@ def index_page(built: set[str]) -> str:
         "",
         "api",
         *DOC_PAGES,
+        "gallery/index",
+        "explorers",  # written after the notebooks ran (live_site.explorers_page)
         "```",
         "",
     ]
@@ -247,9 +255,17 @@ def stage_assets(js: Path, static: Path) -> None:
         if not path.exists():
             sys.exit(f"{path} is missing: run `make site` (it installs docs/package.json with npm)")
     shutil.copytree(widgets, static / "widgets", ignore=shutil.ignore_patterns("*.map", "*amd*"))
-    shutil.copytree(mathjax, static / "mathjax", ignore=shutil.ignore_patterns("*.map"))
+    # MathJax: the combined TeX-to-HTML file the pages load, and what it loads later
+    # (TeX extensions on demand, the fonts, the menu and its accessibility tools).
+    for part in MATHJAX_PARTS:
+        if (mathjax / part).is_dir():
+            shutil.copytree(mathjax / part, static / "mathjax" / part, ignore=shutil.ignore_patterns("*.map"))
+        else:
+            (static / "mathjax" / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(mathjax / part, static / "mathjax" / part)
     shutil.copy(DOCS / "site.css", static / "site.css")
     shutil.copy(DOCS / "mathjax_widgets.js", static / "mathjax_widgets.js")
+    live_site.stage_live_assets(js, static)
 
 
 def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
@@ -260,10 +276,13 @@ def stage(selected: list[str] | None, js: Path, stage_dir: Path) -> None:
         nbformat.write(stage_notebook(source, built), stage_dir / "notebooks" / f"{source.stem}.ipynb")
     (stage_dir / "index.md").write_text(index_page(built))
     (stage_dir / "api.rst").write_text(api_page())
+    gallery.stage_gallery(stage_dir, built)
     for name in DOC_PAGES:
         shutil.copy(DOCS / f"{name}.md", stage_dir / f"{name}.md")
     shutil.copy(DOCS / "conf.py", stage_dir / "conf.py")
-    (stage_dir / "site_settings.json").write_text(json.dumps({"repo": REPO, "branch": BRANCH}))
+    (stage_dir / "site_settings.json").write_text(
+        json.dumps({"repo": REPO, "branch": BRANCH, "live_js": live_site.LIVE_JS})
+    )
     stage_assets(js, stage_dir / "_static")
 
 
@@ -425,7 +444,14 @@ def build(out: Path, selected: list[str] | None, js: Path, jobs: str, work: Path
     stage(selected, js, stage_dir)
     os.environ["LOSSVIZ_MATPLOTLIB"] = "inline"  # the kernels inherit it
     os.environ.pop("MPLBACKEND", None)  # the notebooks choose their backend
-    execute_all(sorted((stage_dir / "notebooks").glob("*.ipynb")), int(jobs))
+    notebooks = sorted((stage_dir / "notebooks").glob("*.ipynb"))
+    execute_all(notebooks, int(jobs))
+    # The explorers live: each one shown is exported at every position its page offers.
+    requests: dict = {}
+    for path in notebooks:
+        live_site.link_notebook(path, requests)
+    (stage_dir / "explorers.md").write_text(live_site.explorers_page(requests))
+    live_site.export_all(requests, stage_dir / "_static", int(jobs))
     if out.exists():
         shutil.rmtree(out)
     command = [

@@ -17,12 +17,21 @@ from docutils import nodes
 
 STAGE = Path(__file__).resolve().parent
 SETTINGS = json.loads((STAGE / "site_settings.json").read_text())
+LIVE_JS = SETTINGS.get("live_js", [])
 REPO, BRANCH = SETTINGS["repo"], SETTINGS["branch"]
 
 project = "lossviz"
 author = "the lossviz authors"
 copyright = "the lossviz authors, MIT License"
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    # the snippet gallery (docs/gallery.py): NumPy and keras.ops tabs, a copy button on each block
+    "sphinx_design",
+    "sphinx_copybutton",
+]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "site_settings.json"]
 root_doc = "index"
 
@@ -34,7 +43,7 @@ nb_merge_streams = True
 # The widget manager that renders saved ipywidgets state, served from _static (no CDN),
 # after a bridge from its MathJax 2 call to MathJax 3 (docs/mathjax_widgets.js).
 nb_ipywidgets_js = {"mathjax_widgets.js": {}, "widgets/embed.js": {}}
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-chtml.js"
 
@@ -89,8 +98,12 @@ def note_live_widgets(app, doctree, docname):
         if "application/vnd.jupyter.widget-view+json" not in raw.astext():
             continue
         paragraph = nodes.paragraph()
-        paragraph += nodes.strong(text="A still frame. ")
-        paragraph += nodes.Text("The sliders move the figure only with a running Python kernel: open this notebook on ")
+        paragraph += nodes.strong(text="Live without a kernel. ")
+        paragraph += nodes.Text(
+            "With JavaScript on, the explorer below moves on this page: every position was computed by its "
+            "Python code when the site was built (a still frame otherwise). To change the code, run it with a "
+            "running Python kernel: open this notebook on "
+        )
         for position, (label, url) in enumerate(notebook_urls(name).items()):
             if position:
                 paragraph += nodes.Text(" or ")
@@ -111,7 +124,15 @@ def plain_problematic(app, doctree, docname):
         node.replace_self(nodes.inline(node.astext(), node.astext(), ids=node["ids"]))
 
 
+def live_scripts(app, pagename, templatename, context, doctree):
+    """The charting library and the glue, on the pages that hold a live explorer only."""
+    if 'class="lossviz-live"' in context.get("body", ""):
+        for position, path in enumerate(LIVE_JS):
+            app.add_js_file(path, priority=600 + position, defer="defer")
+
+
 def setup(app):
+    app.connect("html-page-context", live_scripts)
     app.connect("doctree-resolved", plain_problematic)
     app.connect("autodoc-process-docstring", link_taught_in)
     app.connect("doctree-resolved", note_live_widgets)

@@ -63,6 +63,8 @@ __all__ = ["Explorer", "png_bytes", "redraw_order", "registered_explorers"]
 # {name: explorer class}, in the order the classes were defined; filled by
 # Explorer.__init_subclass__ from each subclass's ``name``.
 _REGISTRY: dict[str, type[Explorer]] = {}
+#: The output type under which a displayed explorer names itself for the static site.
+EXPLORER_MIME = "application/vnd.lossviz.explorer+json"
 
 
 def registered_explorers() -> list[type[Explorer]]:
@@ -141,6 +143,9 @@ class Explorer:
         seed_context: for tests, None when the explorer has no random data (its
             figure ignores the seed), else the parameter values under which the seed
             changes the figure ({} when it always does).
+        static_grid: how the static site shows it live with no kernel (a
+            :class:`lossviz.widgets._static.StaticGrid`: the positions precomputed);
+            None for no static version, which a test refuses for a registered explorer.
 
     Example:
         >>> class SlopeExplorer(Explorer):
@@ -170,6 +175,7 @@ class Explorer:
     layout_controls: ClassVar[frozenset[str]] = frozenset()
     control_context: ClassVar[dict[str, dict[str, Any]]] = {}
     seed_context: ClassVar[dict[str, Any] | None] = None
+    static_grid: ClassVar[Any] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # The name on the definition registers it, as Keras's register_keras_serializable
@@ -316,7 +322,11 @@ class Explorer:
         self.widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # What the static site needs to show this explorer live (docs/build_site.py);
+        # front ends ignore a type they do not know.
+        bundle[EXPLORER_MIME] = {"name": self.name, "seed": self.seed, "params": _jsonable(self.params)}
+        return bundle
 
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
@@ -404,6 +414,10 @@ class Explorer:
             return
         # The pixels just drawn (print_png would draw again).
         self._image.value = png_bytes(np.asarray(self.figure.canvas.buffer_rgba()))
+
+
+def _jsonable(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value.item() if isinstance(value, np.generic) else value for name, value in params.items()}
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

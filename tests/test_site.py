@@ -1,7 +1,7 @@
 """The static site (`make site`), read in Chromium with the network off.
 
-A small site is built (notebook 00, which has an explorer, plus the index and the API
-page) with docs/build_site.py, exactly as `make site` builds the full one, served from
+A small site is built (notebook 00, which has an explorer, plus the index, the API page,
+the page holding every explorer live and the snippet gallery) with docs/build_site.py, exactly as `make site` builds the full one, served from
 127.0.0.1 and opened in Debian's Chromium. Every request that leaves the machine fails
 the test: the pages must carry their own JavaScript (widget manager, MathJax, search).
 """
@@ -9,7 +9,9 @@ the test: the pages must carry their own JavaScript (widget manager, MathJax, se
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -25,9 +27,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.kernel, pytest.
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_JS = ROOT / "build" / "site-js"
-PAGES = ["index.html", "api.html", "notebooks/00_start_here.html", "search.html"]
+PAGES = ["index.html", "api.html", "notebooks/00_start_here.html", "search.html", "explorers.html"]
 
 sys.path.insert(0, str(ROOT / "docs"))
+import live_site  # noqa: E402
+
 import build_site  # noqa: E402
 
 
@@ -287,5 +291,167 @@ def test_search_finds_a_function_offline(browser, server, offline, query):
     try:
         bh.wait_until(lambda: page.locator("#search-results li").count(), 30, lambda: "no search results")
         assert not attempts
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------- the explorers, live
+
+# Installed before a control moves: resolves with the milliseconds from the control's
+# input event to the first animation frame whose canvas pixels differ from before, once
+# the explorer has drawn again (-1 after 10 s without a change).
+WATCH = """(id) => {
+  const root = document.getElementById(id);
+  const canvas = () => root.querySelector('canvas');
+  const hash = () => {
+    const cv = canvas();
+    const pixels = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let h = 0;
+    for (let i = 0; i < pixels.length; i += 3) h = (Math.imul(h, 31) + pixels[i]) | 0;
+    return h;
+  };
+  const before = hash();
+  const drawn = root.dataset.drawn;
+  window.__inputAt = null;
+  const mark = () => { if (window.__inputAt === null) window.__inputAt = performance.now(); };
+  root.addEventListener('input', mark, { capture: true, once: true });
+  root.addEventListener('change', mark, { capture: true, once: true });
+  window.__watch = new Promise((resolve) => {
+    const started = performance.now();
+    const check = () => {
+      if (window.__inputAt !== null && root.dataset.drawn !== drawn && canvas() && hash() !== before) {
+        resolve(performance.now() - window.__inputAt);
+      } else if (performance.now() - started > 10000) resolve(-1);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+}"""
+
+
+def move(control) -> None:
+    """Move a control as a reader does: a slider by keyboard to its far end (or back to its
+    start), the next option of a list, a click on a checkbox."""
+    tag = control.evaluate("(element) => element.tagName + ':' + element.type")
+    if tag.startswith("SELECT"):
+        count = control.evaluate("(element) => element.options.length")
+        current = control.evaluate("(element) => element.selectedIndex")
+        control.select_option(index=(current + 1) % count)
+    elif tag.endswith("checkbox"):
+        control.click()
+    else:
+        at_end = control.evaluate("(element) => element.value === element.max")
+        control.focus()
+        control.press("Home" if at_end else "End")
+
+
+def test_every_explorer_moves_offline_and_the_figure_changes(browser, server, offline, site):
+    """On the page holding every explorer, each one's first two controls are moved; the
+    figure must change each time. The median latency from input to changed pixels is
+    written to build/site_latency.json (recorded in docs/performance.md; not asserted)."""
+    attempts, failures = offline
+    page, errors = open_page(browser, server, "explorers.html")
+    try:
+        ids = page.evaluate("() => [...document.querySelectorAll('.lossviz-live')].map((element) => element.id)")
+        from lossviz._explorer import registered_explorers
+
+        assert sorted(ids) == sorted(f"live-{cls.name}" for cls in registered_explorers())
+        bh.wait_until(
+            lambda: page.locator(".lossviz-live.lossviz-live-ready").count() == len(ids),
+            60,
+            lambda: page.evaluate(
+                "() => [...document.querySelectorAll('.lossviz-live')].map((e) => [e.id, e.className, e.dataset.error])"
+            ),
+        )
+        latencies, unchanged = {}, []
+        for element_id in ids:
+            controls = page.locator(f"#{element_id} .lossviz-live-controls").locator("input, select")
+            for index in range(min(2, controls.count())):
+                for _ in range(3):  # there and back, and there again: three samples a control
+                    page.evaluate(WATCH, element_id)
+                    move(controls.nth(index))
+                    elapsed = page.evaluate("() => window.__watch")
+                    if elapsed < 0:
+                        unchanged.append(f"{element_id} control {index}")
+                        break
+                    latencies.setdefault(element_id, []).append(elapsed)
+        assert not unchanged, f"controls that did not change the figure: {unchanged}"
+        every = sorted(value for values in latencies.values() for value in values)
+        record = {
+            "median_ms": every[len(every) // 2],
+            "moves": len(every),
+            "median_ms_per_explorer": {key: sorted(values)[len(values) // 2] for key, values in latencies.items()},
+        }
+        (ROOT / "build").mkdir(exist_ok=True)
+        (ROOT / "build" / "site_latency.json").write_text(json.dumps(record, indent=1))
+        print("static-page latency, input to changed pixels:", record)
+        assert not errors, errors
+        assert not attempts, f"requests that left the machine: {attempts}"
+        assert not failures, failures
+    finally:
+        page.close()
+
+
+def test_notebook_page_payload_within_budget(browser, server, site):
+    """Everything a notebook page loads (HTML, scripts, styles, fonts, the explorers' data),
+    each file gzip-compressed as a web server sends it: at most 3 MB."""
+    loaded = []
+    page = browser.new_page()
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    try:
+        page.goto(f"{server}/notebooks/00_start_here.html", wait_until="load")
+        bh.wait_until(lambda: page.locator(".lossviz-live.lossviz-live-ready").count(), 60, lambda: "no live explorer")
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    sizes = {}
+    for url in loaded:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+        target = site / path
+        if target.is_file():
+            sizes[path] = len(gzip.compress(target.read_bytes(), 6))
+    assert any(path.endswith(".json") and "/live/" in path for path in sizes), sizes
+    total = sum(sizes.values())
+    print(f"notebooks/00_start_here.html transfers {total / 1e6:.2f} MB gzip in {len(sizes)} files")
+    assert total <= live_site.PAGE_BUDGET_BYTES, sorted(sizes.items(), key=lambda item: -item[1])[:10]
+
+
+def test_live_data_of_every_page_within_budget(site):
+    """The budget for every page of this site, from its HTML (scripts, styles, live data)."""
+    for page in sorted(site.rglob("*.html")):
+        sizes = live_site.page_payload(site, page)
+        assert sum(sizes.values()) <= live_site.PAGE_BUDGET_BYTES, (page.name, sum(sizes.values()))
+
+
+# ------------------------------------------------------------------ snippet gallery
+
+
+def test_gallery_lists_every_snippet_and_copies_it_exactly(browser, server):
+    """The gallery index names every block; on a block's page the copy button puts
+    exactly standalone_source(name) on the clipboard (NumPy tab)."""
+    from lossviz.standalone import standalone_source
+
+    page, errors = open_page(browser, server, "gallery/index.html")
+    try:
+        listed = page.evaluate(
+            "() => [...document.querySelectorAll('#gallery-table td:first-child')].map((td) => td.textContent.trim())"
+        )
+        assert {"huber", "roc_auc_score", "mean_squared_error"} <= set(listed), listed
+        page.fill("#gallery-filter", "huber")
+        visible = page.evaluate(
+            "() => [...document.querySelectorAll('#gallery-table tbody tr')].filter((row) => row.style.display !== 'none').length"
+        )
+        assert 1 <= visible < len(listed)
+    finally:
+        page.close()
+    browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page, errors = open_page(browser, server, "gallery/huber.html")
+    try:
+        page.locator(".sd-tab-content .highlight").first.hover()
+        page.locator(".sd-tab-content button.copybtn").first.click()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.rstrip("\n") == standalone_source("huber").rstrip("\n")
+        assert page.locator("a.download, a[download], a.reference.download").count() >= 1
+        assert not errors, errors
     finally:
         page.close()

@@ -8,6 +8,7 @@ from lossviz import metrics, plots
 from lossviz._explorer import Explorer
 from lossviz.data import scored_binary
 from lossviz.widgets._common import _int_slider, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ====================================================================== batch F1
 
@@ -51,6 +52,7 @@ class BatchF1Explorer(Explorer):
     """
 
     name = "batch_f1"
+    static_grid = StaticGrid()  # every batch size
     seed_context = {}
     figsize = (8.0, 3.6)
 

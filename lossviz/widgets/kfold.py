@@ -10,6 +10,7 @@ from sklearn import model_selection
 from lossviz import plots
 from lossviz._explorer import Explorer
 from lossviz.widgets._common import _checkbox, _dropdown, _float_slider, _int_slider, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ========================================================================= k-fold
 
@@ -47,6 +48,8 @@ class KFoldExplorer(Explorer):
     """
 
     name = "kfold"
+    # Each control alone at every position; together, the positive fraction on 6 values.
+    static_grid = StaticGrid(joint={"positive_fraction": (0.04, 0.1, 0.2, 0.3, 0.4, 0.5)})
     seed_context = {"splitter": "KFold", "shuffle": True}
     figsize = (8.0, 4.0)
     control_context = {"shuffle": {"splitter": "KFold"}}

@@ -8,6 +8,7 @@ import numpy as np
 from lossviz import losses, plots
 from lossviz._explorer import Explorer
 from lossviz.widgets._common import _checkbox, _dropdown, _float_slider, _padded, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ================================================================== crossentropy
 
@@ -42,6 +43,10 @@ class CrossentropyExplorer(Explorer):
     """
 
     name = "crossentropy"
+    # Each control alone at every position; together on 4 x 5 x 3 x 2 x 2 positions.
+    static_grid = StaticGrid(
+        joint={"label_smoothing": (0.0, 0.1, 0.25, 0.5), "gamma": (0.0, 1.0, 2.0, 3.0, 5.0), "alpha": (0.25, 0.5, 0.75)}
+    )
     figsize = (8.0, 4.2)
     layout_controls = frozenset({"from_logits"})
     control_context = {"alpha": {"apply_class_balancing": True}}
@@ -142,6 +147,7 @@ class SoftmaxTemperatureExplorer(Explorer):
     """
 
     name = "softmax_temperature"
+    static_grid = StaticGrid()  # every joint position (99 x 4)
     figsize = (8.0, 3.6)
     logits = np.array([3.0, 1.5, 0.5, -1.0])
     temperatures = np.linspace(0.1, 5.0, 200)

@@ -12,6 +12,7 @@ from lossviz import losses, plots
 from lossviz._explorer import Explorer
 from lossviz.data import regression_with_outliers
 from lossviz.widgets._common import _dropdown, _float_slider, _padded, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ============================================================== regression losses
 
@@ -46,6 +47,8 @@ class RegressionLossExplorer(Explorer):
     """
 
     name = "regression_loss"
+    # Each control alone at every position; together, on this coarser grid (6 x 3 x 4 x 3).
+    static_grid = StaticGrid(joint={"delta": (0.5, 1.0, 2.0), "alpha": (-2.0, 0.0, 1.0, 2.0), "scale": (0.5, 1.0, 2.0)})
     figsize = (8.0, 3.4)
     control_context = {
         "delta": {"loss": "huber"},
@@ -171,6 +174,14 @@ class OutlierFitExplorer(Explorer):
     """
 
     name = "outlier_fit"
+    # 79,300 joint positions: each control alone at every position, together on 6 x 7 x 4.
+    static_grid = StaticGrid(
+        joint={
+            "outlier_fraction": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+            "outlier_size": (0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0),
+            "delta": (0.5, 1.0, 2.0, 5.0),
+        }
+    )
     seed_context = {}
     figsize = (7.5, 4.2)
     control_context = {"outlier_size": {"outlier_fraction": 0.2}, "delta": {"outlier_fraction": 0.2}}

@@ -12,6 +12,7 @@ from lossviz import metrics, plots
 from lossviz._explorer import Explorer
 from lossviz.data import scored_binary
 from lossviz.widgets._common import _float_slider, _matrix_artists, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ================================================================ thresholds
 
@@ -68,6 +69,7 @@ class ThresholdExplorer(Explorer):
     """
 
     name = "threshold"
+    static_grid = StaticGrid()  # every threshold
     seed_context = {}
     figsize = (8.0, 3.6)
 
@@ -118,6 +120,7 @@ class RocPrExplorer(Explorer):
     """
 
     name = "roc_pr"
+    static_grid = StaticGrid()  # every threshold
     seed_context = {}
     figsize = (8.0, 3.0)
 
@@ -176,6 +179,13 @@ class ImbalanceExplorer(Explorer):
     """
 
     name = "imbalance"
+    # Each control alone at every position; together on 7 x 7 (a PR curve has 2000 points).
+    static_grid = StaticGrid(
+        joint={
+            "positive_fraction": (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
+            "separation": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0),
+        }
+    )
     seed_context = {}
     figsize = (8.0, 4.0)
     n_samples = 2000

@@ -13,6 +13,7 @@ from lossviz import metrics, plots
 from lossviz._explorer import Explorer
 from lossviz.data import imbalanced_binary
 from lossviz.widgets._common import _float_slider, _matrix_artists, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # =================================================================== class weight
 
@@ -43,6 +44,7 @@ class ClassWeightExplorer(Explorer):
     """
 
     name = "class_weight"
+    static_grid = StaticGrid()  # every weight
     seed_context = {}
     figsize = (8.0, 3.8)
 
