@@ -14,6 +14,7 @@ from lossviz import metrics, plots
 from lossviz._explorer import Explorer
 from lossviz.data import imbalanced_binary
 from lossviz.widgets._common import _float_slider, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 
 # ====================================================================== calibration
 
@@ -55,7 +56,11 @@ class CalibrationExplorer(Explorer):
 
     name = "calibration"
     seed_context = {}
-    figsize = (9.0, 4.0)
+    # Each control alone at every position; together, on this coarser grid (5 x 5).
+    static_grid = StaticGrid(
+        joint={"temperature": (0.5, 0.75, 1.0, 1.5, 2.0), "class_weight": (1.0, 3.0, 5.0, 9.0, 20.0)}
+    )
+    figsize = (8.0, 4.0)
     n_train = 2000
     n_bins = 10
 
