@@ -21,12 +21,15 @@ Facts detected (Keras 3.15 answers in brackets):
   False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
+- :func:`metrics_reach_their_output`: a multi-output model's metrics dict sends each
+  metric the targets and predictions of the output it names [True; Keras 3.14.0 paired
+  them by position instead, keras-team/keras#22625].
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
 Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb,
 notebooks/03_custom_losses.ipynb, notebooks/05_custom_metrics.ipynb,
-notebooks/07_kfold_cross_validation.ipynb
+notebooks/07_kfold_cross_validation.ipynb, notebooks/10_multi_output_and_multi_label.ipynb
 """
 
 from __future__ import annotations
@@ -45,12 +48,15 @@ __all__ = [
     "computes_float64",
     "float_tolerance",
     "fit_refuses_a_loss_without_gradient",
+    "metrics_reach_their_output",
+    "seen_by_each_output",
     "backend_differences",
     "expected_backend_differences",
     "backend_differences_table",
     "BACKEND_DIFFERENCES",
     "MEASURED_BACKENDS",
     "TVERSKY_EXAMPLE",
+    "ROUTING_TARGETS",
 ]
 
 #: The mask, soft prediction and weights the tversky check uses (notebook 02 shows them).
@@ -280,6 +286,97 @@ def _fit_through_round() -> str:
         return "raises ValueError"
     moved = any(not np.array_equal(old, new) for old, new in zip(before, model.get_weights()))
     return "runs, weights moved" if moved else "runs, weights unchanged"
+
+
+def _mean_target_metric(keras, name: str):
+    """A metric that reports the mean of the ``y_true`` it was given: it shows which
+    output's targets reached it."""
+
+    class MeanTarget(keras.metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+            self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            y_true = keras.ops.cast(y_true, "float32")
+            self.total.assign_add(keras.ops.sum(y_true))
+            self.count.assign_add(keras.ops.cast(keras.ops.size(y_true), "float32"))
+
+        def result(self):
+            return self.total / self.count
+
+    return MeanTarget()
+
+
+#: The targets of the routing check, per output; the outputs are listed in this order,
+#: which is not the alphabetical order of their names.
+ROUTING_TARGETS = {"zeta": 1.0, "alpha": 3.0}
+
+
+def seen_by_each_output(model_class=None) -> dict:
+    """The mean target that the metric compiled for each output of a two-output model saw.
+
+    A functional model with outputs ``[zeta (B, 1), alpha (B, 2)]``, in that order (not
+    alphabetical), compiled with ``metrics={"zeta": ..., "alpha": ...}``; each metric
+    reports the mean of the ``y_true`` it receives. The targets are all 1.0 for ``zeta``
+    and all 3.0 for ``alpha`` (:data:`ROUTING_TARGETS`).
+
+    Args:
+        model_class: the model class to build it with, called as
+            ``model_class(inputs, outputs)``; ``keras.Model`` by default.
+
+    Returns:
+        ``{output name: mean target its metric saw}``: ``{"zeta": 1.0, "alpha": 3.0}``
+        when each metric gets its own output's tensors.
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    keras = import_keras()
+    model_class = keras.Model if model_class is None else model_class
+    inputs = keras.Input((1,))
+    outputs = [keras.layers.Dense(1, name="zeta")(inputs), keras.layers.Dense(2, name="alpha")(inputs)]
+    model = model_class(inputs, outputs)
+    model.compile(
+        loss={name: "mse" for name in ROUTING_TARGETS},
+        metrics={name: _mean_target_metric(keras, f"seen_by_{name}") for name in ROUTING_TARGETS},
+    )
+    targets = [np.full((4, width), value, "float32") for width, value in zip((1, 2), ROUTING_TARGETS.values())]
+    logged = model.evaluate(np.zeros((4, 1), "float32"), targets, verbose=0, return_dict=True)
+    return {name: float(next(v for k, v in logged.items() if k.endswith(f"seen_by_{name}"))) for name in ROUTING_TARGETS}
+
+
+def metrics_reach_their_output(model_class=None) -> bool:
+    """Whether a metrics dict sends each metric the tensors of the output it names.
+
+    Measured with :func:`seen_by_each_output`: True when the metric for ``zeta`` saw
+    ``zeta``'s targets (1.0) and the one for ``alpha`` saw ``alpha``'s (3.0); False when
+    they saw each other's (Keras 3.14.0 paired the dict's entries with the outputs by
+    position, keras-team/keras#22625: a metric then scores another head, or fails on its
+    shape).
+
+    Args:
+        model_class: the model class to test; ``keras.Model`` by default.
+
+    Returns:
+        True when each metric reaches its own output (Keras 3.15), False when swapped.
+
+    Raises:
+        RuntimeError: a metric saw neither output's targets (routing changed in another way).
+
+    Example:
+        >>> metrics_reach_their_output()  # Keras 3.15
+        True
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    seen = seen_by_each_output(model_class)
+    own, other = ROUTING_TARGETS, dict(zip(ROUTING_TARGETS, reversed(ROUTING_TARGETS.values())))
+    if all(np.isclose(seen[name], own[name]) for name in own):
+        return True
+    if all(np.isclose(seen[name], other[name]) for name in own):
+        return False
+    raise RuntimeError(f"the metrics saw {seen}: neither their own outputs' targets {own} nor swapped ones {other}")
 
 
 def _error_name(call) -> str:

@@ -48,6 +48,37 @@ def plain_sigmoid(x):
     return ops.convert_to_tensor(ops.convert_to_numpy(keras.activations.sigmoid(x)))
 
 
+class PositionalMetricsModel(keras.Model):
+    """Routes a metrics dict as Keras 3.14.0 did (keras-team/keras#22625): its entries,
+    in the alphabetical order of their keys, paired with the outputs by position."""
+
+    def compile(self, metrics=None, **kwargs):
+        if isinstance(metrics, dict):
+            metrics = [metrics[name] for name in sorted(metrics)]
+        super().compile(metrics=metrics, **kwargs)
+
+
+class PooledMetricsModel(keras.Model):
+    """Hands every metric the mean of all outputs' targets: neither routing."""
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        pooled = (ops.mean(y[0]) + ops.mean(y[1])) / 2
+        y = [ops.full_like(target, 1.0) * pooled for target in y]
+        return super().compute_metrics(x, y, y_pred, sample_weight)
+
+
+def test_metrics_reach_their_output_in_keras_3_15_and_not_when_positional():
+    assert keras_facts.seen_by_each_output() == keras_facts.ROUTING_TARGETS
+    assert keras_facts.metrics_reach_their_output() is True
+    assert keras_facts.seen_by_each_output(PositionalMetricsModel) == {"zeta": 3.0, "alpha": 1.0}
+    assert keras_facts.metrics_reach_their_output(PositionalMetricsModel) is False
+
+
+def test_metrics_routing_check_refuses_a_third_routing():
+    with pytest.raises(RuntimeError, match="neither their own outputs' targets"):
+        keras_facts.metrics_reach_their_output(PooledMetricsModel)
+
+
 def test_huber_forgets_delta_in_keras_3_15_and_not_when_fixed():
     assert keras_facts.huber_forgets_delta() is True  # pyproject pins keras<3.16
     assert keras_facts.huber_forgets_delta(FixedHuber) is False
