@@ -21,9 +21,9 @@ Facts detected (Keras 3.15 answers in brackets):
   False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
-- :func:`metrics_reach_their_output`: a multi-output model's metrics dict sends each
-  metric the targets and predictions of the output it names [True; Keras 3.14.0 paired
-  them by position instead, keras-team/keras#22625].
+- :func:`metrics_reach_their_output`: a metrics dict reaches the outputs it names [True;
+  Keras 3.14.0 paired them by position, keras-team/keras#22625].
+- :func:`accuracy_for_multi_label`: "accuracy" on multi-label targets ["categorical"].
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
@@ -49,14 +49,13 @@ __all__ = [
     "float_tolerance",
     "fit_refuses_a_loss_without_gradient",
     "metrics_reach_their_output",
-    "seen_by_each_output",
+    "accuracy_for_multi_label",
     "backend_differences",
     "expected_backend_differences",
     "backend_differences_table",
     "BACKEND_DIFFERENCES",
     "MEASURED_BACKENDS",
     "TVERSKY_EXAMPLE",
-    "ROUTING_TARGETS",
 ]
 
 #: The mask, soft prediction and weights the tversky check uses (notebook 02 shows them).
@@ -288,81 +287,13 @@ def _fit_through_round() -> str:
     return "runs, weights moved" if moved else "runs, weights unchanged"
 
 
-def _mean_target_metric(keras, name: str):
-    """A metric that reports the mean of the ``y_true`` it was given: it shows which
-    output's targets reached it."""
-
-    class MeanTarget(keras.metrics.Metric):
-        def __init__(self, **kwargs):
-            super().__init__(name=name, **kwargs)
-            self.total = self.add_variable(shape=(), initializer="zeros", name="total")
-            self.count = self.add_variable(shape=(), initializer="zeros", name="count")
-
-        def update_state(self, y_true, y_pred, sample_weight=None):
-            y_true = keras.ops.cast(y_true, "float32")
-            self.total.assign_add(keras.ops.sum(y_true))
-            self.count.assign_add(keras.ops.cast(keras.ops.size(y_true), "float32"))
-
-        def result(self):
-            return self.total / self.count
-
-    return MeanTarget()
-
-
-#: The targets of the routing check, per output; the outputs are listed in this order,
-#: which is not the alphabetical order of their names.
-ROUTING_TARGETS = {"zeta": 1.0, "alpha": 3.0}
-
-
-def seen_by_each_output(model_class=None) -> dict:
-    """The mean target that the metric compiled for each output of a two-output model saw.
-
-    A functional model with outputs ``[zeta (B, 1), alpha (B, 2)]``, in that order (not
-    alphabetical), compiled with ``metrics={"zeta": ..., "alpha": ...}``; each metric
-    reports the mean of the ``y_true`` it receives. The targets are all 1.0 for ``zeta``
-    and all 3.0 for ``alpha`` (:data:`ROUTING_TARGETS`).
-
-    Args:
-        model_class: the model class to build it with, called as
-            ``model_class(inputs, outputs)``; ``keras.Model`` by default.
-
-    Returns:
-        ``{output name: mean target its metric saw}``: ``{"zeta": 1.0, "alpha": 3.0}``
-        when each metric gets its own output's tensors.
-
-    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
-    """
-    keras = import_keras()
-    model_class = keras.Model if model_class is None else model_class
-    inputs = keras.Input((1,))
-    outputs = [keras.layers.Dense(1, name="zeta")(inputs), keras.layers.Dense(2, name="alpha")(inputs)]
-    model = model_class(inputs, outputs)
-    model.compile(
-        loss={name: "mse" for name in ROUTING_TARGETS},
-        metrics={name: _mean_target_metric(keras, f"seen_by_{name}") for name in ROUTING_TARGETS},
-    )
-    targets = [np.full((4, width), value, "float32") for width, value in zip((1, 2), ROUTING_TARGETS.values())]
-    logged = model.evaluate(np.zeros((4, 1), "float32"), targets, verbose=0, return_dict=True)
-    return {name: float(next(v for k, v in logged.items() if k.endswith(f"seen_by_{name}"))) for name in ROUTING_TARGETS}
-
-
 def metrics_reach_their_output(model_class=None) -> bool:
     """Whether a metrics dict sends each metric the tensors of the output it names.
 
-    Measured with :func:`seen_by_each_output`: True when the metric for ``zeta`` saw
-    ``zeta``'s targets (1.0) and the one for ``alpha`` saw ``alpha``'s (3.0); False when
-    they saw each other's (Keras 3.14.0 paired the dict's entries with the outputs by
-    position, keras-team/keras#22625: a metric then scores another head, or fails on its
-    shape).
-
-    Args:
-        model_class: the model class to test; ``keras.Model`` by default.
-
-    Returns:
-        True when each metric reaches its own output (Keras 3.15), False when swapped.
-
-    Raises:
-        RuntimeError: a metric saw neither output's targets (routing changed in another way).
+    True when each output's metric saw that output's targets, False when they saw each
+    other's (Keras 3.14.0 paired them by position, keras-team/keras#22625), as measured by
+    :func:`lossviz.keras_metrics.seen_by_each_output` on ``model_class`` (default
+    ``keras.Model``); RuntimeError when they saw neither.
 
     Example:
         >>> metrics_reach_their_output()  # Keras 3.15
@@ -370,13 +301,42 @@ def metrics_reach_their_output(model_class=None) -> bool:
 
     Taught in: notebooks/10_multi_output_and_multi_label.ipynb
     """
-    seen = seen_by_each_output(model_class)
-    own, other = ROUTING_TARGETS, dict(zip(ROUTING_TARGETS, reversed(ROUTING_TARGETS.values())))
-    if all(np.isclose(seen[name], own[name]) for name in own):
-        return True
-    if all(np.isclose(seen[name], other[name]) for name in own):
-        return False
-    raise RuntimeError(f"the metrics saw {seen}: neither their own outputs' targets {own} nor swapped ones {other}")
+    from lossviz.keras_metrics import ROUTING_TARGETS, seen_by_each_output
+
+    seen, own = seen_by_each_output(model_class), ROUTING_TARGETS
+    for answer, expected in ((True, own), (False, dict(zip(own, reversed(own.values()), strict=True)))):
+        if all(np.isclose(seen[name], expected[name]) for name in own):
+            return answer
+    raise RuntimeError(f"the metrics saw {seen}: neither their own outputs' targets {own} nor each other's")
+
+
+def accuracy_for_multi_label(evaluate_accuracy=None) -> str:
+    """Which accuracy ``compile(metrics=["accuracy"])`` computes on multi-label targets.
+
+    On four rows of three labels "binary" (cells with ``(y_pred > 0.5) == y_true``; Keras 2
+    with crossentropy) is 8/12, "categorical" (rows whose argmaxes agree) 3/4, measured by
+    ``evaluate_accuracy(y_true, y_pred)`` (default: a compiled identity model), else RuntimeError.
+
+    Example:
+        >>> accuracy_for_multi_label()  # Keras 3.15
+        'categorical'
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    y_true = np.array([[1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, 0]], "float32")
+    y_pred = np.array([[0.9, 0.2, 0.4], [0.1, 0.3, 0.2], [0.2, 0.1, 0.8], [0.3, 0.6, 0.7]], "float32")
+    value = (evaluate_accuracy or _compiled_accuracy)(y_true, y_pred)
+    for kind, expected in (("binary", 8 / 12), ("categorical", 3 / 4)):
+        if np.isclose(value, expected, atol=1e-6):
+            return kind
+    raise RuntimeError(f'"accuracy" gave {value:.6f}: neither binary (8/12) nor categorical (3/4) accuracy')
+
+
+def _compiled_accuracy(y_true, y_pred) -> float:
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((y_pred.shape[1],)), keras.layers.Identity()])
+    model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+    return model.evaluate(y_pred, y_true, verbose=0, return_dict=True)["accuracy"]
 
 
 def _error_name(call) -> str:
