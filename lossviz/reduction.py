@@ -25,12 +25,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from lossviz._validation import as_float_array, check_interval, check_one_of, describe, fail
+from lossviz._validation import as_float_array, check_interval, check_one_of, describe, fail, warn_user
 from lossviz.losses._common import align_ranks
 
 __all__ = [
     "REDUCTIONS",
     "reduce_values",
+    "reduce_weighted_values",
+    "apply_mask",
     "circle_mask",
     "class_weight_to_sample_weight",
     "weighted_mean",
@@ -40,18 +42,132 @@ __all__ = [
 REDUCTIONS = ("sum_over_batch_size", "mean", "mean_with_sample_weight", "sum", "none", None)
 
 
-def _mask_to_weight(mask: np.ndarray, reduction) -> np.ndarray:
-    """Keras's ``apply_mask``: for the mean reductions valid entries weigh total/valid.
+def apply_mask(sample_weight, mask, *, reduction="sum_over_batch_size"):
+    """Keras's ``apply_mask``: fold a mask into the sample weights, as ``Loss.__call__`` does.
 
-    So that ``sum(w * l) / total`` becomes ``sum(w * l) / valid``: masked entries are
-    left out of the mean instead of counting as zeros.
+    For the mean reductions ("sum_over_batch_size", "mean") an entry the mask keeps
+    weighs ``total / valid`` (``total``: the mask's number of entries, ``valid``: how
+    many it keeps; 0 when it keeps none) and a masked entry 0, so that the later
+    ``sum(w * l) / total`` becomes ``sum(w * l) / valid``: masked steps are left out
+    of the mean instead of counting as zeros. For "sum", "mean_with_sample_weight" and
+    "none" the mask is cast to 0/1. The weights, when given, are multiplied in after
+    Keras's rank alignment (a trailing axis of size 1 is squeezed or added).
+
+    Args:
+        sample_weight: weights broadcastable to ``mask``, or None.
+        mask: boolean array, e.g. (B, T) from a ``Masking`` layer or ``mask_zero=True``.
+        reduction: one of ``REDUCTIONS``. Defaults to "sum_over_batch_size".
+
+    Returns:
+        float64 array: the weights Keras reduces with (``sample_weight`` unchanged
+        when ``mask`` is None).
+
+    Raises:
+        ValueError: for an unknown ``reduction``, non-finite input, or shapes that do
+            not broadcast.
+
+    Example:
+        >>> apply_mask(None, np.array([True, True, False, False])).tolist()  # 4 entries, 2 kept
+        [2.0, 2.0, 0.0, 0.0]
+
+    Taught in: notebooks/04_weighting.ipynb
     """
-    mask = mask.astype(bool)
+    check_one_of(reduction, "reduction", REDUCTIONS)
+    if mask is None:
+        return None if sample_weight is None else as_float_array(sample_weight, "sample_weight")
+    mask = _checked_mask(mask)
     if reduction in ("mean", "sum_over_batch_size"):
         valid = mask.sum()
-        scale = mask.size / valid if valid else 0.0
-        return np.where(mask, scale, 0.0)
-    return mask.astype(np.float64)
+        float_mask = np.where(mask != 0, mask.size / valid if valid else 0.0, 0.0)
+    else:
+        float_mask = mask
+    if sample_weight is None:
+        return float_mask
+    float_mask, weights = align_ranks(float_mask, as_float_array(sample_weight, "sample_weight"))
+    return _broadcast(weights, float_mask, "sample_weight") * float_mask
+
+
+def _checked_mask(mask) -> np.ndarray:
+    """The mask as 0/1 floats; Keras casts any other number too, which this twin warns about."""
+    mask = as_float_array(mask, "mask", allow_empty=True)
+    if not np.isin(mask, (0.0, 1.0)).all():
+        warn_user(
+            "mask: expected booleans (True keeps an entry); got other numbers. Keras casts them to the loss's "
+            "dtype, so they scale the entries they keep; this twin returns the same number."
+        )
+    return mask
+
+
+def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):
+    """Keras's ``reduce_weighted_values``: weights, mask and reduction, as ``Loss.__call__`` applies them.
+
+    Three steps, as in ``keras/src/losses/loss.py``:
+
+    1. ``w = apply_mask(sample_weight, mask)`` (see :func:`apply_mask`): for the mean
+       reductions a kept entry weighs total/valid, so the mean runs over the valid
+       entries only.
+    2. ``v = w * values`` after Keras's rank alignment (broadcasting).
+    3. The reduction of ``v``::
+
+           "sum_over_batch_size" / "mean":  sum(v) / v.size     (zero weights still count)
+           "mean_with_sample_weight":       sum(v) / sum(w)     (sum(v) / v.size without w)
+           "sum":                           sum(v)
+           "none" / None:                   v, unreduced
+
+       A division by zero gives 0 (Keras's ``divide_no_nan``); a scalar ``values``
+       without weights is returned as it is.
+
+    Where does a mask come from? ``Loss.__call__`` reads it from ``y_pred._keras_mask``
+    (set by a ``Masking`` layer or ``Embedding(mask_zero=True)`` upstream) and from the
+    per-sample values (``ignore_class``), and passes their AND here. With the default
+    reduction the masked mean is sum(w * l * kept) / (number kept): NOT divided by the
+    weights, and not by the batch size either.
+
+    Args:
+        values: per-sample (or per-step) losses, e.g. (B,) or (B, T).
+        sample_weight: weights broadcastable to ``values`` after rank alignment, e.g.
+            (B,) or (B, T). Defaults to None.
+        mask: boolean array of the shape of ``values`` (or broadcastable to it).
+            Defaults to None.
+        reduction: one of ``REDUCTIONS``. Defaults to "sum_over_batch_size".
+
+    Returns:
+        A float, or the weighted values for "none"/None.
+
+    Raises:
+        ValueError: for an unknown ``reduction``, empty or non-finite input, or shapes
+            that do not broadcast.
+
+    Example:
+        >>> losses = np.array([[1.0, 2.0, 9.0], [3.0, 9.0, 9.0]])  # two sequences, padded
+        >>> kept = np.array([[True, True, False], [True, False, False]])
+        >>> reduce_weighted_values(losses, mask=kept)  # (1 + 2 + 3) / 3 kept steps
+        2.0
+
+    Taught in: notebooks/04_weighting.ipynb
+    """
+    check_one_of(reduction, "reduction", REDUCTIONS)
+    values = as_float_array(values, "values")
+    if mask is not None:
+        mask = np.asarray(mask)
+        try:
+            np.broadcast_shapes(np.shape(align_ranks(values, mask)[1]), values.shape)
+        except ValueError:
+            fail("mask", f"an array of the shape of `values` {values.shape} (or one that broadcasts to it)", mask)
+    weights = apply_mask(sample_weight, mask, reduction=reduction)
+    if weights is not None:
+        values, weights = align_ranks(values, weights)
+        values = _broadcast(weights, values, "sample_weight") * values
+    if reduction in (None, "none") or values.ndim == 0:
+        return values if values.ndim else float(values)
+    total = float(np.sum(values))
+    if reduction == "sum":
+        return total
+    divisor = values.size
+    if reduction == "mean_with_sample_weight" and weights is not None:
+        # Keras divides by the sum of the weights as passed, not broadcast to `values`.
+        divisor = float(np.sum(weights))
+    return total / divisor if divisor else 0.0
 
 
 def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size", mask=None):
@@ -68,7 +184,8 @@ def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size"
     A division by zero gives 0 (Keras's ``divide_no_nan``). A scalar ``values`` (the
     classic bug of a custom loss that already averaged) is multiplied by the weights
     and then reduced, so the weights can only rescale it: with "sum_over_batch_size"
-    the result is ``l * mean(w)``, whatever sample carries which weight.
+    the result is ``l * mean(w)``, whatever sample carries which weight. The same
+    function as :func:`reduce_weighted_values`, with the options as keywords.
 
     Args:
         values: per-sample losses, shape (B,) or (B, ...); a scalar is accepted and
@@ -100,32 +217,7 @@ def reduce_values(values, sample_weight=None, *, reduction="sum_over_batch_size"
 
     Taught in: notebooks/04_weighting.ipynb
     """
-    check_one_of(reduction, "reduction", REDUCTIONS)
-    values = as_float_array(values, "values")
-    weights = None if sample_weight is None else as_float_array(sample_weight, "sample_weight")
-    if mask is not None:
-        mask = np.asarray(mask)
-        if mask.shape != values.shape:
-            fail("mask", f"an array of the shape of `values` {values.shape}", mask)
-        mask_weight = _mask_to_weight(mask, reduction)
-        if weights is None:
-            weights = mask_weight
-        else:
-            mask_weight, weights = align_ranks(mask_weight, weights)
-            weights = _broadcast(weights, mask_weight, "sample_weight") * mask_weight
-    if weights is not None:
-        values, weights = align_ranks(values, weights)
-        values = _broadcast(weights, values, "sample_weight") * values
-    if reduction in (None, "none") or values.ndim == 0:
-        return values if values.ndim else float(values)
-    total = float(np.sum(values))
-    if reduction == "sum":
-        return total
-    divisor = values.size
-    if reduction == "mean_with_sample_weight" and weights is not None:
-        # Keras divides by the sum of the weights as passed, not broadcast to `values`.
-        divisor = float(np.sum(weights))
-    return total / divisor if divisor else 0.0
+    return reduce_weighted_values(values, sample_weight, mask, reduction)
 
 
 def circle_mask(values) -> np.ndarray:

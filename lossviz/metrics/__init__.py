@@ -10,9 +10,14 @@ module                   functions                                              
 ``keras_thresholds``     Keras's threshold metrics (precision_at_recall ...) and     06
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
+``multilabel``           jaccard_score, hamming_loss, multilabel_confusion_matrix    05
+``iou_metrics``          Keras's IoU family: iou, mean_iou, binary_iou, one_hot_iou, 05
+                         one_hot_mean_iou
 ``_checks``              the input checks every public function starts with
 ``_counts``              the one-vs-rest counts behind the precision_recall scores
 ``_fast_sort``           the library's faster sort for the ranking metrics
+``_checks_overlap``      the input checks of ``multilabel`` and ``iou_metrics``
+``_fast_confusion``      the library's faster confusion matrix of integer class ids
 ``_registry``            ``register_metric`` and :data:`METRICS`, the one list
 =======================  ==========================================================  ========
 
@@ -58,6 +63,7 @@ from lossviz.metrics._registry import METRICS, register_metric
 # definition). This order is the order of METRICS, of __all__ and of the snippet table.
 # isort: off
 from lossviz.metrics import labels, precision_recall, ranking, keras_thresholds, batch  # noqa: F401
+from lossviz.metrics import multilabel, iou_metrics  # noqa: F401
 # isort: on
 
 # Every metric is an attribute of this module: ``metrics.f1_score``.
