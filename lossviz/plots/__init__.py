@@ -20,6 +20,7 @@ One module per notebook topic, every name importable from here:
 * ``custom_metrics`` (05): ``plot_confusion_matrix``, ``plot_batch_metric``;
 * ``roc_pr`` (06): ``plot_roc_curve``, ``plot_pr_curve``, ``plot_score_histograms``;
 * ``kfold`` (07): ``plot_cv_splits``;
+* ``segmentation`` (11): ``plot_mask_errors``, ``plot_threshold_curves``;
 * ``_common``: the colours, ``ABOVE_TICKS`` and the helpers they all use.
 """
 
@@ -56,6 +57,13 @@ from lossviz.plots.roc_pr import (
     plot_roc_curve,
     plot_score_histograms,
 )
+from lossviz.plots.segmentation import (
+    MaskErrorArtists,
+    ThresholdCurveArtists,
+    mask_error_kinds,
+    plot_mask_errors,
+    plot_threshold_curves,
+)
 from lossviz.plots.weighting import BoundaryArtists, plot_linear_boundary
 
 __all__ = [
@@ -80,4 +88,9 @@ __all__ = [
     "plot_score_histograms",
     "plot_linear_boundary",
     "plot_probability_bars",
+    "MaskErrorArtists",
+    "ThresholdCurveArtists",
+    "mask_error_kinds",
+    "plot_mask_errors",
+    "plot_threshold_curves",
 ]
