@@ -143,7 +143,7 @@ def plot_threshold_curves(
     (dice_line,) = ax.plot([], [], color="C1", linewidth=2, label="Dice", zorder=ABOVE_TICKS)
     marker = ax.axvline(threshold, color="grey", linestyle="--", linewidth=1, zorder=ABOVE_TICKS)
     (points,) = ax.plot([], [], "o", color=TEST_COLOR, markeredgecolor="black", zorder=4)
-    ax.set(xlim=(0, 1), ylim=(-0.02, 1.02), xlabel="threshold (positive: score > threshold)", ylabel="score")
+    ax.set(xlim=(0, 1), ylim=(-0.02, 1.02), xlabel="threshold (positive: score >= threshold)", ylabel="score")
     ax.grid(True, linewidth=0.4, alpha=0.5)
     ax.legend(handles=[iou_line, dice_line], loc="lower center", fontsize="small")
     if title is not None:

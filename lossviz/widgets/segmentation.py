@@ -17,11 +17,11 @@ _CURVE_THRESHOLDS = np.linspace(0.0, 1.0, 201)
 
 
 def _overlap_counts(mask_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, ...]:
-    """TP, FP, FN of ``scores > t`` against ``mask_true`` for every t, from one sort."""
+    """TP, FP, FN of ``scores >= t`` against ``mask_true`` for every t, from one sort."""
     order = np.sort(scores[mask_true])
     negatives = np.sort(scores[~mask_true])
-    true_positives = order.size - np.searchsorted(order, thresholds, side="right")
-    false_positives = negatives.size - np.searchsorted(negatives, thresholds, side="right")
+    true_positives = order.size - np.searchsorted(order, thresholds, side="left")
+    false_positives = negatives.size - np.searchsorted(negatives, thresholds, side="left")
     return true_positives, false_positives, order.size - true_positives
 
 
@@ -38,8 +38,8 @@ class IouThresholdExplorer(Explorer):
 
     Data: :func:`lossviz.data.segmentation_masks` (8 images of 32 x 32). The true mask is
     the disc (class 1); the score is the model's probability of the disc. A pixel is
-    predicted inside when its score is strictly greater than the threshold (Keras's
-    ``BinaryIoU`` rule). Left: the scores; middle: TP, FP and FN at this threshold;
+    predicted inside when its score is at least the threshold (Keras's ``BinaryIoU``
+    rule, ``y_pred >= threshold``). Left: the scores; middle: TP, FP and FN at this threshold;
     right: IoU and Dice of this image at every threshold, the dots at the current one.
     ``results`` holds iou, dice, true_positives, false_positives, false_negatives and
     best_threshold (the threshold of the highest IoU on the curve); the readout shows them.
@@ -78,8 +78,8 @@ class IouThresholdExplorer(Explorer):
                                            zorder=plots.ABOVE_TICKS)  # fmt: skip
         score_ax.set(xticks=[], yticks=[])
         _static_title(score_ax, "score of class 1 (disc)")
-        self.errors = plots.plot_mask_errors(self.masks_true[0], self.scores[0] > 0.5, error_ax)
-        _static_title(error_ax, "mask: score > threshold")
+        self.errors = plots.plot_mask_errors(self.masks_true[0], self.scores[0] >= 0.5, error_ax)
+        _static_title(error_ax, "mask: score >= threshold")
         self.curves = plots.plot_threshold_curves(_CURVE_THRESHOLDS, *[np.zeros_like(_CURVE_THRESHOLDS)] * 2, curve_ax)
         _static_title(curve_ax, "this image at every threshold")
 
@@ -90,7 +90,7 @@ class IouThresholdExplorer(Explorer):
         counts = _overlap_counts(mask_true, scores, np.array([threshold]))
         iou, dice = (float(value[0]) for value in _iou_and_dice(*counts))
         self.score_image.set_data(scores)
-        self.errors.update(mask_true, scores > threshold)
+        self.errors.update(mask_true, scores >= threshold)
         self.curves.update(_CURVE_THRESHOLDS, iou_curve, dice_curve, threshold=threshold)
         self.curves.points.set_data([threshold] * 2, [iou, dice])
         self._results = {
@@ -105,7 +105,7 @@ class IouThresholdExplorer(Explorer):
     def _readout(self):
         results = self._results
         return [
-            f"image {self.params['image']}, score > {self.params['threshold']:.2f}: IoU {results['iou']:.3f} · "
+            f"image {self.params['image']}, score >= {self.params['threshold']:.2f}: IoU {results['iou']:.3f} · "
             f"Dice {results['dice']:.3f} · TP {results['true_positives']} · FP {results['false_positives']} · "
             f"FN {results['false_negatives']} · best IoU at {results['best_threshold']:.3f}"
         ]
