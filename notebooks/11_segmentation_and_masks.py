@@ -315,3 +315,193 @@ assert check, check.report()
 per_image_loss = keras.losses.Dice(axis=(1, 2), reduction=None)(disc_true.astype("float32"), disc_prob)
 assert np.allclose(keras.ops.convert_to_numpy(per_image_loss), dice_per_image(disc_true.astype("float32"), disc_prob),
                    atol=1e-6)
+
+# %% [markdown]
+# ## Masks and padding: sequences of different lengths
+#
+# A batch of token sequences padded with 0 to 7 steps, one class label (of 3) per step.
+# `Embedding(mask_zero=True)` makes a mask (True on real steps) that travels with the
+# tensors to the loss. The model is untrained: what matters here is how its losses and
+# metrics are reduced.
+
+# %%
+rng = np.random.default_rng(seed)
+lengths = rng.permutation([7, 6, 5, 4, 3, 2])
+tokens, steps = np.zeros((6, 7), "int32"), np.zeros((6, 7), "int32")
+for row, length in enumerate(lengths):
+    tokens[row, :length] = rng.integers(1, 10, length)
+    steps[row, :length] = rng.integers(0, 3, length)
+valid = tokens > 0  # the mask Keras will build
+keras.utils.set_random_seed(seed)
+tagger = keras.Sequential([keras.Input((7,), dtype="int32"), keras.layers.Embedding(10, 4, mask_zero=True),
+                           keras.layers.Dense(3, activation="softmax")])
+step_probabilities = tagger.predict(tokens, verbose=0)
+step_loss = lossviz.losses.sparse_categorical_crossentropy(steps, step_probabilities)  # (6, 7), every step
+print(f"{valid.sum()} real steps of {valid.size}; per-step losses {step_loss.shape}")
+
+# %% [markdown]
+# **What each reduction divides by**, with the mask and per-step weights w (1 without
+# weights), measured against the hand computation at rtol 1e-6 (Keras computes in float32):
+#
+# | reduction | value |
+# |---|---|
+# | `sum_over_batch_size` (default) | sum(w l over real steps) / **number of real steps** |
+# | `sum` | sum(w l over real steps) |
+# | `mean_with_sample_weight` | sum(w l over real steps) / **sum(w over real steps)** |
+#
+# Padded steps are left out of the numerator and of the denominator; they do not count as
+# zeros. `lossviz.reduction.reduce_weighted_values` is the same reduction in NumPy.
+
+# %%
+step_weight = np.broadcast_to(np.linspace(0.5, 2.0, 6, dtype="float32")[:, None], valid.shape)
+by_hand = {"sum_over_batch_size": lambda w: np.sum(w * step_loss * valid) / valid.sum(),
+           "sum": lambda w: np.sum(w * step_loss * valid),
+           "mean_with_sample_weight": lambda w: np.sum(w * step_loss * valid) / np.sum(w * valid)}
+for reduction, formula in by_hand.items():
+    tagger.compile(loss=keras.losses.SparseCategoricalCrossentropy(reduction=reduction))
+    for weights in (None, step_weight):
+        keras_value = tagger.evaluate(tokens, steps, sample_weight=weights, batch_size=6, verbose=0)
+        w = np.ones(valid.shape) if weights is None else weights
+        twin = lossviz.reduction.reduce_weighted_values(step_loss, weights, mask=valid, reduction=reduction)
+        assert np.isclose(keras_value, formula(w), rtol=1e-6) and np.isclose(twin, formula(w), rtol=1e-6)
+    print(f"{reduction:24s} weighted: Keras {keras_value:.6f}, by hand {formula(w):.6f}")
+
+# %% [markdown]
+# Without the mask the default loss would be the mean over all 42 steps, padding
+# included, a different number:
+
+# %%
+print(f"masked mean {by_hand['sum_over_batch_size'](1.0):.6f}, mean over every step {step_loss.mean():.6f}")
+assert not np.isclose(by_hand["sum_over_batch_size"](1.0), step_loss.mean(), rtol=1e-4)
+
+# %% [markdown]
+# **Metrics.** The compiled metrics get the mask too (measured here, Keras 3.15:
+# `metrics=` and `weighted_metrics=` alike; Keras 2 posts warn that metrics ignore it). A
+# metric object you update yourself knows nothing of the mask: it scores the padding,
+# unless you pass the mask as `sample_weight`.
+
+# %%
+tagger.compile(loss="sparse_categorical_crossentropy", metrics=["sparse_categorical_accuracy"])
+compiled = tagger.evaluate(tokens, steps, batch_size=6, verbose=0, return_dict=True)
+right = step_probabilities.argmax(-1) == steps
+standalone = keras.metrics.SparseCategoricalAccuracy()
+standalone.update_state(steps, step_probabilities)
+with_mask = keras.metrics.SparseCategoricalAccuracy()
+with_mask.update_state(steps, step_probabilities, sample_weight=valid)
+print(f"compiled {compiled['sparse_categorical_accuracy']:.4f} (real steps {right[valid].mean():.4f}); "
+      f"standalone {float(standalone.result()):.4f} (every step {right.mean():.4f}); with the mask "
+      f"{float(with_mask.result()):.4f}")
+assert np.isclose(compiled["sparse_categorical_accuracy"], right[valid].mean(), atol=1e-6)
+assert np.isclose(float(standalone.result()), right.mean(), atol=1e-6)
+assert np.isclose(float(with_mask.result()), right[valid].mean(), atol=1e-6)
+
+# %% [markdown]
+# **One weight per sequence fails with a mask.** The mask is (samples, steps); weights of
+# shape (samples,) do not broadcast against it, and Keras raises (a `ValueError` on both
+# backends). Give one weight per step: `np.broadcast_to(w[:, None], mask.shape)`, as above.
+
+# %%
+try:
+    tagger.evaluate(tokens, steps, sample_weight=np.linspace(0.5, 2.0, 6), batch_size=6, verbose=0)
+    refused = "no error"
+except ValueError as error:
+    refused = str(error).splitlines()[0][:120]
+print(refused)
+assert refused != "no error"
+
+# %% [markdown]
+# **A `Masking` layer** does the same for float inputs: every step whose features are all
+# equal to `mask_value` is masked.
+
+# %%
+features = np.where(valid[..., None], rng.normal(size=(6, 7, 2)), 0.0).astype("float32")
+keras.utils.set_random_seed(seed)
+masked_model = keras.Sequential([keras.Input((7, 2)), keras.layers.Masking(mask_value=0.0),
+                                 keras.layers.Dense(3, activation="softmax")])
+masked_model.compile(loss="sparse_categorical_crossentropy")
+masked_loss = masked_model.evaluate(features, steps, batch_size=6, verbose=0)
+per_step = lossviz.losses.sparse_categorical_crossentropy(steps, masked_model.predict(features, verbose=0))
+assert np.isclose(masked_loss, per_step[valid].mean(), rtol=1e-6)
+
+# %% [markdown]
+# **`ignore_class` in sparse crossentropy** masks by label instead: label the padded steps
+# with a class that does not exist (here -1) and the loss leaves them out, with no Keras
+# mask at all; the reductions divide as in the table above.
+
+# %%
+padded_labels = np.where(valid, steps, -1)
+for reduction in ("sum_over_batch_size", "sum"):
+    loss = keras.losses.SparseCategoricalCrossentropy(ignore_class=-1, reduction=reduction)
+    value = float(loss(padded_labels, step_probabilities))
+    assert np.isclose(value, by_hand[reduction](1.0), rtol=1e-6), reduction
+twin = lossviz.losses.sparse_categorical_crossentropy(padded_labels, step_probabilities, ignore_class=-1)
+assert np.allclose(twin[~valid], 0) and np.allclose(twin[valid], step_loss[valid], rtol=1e-6)
+print(f"ignore_class=-1: {float(keras.losses.SparseCategoricalCrossentropy(ignore_class=-1)(padded_labels, step_probabilities)):.6f}")
+
+# %% [markdown]
+# ## Exercise: Dice per image
+#
+# Write `dice_scores(mask_true, mask_pred)`: for boolean masks of shape (images, H, W),
+# the hard Dice 2 TP / (2 TP + FP + FN) of **each image**, shape (images,), and 1.0 for an
+# image where both masks are empty (nothing to find, nothing found). The checker compares
+# it with the counts on the 8 images and on two built cases. The start below is wrong on
+# purpose: it pools the images.
+
+# %%
+def check_dice_scores(function):
+    empty = np.zeros((2, 4, 4), bool)
+    one = empty.copy()
+    one[1, :2, :2] = True
+    cases = [(labels == 1, predicted == 1), (labels == 2, predicted == 2), (empty, empty), (one, empty | one)]
+    problems = []
+    for mask_true, mask_pred in cases:
+        tp = np.sum(mask_true & mask_pred, axis=(1, 2))
+        denominator = np.sum(mask_true, axis=(1, 2)) + np.sum(mask_pred, axis=(1, 2))
+        expected = np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 1.0)
+        got = np.asarray(function(mask_true, mask_pred), dtype=float)
+        if got.shape != expected.shape or not np.allclose(got, expected):
+            problems.append(f"{len(mask_true)} images: expected {np.round(expected, 3)}, got {np.round(got, 3)}")
+    print("all cases pass" if not problems else "\n".join(problems))
+    return not problems
+
+
+# %% tags=["wrong-on-purpose"]
+def dice_scores(mask_true, mask_pred):  # WRONG on purpose: one pooled Dice for all images
+    tp = np.sum(mask_true & mask_pred)
+    return np.full(len(mask_true), 2 * tp / (mask_true.sum() + mask_pred.sum()))
+
+
+with np.errstate(invalid="ignore"):
+    passed = check_dice_scores(dice_scores)
+assert not passed
+
+# %% [markdown]
+# Solution: count over the pixel axes only, and treat 0 / 0 as a perfect score.
+
+# %% tags=["solution"]
+def dice_scores(mask_true, mask_pred):
+    tp = np.sum(mask_true & mask_pred, axis=(1, 2))
+    denominator = np.sum(mask_true, axis=(1, 2)) + np.sum(mask_pred, axis=(1, 2))
+    return np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 1.0)
+
+
+assert check_dice_scores(dice_scores)
+
+# %% [markdown]
+# ## Summary
+#
+# - IoU = TP / (TP + FP + FN), Dice = 2 IoU / (1 + IoU). Keras's IoU metrics pool the
+#   counts over every pixel they see (per batch, per epoch); per-image averages weigh
+#   small objects more. Say which one you report.
+# - `IoU`, `MeanIoU`: class ids (or `sparse_y_pred=False` for scores); `BinaryIoU`: scores
+#   and a threshold; `OneHotIoU`: one-hot targets. Probabilities given to `MeanIoU` fail on
+#   the shapes, or, for one sigmoid per pixel, are silently cast to class 0.
+# - `ignore_class` drops pixels by their true label, not the class from the mean: use
+#   `target_class_ids` for that.
+# - The Dice loss is soft and, by default, one number for the whole batch; reduce over
+#   the pixel axes for a per-image loss.
+# - A mask (`mask_zero`, `Masking`, `ignore_class`) leaves padded steps out of the loss's
+#   numerator and denominator; compiled metrics honour it, a metric you update yourself
+#   does not; per-step `sample_weight` only.
+#
+# Back to the start: [00 Start here](00_start_here.ipynb).
