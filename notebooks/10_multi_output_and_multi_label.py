@@ -398,23 +398,61 @@ assert views["subset accuracy"][0] < macro_f1 < cell_accuracy
 # the candidates; on the test data, which chose nothing, it is an honest estimate.
 
 # %%
+def f1_at(column_true, column_score, thresholds):
+    """F1 of one label when predicted at score > t, for each t (0 when nothing to find or found)."""
+    predicted = column_score[None, :] > np.asarray(thresholds)[:, None]  # one row per threshold
+    true_positives = np.sum(predicted & (column_true == 1), axis=1)
+    return 2 * true_positives / np.maximum(predicted.sum(1) + np.sum(column_true == 1), 1)
+
+
 def best_f1_threshold(column_true, column_score):
     """The threshold t (positive when score > t) with the best F1, among the scores and 0.5."""
     candidates = np.unique(np.append(column_score, 0.5))
-    f1 = [sklearn.metrics.f1_score(column_true, column_score > t, zero_division=0) for t in candidates]
-    return candidates[int(np.argmax(f1))]
+    return candidates[int(np.argmax(f1_at(column_true, column_score, candidates)))]
 
 
 thresholds = np.array([best_f1_threshold(Y_val[:, label], P_val[:, label]) for label in range(8)])
 print("per-label thresholds", np.round(thresholds, 2))
+assert all(np.isclose(f1_at(Y_val[:, k], P_val[:, k], [thresholds[k]])[0],  # f1_at is scikit-learn's F1
+                      sklearn.metrics.f1_score(Y_val[:, k], P_val[:, k] > thresholds[k])) for k in range(8))
 
 # %%
-f1_at = {name: {split: sklearn.metrics.f1_score(Y, P > t, average=None, zero_division=0)
+f1_by = {name: {split: sklearn.metrics.f1_score(Y, P > t, average=None, zero_division=0)
                  for split, (Y, P) in {"validation": (Y_val, P_val), "test": (Y_test, P_test)}.items()}
          for name, t in {"0.5": 0.5, "tuned": thresholds}.items()}
 for split in ("validation", "test"):
-    print(f"{split:10s} macro F1 at 0.5 {f1_at['0.5'][split].mean():.3f}, tuned {f1_at['tuned'][split].mean():.3f}")
-assert np.all(f1_at["tuned"]["validation"] >= f1_at["0.5"]["validation"] - 1e-12)
+    print(f"{split:10s} macro F1 at 0.5 {f1_by['0.5'][split].mean():.3f}, tuned {f1_by['tuned'][split].mean():.3f}")
+assert np.all(f1_by["tuned"]["validation"] >= f1_by["0.5"]["validation"] - 1e-12)
+
+# %% [markdown]
+# ## Explore: one threshold per label
+#
+# Eight labels with scores drawn for the purpose (positive shares from 40 % down to 3 %).
+# Pick a label and move its threshold: the left panel shows its scores by class, the right
+# its F1 and Jaccard score (on one label column these are exactly Dice and IoU, notebook
+# 11) at every threshold, the dots at yours. The best threshold moves from label to
+# label, and a rare label's F1 is fragile.
+
+# %%
+labels_explorer = lossviz.widgets.label_threshold_explorer()
+labels_explorer
+
+# %% [markdown]
+# The check: at each label's best threshold (the best of the explorer's 201 thresholds)
+# the F1 shown is scikit-learn's (`>=`) and beats every threshold of a coarser grid; and
+# the eight best thresholds are not all the same.
+
+# %%
+best = []
+for label in range(8):
+    labels_explorer.set(label=label, threshold=0.5)
+    best.append(labels_explorer.results["best_threshold"])
+    labels_explorer.set(threshold=best[-1])
+    column_true, column_score = labels_explorer.y_true[:, label], labels_explorer.y_score[:, label]
+    assert np.isclose(labels_explorer.results["f1"], sklearn.metrics.f1_score(column_true, column_score >= best[-1]))
+    assert labels_explorer.results["f1"] >= f1_at(column_true, column_score, np.linspace(0, 1, 21) - 1e-9).max() - 1e-9
+print("best threshold per label", np.round(best, 3))
+assert max(best) - min(best) > 0.1
 
 # %% [markdown]
 # ## Pitfall: `class_weight` on multi-label targets weighs each row by its argmax
@@ -472,3 +510,75 @@ def per_label_bce_numpy(y_true, y_pred):
 
 check = lossviz.check_loss(per_label_bce, reference=per_label_bce_numpy, inputs="binary", target_shape=(8,))
 assert check, check.report()
+
+# %% [markdown]
+# ## Exercise: per-label thresholds
+#
+# Write `per_label_thresholds(label_true, label_score)`: for (samples, labels) arrays,
+# one threshold per label (a label is predicted when its score is **greater than** the
+# threshold), each giving the best F1 that label can reach. The checker scores your
+# thresholds on the validation data and on two built cases, label by label, against the
+# best F1 found by trying every score. The start below uses 0.5 for every label: it is
+# wrong on purpose.
+
+# %%
+def check_per_label_thresholds(function):
+    rare = np.zeros((40, 2))
+    rare[:3, 0], rare[::2, 1] = 1, 1
+    rare_score = np.column_stack([np.linspace(0.4, 0.1, 40), np.tile([0.6, 0.4], 20)])
+    problems = []
+    for label_true, label_score in [(Y_val, P_val), (rare, rare_score)]:
+        chosen = np.asarray(function(label_true, label_score), dtype=float)
+        for label in range(label_true.shape[1]):
+            column_true, column_score = label_true[:, label], label_score[:, label]
+            best = f1_at(column_true, column_score, np.append(np.unique(column_score), -1.0)).max()
+            got = f1_at(column_true, column_score, [chosen[label]])[0]
+            if got < best - 1e-12:
+                problems.append(f"label {label} of {label_true.shape}: F1 {got:.3f} at {chosen[label]:.3f}, best {best:.3f}")
+    print("all labels reach their best F1" if not problems else "\n".join(problems))
+    return not problems
+
+
+# %% tags=["wrong-on-purpose"]
+def per_label_thresholds(label_true, label_score):  # WRONG on purpose: one threshold for all
+    return np.full(label_true.shape[1], 0.5)
+
+
+assert not check_per_label_thresholds(per_label_thresholds)
+
+# %% [markdown]
+# Solution: for each label, try every score as threshold (and one below all of them, to
+# predict every sample) and keep the best F1; `best_f1_threshold` above did the same with
+# 0.5 added as a candidate.
+
+# %% tags=["solution"]
+def per_label_thresholds(label_true, label_score):
+    chosen = []
+    for label in range(label_true.shape[1]):
+        candidates = np.append(np.unique(label_score[:, label]), -1.0)
+        chosen.append(candidates[int(np.argmax(f1_at(label_true[:, label], label_score[:, label], candidates)))])
+    return np.array(chosen)
+
+
+assert check_per_label_thresholds(per_label_thresholds)
+
+# %% [markdown]
+# ## Summary
+#
+# - Several outputs: losses, metrics and `loss_weights` by output name (dict) or in the
+#   outputs' order (lists). The total `loss` is the weighted sum of the per-output losses,
+#   which are logged unweighted as `<output>_loss`; with uneven batches those are plain
+#   means over batches while `loss` weighs batches by size.
+# - Which head a metric gets depends on the Keras version (3.14.0 paired them by
+#   position): `lossviz.keras_facts.metrics_reach_their_output()` and `MeanTarget` tell.
+# - `class_weight` is refused with several outputs; pass `sample_weight` as a dict, the
+#   class weights looked up per sample for their head.
+# - Several labels: a sigmoid per label and binary crossentropy. "accuracy" is either
+#   binary (inflated by the easy zeros) or categorical (argmax); report per-label F1,
+#   mAP, samples-averaged F1, subset accuracy or Hamming loss, and choose a threshold per
+#   label on validation data.
+# - `F1Score` needs `threshold=` for multi-label targets; `AUC(multi_label=True)` is the
+#   macro average over labels.
+# - `class_weight` weighs each row by its argmax label: weight per label inside the loss.
+#
+# Next: [11 Segmentation and masks](11_segmentation_and_masks.ipynb).

@@ -16,7 +16,7 @@ moves, on ipympl (``%matplotlib widget``) and headless (an ``ipywidgets.Image`` 
 in :mod:`lossviz._explorer`.
 
 One module per notebook topic (``regression`` for notebook 01, ``probabilistic`` 02,
-``weighting`` 04, ``custom_metrics`` 05, ``roc_pr`` 06, ``kfold`` 07, ``segmentation`` 11; ``_common`` holds
+``weighting`` 04, ``custom_metrics`` 05, ``roc_pr`` 06, ``kfold`` 07, ``multi_label`` 10, ``segmentation`` 11; ``_common`` holds
 the controls and figure helpers they share). A class that sets ``name`` is registered
 where it is defined (``Explorer.__init_subclass__``); this package serves its factory
 ``<name>_explorer`` and its class by name, so a new explorer needs no line here.
@@ -35,6 +35,7 @@ from lossviz._explorer import Explorer, option_values, registered_explorers
 from lossviz.widgets import (  # noqa: F401, I001
     custom_metrics,
     kfold,
+    multi_label,
     probabilistic,
     regression,
     roc_pr,
