@@ -52,8 +52,8 @@ import lossviz.widgets
 #
 # A model with two outputs computes one loss per output and adds them, each times its
 # `loss_weight`: the optimiser sees only the total. Here a tiny model reads 6 features and
-# predicts a yes/no **kind** (sigmoid, binary crossentropy; about one sample in five is
-# "yes") and a real **size** (linear, mean squared error).
+# predicts a yes/no **kind** (sigmoid, binary crossentropy; about a third of the samples
+# are "yes") and a real **size** (linear, mean squared error).
 
 # %%
 rng = np.random.default_rng(seed)
@@ -131,23 +131,29 @@ assert np.isclose(logged["loss"], sum(loss_weights[n] * by_twin[n] for n in by_t
 
 # %% [markdown]
 # **Uneven batches.** Every `evaluate` above ran the 600 samples as one batch. In
-# batches of 32 the last holds 24 samples, and the two kinds of number are averaged
-# differently over the batches (measured here, Keras 3.15): `loss` weights each batch by
-# its size, so it is the loss of all samples; each `<output>_loss` is the **plain mean of
-# the batch values**. Then `loss` is no longer the weighted sum of the logged parts.
+# batches of 32 the last holds 24 samples. `loss` weighs each batch by its size, so it is
+# the loss of all samples. Each `<output>_loss` is averaged over the batches either the
+# same way or as the **plain mean of the batch values**, every batch counting once;
+# which one depends on the backend (with Keras 3.15 we measured the plain mean on
+# TensorFlow, the size-weighted one on JAX). The cell measures yours: with the plain
+# mean, `loss` is no longer the weighted sum of the logged parts.
 
 # %%
 in_batches = model.evaluate(X, {"kind": kind, "size": size}, batch_size=32, verbose=0, return_dict=True)
-starts = range(0, len(X), 32)
-batch_values = {name: [twin(target[i:i + 32], scores[name][i:i + 32]).mean() for i in starts]
-                for name, twin, target in [("kind", lossviz.losses.binary_crossentropy, kind),
-                                           ("size", lossviz.losses.mean_squared_error, size)]}
-for name, values in batch_values.items():
-    assert np.isclose(in_batches[f"{name}_loss"], np.mean(values), rtol=1e-5), name
-assert np.isclose(in_batches["loss"], logged["loss"], rtol=1e-5)
+starts, sizes = range(0, len(X), 32), [len(X[i:i + 32]) for i in range(0, len(X), 32)]
+averaging = {}
+for name, twin, target in [("kind", lossviz.losses.binary_crossentropy, kind),
+                           ("size", lossviz.losses.mean_squared_error, size)]:
+    values = [twin(target[i:i + 32], scores[name][i:i + 32]).mean() for i in starts]
+    candidates = {"plain mean": np.mean(values), "weighted by batch size": np.average(values, weights=sizes)}
+    averaging[name] = [way for way, value in candidates.items()
+                       if np.isclose(in_batches[f"{name}_loss"], value, rtol=1e-5)]
 recombined = sum(loss_weights[name] * in_batches[f"{name}_loss"] for name in loss_weights)
-print(f"loss {in_batches['loss']:.6f}; weighted sum of the logged parts {recombined:.6f}")
-assert not np.isclose(in_batches["loss"], recombined, rtol=1e-6)
+print(f"on {keras.backend.backend()}: <output>_loss is the {averaging['kind'][0]}; loss {in_batches['loss']:.6f}, "
+      f"weighted sum of the logged parts {recombined:.6f}")
+assert averaging["kind"] == averaging["size"] and len(averaging["kind"]) == 1
+assert np.isclose(in_batches["loss"], logged["loss"], rtol=1e-5)
+assert np.isclose(in_batches["loss"], recombined, rtol=1e-6) == (averaging["kind"] == ["weighted by batch size"])
 
 # %% [markdown]
 # **The same as lists.** A model whose outputs are a list takes lists in the same order
@@ -567,8 +573,8 @@ assert check_per_label_thresholds(per_label_thresholds)
 #
 # - Several outputs: losses, metrics and `loss_weights` by output name (dict) or in the
 #   outputs' order (lists). The total `loss` is the weighted sum of the per-output losses,
-#   which are logged unweighted as `<output>_loss`; with uneven batches those are plain
-#   means over batches while `loss` weighs batches by size.
+#   which are logged unweighted as `<output>_loss`; with uneven batches, on some backends,
+#   those are plain means over batches while `loss` weighs batches by size.
 # - Which head a metric gets depends on the Keras version (3.14.0 paired them by
 #   position): `lossviz.keras_facts.metrics_reach_their_output()` and `MeanTarget` tell.
 # - `class_weight` is refused with several outputs; pass `sample_weight` as a dict, the

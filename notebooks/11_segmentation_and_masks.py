@@ -296,6 +296,7 @@ assert np.isclose(soft_pooled, 1 - lossviz.losses.dice(disc_true, disc_prob), at
 assert np.isclose(hard_pooled, class_dice[1]) and np.isclose(hard_per_image, np.mean(2 * per_image / (1 + per_image)))
 assert min(abs(soft_pooled - hard_pooled), abs(hard_pooled - hard_per_image)) > 1e-3
 
+
 # %% [markdown]
 # For a loss **per image** (so that `sample_weight` weights images and a big object does
 # not drown a small one), reduce over the pixel axes only. Keras's `Dice(axis=(1, 2))` does
@@ -438,6 +439,7 @@ twin = lossviz.losses.sparse_categorical_crossentropy(padded_labels, step_probab
 assert np.allclose(twin[~valid], 0) and np.allclose(twin[valid], step_loss[valid], rtol=1e-6)
 print(f"ignore_class=-1: {float(keras.losses.SparseCategoricalCrossentropy(ignore_class=-1)(padded_labels, step_probabilities)):.6f}")
 
+
 # %% [markdown]
 # ## Exercise: Dice per image
 #
@@ -474,6 +476,7 @@ def dice_scores(mask_true, mask_pred):  # WRONG on purpose: one pooled Dice for 
 with np.errstate(invalid="ignore"):
     passed = check_dice_scores(dice_scores)
 assert not passed
+
 
 # %% [markdown]
 # Solution: count over the pixel axes only, and treat 0 / 0 as a perfect score.
