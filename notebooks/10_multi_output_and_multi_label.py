@@ -52,7 +52,7 @@ import lossviz.widgets
 #
 # A model with two outputs computes one loss per output and adds them, each times its
 # `loss_weight`: the optimiser sees only the total. Here a tiny model reads 6 features and
-# predicts a yes/no **kind** (sigmoid, binary crossentropy; about a third of the samples
+# predicts a yes/no **kind** (sigmoid, binary crossentropy; a minority of the samples
 # are "yes") and a real **size** (linear, mean squared error).
 
 # %%
@@ -61,6 +61,7 @@ X = rng.normal(size=(600, 6)).astype("float32")
 kind = (X @ rng.normal(size=6) + 0.5 * rng.normal(size=600) > 1.2).astype("float32")[:, None]
 size = (X @ rng.normal(size=6) + 0.1 * rng.normal(size=600)).astype("float32")[:, None]
 print(f"{len(X)} samples, {kind.mean():.0%} of kind 'yes'")
+assert 0 < kind.mean() < 0.5
 
 
 def two_head_model():
