@@ -84,7 +84,18 @@ def apply_mask(sample_weight, mask, *, reduction="sum_over_batch_size"):
     if sample_weight is None:
         return float_mask
     float_mask, weights = align_ranks(float_mask, as_float_array(sample_weight, "sample_weight"))
+    _warn_last_axis(weights, float_mask, "mask")
     return _broadcast(weights, float_mask, "sample_weight") * float_mask
+
+
+def _warn_last_axis(weights: np.ndarray, target: np.ndarray, what: str) -> None:
+    """A 1-D weight against (B, T) values broadcasts along T: Keras does it, silently."""
+    if weights.ndim == 1 and target.ndim >= 2 and target.shape[-1] == weights.shape[0] > 1:
+        warn_user(
+            f"sample_weight: expected one weight per sample, shape ({target.shape[0]}, 1), against the {what} of "
+            f"shape {target.shape}; got shape {weights.shape}. Keras broadcasts a 1-D weight along the LAST axis "
+            "(entry t weighs w[t], whatever its sample); this twin returns the same number."
+        )
 
 
 def _checked_mask(mask) -> np.ndarray:
@@ -157,6 +168,8 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     weights = apply_mask(sample_weight, mask, reduction=reduction)
     if weights is not None:
         values, weights = align_ranks(values, weights)
+        if mask is None:
+            _warn_last_axis(weights, values, "values")
         values = _broadcast(weights, values, "sample_weight") * values
     if reduction in (None, "none") or values.ndim == 0:
         return values if values.ndim else float(values)

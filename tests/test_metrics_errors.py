@@ -16,6 +16,7 @@ P = np.array([0, 1, 0, 0, 1])
 S = np.array([0.1, 0.8, 0.4, 0.3, 0.9])
 S_NAN = np.array([0.1, np.nan, 0.4, 0.3, 0.9])
 Y3 = np.array([0, 1, 2, 2, 1, 0])
+ML = np.array([[0, 1], [1, 1], [0, 0]])
 PROBA3 = np.array(
     [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.1, 0.1, 0.8], [0.3, 0.6, 0.1], [0.5, 0.3, 0.2]]
 )
@@ -403,6 +404,72 @@ CASES = [
     ),
     ("batch-size-float", lambda: lv.batch_averaged(lv.recall_score, Y, P, batch_size=2.5), r"argument `batch_size`"),
     ("batch-metric-not-callable", lambda: lv.batch_averaged("f1", Y, P), r"argument `metric_fn`.*a callable"),
+    # set-wise metrics (multilabel.py)
+    ("jaccard-nan-zero-division", lambda: lv.jaccard_score(Y, P, zero_division=np.nan), r"argument `zero_division`"),
+    (
+        "jaccard-samples-zero-weights",
+        lambda: lv.jaccard_score(ML, ML, average="samples", sample_weight=[0, 0, 0]),
+        r"argument `sample_weight`.*at least one non-zero weight for average='samples'",
+    ),
+    ("jaccard-binary-multiclass", lambda: lv.jaccard_score(Y3, Y3), r"argument `average`.*multiclass"),
+    ("jaccard-samples-1d", lambda: lv.jaccard_score(Y3, Y3, average="samples"), r"argument `average`.*multilabel"),
+    (
+        "mlcm-samplewise-1d",
+        lambda: lv.multilabel_confusion_matrix(Y, P, samplewise=True),
+        r"argument `samplewise`.*False for a 1-D target.*Received: samplewise=True",
+    ),
+    (
+        "mlcm-label-column",
+        lambda: lv.multilabel_confusion_matrix(ML, ML, labels=[0, 3]),
+        r"argument `labels`.*column indices in \[0, 2\)",
+    ),
+    ("mlcm-length", lambda: lv.multilabel_confusion_matrix(Y, P[:3]), r"argument `y_pred`.*same number of samples"),
+    ("hamming-zero-weights", lambda: lv.hamming_loss(Y, P, sample_weight=[0] * 5), r"argument `sample_weight`"),
+    ("hamming-scores", lambda: lv.hamming_loss(Y, S), r"argument `y_pred`.*continuous values"),
+    # Keras's IoU family (iou_metrics.py)
+    ("iou-num-classes-zero", lambda: lv.mean_iou(Y, P, num_classes=0), r"argument `num_classes`.*an integer >= 1"),
+    ("iou-num-classes-float", lambda: lv.mean_iou(Y, P, num_classes=2.5), r"argument `num_classes`"),
+    (
+        "iou-target-out-of-range",
+        lambda: lv.iou(Y, P, num_classes=2, target_class_ids=[2]),
+        r"argument `target_class_ids`.*class ids in \[0, num_classes=2\).*Received: target_class_ids=\[2\]",
+    ),
+    ("iou-target-empty", lambda: lv.iou(Y, P, num_classes=2, target_class_ids=[]), r"argument `target_class_ids`"),
+    ("iou-target-float", lambda: lv.iou(Y, P, num_classes=2, target_class_ids=[0.5]), r"argument `target_class_ids`"),
+    ("iou-ignore-class", lambda: lv.mean_iou(Y, P, num_classes=2, ignore_class=0.5), r"argument `ignore_class`"),
+    ("iou-sparse-flag", lambda: lv.mean_iou(Y, P, num_classes=2, sparse_y_pred="no"), r"argument `sparse_y_pred`"),
+    ("iou-axis", lambda: lv.one_hot_mean_iou(PROBA3, PROBA3, num_classes=3, axis=1), r"argument `axis`.*-1 or 0"),
+    ("iou-dtype", lambda: lv.mean_iou(Y, P, num_classes=2, dtype="float8"), r"argument `dtype`"),
+    ("iou-nan", lambda: lv.mean_iou(S_NAN, P, num_classes=2), r"argument `y_true`.*finite values"),
+    (
+        "iou-nan-scores",
+        lambda: lv.one_hot_mean_iou(PROBA3, PROBA3 * np.nan, num_classes=3),
+        r"argument `y_pred`.*finite",
+    ),
+    ("iou-strings", lambda: lv.mean_iou(["a", "b"], [0, 1], num_classes=2), r"argument `y_true`.*numeric array"),
+    (
+        "iou-sizes",
+        lambda: lv.mean_iou(Y, P[:4], num_classes=2),
+        r"argument `y_pred`.*one class id \(or one row of scores\) per label of `y_true` \(5\).*Received: 4",
+    ),
+    (
+        "iou-scores-rows",
+        lambda: lv.one_hot_mean_iou(PROBA3, PROBA3[:4], num_classes=3),
+        r"argument `y_pred`.*per label of `y_true` \(6\).*Received: 4",
+    ),
+    (
+        "iou-weight-shape",
+        lambda: lv.mean_iou(Y, P, num_classes=2, sample_weight=[1, 2]),
+        r"argument `sample_weight`.*a scalar or one weight per label \(5\).*Received: shape \(2,\)",
+    ),
+    (
+        "iou-weight-nan",
+        lambda: lv.mean_iou(Y, P, num_classes=2, sample_weight=S_NAN),
+        r"argument `sample_weight`.*finite",
+    ),
+    ("binary-iou-target", lambda: lv.binary_iou(Y, S, target_class_ids=[2]), r"argument `target_class_ids`.*0 and 1"),
+    ("binary-iou-threshold", lambda: lv.binary_iou(Y, S, threshold="high"), r"argument `threshold`.*a real number"),
+    ("binary-iou-nan", lambda: lv.binary_iou(Y, S_NAN), r"argument `y_pred`.*finite"),
 ]
 
 

@@ -83,6 +83,51 @@ MULTICLASS_CASES = {
     "multiclass-weighted": (MULTICLASS, {"sample_weight": _weights(90, 5)}),
 }
 
+
+def _indicators(n, labels, seed):
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random((n, labels)) < 0.4).astype(np.int64)
+    return y_true, np.where(rng.random((n, labels)) < 0.75, y_true, 1 - y_true)
+
+
+MULTILABEL = _indicators(40, 4, 12)
+MULTILABEL_CASES = {
+    "multilabel": (MULTILABEL, {}),
+    "multilabel-weighted": (MULTILABEL, {"sample_weight": _weights(40, 12)}),
+}
+
+
+def _masks(seed, *, void=False):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 4, (3, 12, 12))
+    y_pred = np.where(rng.random(y_true.shape) < 0.7, y_true, rng.integers(0, 4, y_true.shape))
+    if void:  # void pixels labelled 255
+        y_true = np.where(rng.random(y_true.shape) < 0.1, 255, y_true)
+    return y_true, y_pred
+
+
+MASKS = _masks(13)
+MASK_WEIGHTS = np.random.default_rng(14).integers(0, 3, MASKS[0].shape)
+IOU_CASES = {
+    "masks": (MASKS, {}),
+    "void-ignored": (_masks(15, void=True), {"ignore_class": 255}),
+    "ignore-class-inside": (MASKS, {"ignore_class": 1}),
+    "weighted": (MASKS, {"sample_weight": MASK_WEIGHTS}),
+    "float32-counts": (MASKS, {"sample_weight": _weights(432, 16).reshape(3, 12, 12), "dtype": "float32"}),
+}
+ONE_HOT_CASES = {
+    case: ((np.eye(4)[y_true % 255], np.eye(4)[y_pred] * 0.8 + 0.05), kwargs)
+    for case, ((y_true, y_pred), kwargs) in IOU_CASES.items()
+    if case != "void-ignored"
+}
+BINARY_MASKS = (MASKS[0] % 2, ((MASKS[1] % 2) * 0.5 + np.random.default_rng(17).random(MASKS[1].shape) * 0.6))
+BINARY_IOU_CASES = {
+    "default": (BINARY_MASKS, {}),
+    "class-1-threshold-0.3": (BINARY_MASKS, {"target_class_ids": [1], "threshold": 0.3}),
+    "weighted": (BINARY_MASKS, {"sample_weight": MASK_WEIGHTS}),
+    "float32-scores": ((BINARY_MASKS[0], BINARY_MASKS[1].astype(np.float32)), {"target_class_ids": [0]}),
+}
+
 SCORES = _scores(300, 0.4, 6)
 TIES = _scores(300, 0.4, 7, decimals=1)
 FLOAT32 = _scores(2000, 0.3, 8, decimals=3, dtype=np.float32)  # the library's packed sort
@@ -146,6 +191,23 @@ CASES = {
         "pr-curve": (KERAS_CASES["ties"][0], {"curve": "PR"}),
         "multi-label": (tuple(np.float32(y).reshape(20, 3) for y in _scores(60, 0.4, 11)), {"multi_label": True}),
     },
+    "jaccard_score": {
+        **AVERAGED_CASES,
+        "multilabel-samples": (MULTILABEL, {"average": "samples"}),
+        "multilabel-weighted-samples": (MULTILABEL, {"average": "samples", "sample_weight": _weights(40, 12)}),
+        "multilabel-micro": (MULTILABEL, {"average": "micro"}),
+    },
+    "hamming_loss": {**MULTICLASS_CASES, **MULTILABEL_CASES},
+    "multilabel_confusion_matrix": {
+        **MULTICLASS_CASES,
+        **MULTILABEL_CASES,
+        "multilabel-samplewise": (MULTILABEL, {"samplewise": True, "sample_weight": _weights(40, 12)}),
+    },
+    "iou": _with(IOU_CASES, num_classes=4, target_class_ids=[0, 2]),
+    "mean_iou": _with(IOU_CASES, num_classes=4),
+    "binary_iou": BINARY_IOU_CASES,
+    "one_hot_iou": _with(ONE_HOT_CASES, num_classes=4, target_class_ids=[3]),
+    "one_hot_mean_iou": _with(ONE_HOT_CASES, num_classes=4),
     "batch_averaged": {
         # np.dot of 0/1 labels and predictions: the true positives of each batch
         "batches-of-7": ((np.dot, *BINARY, 7), {}),
@@ -241,8 +303,28 @@ def _batch_mean(metric_fn, y_true, y_pred, batch_size, *, return_per_batch=False
     return (float(np.mean(values)), np.array(values, dtype=float)) if return_per_batch else float(np.mean(values))
 
 
+IOU_CLASSES = {
+    "iou": "IoU",
+    "mean_iou": "MeanIoU",
+    "binary_iou": "BinaryIoU",
+    "one_hot_iou": "OneHotIoU",
+    "one_hot_mean_iou": "OneHotMeanIoU",
+}
+
+
+def _keras_iou(name, args, kwargs):
+    options = {key: value for key, value in kwargs.items() if key != "sample_weight"}
+    metric = getattr(_keras().metrics, IOU_CLASSES[name])(**options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras's own warning about float weights counted in integers
+        metric.update_state(*args, sample_weight=kwargs.get("sample_weight"))
+    return float(metric.result())
+
+
 def reference(name, args, kwargs):
     """The value scikit-learn, Keras or a hand-worked formula gives for this call."""
+    if name in IOU_CLASSES:
+        return _keras_iou(name, args, kwargs)
     if name == "error_rate":
         return sk.zero_one_loss(*args, **kwargs)
     if name == "specificity_score":
@@ -296,6 +378,8 @@ def test_every_metric_has_cases():
 def _reference_is_keras(name, case):
     """The reference() of this case is computed by Keras (the same test as reference's)."""
     kwargs = CASES[name][case][1]
+    if name in IOU_CLASSES:
+        return True
     return name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None)
 
 
@@ -318,8 +402,8 @@ def test_block_alone_equals_the_library_and_the_reference(name, case):
         expected = reference(name, args, kwargs)
     assert_equal(alone, library, context=f"{name}[{case}] alone vs library")
     keras_named = name == "keras_auc" or (name in KERAS_CLASSES and not case.startswith("exact"))
-    if keras_named:  # Keras counts in float32
-        assert_equal(library, expected, atol=1e-6, context=f"{name}[{case}] vs Keras")
+    if keras_named or name in IOU_CLASSES:  # Keras counts in float32
+        assert_equal(library, expected, rtol=1e-6, atol=1e-6, context=f"{name}[{case}] vs Keras")
     else:
         assert_equal(library, expected, rtol=1e-12, atol=1e-15, context=f"{name}[{case}] vs reference")
 

@@ -35,11 +35,13 @@ CURVE_AVERAGES = ("macro", "weighted", "micro", "samples", None)
 
 
 def _unique_sorted(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values; two passes instead of a sort for the common binary case."""
+    """Sorted distinct values; a few passes instead of a sort for binary labels and small class ids."""
     if values.dtype.kind in "biuf" and values.ndim == 1:
         low, high = values.min(), values.max()
         if low == high:
             return np.asarray([low])
+        if values.dtype.kind in "iu" and low >= 0 and high < 2**16:  # class ids: count them, np.bincount
+            return np.flatnonzero(np.bincount(values.astype(np.intp, copy=False))).astype(values.dtype)
         if np.all((values == low) | (values == high)):
             return np.asarray([low, high])
     return np.unique(values)

@@ -36,8 +36,11 @@ def check_multilabel_confusion_matrix(y_true, y_pred, *, sample_weight, labels, 
             fail("labels", f"column indices in [0, {len(present)}) for a multilabel target", labels)
 
 
-def check_samples_weights(sample_weight, average) -> None:
-    """average="samples" divides by the sum of the weights: at least one must be positive."""
+def check_jaccard(sample_weight, average, zero_division) -> None:
+    """zero_division 0 or 1 (scikit-learn's jaccard_score takes no np.nan); with average="samples"
+    the mean divides by the sum of the weights, so at least one must be non-zero."""
+    if not (isinstance(zero_division, str) and zero_division == "warn") and zero_division not in (0, 1):
+        fail("zero_division", '"warn", 0.0 or 1.0', zero_division)
     if average == "samples" and sample_weight is not None and not np.any(np.asarray(sample_weight)):
         fail("sample_weight", "at least one non-zero weight for average='samples'", "Received: all weights are 0")
 
@@ -52,8 +55,8 @@ def _numbers(y, name: str) -> np.ndarray:
     array = np.asarray(y)
     if array.dtype.kind not in "biuf":
         fail(name, "a numeric array (class ids, or scores with sparse_*=False)", f"Received: dtype {array.dtype}")
-    if array.dtype.kind == "f" and not np.isfinite(np.sum(array, dtype=np.float64)):
-        check_finite(array, name)  # the message with the first bad value (a huge sum may be finite values)
+    if array.dtype.kind == "f" and not np.isfinite(np.sum(array)):
+        check_finite(array, name)  # the message with the first bad value (or nothing: a sum that overflowed)
     return array
 
 

@@ -41,10 +41,10 @@ def _iou_confusion_matrix(y_true, y_pred, num_classes, ignore_class, sample_weig
     Everything is flattened and cast to integers (truncated toward zero, as Keras casts).
     """
     counts_dtype = np.int64 if dtype is None or "int" in dtype else np.dtype(dtype)
-    y_true = np.ravel(y_true).astype(np.int64, copy=False)
-    y_pred = np.ravel(y_pred).astype(np.int64, copy=False)
+    y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
     if fast_confusion_applies(y_true, y_pred, num_classes, ignore_class, sample_weight):
         return fast_confusion_matrix(y_true, y_pred, num_classes).astype(counts_dtype, copy=False)
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
     weight = np.ones(1) if sample_weight is None else np.ravel(sample_weight).astype(counts_dtype)
     weight = np.broadcast_to(weight, y_true.shape)
     # Keras counts only ids in [0, num_classes), and never a label equal to ignore_class.

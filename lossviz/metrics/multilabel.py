@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from lossviz.metrics._checks import check_accuracy_weights, check_label_targets, check_set_metric
-from lossviz.metrics._checks_overlap import check_multilabel_confusion_matrix, check_samples_weights
+from lossviz.metrics._checks_overlap import check_jaccard, check_multilabel_confusion_matrix
 from lossviz.metrics._common import _squeeze_column
 from lossviz.metrics._counts import _divide, _one_vs_rest_counts
 from lossviz.metrics._registry import register_metric, registered_in
@@ -73,8 +73,7 @@ def jaccard_score(
     TP, FP and FN of all labels first, "macro" is the unweighted mean, "weighted"
     weights it by support (TP + FN), "samples" (multilabel) scores each row and
     averages the rows (weighted by ``sample_weight``). 0/0 (neither true nor
-    predicted) becomes ``zero_division``; unlike precision, a np.nan is kept in the
-    mean, as scikit-learn keeps it.
+    predicted) becomes ``zero_division``.
 
     Args:
         y_true: Labels (n_samples,) or indicator matrix (n_samples, n_labels).
@@ -84,14 +83,15 @@ def jaccard_score(
         average: "binary", "micro", "macro", "weighted", "samples" or None.
             Defaults to "binary".
         sample_weight: Weights, shape (n_samples,). Defaults to None.
-        zero_division: "warn", 0.0, 1.0 or np.nan. Defaults to "warn".
+        zero_division: "warn" (0.0 and a warning), 0.0 or 1.0. Defaults to "warn".
 
     Returns:
         float, or ndarray of shape (n_labels,) when average=None.
 
     Raises:
-        ValueError: as :func:`precision_recall_fscore_support`, and weights that are
-            all zero for average="samples".
+        ValueError: as :func:`precision_recall_fscore_support`, zero_division=np.nan
+            (which scikit-learn refuses here), and weights that are all zero for
+            average="samples".
 
     Example:
         >>> round(jaccard_score([0, 1, 1, 1], [1, 1, 0, 1]), 4)
@@ -105,7 +105,7 @@ def jaccard_score(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
         sample_weight=sample_weight, zero_division=zero_division,
     )  # fmt: skip
-    check_samples_weights(sample_weight, average)
+    check_jaccard(sample_weight, average, zero_division)
     tp, fp, fn, _ = _one_vs_rest_counts(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average, sample_weight=sample_weight
     )
