@@ -397,6 +397,24 @@ assert np.isclose(views["Hamming loss"][0], 1 - cell_accuracy)
 assert views["subset accuracy"][0] < macro_f1 < cell_accuracy
 
 # %% [markdown]
+# The lossviz twins give the same numbers, the Jaccard score (IoU of the label sets) and
+# the per-label confusion matrices included:
+
+# %%
+twins = {"samples F1": lossviz.metrics.f1_score(Y_test, Y_hat, average="samples", zero_division=1),
+         "subset accuracy": lossviz.metrics.accuracy_score(Y_test, Y_hat),
+         "Hamming loss": lossviz.metrics.hamming_loss(Y_test, Y_hat)}
+for name, value in twins.items():
+    assert np.isclose(value, views[name][0]), name
+for average in ("samples", "macro", "micro"):
+    jaccard = lossviz.metrics.jaccard_score(Y_test, Y_hat, average=average, zero_division=1)
+    assert np.isclose(jaccard, sklearn.metrics.jaccard_score(Y_test, Y_hat, average=average, zero_division=1))
+per_label = lossviz.metrics.multilabel_confusion_matrix(Y_test, Y_hat)  # (labels, 2, 2): [[TN, FP], [FN, TP]]
+assert np.array_equal(per_label, sklearn.metrics.multilabel_confusion_matrix(Y_test, Y_hat))
+assert np.allclose(2 * per_label[:, 1, 1] / (2 * per_label[:, 1, 1] + per_label[:, 0, 1] + per_label[:, 1, 0]),
+                   per_label_f1)
+
+# %% [markdown]
 # ## Per-label thresholds, chosen on validation data
 #
 # 0.5 is not the best threshold for every label: a rare label's scores rarely pass it.
