@@ -132,7 +132,7 @@ def plot_threshold_curves(
 
     Example:
         >>> artists = plot_threshold_curves([0, 0.5, 1], [0.2, 0.6, 0.0], [0.33, 0.75, 0.0])
-        >>> artists.marker.get_xdata().tolist()
+        >>> list(artists.marker.get_xdata())
         [0.5, 0.5]
 
     Taught in: notebooks/11_segmentation_and_masks.ipynb
