@@ -52,7 +52,7 @@ class LabelThresholdExplorer(Explorer):
         }
 
     def _build(self, figure):
-        columns = [scored_binary(n=600, positive_fraction=share, separation=separation, seed=self.seed + label)
+        columns = [scored_binary(n=600, positive_fraction=share, separation=separation, seed=(self.seed + label) % 2**32)
                    for label, (share, separation) in enumerate(_LABELS)]  # fmt: skip
         self.y_true = np.stack([column[0] for column in columns], axis=1).astype(bool)
         self.y_score = np.stack([column[1] for column in columns], axis=1)
