@@ -121,3 +121,13 @@ def test_confusion_matrix_of_small_ids_takes_the_fast_path_and_equals_sklearn(pr
     assert ours.dtype == theirs.dtype
     np.testing.assert_array_equal(ours, theirs)
     assert len(ours_warned) == len(sklearn_warned)
+
+
+@pytest.mark.parametrize("ignore_class", [0, 3, 20])
+def test_an_ignored_class_inside_the_range_takes_the_masked_path(ignore_class):
+    rng = np.random.default_rng(ignore_class)
+    y_true, y_pred = rng.integers(0, 21, 500), rng.integers(0, 21, 500)
+    assert not fast_confusion_applies(y_true, y_pred, 21, ignore_class, None)
+    matrix = _iou_confusion_matrix(y_true, y_pred, 21, ignore_class, None, None)
+    assert matrix[ignore_class].sum() == 0 < matrix.sum()
+    np.testing.assert_array_equal(matrix, sklearn_reference(y_true, y_pred, 21, ignore_class))
