@@ -20,6 +20,7 @@ __all__ = [
     "imbalanced_binary",
     "scored_binary",
     "breast_cancer_split",
+    "segmentation_masks",
 ]
 
 
@@ -222,3 +223,59 @@ def breast_cancer_split(test_size: float = 0.25, seed: int = 0, *, positive: str
         y_train, y_test = 1 - y_train, 1 - y_test
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def segmentation_masks(n: int = 8, size: int = 32, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of a disc (class 1) and a square (class 2) on background (class 0), and the
+    softmax output of an imperfect segmentation model for them.
+
+    Each image has a disc of radius 2 to 8 and a square of half-width 2 to 6 (painted
+    over the disc) at random places. The "model" sees each object slightly shifted and
+    resized: its logit for a class is 1.5 times the signed distance (in pixels) inside
+    its own guess of the object, plus smooth noise, so its errors sit along the edges,
+    as a real model's do; a small object gets a lower IoU than a large one.
+
+    Args:
+        n: number of images, integer >= 1 (default 8).
+        size: height and width in pixels, integer in [16, 512] (default 32).
+        seed: non-negative integer seed (default 0).
+
+    Returns:
+        (labels, probabilities): labels (n, size, size) int64 class ids in {0, 1, 2};
+        probabilities (n, size, size, 3) float32, each pixel's softmax over the classes.
+
+    Raises:
+        ValueError: for an argument out of its range.
+
+    Example:
+        >>> labels, probabilities = segmentation_masks(n=2, size=24)
+        >>> labels.shape, probabilities.shape, sorted(np.unique(labels).tolist())
+        ((2, 24, 24), (2, 24, 24, 3), [0, 1, 2])
+
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
+    """
+    n = check_integer(n, "n", minimum=1)
+    size = check_integer(size, "size", minimum=16, maximum=512)
+    rng = np.random.default_rng(check_integer(seed, "seed", minimum=0))
+    row, column = np.mgrid[0:size, 0:size].astype(np.float64)
+    labels = np.zeros((n, size, size), np.int64)
+    logits = np.zeros((n, size, size, 3))
+    for image in range(n):
+        disc, square = rng.uniform(0.2 * size, 0.8 * size, (2, 2))
+        radius, half_width = rng.uniform(2, 8), rng.uniform(2, 6)
+        shift, scale = rng.normal(0, 1.0, (2, 2)), rng.uniform(0.8, 1.2, 2)
+        inside_disc = radius - np.hypot(row - disc[0], column - disc[1])
+        inside_square = half_width - np.maximum(np.abs(row - square[0]), np.abs(column - square[1]))
+        labels[image][inside_disc > 0] = 1
+        labels[image][inside_square > 0] = 2
+        guess_disc = radius * scale[0] - np.hypot(row - disc[0] - shift[0, 0], column - disc[1] - shift[0, 1])
+        guess_square = half_width * scale[1] - np.maximum(
+            np.abs(row - square[0] - shift[1, 0]), np.abs(column - square[1] - shift[1, 1])
+        )
+        noise = rng.normal(0, 1.0, (size // 4 + 1, size // 4 + 1, 3)).repeat(4, 0).repeat(4, 1)[:size, :size]
+        logits[image, ..., 1] = 1.5 * guess_disc
+        logits[image, ..., 2] = 1.5 * guess_square + 3.0 * (guess_square > 0)
+        logits[image] += noise
+    logits -= logits.max(axis=-1, keepdims=True)
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    return labels, probabilities.astype(np.float32)

@@ -23,12 +23,15 @@ Facts detected (Keras 3.15 answers in brackets):
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
 - :func:`get_weights_during_fit` ["no error" on TensorFlow, "TypeError" on JAX] and
   :func:`random_seed_alone_reproduces_weights` [True]: notebooks 05 and 07.
+- :func:`metrics_reach_their_output`: a metrics dict reaches the outputs it names [True;
+  Keras 3.14.0 paired them by position, keras-team/keras#22625].
+- :func:`accuracy_for_multi_label`: "accuracy" on multi-label targets ["categorical"].
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
 Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb,
 notebooks/03_custom_losses.ipynb, notebooks/05_custom_metrics.ipynb,
-notebooks/07_kfold_cross_validation.ipynb
+notebooks/07_kfold_cross_validation.ipynb, notebooks/10_multi_output_and_multi_label.ipynb
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ __all__ = [
     "fit_refuses_a_loss_without_gradient",
     "get_weights_during_fit",
     "random_seed_alone_reproduces_weights",
+    "metrics_reach_their_output",
+    "accuracy_for_multi_label",
     "backend_differences",
     "expected_backend_differences",
     "backend_differences_table",
@@ -337,6 +342,56 @@ def random_seed_alone_reproduces_weights(verbose: bool = True) -> bool:
     if verbose:
         print(f"On {import_keras().backend.backend()}, random.seed alone {'fixes' if same else 'leaves'} the weights.")
     return bool(same)
+def metrics_reach_their_output(model_class=None) -> bool:
+    """Whether a metrics dict sends each metric the tensors of the output it names.
+
+    True when each output's metric saw that output's targets, False when they saw each
+    other's (Keras 3.14.0 paired them by position, keras-team/keras#22625), as measured by
+    :func:`lossviz.keras_metrics.seen_by_each_output` on ``model_class`` (default
+    ``keras.Model``); RuntimeError when they saw neither.
+
+    Example:
+        >>> metrics_reach_their_output()  # Keras 3.15
+        True
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    from lossviz.keras_metrics import ROUTING_TARGETS, seen_by_each_output
+
+    seen, own = seen_by_each_output(model_class), ROUTING_TARGETS
+    for answer, expected in ((True, own), (False, dict(zip(own, reversed(own.values()), strict=True)))):
+        if all(np.isclose(seen[name], expected[name]) for name in own):
+            return answer
+    raise RuntimeError(f"the metrics saw {seen}: neither their own outputs' targets {own} nor each other's")
+
+
+def accuracy_for_multi_label(evaluate_accuracy=None) -> str:
+    """Which accuracy ``compile(metrics=["accuracy"])`` computes on multi-label targets.
+
+    On four rows of three labels "binary" (cells with ``(y_pred > 0.5) == y_true``; Keras 2
+    with crossentropy) is 8/12, "categorical" (rows whose argmaxes agree) 3/4, measured by
+    ``evaluate_accuracy(y_true, y_pred)`` (default: a compiled identity model), else RuntimeError.
+
+    Example:
+        >>> accuracy_for_multi_label()  # Keras 3.15
+        'categorical'
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    y_true = np.array([[1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, 0]], "float32")
+    y_pred = np.array([[0.9, 0.2, 0.4], [0.1, 0.3, 0.2], [0.2, 0.1, 0.8], [0.3, 0.6, 0.7]], "float32")
+    value = (evaluate_accuracy or _compiled_accuracy)(y_true, y_pred)
+    for kind, expected in (("binary", 8 / 12), ("categorical", 3 / 4)):
+        if np.isclose(value, expected, atol=1e-6):
+            return kind
+    raise RuntimeError(f'"accuracy" gave {value:.6f}: neither binary (8/12) nor categorical (3/4) accuracy')
+
+
+def _compiled_accuracy(y_true, y_pred) -> float:
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((y_pred.shape[1],)), keras.layers.Identity()])
+    model.compile(loss="binary_crossentropy", metrics=["accuracy"])
+    return model.evaluate(y_pred, y_true, verbose=0, return_dict=True)["accuracy"]
 
 
 def _error_name(call) -> str:

@@ -11,6 +11,10 @@
   epoch, which is not the precision of the epoch;
   ``lossviz.metrics.batch_averaged`` computes what Keras reports, without Keras.
 
+* :class:`MeanTarget` reports the mean of the targets it received, and
+  :func:`seen_by_each_output` uses it to show which output's tensors each metric of a
+  multi-output model gets (``lossviz.keras_facts.metrics_reach_their_output``).
+
 Everything here is registered for saving (package "lossviz"), so a model compiled
 with these metrics loads without ``custom_objects``. This module imports Keras
 (after ``KERAS_BACKEND`` defaults to TensorFlow); the ``lossviz`` package never
@@ -19,6 +23,8 @@ imports it by itself. Keras 2 code used
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from lossviz._validation import import_keras
 
@@ -32,6 +38,9 @@ __all__ = [
     "batchwise_precision",
     "batchwise_recall",
     "batchwise_f1",
+    "MeanTarget",
+    "seen_by_each_output",
+    "ROUTING_TARGETS",
 ]
 
 
@@ -254,3 +263,71 @@ def batchwise_f1(y_true, y_pred):
     precision = batchwise_precision(y_true, y_pred)
     recall = batchwise_recall(y_true, y_pred)
     return 2.0 * precision * recall / (precision + recall + keras.backend.epsilon())
+
+
+@keras.saving.register_keras_serializable(package="lossviz")
+class MeanTarget(keras.metrics.Metric):
+    """The mean of every ``y_true`` value it received: which tensors reached this metric.
+
+    Example:
+        >>> metric = MeanTarget()
+        >>> metric.update_state([[1.0], [3.0]], [[0.0], [0.0]])
+        >>> float(metric.result())
+        2.0
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+
+    def __init__(self, name="mean_target", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.total = self.add_variable(shape=(), initializer="zeros", name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.cast(y_true, self.dtype)
+        self.total.assign_add(ops.sum(y_true))
+        self.count.assign_add(ops.cast(ops.size(y_true), self.dtype))
+
+    def result(self):
+        return ops.divide_no_nan(self.total, self.count)
+
+
+#: The targets of :func:`seen_by_each_output`, per output, in the outputs' order (not the
+#: alphabetical order of their names).
+ROUTING_TARGETS = {"zeta": 1.0, "alpha": 3.0}
+
+
+def seen_by_each_output(model_class=None) -> dict:
+    """The mean target that the metric compiled for each output of a two-output model saw.
+
+    A functional model with outputs ``[zeta (B, 1), alpha (B, 2)]`` in that order,
+    compiled with ``metrics={"zeta": MeanTarget(...), "alpha": MeanTarget(...)}`` and
+    evaluated on targets that are all 1.0 for ``zeta`` and all 3.0 for ``alpha``.
+
+    Args:
+        model_class: built as ``model_class(inputs, outputs)``; ``keras.Model`` by default.
+
+    Returns:
+        ``{output name: mean target its metric saw}``; :data:`ROUTING_TARGETS` when each
+        metric gets its own output's tensors.
+
+    Example:
+        >>> seen_by_each_output()  # Keras 3.15
+        {'zeta': 1.0, 'alpha': 3.0}
+
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
+    """
+    model_class = keras.Model if model_class is None else model_class
+    inputs = keras.Input((1,))
+    outputs = [keras.layers.Dense(1, name="zeta")(inputs), keras.layers.Dense(2, name="alpha")(inputs)]
+    model = model_class(inputs, outputs)
+    model.compile(
+        loss={name: "mse" for name in ROUTING_TARGETS},
+        metrics={name: MeanTarget(name=f"seen_by_{name}") for name in ROUTING_TARGETS},
+    )
+    widths = {"zeta": 1, "alpha": 2}
+    targets = [np.full((4, widths[name]), value, "float32") for name, value in ROUTING_TARGETS.items()]
+    logged = model.evaluate(np.zeros((4, 1), "float32"), targets, verbose=0, return_dict=True)
+    return {
+        name: float(next(v for k, v in logged.items() if k.endswith(f"seen_by_{name}"))) for name in ROUTING_TARGETS
+    }

@@ -92,3 +92,20 @@ def test_breast_cancer_split_is_standardised_on_train_and_stratified():
 def test_bad_arguments_fail_loudly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_segmentation_masks_are_seeded_softmax_outputs_of_a_fair_model():
+    from lossviz.data import segmentation_masks
+
+    labels, probabilities = segmentation_masks(n=4, size=24, seed=5)
+    again = segmentation_masks(n=4, size=24, seed=5)
+    assert np.array_equal(labels, again[0]) and np.array_equal(probabilities, again[1])
+    assert not np.array_equal(labels, segmentation_masks(n=4, size=24, seed=6)[0])
+    assert labels.shape == (4, 24, 24) and probabilities.shape == (4, 24, 24, 3)
+    assert probabilities.dtype == np.float32 and np.allclose(probabilities.sum(-1), 1, atol=1e-5)
+    for image in labels:  # every image has background, a disc and a square
+        assert set(np.unique(image)) == {0, 1, 2}
+    accuracy = np.mean(probabilities.argmax(-1) == labels)
+    assert 0.8 < accuracy < 1.0  # right on most pixels, wrong along the edges
+    with pytest.raises(ValueError, match="argument `size`"):
+        segmentation_masks(size=8)

@@ -10,6 +10,7 @@ import pytest
 from keras import ops
 
 from lossviz import keras_facts
+from lossviz.keras_metrics import ROUTING_TARGETS, seen_by_each_output
 
 # Tier (conftest.py): compares with Keras
 pytestmark = pytest.mark.keras
@@ -46,6 +47,49 @@ class FixedSKLearnClassifier(keras.wrappers.SKLearnClassifier):
 def plain_sigmoid(x):
     """A sigmoid whose output carries no logits: what JAX and PyTorch hand the loss."""
     return ops.convert_to_tensor(ops.convert_to_numpy(keras.activations.sigmoid(x)))
+
+
+class PositionalMetricsModel(keras.Model):
+    """Routes a metrics dict as Keras 3.14.0 did (keras-team/keras#22625): its entries,
+    in the alphabetical order of their keys, paired with the outputs by position."""
+
+    def compile(self, metrics=None, **kwargs):
+        if isinstance(metrics, dict):
+            metrics = [metrics[name] for name in sorted(metrics)]
+        super().compile(metrics=metrics, **kwargs)
+
+
+class PooledMetricsModel(keras.Model):
+    """Hands every metric the mean of all outputs' targets: neither routing."""
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        pooled = (ops.mean(y[0]) + ops.mean(y[1])) / 2
+        y = [ops.full_like(target, 1.0) * pooled for target in y]
+        return super().compute_metrics(x, y, y_pred, sample_weight)
+
+
+def test_metrics_reach_their_output_in_keras_3_15_and_not_when_positional():
+    assert seen_by_each_output() == ROUTING_TARGETS
+    assert keras_facts.metrics_reach_their_output() is True
+    assert seen_by_each_output(PositionalMetricsModel) == {"zeta": 3.0, "alpha": 1.0}
+    assert keras_facts.metrics_reach_their_output(PositionalMetricsModel) is False
+
+
+def test_metrics_routing_check_refuses_a_third_routing():
+    with pytest.raises(RuntimeError, match="neither their own outputs' targets"):
+        keras_facts.metrics_reach_their_output(PooledMetricsModel)
+
+
+def binary_accuracy_of_cells(y_true, y_pred):
+    """What Keras 2 computed for "accuracy" with binary crossentropy."""
+    return float(np.mean((y_pred > 0.5) == (y_true > 0.5)))
+
+
+def test_accuracy_on_multi_label_is_categorical_in_keras_3_15_and_binary_in_keras_2():
+    assert keras_facts.accuracy_for_multi_label() == "categorical"
+    assert keras_facts.accuracy_for_multi_label(binary_accuracy_of_cells) == "binary"
+    with pytest.raises(RuntimeError, match="neither binary"):
+        keras_facts.accuracy_for_multi_label(lambda y_true, y_pred: 0.5)
 
 
 def test_huber_forgets_delta_in_keras_3_15_and_not_when_fixed():

@@ -19,6 +19,8 @@ TOPICS = [
     "06_roc_pr_curves",
     "07_kfold_cross_validation",
     "08_errata",
+    "10_multi_output_and_multi_label",
+    "11_segmentation_and_masks",
     "13_why_do_my_numbers_differ",
 ]
 

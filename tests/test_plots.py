@@ -46,6 +46,8 @@ CASES = {
     "probability_bars": lambda ax: plots.plot_probability_bars([0.5, 0.3, 0.2], ax),
     "reliability_diagram": lambda ax: plots.plot_reliability_diagram([0.1, 0.6], [0.2, 0.5], ax, reference=([0], [0])),
     "probability_histograms": lambda ax: plots.plot_probability_histograms([0, 1, 1], [0.1, 0.6, 0.9], ax),
+    "mask_errors": lambda ax: plots.plot_mask_errors([[1, 0], [1, 1]], [[1, 1], [0, 1]], ax),
+    "threshold_curves": lambda ax: plots.plot_threshold_curves([0, 0.5, 1], [0.2, 0.6, 0], [0.3, 0.75, 0], ax),
 }
 
 
@@ -305,3 +307,33 @@ def test_probability_histograms_show_each_class_as_shares_of_itself():
     artists.update(y_true, np.full(100, 0.55))
     assert artists.positives.get_data().values[5] == 1.0 and artists.negatives.get_data().values[5] == 1.0
     assert artists.ax.get_ylim() == (0.0, 1.0)
+
+
+def test_mask_errors_code_each_pixel_and_update_in_place():
+    mask_true = np.array([[1, 1, 0], [0, 1, 0]], bool)
+    mask_pred = np.array([[1, 0, 1], [0, 1, 0]], bool)
+    artists = plots.plot_mask_errors(mask_true, mask_pred)
+    kinds = artists.image.get_array()
+    assert kinds.tolist() == [[1, 3, 2], [0, 1, 0]]
+    counts = np.bincount(np.asarray(kinds).ravel(), minlength=4)
+    assert counts[1] == np.sum(mask_true & mask_pred) and counts[2] == np.sum(~mask_true & mask_pred)
+    before = draw(artists.ax)
+    artists.update(mask_true, mask_true)
+    assert np.asarray(artists.image.get_array()).max() == 1
+    assert (draw(artists.ax) != before).any()
+    with pytest.raises(ValueError, match="argument `mask_pred`. Expected a 2-D mask of the shape"):
+        plots.mask_error_kinds(mask_true, mask_pred[:1])
+
+
+def test_threshold_curves_move_the_marker_and_points_onto_the_curves():
+    thresholds = np.linspace(0, 1, 11)
+    iou = 1 - np.abs(thresholds - 0.4)
+    dice = 2 * iou / (1 + iou)
+    artists = plots.plot_threshold_curves(thresholds, iou, dice, threshold=0.5)
+    assert artists.marker.get_xdata() == [0.5, 0.5]
+    artists.update(threshold=0.4)
+    assert np.allclose(artists.points.get_ydata(), [1.0, 1.0])
+    artists.update(thresholds, iou / 2, dice / 2, threshold=0.2)
+    assert np.allclose(artists.points.get_ydata(), [0.4, 2 * 0.8 / 1.8 / 2])
+    with pytest.raises(ValueError, match="argument `iou`. Expected a 1-D array"):
+        artists.update(thresholds, np.zeros((2, 2)), dice)

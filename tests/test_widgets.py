@@ -1017,3 +1017,31 @@ def test_a_burst_of_browser_values_is_drawn_once_for_the_latest(monkeypatch):
     asyncio.run(drag_then_close())
     assert updates[-1] == 0.8 and blits == [0.6, 0.7, 0.8]
     assert full == []
+
+
+def test_iou_threshold_explorer_agrees_with_binary_iou_and_its_curve():
+    explorer = widgets.iou_threshold_explorer(image=2)
+    try:
+        from lossviz import metrics
+
+        mask_true, scores = explorer.masks_true[2], explorer.scores[2]
+        for threshold in (0.05, 0.5, 0.95):
+            explorer.set(threshold=threshold)
+            expected = metrics.binary_iou(mask_true, scores, target_class_ids=[1], threshold=threshold)
+            assert np.isclose(explorer.results["iou"], expected, atol=1e-6)
+            assert explorer.results["true_positives"] == np.sum(mask_true & (scores >= threshold))
+        iou_curve = explorer.curves.iou.get_ydata()
+        assert np.isclose(explorer.curves.iou.get_xdata()[np.argmax(iou_curve)], explorer.results["best_threshold"])
+    finally:
+        explorer.close()
+
+
+def test_label_threshold_explorer_scores_f1_and_jaccard_as_scikit_learn():
+    explorer = widgets.label_threshold_explorer(label=5, threshold=0.6)
+    try:
+        y_true, y_pred = explorer.y_true[:, 5], explorer.y_score[:, 5] >= 0.6
+        assert np.isclose(explorer.results["f1"], sk_metrics.f1_score(y_true, y_pred))
+        assert np.isclose(explorer.results["jaccard"], sk_metrics.jaccard_score(y_true, y_pred))
+        assert np.isclose(explorer.results["positive_share"], 0.08)
+    finally:
+        explorer.close()

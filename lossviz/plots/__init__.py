@@ -21,6 +21,7 @@ One module per notebook topic, every name importable from here:
 * ``roc_pr`` (06): ``plot_roc_curve``, ``plot_pr_curve``, ``plot_score_histograms``;
 * ``kfold`` (07): ``plot_cv_splits``;
 * ``calibration`` (12): ``plot_reliability_diagram``, ``plot_probability_histograms``;
+* ``segmentation`` (11): ``plot_mask_errors``, ``plot_threshold_curves``;
 * ``_common``: the colours, ``ABOVE_TICKS`` and the helpers they all use.
 """
 
@@ -63,6 +64,13 @@ from lossviz.plots.roc_pr import (
     plot_roc_curve,
     plot_score_histograms,
 )
+from lossviz.plots.segmentation import (
+    MaskErrorArtists,
+    ThresholdCurveArtists,
+    mask_error_kinds,
+    plot_mask_errors,
+    plot_threshold_curves,
+)
 from lossviz.plots.weighting import BoundaryArtists, plot_linear_boundary
 
 __all__ = [
@@ -91,4 +99,9 @@ __all__ = [
     "ProbabilityHistogramArtists",
     "plot_reliability_diagram",
     "plot_probability_histograms",
+    "MaskErrorArtists",
+    "ThresholdCurveArtists",
+    "mask_error_kinds",
+    "plot_mask_errors",
+    "plot_threshold_curves",
 ]
