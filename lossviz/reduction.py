@@ -70,7 +70,7 @@ def apply_mask(sample_weight, mask, *, reduction="sum_over_batch_size"):
         >>> apply_mask(None, np.array([True, True, False, False])).tolist()  # 4 entries, 2 kept
         [2.0, 2.0, 0.0, 0.0]
 
-    Taught in: notebooks/04_weighting.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_one_of(reduction, "reduction", REDUCTIONS)
     if mask is None:
@@ -155,7 +155,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
         >>> reduce_weighted_values(losses, mask=kept)  # (1 + 2 + 3) / 3 kept steps
         2.0
 
-    Taught in: notebooks/04_weighting.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_one_of(reduction, "reduction", REDUCTIONS)
     values = as_float_array(values, "values")

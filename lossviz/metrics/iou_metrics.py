@@ -107,7 +107,7 @@ def iou(
         >>> round(iou([0, 0, 1, 1], [0, 1, 0, 1], num_classes=2, target_class_ids=[0]), 6)
         0.333333
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_iou(
         y_true, y_pred, num_classes=num_classes, target_class_ids=target_class_ids, ignore_class=ignore_class,
@@ -152,7 +152,7 @@ def mean_iou(
         >>> round(mean_iou([0, 0, 1, 1], [0, 1, 0, 1], num_classes=2), 6)
         0.333333
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_num_classes(num_classes)
     return iou(
@@ -186,7 +186,7 @@ def binary_iou(y_true, y_pred, *, target_class_ids=(0, 1), threshold=0.5, sample
         >>> round(binary_iou([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7], threshold=0.3), 6)
         0.333333
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_binary_iou(
         y_true, y_pred, target_class_ids=target_class_ids, threshold=threshold, sample_weight=sample_weight, dtype=dtype
@@ -228,7 +228,7 @@ def one_hot_iou(
         >>> round(one_hot_iou(labels, scores, num_classes=3, target_class_ids=[1, 2]), 6)
         0.5
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     return iou(
         y_true, y_pred, num_classes=num_classes, target_class_ids=target_class_ids, ignore_class=ignore_class,
@@ -263,7 +263,7 @@ def one_hot_mean_iou(
         >>> round(one_hot_mean_iou(labels, scores, num_classes=3), 6)
         0.666667
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/11_segmentation_and_masks.ipynb
     """
     check_num_classes(num_classes)
     return iou(

@@ -51,7 +51,7 @@ def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=No
         >>> multilabel_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])[1].tolist()
         [[2, 0], [1, 1]]
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
     """
     check_multilabel_confusion_matrix(y_true, y_pred, sample_weight=sample_weight, labels=labels, samplewise=samplewise)
     average = "samples" if samplewise else None
@@ -99,7 +99,7 @@ def jaccard_score(
         >>> jaccard_score([[0, 1, 1], [1, 1, 0]], [[1, 1, 1], [1, 0, 0]], average="samples")
         0.5833333333333333
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
     """
     check_set_metric(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
@@ -150,7 +150,7 @@ def hamming_loss(y_true, y_pred, *, sample_weight=None):
         >>> hamming_loss([[0, 1, 1], [1, 1, 0]], [[1, 1, 1], [1, 0, 0]])
         0.3333333333333333
 
-    Taught in: notebooks/05_custom_metrics.ipynb
+    Taught in: notebooks/10_multi_output_and_multi_label.ipynb
     """
     check_label_targets(y_true, y_pred, sample_weight)
     check_accuracy_weights(sample_weight, True)
