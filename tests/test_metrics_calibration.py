@@ -242,3 +242,13 @@ def test_ece_is_zero_for_perfectly_calibrated_bins_and_large_for_a_confident_mis
     y_true = np.array([1, 0, 0, 0, 1, 1, 1, 0])
     assert lv.expected_calibration_error(y_true, y_prob, n_bins=4) == 0.0
     assert lv.expected_calibration_error([0, 1], [1.0, 0.0], n_bins=10) == 1.0
+
+
+def test_all_zero_weights_are_refused_as_scikit_learn_refuses_them():
+    y_true, y_proba = PROBA_CASES["binary"]
+    zeros = np.zeros(len(y_true))
+    for normalize in (True, False):
+        assert assert_same_behaviour("log_loss", y_true, y_proba, sample_weight=zeros, normalize=normalize)
+    assert assert_same_behaviour("brier_score_loss", y_true, y_proba, sample_weight=zeros)
+    for name in ("matthews_corrcoef", "balanced_accuracy_score"):
+        assert assert_same_behaviour(name, y_true, (y_proba > 0.5).astype(int), sample_weight=zeros)

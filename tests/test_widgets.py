@@ -622,6 +622,34 @@ def test_class_weight_trades_precision_for_recall():
     ) == explorer.readout.value
 
 
+def test_calibration_explorer_refits_per_weight_and_scores_held_out_probabilities():
+    from sklearn.calibration import calibration_curve
+    from sklearn.linear_model import LogisticRegression
+
+    explorer = widgets.calibration_explorer()
+    calibrated = explorer.results
+    explorer.set(class_weight=9.0, temperature=1.5)
+    results = explorer.results
+    model = LogisticRegression(class_weight={0: 1.0, 1: 9.0}, solver="newton-cholesky")
+    model.fit(explorer.X_train, explorer.y_train)
+    np.testing.assert_allclose(results["coef"], model.coef_[0], rtol=1e-10)
+    probability = 1 / (1 + np.exp(-model.decision_function(explorer.X_test) / 1.5))
+    np.testing.assert_allclose(results["probability"], probability, rtol=1e-10, atol=1e-15)
+    assert results["brier"] == pytest.approx(sk_metrics.brier_score_loss(explorer.y_test, probability))
+    assert results["log_loss"] == pytest.approx(sk_metrics.log_loss(explorer.y_test, probability))
+    for ours, theirs in zip(
+        (results["prob_true"], results["prob_pred"]), calibration_curve(explorer.y_test, probability, n_bins=10)
+    ):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+    np.testing.assert_allclose(explorer.reliability.curve.get_xdata(), results["prob_pred"])
+    # The weight raises every probability above the prevalence, and all three scores.
+    assert results["mean_probability"] > calibrated["mean_probability"] + 0.05
+    for score in ("brier", "log_loss", "ece"):
+        assert results[score] > calibrated[score]
+    assert results["intercept_shift"] > 0
+    assert explorer.readout.value.startswith(f"T = 1.50, w = 9: Brier {results['brier']:.4f}, ")
+
+
 def test_threshold_explorer_matches_scikit_learn():
     explorer = widgets.threshold_explorer()
     y_true, y_score = explorer.y_true, explorer.y_score

@@ -48,15 +48,12 @@ def _is_standard_binary(classes: np.ndarray) -> bool:
     )
 
 
-def check_class_probabilities(y_true, y_proba, *, labels, sample_weight, name="y_proba", normalize=True) -> None:
+def check_class_probabilities(y_true, y_proba, *, labels, sample_weight, name="y_proba") -> None:
     """One probability column per class (a 1-D array is the second of two classes)."""
     proba = _probabilities(y_proba, name)
     kind, truth, classes = target_kind(y_true, "y_true")
     check_same_length(truth, proba, ("y_true", name))
-    if normalize:
-        _positive_weights(sample_weight, len(truth))
-    else:
-        check_sample_weight(sample_weight, len(truth))
+    _positive_weights(sample_weight, len(truth))  # scikit-learn refuses all-zero weights, even for a sum
     if kind == "multilabel-indicator":
         if labels is not None or proba.ndim != 2 or proba.shape[1] != truth.shape[1]:
             expected = f"one column per label of the indicator matrix `y_true` ({truth.shape[1]}), and labels=None"

@@ -137,7 +137,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
 
     Taught in: notebooks/12_calibration_and_imbalance.ipynb
     """
-    check_class_probabilities(y_true, y_proba, labels=labels, sample_weight=sample_weight, normalize=normalize)
+    check_class_probabilities(y_true, y_proba, labels=labels, sample_weight=sample_weight)
     y_proba = _as_probabilities(y_proba)
     if y_proba.ndim == 1 or y_proba.shape[1] == 1:  # the probability of the greater of two classes
         y_proba = np.stack((1 - y_proba.ravel(), y_proba.ravel()), axis=1)
