@@ -477,3 +477,325 @@ assert abs(effects["class_weight 9"]["mean"] - effects["oversampled x9"]["mean"]
 for name in ("focal, gamma 2", "label smoothing 0.2"):
     assert effects[name]["low"] > plain["low"] and effects[name]["high"] < plain["high"]
 assert effects["label smoothing 0.2"]["high"] < 0.9
+
+# %% [markdown]
+# ### Class weight w shifts the logit by log w; a threshold does the same
+#
+# Weighting the positives by w is training on data with w times the odds of a positive.
+# With a logistic model that is the right model for the data, the fit then moves its
+# intercept by log w and keeps its slope: the log-odds shift by log w = 2.20 everywhere. So
+# the weighted model at threshold 0.5 flags exactly the points where the calibrated model
+# exceeds 1 / (1 + w) = 0.1: **the same operating point, reached by moving the threshold**,
+# with calibrated probabilities kept.
+#
+# A finite sample only gets this approximately. How close is close? We fit the plain and
+# the weighted model (scikit-learn, no penalty, fitted exactly) on 8 training sets drawn
+# with different seeds, and take the tolerance from the fit's own spread: **3 times the
+# standard deviation over those seeds** of the plain model's intercept (for the shift) and
+# of its recall and false positive rate at threshold 0.1 (for the operating point); for
+# the slopes, 3 times the smaller of the two slopes' standard deviations.
+
+# %%
+shifts, slope_changes, operating, eces = [], [], [], []
+for k in range(8):
+    X_k, y_k, _ = make_data(2000, seed + 10 + k)
+    plain_fit = LogisticRegression(C=np.inf).fit(X_k, y_k)
+    weighted_fit = LogisticRegression(C=np.inf, class_weight={0: 1.0, 1: WEIGHT}).fit(X_k, y_k)
+    shifts.append((plain_fit.intercept_[0], weighted_fit.intercept_[0] - plain_fit.intercept_[0]))
+    slope_changes.append((plain_fit.coef_[0], np.abs(weighted_fit.coef_ - plain_fit.coef_).max()))
+    p_plain, p_weighted = plain_fit.predict_proba(X_test)[:, 1], weighted_fit.predict_proba(X_test)[:, 1]
+    flags = {"plain at 0.1": p_plain >= 1 / (1 + WEIGHT), "weighted at 0.5": p_weighted >= 0.5}
+    operating.append([(f[y_test == 1].mean(), f[y_test == 0].mean()) for f in flags.values()])  # recall, FPR
+    eces.append((ece(y_test, p_plain), ece(y_test, p_weighted)))
+intercepts, shift = np.array(shifts).T
+slope_tolerance = 3 * np.array([c for c, _ in slope_changes]).std(axis=0).min()
+slope_change = max(change for _, change in slope_changes)
+operating, eces = np.array(operating), np.array(eces)  # operating: (seed, model, [recall, FPR])
+
+# %%
+shift_tolerance = 3 * intercepts.std()
+rate_tolerance = 3 * operating[:, 0].std(axis=0)  # recall and FPR of the plain model at 0.1
+gap = np.abs(operating[:, 1] - operating[:, 0]).max(axis=0)
+print(f"intercept shift {shift.min():.3f} to {shift.max():.3f} (log 9 = {np.log(WEIGHT):.3f}), "
+      f"tolerance {shift_tolerance:.3f}; largest slope change {slope_change:.3f} (tolerance {slope_tolerance:.3f})")
+print(f"largest gap between the operating points: recall {gap[0]:.4f}, FPR {gap[1]:.4f}; "
+      f"tolerances {rate_tolerance[0]:.4f}, {rate_tolerance[1]:.4f}")
+print(f"ECE: plain {eces[:, 0].mean():.4f}, weighted {eces[:, 1].mean():.4f} (means over the 8 fits)")
+assert np.all(np.abs(shift - np.log(WEIGHT)) < shift_tolerance) and slope_change < slope_tolerance
+assert np.all(gap < rate_tolerance)
+assert np.all(eces[:, 1] > 5 * eces[:, 0])  # the weighted model is the badly calibrated one
+
+# %% [markdown]
+# The Keras models above say the same: the class-weighted model's log-odds sit about
+# log 9 above the plain model's. (They are trained for 10 epochs, not to the optimum, so
+# this is looser than the exact fits; the same tolerance still holds.)
+
+# %%
+def keras_logit(model, X):
+    prob = keras.ops.convert_to_numpy(model(X))[:, 0].astype("float64")
+    return np.log(prob / (1 - prob))
+
+
+keras_shift = np.median(keras_logit(models["class_weight 9"], X_test) - keras_logit(models["plain"], X_test))
+print(f"Keras: median shift of the log-odds {keras_shift:.3f} (log 9 = {np.log(WEIGHT):.3f})")
+assert abs(keras_shift - np.log(WEIGHT)) < shift_tolerance
+
+# %% [markdown]
+# ## Explore: temperature and class weight
+#
+# A logistic regression on the same kind of data (its own 2000 training and 4000
+# held-out samples), refitted for each class weight w, its log-odds divided by a
+# temperature T. Left: the held-out reliability diagram (dashed: w = 1, T = 1). Right: the
+# probabilities of each class. The readout shows Brier score, log loss and ECE. Raise w:
+# the curve falls below the diagonal, every probability moves up. Move T away from 1: the
+# probabilities sharpen (T < 1) or flatten (T > 1), and both scores rise.
+
+# %%
+calibration = lossviz.widgets.calibration_explorer()
+calibration
+
+# %% [markdown]
+# Moved from code: at w = 1, T = 1 the model is the calibrated one; a weight of 9 shifts
+# the intercept by log 9 (within the tolerance measured above) and raises the ECE and both
+# scores; a temperature of 0.5 or 2 raises the Brier score and the log loss.
+
+# %%
+calibration.set(temperature=1.0, class_weight=1.0)
+calibrated_point = dict(calibration.results)
+readings = {}
+for temperature, class_weight in ((1.0, 9.0), (0.5, 1.0), (2.0, 1.0)):
+    calibration.set(temperature=temperature, class_weight=class_weight)
+    readings[temperature, class_weight] = dict(calibration.results)
+    print(f"T={temperature}, w={class_weight}: Brier {calibration.results['brier']:.4f} (at T=1, w=1: "
+          f"{calibrated_point['brier']:.4f}), ECE {calibration.results['ece']:.4f} ({calibrated_point['ece']:.4f})")
+    assert calibration.results["brier"] > calibrated_point["brier"]
+    assert calibration.results["log_loss"] > calibrated_point["log_loss"]
+weighted_point = readings[1.0, 9.0]
+assert abs(weighted_point["intercept_shift"] - np.log(WEIGHT)) < shift_tolerance
+assert weighted_point["ece"] > 5 * calibrated_point["ece"]
+assert weighted_point["mean_probability"] > 2 * calibrated_point["prevalence"]
+
+# %% [markdown]
+# ## Imbalanced data, one workflow
+#
+# **1. Start the output at the base rate.** A sigmoid output with bias 0 predicts 0.5 for
+# everything and starts at a loss of log 2 = 0.693; the first epochs are spent learning the
+# base rate. Initialise the bias to log(p / (1 - p)), p the training fraction of positives,
+# and the model starts at the loss of predicting p everywhere, the entropy of the labels,
+# 0.325 for p = 0.1. (The kernel starts at zero here, so both starting losses are exact.)
+
+# %%
+def start_and_train(bias):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(
+        1, activation="sigmoid", kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(bias))])
+    model.compile(keras.optimizers.SGD(0.05), "binary_crossentropy")
+    start = model.evaluate(X_train, y_train[:, None], batch_size=500, verbose=0)
+    history = model.fit(X_train, y_train[:, None], epochs=3, batch_size=100, verbose=0)
+    return start, history.history["loss"]
+
+
+prevalence = y_train.mean()
+entropy = -(prevalence * np.log(prevalence) + (1 - prevalence) * np.log(1 - prevalence))
+starts = {"bias 0": start_and_train(0.0), "bias log(p / (1 - p))": start_and_train(np.log(prevalence / (1 - prevalence)))}
+for name, (start, losses) in starts.items():
+    print(f"{name:>22}: start {start:.4f}, epochs 1-3 {np.round(losses, 4)}")
+assert np.isclose(starts["bias 0"][0], np.log(2), rtol=1e-5) and np.isclose(starts["bias log(p / (1 - p))"][0], entropy, rtol=1e-5)
+assert np.all(np.array(starts["bias log(p / (1 - p))"][1]) < np.array(starts["bias 0"][1]))
+
+# %% [markdown]
+# **2. Metrics with a baseline.** Accuracy rewards the majority: predicting "negative" for
+# everyone scores 0.9 here. Each metric below has a known value for a model that knows
+# nothing, and a model is judged against that: average precision (PR AUC) against the
+# prevalence (a constant score gets exactly the prevalence; see
+# [06](06_roc_pr_curves.ipynb#ROC-against-PR-under-class-imbalance) for why PR sinks with
+# imbalance), ROC AUC against 0.5, balanced accuracy (the mean of the recalls of the two
+# classes) against 0.5, the Matthews correlation coefficient (MCC, the correlation between
+# labels and predictions) against 0. The twins from `lossviz.metrics` sit beside
+# scikit-learn.
+
+# %%
+plain_prob = test_prob["plain"]
+predictions = {"all negative": np.zeros_like(y_test), "plain model at 0.5": (plain_prob >= 0.5).astype(int)}
+for name, predicted in predictions.items():
+    balanced = lossviz.metrics.balanced_accuracy_score(y_test, predicted)
+    mcc = lossviz.metrics.matthews_corrcoef(y_test, predicted)
+    assert np.isclose(balanced, sklearn.metrics.balanced_accuracy_score(y_test, predicted))
+    assert np.isclose(mcc, sklearn.metrics.matthews_corrcoef(y_test, predicted))
+    print(f"{name:>18}: accuracy {np.mean(predicted == y_test):.3f}, balanced accuracy {balanced:.3f}, MCC {mcc:.3f}")
+constant = np.full(len(y_test), 0.3)
+print(f"AP: model {sklearn.metrics.average_precision_score(y_test, plain_prob):.3f}, "
+      f"constant {sklearn.metrics.average_precision_score(y_test, constant):.3f} (prevalence {y_test.mean():.3f})")
+assert sklearn.metrics.average_precision_score(y_test, constant) == y_test.mean()
+assert sklearn.metrics.roc_auc_score(y_test, constant) == 0.5
+assert lossviz.metrics.balanced_accuracy_score(y_test, predictions["all negative"]) == 0.5
+assert lossviz.metrics.matthews_corrcoef(y_test, predictions["all negative"]) == 0.0
+assert sklearn.metrics.average_precision_score(y_test, plain_prob) > 4 * y_test.mean()
+
+# %% [markdown]
+# **3. `zero_division` and `UndefinedMetricWarning`.** A model (or a validation fold) that
+# flags nothing has no precision: 0 / 0. scikit-learn warns with `UndefinedMetricWarning`
+# and returns 0.0 by default; `zero_division=np.nan` returns NaN without a warning, and
+# `nan`-aware averaging (`np.nanmean`) then leaves that fold out instead of counting a
+# made-up 0.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    default = sklearn.metrics.precision_score(y_test, predictions["all negative"])
+with warnings.catch_warnings():
+    warnings.simplefilter("error")  # any warning would raise here
+    as_nan = sklearn.metrics.precision_score(y_test, predictions["all negative"], zero_division=np.nan)
+print(f"default: {default} with {[w.category.__name__ for w in caught]}; zero_division=np.nan: {as_nan}")
+assert default == 0.0 and any(issubclass(w.category, UndefinedMetricWarning) for w in caught)
+assert np.isnan(as_nan)
+
+# %% [markdown]
+# **4. Choose the threshold on validation folds.** The threshold that maximises F1 is
+# chosen on the validation set, never on the test set: each of five stratified folds of the
+# validation scores (400 samples) chooses one, their spread says how well the threshold is
+# known, and their mean is the choice. The test set is used once, at the end.
+
+# %%
+def best_f1_threshold(y_true, y_score):
+    precision, recall, thresholds = sklearn.metrics.precision_recall_curve(y_true, y_score)
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    return thresholds[np.argmax(f1[:-1])]
+
+
+val_prob = keras.ops.convert_to_numpy(models["plain"](X_val))[:, 0].astype("float64")
+folds = StratifiedKFold(5, shuffle=True, random_state=seed).split(X_val, y_val)
+fold_thresholds = [best_f1_threshold(y_val[fold], val_prob[fold]) for _, fold in folds]
+threshold = float(np.mean(fold_thresholds))
+test_f1 = sklearn.metrics.f1_score(y_test, plain_prob >= threshold)
+print(f"thresholds of the folds {np.round(fold_thresholds, 3)}: mean {threshold:.3f}; test F1 {test_f1:.3f}")
+assert 0.1 < threshold < 0.9 and test_f1 > sklearn.metrics.f1_score(y_test, predictions["all negative"], zero_division=0)
+
+# %% [markdown]
+# What choosing it on the test set costs, measured: 200 test sets of 500 samples drawn
+# from the 20000 test scores. On each, the threshold that is best **on that test set**
+# reports an F1 that its threshold does not keep on the rest of the data: the report is
+# optimistic. The validation threshold's F1 on the same small test sets is, on average, what
+# it keeps.
+
+# %%
+def f1_at(rows, t):
+    return sklearn.metrics.f1_score(y_test[rows], plain_prob[rows] >= t)
+
+
+test_chosen, val_chosen = [], []
+for _ in range(200):
+    small = np.zeros(len(y_test), bool)
+    small[session.rng.choice(len(y_test), 500, replace=False)] = True
+    t_small = best_f1_threshold(y_test[small], plain_prob[small])
+    test_chosen.append(f1_at(small, t_small) - f1_at(~small, t_small))  # reported - kept
+    val_chosen.append(f1_at(small, threshold) - f1_at(~small, threshold))
+optimism, honest = np.mean(test_chosen), np.mean(val_chosen)
+standard_error = np.std(test_chosen) / np.sqrt(len(test_chosen))
+print(f"F1 reported minus kept: threshold chosen on the test set {optimism:+.3f} "
+      f"(standard error {standard_error:.3f}), chosen on validation folds {honest:+.3f}")
+assert optimism > 4 * standard_error and abs(honest) < optimism / 2
+
+# %% [markdown]
+# ## Pitfalls, measured
+#
+# - **Calibrating with `class_weight` on.** Weighting spoils the probabilities (ECE above:
+#   plain against weighted). Train plain and move the threshold, or undo the shift: the
+#   weighted model's log-odds minus log w.
+# - **`SKLearnClassifier` straight into `CalibratedClassifierCV`** stops on the `(n, 2)`
+#   `decision_function`; measured above, with the three-line subclass.
+# - **Reading an ECE without its baseline.** A perfect model on 100 samples shows an ECE
+#   near 0.05 (measured above); compare with what a perfect model gets at your n.
+# - **Accuracy on imbalanced data**: 0.9 for a model that flags nothing (above).
+# - **Measuring a calibrator on the data it was fitted on.** Isotonic regression fitted on
+#   the validation set is close to perfect there by construction; on the test set it is
+#   not. (`calibrator` is the isotonic one, the last fitted above.)
+
+# %%
+val_isotonic = calibrator.predict_proba(X_val_noisy)[:, 1]
+in_sample, held_out = ece(y_val, val_isotonic), fix_table["isotonic"][0]
+print(f"isotonic ECE on the validation set it was fitted on {in_sample:.4f}, on the test set {held_out:.4f}")
+assert in_sample < held_out / 2
+
+# %% [markdown]
+# And the shift undone: the Keras class-weighted model's log-odds minus log 9.
+
+# %%
+undone = sigmoid(keras_logit(models["class_weight 9"], X_test) - np.log(WEIGHT))
+print(f"ECE: class-weighted {effects['class_weight 9']['ece']:.4f}, shift undone {ece(y_test, undone):.4f}")
+assert ece(y_test, undone) < effects["class_weight 9"]["ece"] / 3
+
+# %% [markdown]
+# ## Exercise: an expected calibration error
+#
+# Write `my_ece(y_true, y_prob, n_bins=10)`: equal-width bins over [0, 1] with
+# scikit-learn's edge rule (a score on an inner edge belongs to the lower bin, 1.0 to the
+# last bin), each bin's |fraction of positives - mean score| weighted by its share of the
+# samples. The checker compares it with `lossviz.metrics.expected_calibration_error` on
+# model scores, on scores exactly at 0, 1 and the bin edges, and on a few samples with
+# empty bins.
+
+# %%
+ECE_CASES = [(y_test, plain_prob, 10), (y_test, test_prob["class_weight 9"], 15),
+             (np.array([0, 1, 1, 0, 1, 0]), np.array([0.0, 1.0, 0.8, 0.1, 0.3, 0.2]), 10),
+             (y_val[:40], val_prob[:40], 20)]
+
+
+def check_ece(function):
+    problems = []
+    for y_true, y_prob, n_bins in ECE_CASES:
+        expected = lossviz.metrics.expected_calibration_error(y_true, y_prob, n_bins=n_bins)
+        yours = function(y_true, y_prob, n_bins=n_bins)
+        if not np.isclose(yours, expected, rtol=1e-9, atol=1e-12):
+            problems.append(f"n={len(y_true)}, n_bins={n_bins}: yours {yours:.6f}, expected {expected:.6f}")
+    print("all cases pass" if not problems else "\n".join(problems))
+    return not problems
+
+
+# %% [markdown]
+# The start below is a version found in blog posts, wrong on purpose: it averages the bins
+# without weighting them by their size, and `np.digitize` puts a score of exactly 1.0 in a
+# bin of its own.
+
+# %% tags=["wrong-on-purpose"]
+def my_ece(y_true, y_prob, n_bins=10):
+    bin_of = np.digitize(y_prob, np.linspace(0, 1, n_bins + 1)) - 1
+    gaps = [abs(y_true[bin_of == b].mean() - y_prob[bin_of == b].mean())
+            for b in range(n_bins) if np.any(bin_of == b)]
+    return np.mean(gaps)  # fix me
+
+
+passed = check_ece(my_ece)
+
+
+# %% [markdown]
+# Solution: scikit-learn's bins (`np.searchsorted` on the inner edges) and the bins weighted
+# by their counts.
+
+# %% tags=["solution"]
+def my_ece(y_true, y_prob, n_bins=10):
+    bin_of = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], y_prob)
+    counts = np.bincount(bin_of, minlength=n_bins)
+    gap = np.bincount(bin_of, weights=y_true - y_prob, minlength=n_bins)  # sum of (y - p) per bin
+    return np.sum(np.abs(gap)) / counts.sum()
+
+
+assert check_ece(my_ece)
+
+# %% [markdown]
+# ## Summary
+#
+# - Log loss and the Brier score are proper: the true probability is their best answer.
+#   Accuracy and AUC are not: AUC cannot see any monotone distortion of the scores.
+# - Check calibration with a reliability diagram and the ECE, and read the ECE next to
+#   what a perfect model gets on as many samples (its bias shrinks like 1/sqrt(n)).
+# - Fix it on validation data, measure on test data: temperature scaling (a scale), Platt
+#   (a scale and a shift), isotonic (any increasing map).
+# - `class_weight` and oversampling shift the log-odds by about log w, focal loss and
+#   label smoothing squeeze the probabilities: all keep the ranking and spoil calibration.
+#   Moving the threshold on calibrated scores reaches the same operating point.
+# - Imbalanced data: start the bias at log(p / (1 - p)), report metrics beside their
+#   baselines, decide `zero_division`, choose thresholds on validation folds.
+#
+# Back to [04 Weighting](04_weighting.ipynb) and [06 ROC and PR curves](06_roc_pr_curves.ipynb);
+# the start page: [00 Start here](00_start_here.ipynb).
