@@ -456,9 +456,10 @@ for name, prob in test_prob.items():
 
 # %% [markdown]
 # Read across: the ranking (AUC) barely moves, the probabilities move a lot.
-# - `class_weight` and oversampling are the same thing (as [04](04_weighting.ipynb#Oversampling-against-weighting)
-#   shows for the loss): both push every probability up, the mean far above the 10 % base
-#   rate, and more positives cross 0.5.
+# - `class_weight` and oversampling are the same objective ([04](04_weighting.ipynb#Oversampling-against-weighting)
+#   shows it for the loss); with mini-batches they take different steps, so the two fits
+#   differ a little, far less than either differs from the plain one. Both push every
+#   probability up, the mean far above the 10 % base rate, and more positives cross 0.5.
 # - Focal loss down-weights the easy, confident samples: the probabilities are squeezed
 #   towards the middle, underconfident at both ends.
 # - Label smoothing 0.2 trains on targets 0.1 and 0.9: no probability needs to go below
@@ -473,7 +474,8 @@ for name, effect in effects.items():
         assert effect["ece"] > 3 * plain["ece"] and effect["mean"] > plain["mean"] + 0.03
 for name in ("class_weight 9", "oversampled x9"):
     assert effects[name]["mean"] > 2 * PREVALENCE and effects[name]["recall"] > plain["recall"] + 0.2
-assert abs(effects["class_weight 9"]["mean"] - effects["oversampled x9"]["mean"]) < 0.03
+weighted_mean, oversampled_mean = effects["class_weight 9"]["mean"], effects["oversampled x9"]["mean"]
+assert abs(weighted_mean - oversampled_mean) < abs(weighted_mean - plain["mean"]) / 3
 for name in ("focal, gamma 2", "label smoothing 0.2"):
     assert effects[name]["low"] > plain["low"] and effects[name]["high"] < plain["high"]
 assert effects["label smoothing 0.2"]["high"] < 0.9
