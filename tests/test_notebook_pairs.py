@@ -21,6 +21,7 @@ TOPICS = [
     "08_errata",
     "10_multi_output_and_multi_label",
     "11_segmentation_and_masks",
+    "12_calibration_and_imbalance",
     "13_why_do_my_numbers_differ",
 ]
 
