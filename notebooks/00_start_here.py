@@ -42,7 +42,10 @@
 # | 06 | [ROC and PR curves](06_roc_pr_curves.ipynb) | thresholds, AUC, average precision, imbalance, Keras's bucketed AUC |
 # | 07 | [k-fold cross-validation](07_kfold_cross_validation.ipynb) | splitters, a fresh model per fold, leakage, parallel folds |
 # | 08 | [What old Keras posts get wrong](08_errata.ipynb) | the errata: each outdated line of five old posts, what is true now, and the section that measures it |
-# | 12 | [Calibration and imbalance](12_calibration_and_imbalance.ipynb) | proper scores, reliability diagrams, ECE, temperature/Platt/isotonic, class weights and thresholds |
+# | 10 | [Multi-output and multi-label models](10_multi_output_and_multi_label.ipynb) | losses, metrics and weights by output, which head a metric gets; multi-label F1, mAP, thresholds, Hamming loss |
+# | 11 | [Segmentation and masks](11_segmentation_and_masks.ipynb) | IoU and Dice per image and per batch, the Keras IoU metrics and their inputs, Dice loss, masks and padding |
+# | 12 | [Calibration and imbalance](12_calibration_and_imbalance.ipynb) | proper scores, reliability diagrams and ECE, temperature/Platt/isotonic, what class weights do to probabilities, imbalanced-data workflow |
+# | 13 | [Why do my two numbers differ?](13_why_do_my_numbers_differ.ipynb) | the symptom index: two numbers that should agree and do not (fit against evaluate, Keras against scikit-learn, loss against metric), why, and the section that measures it |
 #
 # Each notebook follows the same path: goal, intuition, formula, code beside Keras, an
 # explorer, the pitfalls old posts fall into (measured), an exercise, and a summary.
