@@ -35,7 +35,8 @@
 # | # | notebook | what you will learn |
 # |---|---|---|
 # | 01 | [Regression losses](01_regression_losses.ipynb) | MSE, MAE, Huber, log-cosh, MAPE, MSLE and robust losses; outliers |
-# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) | crossentropies, from_logits, label smoothing, focal, dice, tversky |
+# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) | crossentropies, from_logits, label smoothing, what differs across backends |
+# | 09 | [Other probabilistic losses](09_other_probabilistic_losses.ipynb) | KL, Poisson, hinge, cosine, focal, dice, tversky (read after 02) |
 # | 03 | [Custom losses](03_custom_losses.ipynb) | writing, checking and saving your own loss in Keras 3 |
 # | 04 | [Weighting](04_weighting.ipynb) | sample_weight, class_weight, loss_weights, and how Keras reduces |
 # | 05 | [Custom metrics](05_custom_metrics.ipynb) | precision, recall, F1 done right; why batch-wise metrics are wrong |

@@ -597,4 +597,5 @@ assert abs(below - QUANTILE) < 1e-9
 # - Keras losses return one value per sample; so should yours (`ops.mean(..., axis=-1)`).
 #
 # **Next:** [02 probabilistic losses](02_probabilistic_losses.ipynb): crossentropies,
-# `from_logits`, label smoothing, focal, dice and tversky.
+# `from_logits` and label smoothing; then [09](09_other_probabilistic_losses.ipynb): focal,
+# dice, tversky and the other probabilistic losses.

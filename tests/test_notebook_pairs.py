@@ -19,6 +19,7 @@ TOPICS = [
     "06_roc_pr_curves",
     "07_kfold_cross_validation",
     "08_errata",
+    "09_other_probabilistic_losses",
 ]
 
 _spec = importlib.util.spec_from_file_location("notebook_tools", ROOT / "tools" / "notebooks.py")
