@@ -26,7 +26,8 @@
 # KL divergence, Poisson, the hinge losses, cosine similarity, focal loss, dice and
 # tversky are in [09 other probabilistic losses](09_other_probabilistic_losses.ipynb).
 #
-# Every number the text quotes is computed in the cell below it and checked by an `assert`.
+# Every number the text quotes is computed in the cell below it and checked by an `assert`,
+# or visibly marked *(not measured here)*.
 
 # %% [markdown]
 # ## Setup

@@ -196,7 +196,6 @@ assert load_error.startswith("Could not locate class 'UnregisteredPseudoHuber'")
 fixed = keras.saving.load_model(folder / "unregistered.keras", custom_objects={"UnregisteredPseudoHuber": UnregisteredPseudoHuber})
 assert fixed.loss.delta == 0.5
 
-
 # %% [markdown]
 # **A function with a hyperparameter: `functools.partial` or a closure.** "A loss takes
 # only `y_true` and `y_pred`" is true of the function Keras calls, not of the one you
@@ -219,6 +218,7 @@ def pinball_reference(y_true, y_pred, q=0.9):
 
 pinball_check = lossviz.check_loss(functools.partial(pinball, q=0.9), reference=pinball_reference, verbose=False)
 assert pinball_check, pinball_check.report()
+
 
 # %% [markdown]
 # It trains, but it does not save like the class above: `model.save` refuses a

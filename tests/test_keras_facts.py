@@ -136,3 +136,12 @@ def test_float_tolerance_is_epsilons_of_the_dtype(dtype, scale):
     eps = np.finfo("float64" if dtype == "int64" else dtype).eps
     assert keras_facts.float_tolerance(values) == pytest.approx(16 * eps * max(1.0, scale))
     assert keras_facts.float_tolerance(values, ulps=2) == pytest.approx(2 * eps * max(1.0, scale))
+
+
+def test_keras_gradient_is_the_backends_autodiff_of_the_keras_loss():
+    y_true, y_pred = np.array([[1.0], [1.0], [0.0]]), np.array([[-0.5], [0.5], [2.0]])
+    mse = keras_facts.keras_gradient(keras.losses.mean_squared_error, y_true, y_pred)
+    assert mse.dtype == np.float32 and mse.shape == (3, 1)
+    assert np.allclose(mse, 2 * (y_pred - y_true))
+    msle = keras_facts.keras_gradient(keras.losses.mean_squared_logarithmic_error, y_true, y_pred)
+    assert msle[0, 0] == 0.0 and msle[1, 0] < 0 < msle[2, 0]  # clipped below 0: no pull
