@@ -252,6 +252,7 @@ print(weighted_fit.coef_, oversampled_fit.coef_)
 assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
 assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
 
+
 # %% [markdown]
 # With mini-batches in Keras they are no longer the same computation: oversampling changes
 # how many steps an epoch has and which samples share a batch. Weighting keeps the data as
@@ -451,7 +452,6 @@ real = np.any(steps != 0, axis=-1)
 print(f"masked loss {masked:.6f}: mean over {real.sum()} real steps {squared[real].mean():.6f}, over all 20 {squared.mean():.6f}")
 assert real.sum() == 14 and np.isclose(masked, squared[real].mean(), rtol=1e-5)
 assert not np.isclose(masked, squared.mean())
-
 
 # %% [markdown]
 # ## Exercise: predict what `evaluate` reports
