@@ -21,8 +21,6 @@ Facts detected (Keras 3.15 answers in brackets):
   False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
-- :func:`keras_gradient`: the gradient Keras's own autodiff gives a loss, on the backend
-  in use (TensorFlow's ``GradientTape`` or ``jax.grad``).
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
@@ -46,7 +44,6 @@ __all__ = [
     "scores_stored_logits",
     "computes_float64",
     "float_tolerance",
-    "keras_gradient",
     "fit_refuses_a_loss_without_gradient",
     "backend_differences",
     "expected_backend_differences",
@@ -249,50 +246,6 @@ def float_tolerance(values, *, ulps: float = 16.0) -> float:
     dtype = values.dtype if np.issubdtype(values.dtype, np.floating) else np.float64
     scale = max(1.0, float(np.max(np.abs(values)))) if values.size else 1.0
     return float(ulps * np.finfo(dtype).eps * scale)
-
-
-def keras_gradient(loss, y_true, y_pred) -> np.ndarray:
-    """The gradient of ``sum(loss(y_true, y_pred))`` with respect to ``y_pred``, by Keras's autodiff.
-
-    The backend's own differentiation (``tf.GradientTape`` on TensorFlow, ``jax.grad`` on
-    JAX) of the loss as Keras computes it, in float32: what training sees, not a
-    twin's formula.
-
-    Args:
-        loss: a function ``(y_true, y_pred) -> values`` built from ``keras.ops``, such as
-            ``keras.losses.mean_squared_logarithmic_error``.
-        y_true: targets, shape (B, ...).
-        y_pred: predictions, same shape.
-
-    Returns:
-        np.ndarray: float32, the shape of ``y_pred``.
-
-    Raises:
-        ValueError: on a backend other than TensorFlow or JAX.
-
-    Example:
-        >>> import keras
-        >>> keras_gradient(keras.losses.mean_squared_error, np.zeros((1, 1)), np.ones((1, 1)))
-        array([[2.]], dtype=float32)
-
-    Taught in: notebooks/01_regression_losses.ipynb
-    """
-    keras = import_keras()
-    y_true, y_pred = np.asarray(y_true, "float32"), np.asarray(y_pred, "float32")
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        x = tf.constant(y_pred)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            total = tf.reduce_sum(loss(tf.constant(y_true), x))
-        return tape.gradient(total, x).numpy()
-    check_one_of(backend, "KERAS_BACKEND", ("tensorflow", "jax"))
-    import jax
-    import jax.numpy as jnp
-
-    return np.asarray(jax.grad(lambda x: jnp.sum(loss(jnp.asarray(y_true), x)))(jnp.asarray(y_pred)))
 
 
 @functools.cache

@@ -41,6 +41,7 @@ from keras import ops
 import lossviz.data
 import lossviz.keras_facts
 import lossviz.keras_models
+import lossviz.keras_on_backend
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
@@ -367,8 +368,8 @@ msle = {prediction: float(keras.losses.mean_squared_logarithmic_error(target, np
 print(msle)
 assert msle[-0.5] == msle[-5.0] == msle[0.0] and np.isclose(msle[0.0], np.log(2) ** 2)
 # Keras's own autodiff (tf.GradientTape or jax.grad) of its MSLE, at -0.5 and at +0.5:
-keras_pull = lossviz.keras_facts.keras_gradient(keras.losses.mean_squared_logarithmic_error,
-                                                np.ones((2, 1)), np.array([[-0.5], [0.5]]))
+keras_pull = lossviz.keras_on_backend.keras_gradient(keras.losses.mean_squared_logarithmic_error,
+                                                     np.ones((2, 1)), np.array([[-0.5], [0.5]]))
 print(f"Keras's gradient at -0.5: {keras_pull[0, 0]}, at 0.5: {keras_pull[1, 0]:.4f}")
 assert keras_pull[0, 0] == 0.0 and keras_pull[1, 0] < 0  # negative side: no pull; positive side: pull up
 assert lossviz.losses.gradient("msle", target, np.array([[-0.5]]))[0, 0] == keras_pull[0, 0]  # the twin agrees
@@ -496,7 +497,8 @@ fixed_check
 # - *"A loss returns a scalar (the mean over the batch)."* Keras 3 wants one value per
 #   sample; a scalar breaks `sample_weight` and `class_weight` (measured just above).
 # - *`from keras import backend as K` and `K.mean`, `K.square`.* The Keras 2 backend maths
-#   is gone; use `keras.ops` (`ops.mean`, `ops.square`), which runs on every backend.
+#   is gone; use `keras.ops` (`ops.mean`, `ops.square`), which runs on TensorFlow and JAX
+#   alike (this notebook runs on both in `make test`).
 # - *`keras.losses.logcosh`, `huber_loss`.* The Keras 3 names are `log_cosh` and `huber`;
 #   the old strings are refused.
 

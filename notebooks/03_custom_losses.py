@@ -108,7 +108,7 @@ assert np.ptp(curves["per-sample", 5]) > 100 * np.ptp(curves["per-sample", 0])
 # If your function already returns the mean $\bar\ell$, Keras computes
 # $\bar\ell \cdot \frac{1}{B}\sum_i w_i$: the weights only rescale it.
 # Posts that say a custom loss "returns a scalar, the loss value" describe exactly this
-# bug. Keras 3 (as Keras 2) accepts a scalar without a word, so nothing forces you: a
+# bug. Keras 3 accepts a scalar without a word, so nothing forces you: a
 # loss **should** return one value per sample, or weights only rescale it (measured in
 # the pitfalls below).
 #
@@ -446,7 +446,6 @@ assert pull[5] / pull.sum() > 0.5 and pull.max() <= 1.0
 without_bad = keras_loss_value(mse_per_sample, y_true, y_pred, weights)
 scalar_version = keras_loss_value(mse_scalar, y_true, y_pred, weights)
 print(f"per-sample: {without_bad:.4f}   scalar: {scalar_version:.4f}")
-assert np.isclose(without_bad, 0.07 / 6, rtol=1e-4)
 assert np.isclose(scalar_version, float(np.mean((y_true - y_pred) ** 2)) * weights.mean(), rtol=1e-5)
 assert scalar_version > 100 * without_bad
 import warnings
@@ -528,10 +527,8 @@ probe_x, probe_y = np.zeros((2, 1), "float32"), np.array([[3.0], [0.0]], "float3
 before, after = model.evaluate(probe_x, probe_y, verbose=0), reloaded_huber.evaluate(probe_x, probe_y, verbose=0)
 forgets = lossviz.keras_facts.huber_forgets_delta()
 print(f"keras {keras.__version__}: before saving {before:.4f}, after loading {after:.4f}; forgets delta: {forgets}")
-if forgets:  # Keras <= 3.15: reloaded with delta = 1
-    assert not np.isclose(before, after) and "delta" not in keras.losses.Huber(delta=0.5).get_config()
-else:  # fixed upstream
-    assert np.isclose(before, after) and keras.losses.Huber(delta=0.5).get_config()["delta"] == 0.5
+assert np.isclose(before, after) != forgets  # Keras <= 3.15 reloads with delta = 1
+assert ("delta" in keras.losses.Huber(delta=0.5).get_config()) != forgets
 
 
 # %% [markdown]

@@ -249,8 +249,8 @@ assert np.isclose(default_weighted / oversampled, len(y_over) / len(y), rtol=1e-
 weighted_fit = LogisticRegression(class_weight=class_weight, tol=1e-10, max_iter=1000).fit(X, y)
 oversampled_fit = LogisticRegression(tol=1e-10, max_iter=1000).fit(X_over, y_over)
 print(weighted_fit.coef_, oversampled_fit.coef_)
-assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
-assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
+assert np.allclose(np.append(weighted_fit.coef_, weighted_fit.intercept_),
+                   np.append(oversampled_fit.coef_, oversampled_fit.intercept_), rtol=1e-5)
 
 
 # %% [markdown]

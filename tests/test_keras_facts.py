@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from lossviz import keras_facts
+from lossviz import keras_facts, keras_on_backend
 
 # Tier (conftest.py): compares with Keras
 pytestmark = pytest.mark.keras
@@ -140,8 +140,17 @@ def test_float_tolerance_is_epsilons_of_the_dtype(dtype, scale):
 
 def test_keras_gradient_is_the_backends_autodiff_of_the_keras_loss():
     y_true, y_pred = np.array([[1.0], [1.0], [0.0]]), np.array([[-0.5], [0.5], [2.0]])
-    mse = keras_facts.keras_gradient(keras.losses.mean_squared_error, y_true, y_pred)
+    mse = keras_on_backend.keras_gradient(keras.losses.mean_squared_error, y_true, y_pred)
     assert mse.dtype == np.float32 and mse.shape == (3, 1)
     assert np.allclose(mse, 2 * (y_pred - y_true))
-    msle = keras_facts.keras_gradient(keras.losses.mean_squared_logarithmic_error, y_true, y_pred)
+    msle = keras_on_backend.keras_gradient(keras.losses.mean_squared_logarithmic_error, y_true, y_pred)
     assert msle[0, 0] == 0.0 and msle[1, 0] < 0 < msle[2, 0]  # clipped below 0: no pull
+
+
+def test_on_this_backend_measures_one_row_and_says_it(capsys):
+    measured, expected = keras_on_backend.on_this_backend("bce(0, sigmoid(50))")
+    assert measured == expected == keras_facts.backend_differences(["bce(0, sigmoid(50))"])["bce(0, sigmoid(50))"]
+    said = capsys.readouterr().out
+    assert said.startswith(f"on this backend ({keras.backend.backend()})") and "50.00" in said and "15.94" in said
+    with pytest.raises(ValueError, match="argument `label`"):
+        keras_on_backend.on_this_backend("no such row")
