@@ -13,8 +13,6 @@
 #     name: python3
 # ---
 
-# %%
-
 # %% [markdown]
 # # Other probabilistic losses: KL, Poisson, hinge, cosine, focal, dice and tversky
 #
