@@ -44,6 +44,7 @@ REPO, BRANCH = "lossviz/lossviz", "main"  # as in the README's Binder badge
 _PARENS = r"\((?:[^()\s]|\([^()\s]*\))*\)"
 NOTEBOOK_LINK = re.compile(rf"\]\((?:\./)?(\d\d_\w+)\.ipynb(#(?:[^()\s]|{_PARENS})*)?\)")
 ERRATA_HEADER = re.compile(r"^\|\s*post\s*\|", re.MULTILINE)
+SYMPTOMS_HEADER = re.compile(r"^\|\s*symptom\s*\|", re.MULTILINE)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MODEL_REF = re.compile(r"^IPY_MODEL_(\w+)$")
@@ -97,7 +98,7 @@ def markdown_cell(notebook, pattern: re.Pattern) -> str | None:
 
 
 def index_page(built: set[str]) -> str:
-    """The map of notebook 00, the errata table of notebook 08, and how to run live."""
+    """The map of notebook 00, the tables of notebooks 08 (errata) and 13 (symptoms), and how to run live."""
     start = jupytext.read(NOTEBOOKS / "00_start_here.py")
     the_map = markdown_cell(start, re.compile(r"^## The map", re.MULTILINE))
     if the_map is None:
@@ -120,31 +121,47 @@ def index_page(built: set[str]) -> str:
         "[Code to copy](snippets.md) lists the blocks `standalone_source` hands out; "
         "[Performance](performance.md) gives what the commands and explorers cost.",
     ]
-    errata_path = NOTEBOOKS / "08_errata.py"
-    if errata_path.exists():
-        table = markdown_cell(jupytext.read(errata_path), ERRATA_HEADER)
+    indexes = (  # (notebook, its table's header, section title, what the table holds, its name)
+        (
+            "08_errata",
+            ERRATA_HEADER,
+            "Errata",
+            "What the blog posts our readers come from get wrong about Keras 3, post by post.",
+            "errata notebook",
+        ),
+        (
+            "13_why_do_my_numbers_differ",
+            SYMPTOMS_HEADER,
+            "Why do my two numbers differ?",
+            "Two numbers that should agree and do not: the symptom, why, and the section that measures it.",
+            "symptom index",
+        ),
+    )
+    for stem, header, title, what, name in indexes:
+        path = NOTEBOOKS / f"{stem}.py"
+        if not path.exists():
+            continue
+        table = markdown_cell(jupytext.read(path), header)
         if table is None:
-            sys.exit(f"{errata_path} has no markdown cell with a '| post |' table")
-        start_at = ERRATA_HEADER.search(table).start()
+            sys.exit(f"{path} has no markdown cell with a {header.pattern!r} table")
         rows = []
-        for line in table[start_at:].splitlines():
+        for line in table[header.search(table).start() :].splitlines():
             if not line.startswith("|"):
                 break
             rows.append(line)
+        notebook = (
+            f"notebooks/{stem}.ipynb"
+            if stem in built
+            else f"https://github.com/{REPO}/blob/{BRANCH}/notebooks/{stem}.ipynb"
+        )
         parts += [
             "",
-            "## Errata",
+            f"## {title}",
             "",
-            "What the blog posts our readers come from get wrong about Keras 3, post by post. "
-            + (
-                "The [errata notebook](notebooks/08_errata.ipynb) measures each claim."
-                if "08_errata" in built
-                else f"The [errata notebook](https://github.com/{REPO}/blob/{BRANCH}/notebooks/08_errata.ipynb) "
-                "measures each claim."
-            ),
+            f"{what} The [{name}]({notebook}) links the section that measures each row.",
             "",
-            relink("\n".join(rows), built, "notebooks/"),
         ]
+        parts.append(relink("\n".join(rows), built, "notebooks/"))
     parts += ["", (DOCS / "run_live.md").read_text().strip(), ""]
     toctree = "\n".join(f"notebooks/{stem}" for stem in sorted(built))
     parts += [

@@ -21,6 +21,8 @@ Facts detected (Keras 3.15 answers in brackets):
   False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
+- :func:`get_weights_during_fit` ["no error" on TensorFlow, "TypeError" on JAX] and
+  :func:`random_seed_alone_reproduces_weights` [True]: notebooks 05 and 07.
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
 
@@ -32,6 +34,7 @@ notebooks/07_kfold_cross_validation.ipynb
 from __future__ import annotations
 
 import functools
+import random
 
 import numpy as np
 
@@ -45,6 +48,8 @@ __all__ = [
     "computes_float64",
     "float_tolerance",
     "fit_refuses_a_loss_without_gradient",
+    "get_weights_during_fit",
+    "random_seed_alone_reproduces_weights",
     "backend_differences",
     "expected_backend_differences",
     "backend_differences_table",
@@ -280,6 +285,58 @@ def _fit_through_round() -> str:
         return "raises ValueError"
     moved = any(not np.array_equal(old, new) for old, new in zip(before, model.get_weights()))
     return "runs, weights moved" if moved else "runs, weights unchanged"
+
+
+def get_weights_during_fit(verbose: bool = True) -> str:
+    """The error ("no error" if none) of ``model.get_weights()`` from a callback during fit.
+
+    Read on the model variable at the second batch: JAX keeps the weights outside the
+    model during an epoch (``TypeError``); a callback's ``self.model`` syncs them first.
+
+    Example:
+        >>> get_weights_during_fit(verbose=False) in ("no error", "TypeError")
+        True
+
+    Taught in: notebooks/05_custom_metrics.ipynb
+    """
+    if verbose:
+        print(f"On {import_keras().backend.backend()}, model.get_weights() inside fit: {_get_weights_during_fit()}.")
+    return _get_weights_during_fit()
+
+
+@functools.cache  # the backend cannot change after Keras is imported
+def _get_weights_during_fit() -> str:
+    keras, seen = import_keras(), []
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    read = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda *_, **__: seen.append(_error_name(model.get_weights))
+    )
+    model.fit(np.ones((8, 1), "float32"), np.ones((8, 1), "float32"), batch_size=4, verbose=0, callbacks=[read])
+    return seen[1]
+
+
+def random_seed_alone_reproduces_weights(verbose: bool = True) -> bool:
+    """Whether ``random.seed(s)`` alone fixes initial weights (another ``s``: others).
+
+    Keras 3 draws each unseeded initializer's seed from Python's ``random``
+    (``keras/src/random/seed_generator.py: make_default_seed``). The state is restored.
+
+    Example:
+        >>> random_seed_alone_reproduces_weights(verbose=False)  # Keras 3.15
+        True
+
+    Taught in: notebooks/07_kfold_cross_validation.ipynb
+    """
+    keras, state, kernels = import_keras(), random.getstate(), []
+    for seed in (1, 1, 2):
+        random.seed(seed)  # and nothing else: no keras.utils.set_random_seed, no NumPy seed
+        kernels.append(keras.ops.convert_to_numpy(keras.layers.Dense(4).add_weight((3, 4))))
+    random.setstate(state)
+    same = np.array_equal(kernels[0], kernels[1]) and not np.array_equal(kernels[0], kernels[2])
+    if verbose:
+        print(f"On {import_keras().backend.backend()}, random.seed alone {'fixes' if same else 'leaves'} the weights.")
+    return bool(same)
 
 
 def _error_name(call) -> str:

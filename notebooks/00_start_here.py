@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -46,6 +46,7 @@
 # | 06 | [ROC and PR curves](06_roc_pr_curves.ipynb) | thresholds, AUC, average precision, imbalance, Keras's bucketed AUC |
 # | 07 | [k-fold cross-validation](07_kfold_cross_validation.ipynb) | splitters, a fresh model per fold, leakage, parallel folds |
 # | 08 | [What old Keras posts get wrong](08_errata.ipynb) | the errata: each outdated line of five old posts, what is true now, and the section that measures it |
+# | 13 | [Why do my two numbers differ?](13_why_do_my_numbers_differ.ipynb) | the symptom index: two numbers that should agree and do not (fit against evaluate, Keras against scikit-learn, loss against metric), why, and the section that measures it |
 #
 # Each notebook follows the same path: goal, intuition, formula, code beside Keras, an
 # explorer, the pitfalls old posts fall into (measured), an exercise, and a summary.

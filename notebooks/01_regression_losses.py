@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -564,7 +564,7 @@ result
 #
 # `ops.maximum` of the two tilted lines, averaged over the last axis only.
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def quantile_loss(y_true, y_pred):
     error = y_true - y_pred
     return ops.mean(ops.maximum(QUANTILE * error, (QUANTILE - 1.0) * error), axis=-1)

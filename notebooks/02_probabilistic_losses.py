@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -606,7 +606,7 @@ result
 # %% [markdown]
 # ### Solution
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def weighted_bce(y_true, y_pred):
     p = ops.clip(y_pred, EPSILON, 1 - EPSILON)
     per_value = -(POS_WEIGHT * y_true * ops.log(p) + (1 - y_true) * ops.log(1 - p))

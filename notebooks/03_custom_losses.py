@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -197,9 +197,10 @@ fixed = keras.saving.load_model(folder / "unregistered.keras", custom_objects={"
 assert fixed.loss.delta == 0.5
 
 # %% [markdown]
-# **A function with a hyperparameter: `functools.partial` or a closure.** "A loss takes
-# only `y_true` and `y_pred`" is true of the function Keras calls, not of the one you
-# write: `functools.partial` (or a function that returns a function) fixes the extra
+# ### Hyperparameters in a closure or functools.partial
+#
+# "A loss takes only `y_true` and `y_pred`" is true of the function Keras calls, not of
+# the one you write: `functools.partial` (or a function that returns a function) fixes the extra
 # argument. Here the pinball loss of [01](01_regression_losses.ipynb#Exercise:-a-quantile-(pinball)-loss)
 # with its quantile `q` as an argument, passed through `check_loss`:
 
@@ -669,7 +670,7 @@ my_report = lossviz.check_loss(my_log_cosh, reference=lossviz.losses.log_cosh)
 # %% [markdown]
 # One solution (run it to compare):
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def solution_log_cosh(y_true, y_pred):
     x = y_pred - y_true
     return ops.mean(x + ops.softplus(-2.0 * x) - np.log(2.0), axis=-1)

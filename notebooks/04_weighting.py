@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -499,7 +499,7 @@ check_prediction(predicted_loss)
 # Weighted sum over the real steps, divided by the number of real steps (a weight of 0
 # still counts, padding does not), plus the penalty, which no weight touches.
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def predicted_loss(squared_errors, valid, step_weights, kernel):
     data_term = np.sum(step_weights * squared_errors * valid) / np.sum(valid)
     return data_term + 0.1 * np.sum(kernel**2)

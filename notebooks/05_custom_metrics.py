@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -197,6 +197,7 @@ for average, expected in by_hand.items():
     assert np.allclose(ours, [float(value) for value in expected])
     assert np.allclose(ours, theirs)
 assert np.isclose(by_hand["micro"][0], lossviz.metrics.accuracy_score(animal_true, animal_pred))
+assert by_hand["weighted"][1] == by_hand["micro"][0]  # weighted recall = accuracy, exactly
 
 # %% [markdown]
 # Two common mix-ups, measured:
@@ -417,6 +418,9 @@ assert np.isclose(float(argmax_f1.result()[0]), lossviz.metrics.f1_score(y_test,
                   atol=1e-6)
 assert keras_rule.mean() > 0.8 and float(argmax_f1.result()[0]) < epoch_f1 - 0.2
 assert np.isclose(always_positive, 2 * y_test.mean() / (1 + y_test.mean()))
+spared = keras.metrics.F1Score()  # a score of exactly 0 is not counted positive
+spared.update_state(np.array([[1.0], [0.0]]), np.array([[0.3], [0.0]]))
+assert np.isclose(float(spared.result()[0]), 1.0, atol=1e-6)  # 2/3 if the 0 counted positive
 
 
 # %% [markdown]
@@ -531,6 +535,9 @@ print(f"Accuracy {float(exact.result()):.4f}  BinaryAccuracy {float(binary.resul
 assert np.isclose(float(exact.result()), np.mean(y_score == y_test))
 assert float(exact.result()) < float(binary.result()) - 0.5
 assert np.isclose(float(binary.result()), by_formula["accuracy_score"], atol=1e-6)
+model.compile(loss="binary_crossentropy", metrics=["accuracy"])  # the string: BinaryAccuracy here
+by_string = model.evaluate(X_test, y_test[:, None], verbose=0, return_dict=True)["accuracy"]
+assert np.isclose(by_string, float(binary.result()), atol=1e-6)
 
 # %% [markdown]
 # **`Precision` on softmax outputs flattens the classes.** Without `class_id` or `top_k`,
@@ -594,7 +601,8 @@ assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
 # maths (`K.sum`, `K.round`, `K.epsilon`). Keras 3 removed the maths from `keras.backend`
 # (only helpers such as `epsilon()` remain): use `keras.ops`. Other things those posts use
 # are gone too: `keras.wrappers.scikit_learn` (removed in TensorFlow/Keras 2.13, before
-# Keras 3; use `keras.wrappers.SKLearnClassifier`, or SciKeras on Keras 2),
+# Keras 3, *(release history, not measured here)*; use `keras.wrappers.SKLearnClassifier`,
+# or SciKeras on Keras 2),
 # `sklearn.cross_validation` (use `sklearn.model_selection`), and positional `classes` in
 # `label_binarize` (write `classes=`; notebook 06 shows the error).
 
@@ -619,8 +627,10 @@ assert find_spec("sklearn.cross_validation") is None
 # epoch, 2 epochs. A callback records the weights before every batch, so each batch's
 # MAE can be recomputed in NumPy. It reads them through the callback's `model`
 # attribute, not the `line` variable: on **JAX**, `fit` keeps the weights outside the
-# model during an epoch (reading `line.get_weights()` there raises a `TypeError`), and
-# the callback's `model` syncs them back first; on TensorFlow both work.
+# model during an epoch (reading `line.get_weights()` there raises a `TypeError` from the
+# second batch on), and the callback's `model` syncs them back first; on TensorFlow both
+# work. `lossviz.keras_facts.get_weights_during_fit()` measures it on your backend (cell
+# after next).
 
 # %%
 keras.utils.set_random_seed(seed)
@@ -642,10 +652,116 @@ batch_mae = [np.mean(np.abs(line_x[8 * (b % 8):8 * (b % 8) + 8] @ kernel + bias
 logged = history.history["mae"][-1]
 print(f"last epoch: logged MAE {logged:.4f} = mean of its 8 batch MAEs "
       f"{np.mean(batch_mae[8:]):.4f}; evaluate after training {after['mae']:.4f}")
-assert len(before_batch) == 16
 assert np.isclose(logged, np.mean(batch_mae[8:]), rtol=1e-5)
 assert logged > 1.2 * after["mae"]
 
+# %%
+error = lossviz.keras_facts.get_weights_during_fit()  # the model variable, read from a callback
+assert error == {"jax": "TypeError"}.get(keras.backend.backend(), "no error")
+
+# %% [markdown]
+# ## Dropout and batch normalisation: fit's log against evaluate
+#
+# Besides [the running mean](05_custom_metrics.ipynb#The-training-log-is-a-running-average),
+# two more things make what `fit` logs differ from `evaluate` on the same data right after
+# the epoch:
+#
+# - **training mode**: in `fit` every batch runs with dropout on, and batch normalisation
+#   normalises with **that batch's** mean and variance; `evaluate` runs in inference mode:
+#   no dropout, and batch normalisation uses its **moving** mean and variance;
+# - **regularisation**: penalties such as `kernel_regularizer` are added to the loss, not
+#   to the metrics.
+#
+# Each is measured alone on a tiny regression model: `Dense(8)` with an L2 penalty,
+# `BatchNormalization`, `Dropout(0.5)`, `Dense(1)`, on 256 rows of unscaled features
+# (mean 5, spread 3, as in many CSV files). The learning rate is **0**, so the weights
+# never change during the epoch: there is no running-mean effect, and whatever still
+# differs comes from the mode and the penalty.
+
+# %%
+keras.utils.set_random_seed(seed)
+bn_x = np.random.default_rng(seed).normal(5.0, 3.0, size=(256, 4)).astype("float32")
+bn_y = bn_x @ np.array([[1.0], [-2.0], [0.5], [1.0]], "float32")
+frozen = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, kernel_regularizer=keras.regularizers.L2(0.01)),
+                           keras.layers.BatchNormalization(), keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+frozen.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse", metrics=["mse"])
+start = [keras.ops.convert_to_numpy(weight) for weight in frozen.trainable_weights]
+history = frozen.fit(bn_x, bn_y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+fit_log = {name: values[-1] for name, values in history.history.items()}
+evaluated = frozen.evaluate(bn_x, bn_y, batch_size=256, verbose=0, return_dict=True)
+print(f"fit's log: loss {fit_log['loss']:.3f}, mse {fit_log['mse']:.3f}; "
+      f"evaluate: loss {evaluated['loss']:.3f}, mse {evaluated['mse']:.3f}")
+assert all(np.array_equal(old, keras.ops.convert_to_numpy(new)) for old, new in zip(start, frozen.trainable_weights))
+
+# %% [markdown]
+# **Regularisation is in the loss, not in the metric.** Loss and metric are both the MSE;
+# they differ by the penalty 0.01 sum(kernel^2), in the log and in `evaluate` alike. A
+# regularised model's `loss` is therefore above its `mse` metric even on a perfect fit.
+
+# %%
+kernel = keras.ops.convert_to_numpy(frozen.layers[0].kernel)
+penalty = 0.01 * np.sum(kernel.astype("float64") ** 2)
+in_log, in_evaluate = fit_log["loss"] - fit_log["mse"], evaluated["loss"] - evaluated["mse"]
+print(f"penalty {penalty:.5f}; loss - mse: in fit's log {in_log:.5f}, in evaluate {in_evaluate:.5f}")
+tolerance = lossviz.keras_facts.float_tolerance(np.float32([fit_log["loss"], evaluated["loss"]]), ulps=64)
+assert np.allclose([in_log, in_evaluate], penalty, rtol=0, atol=tolerance)
+
+# %% [markdown]
+# **Batch normalisation keeps two sets of statistics.** In training mode it normalises
+# with the batch's mean and variance, and moves its moving averages 1 % of the way
+# towards them (momentum 0.99), even at a learning rate of 0: the layer updates them, not
+# the optimizer. After 8 batches they have gone 1 - 0.99^8 = 7.7 % of the way from their
+# start (mean 0, variance 1). Recomputed in NumPy from the 8 batches:
+
+# %%
+bias = keras.ops.convert_to_numpy(frozen.layers[0].bias)
+hidden = bn_x @ kernel + bias  # what BatchNormalization receives
+share = 0.01 * 0.99 ** np.arange(7, -1, -1)  # the weight of batch k in the moving average
+moving_mean = sum(weight * part.mean(axis=0) for weight, part in zip(share, np.split(hidden, 8)))
+moving_variance = 0.99**8 + sum(weight * part.var(axis=0) for weight, part in zip(share, np.split(hidden, 8)))
+norm = frozen.layers[1]
+assert np.allclose(keras.ops.convert_to_numpy(norm.moving_mean), moving_mean, rtol=1e-4, atol=1e-5)
+assert np.allclose(keras.ops.convert_to_numpy(norm.moving_variance), moving_variance, rtol=1e-4)
+print(f"data mean of the 8 units {np.round(hidden.mean(axis=0), 2)}\nmoving mean {np.round(moving_mean, 2)}")
+
+# %% [markdown]
+# `evaluate` normalises with those moving averages: by hand (moving statistics, dropout
+# off) we get its MSE exactly. The same weights with the batch statistics, as in `fit`,
+# give other outputs:
+
+# %%
+gamma, beta = (keras.ops.convert_to_numpy(weight) for weight in (norm.gamma, norm.beta))
+last_kernel, last_bias = (keras.ops.convert_to_numpy(weight) for weight in frozen.layers[3].weights)
+
+
+def head(normalised):  # BatchNormalization's scale and shift, dropout off, the last Dense
+    return (normalised * gamma + beta) @ last_kernel + last_bias
+
+
+inference = head((hidden - moving_mean) / np.sqrt(moving_variance + norm.epsilon))
+batch_statistics = head((hidden - hidden.mean(axis=0)) / np.sqrt(hidden.var(axis=0) + norm.epsilon))
+print(f"MSE by hand: moving statistics {np.mean((inference - bn_y) ** 2):.3f} (evaluate "
+      f"{evaluated['mse']:.3f}), batch statistics {np.mean((batch_statistics - bn_y) ** 2):.3f}")
+assert np.isclose(np.mean((inference - bn_y) ** 2), evaluated["mse"], rtol=1e-4)
+assert np.max(np.abs(inference - batch_statistics)) > 0.5
+
+# %% [markdown]
+# **Dropout** in training mode zeroes each unit with probability 0.5 and doubles the
+# others, with a new draw for every batch; in inference mode it passes its input through.
+# So fit's log also carries the noise of the masks, which `evaluate` never sees.
+
+# %%
+ones = np.ones((256, 8), "float32")
+dropped = keras.ops.convert_to_numpy(frozen.layers[2](ones, training=True))
+passed = keras.ops.convert_to_numpy(frozen.layers[2](ones, training=False))
+print(f"training mode: values {np.unique(dropped)}, share zeroed {np.mean(dropped == 0):.3f}")
+assert set(np.unique(dropped)) == {0.0, 2.0} and np.array_equal(passed, ones)
+assert 0.45 < np.mean(dropped == 0) < 0.55  # 2048 coin flips: 4.5 standard deviations either side
+
+
+# %% [markdown]
+# With a learning rate above 0 the running mean comes on top of these two. To compare a
+# model with itself, compare `evaluate` with `evaluate`, never with the log of `fit`.
 
 # %% [markdown]
 # ## Exercise: a stateful specificity
@@ -686,7 +802,7 @@ check = lossviz.check_metric(Specificity(), reference=lossviz.metrics.specificit
 # %% [markdown]
 # Solution: count the false positives too (negatives with a score above the threshold).
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 class Specificity(keras.metrics.Metric):
     def __init__(self, threshold=0.5, name="specificity", **kwargs):
         super().__init__(name=name, **kwargs)
@@ -725,5 +841,7 @@ assert check, check.report()
 #   `F1Score(threshold=...)` with 2-D inputs.
 # - `Accuracy` is exact equality, `Precision` flattens softmax columns, and only
 #   `weighted_metrics=` use sample weights.
+# - fit's log is not `evaluate`: a running mean over a changing model, dropout and batch
+#   statistics in training mode, and regularisation penalties in the loss (not the metric).
 #
 # Next: [06 ROC and PR curves](06_roc_pr_curves.ipynb), every threshold at once.

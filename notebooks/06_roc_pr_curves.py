@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -310,7 +310,8 @@ print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
 # so the gap to the exact AUC is at most **half the share of pairs that share a bucket**.
 # Calibrated rare-event scores crowd the first buckets, so that share can be large; how
 # much of it turns into a gap depends on where the few positives fall. More thresholds
-# shrink the share (and cost memory and time in every `update_state`):
+# shrink the share (and cost memory and time in every `update_state`, *(not measured
+# here)*):
 
 # %%
 def shared_bucket_share(y_true, scores, num_thresholds):
@@ -476,8 +477,8 @@ for multi_label, average in [(False, "micro"), (True, "macro")]:
 # Logits, built on purpose: 1000 samples, half positive, logit = +1 or -1 plus unit noise.
 # With `from_logits=True` Keras scores the sigmoid of the logits; without it, the logits
 # below 0 or above 1 tie in the end buckets, and the AUC drops. That is about three
-# quarters of them: the cell after prints the share for your seed, beside the 76 % that
-# the normal noise predicts (66 % of the positives, 86 % of the negatives).
+# quarters of them ([the next section](06_roc_pr_curves.ipynb#Logits-into-thresholded-metrics)
+# prints the share for your seed, beside the 76 % that the normal noise predicts).
 
 # %%
 rng = np.random.default_rng(seed)
@@ -496,12 +497,72 @@ assert np.isclose(results[False], sklearn.metrics.roc_auc_score(logit_labels, ke
 assert abs(results[True] - exact_logits) <= same_bucket_share(logit_labels, sigmoid) / 2 + 1e-6
 assert results[True] - results[False] > 0.02
 
+# %% [markdown]
+# ## Logits into thresholded metrics
+#
+# `BinaryAccuracy`, `Precision`, `Recall` and `AUC` assume their input is a probability.
+# Fed logits (a `Dense(1)` without a sigmoid, trained with `from_logits=True`) they still
+# run, and give other numbers:
+#
+# - `BinaryAccuracy()` and `Precision()` call a sample positive when its score is above
+#   0.5: on a logit that is a probability above sigmoid(0.5) = 0.62, not 0.5;
+# - `AUC()` places its thresholds in [0, 1] and clips the scores into that range: every
+#   negative logit falls into the first bucket, every logit above 1 into the last, and
+#   the scores in one bucket tie.
+#
+# Measured on the 1000 logits of the section above, against the right numbers
+# (scikit-learn on the probabilities, threshold 0.5, and the exact ROC AUC):
+
+# %%
+probability = sigmoid.astype("float64")  # sigmoid of the logits, computed above by Keras
+print(f"a logit of 0.5 is the probability {1 / (1 + math.exp(-0.5)):.4f}")
+
+
+def keras_value(metric, scores):
+    metric.update_state(logit_labels[:, None], scores[:, None])
+    return float(metric.result())
+
+
+right = {"accuracy": lossviz.metrics.accuracy_score(logit_labels, (probability > 0.5).astype(int)),
+         "precision": lossviz.metrics.precision_score(logit_labels, (probability > 0.5).astype(int))}
+on_logits = {"accuracy": keras_value(keras.metrics.BinaryAccuracy(), logit_scores),
+             "precision": keras_value(keras.metrics.Precision(), logit_scores)}
+at_062 = {"accuracy": lossviz.metrics.accuracy_score(logit_labels, (logit_scores > 0.5).astype(int)),
+          "precision": lossviz.metrics.precision_score(logit_labels, (logit_scores > 0.5).astype(int))}
+print(f"on logits {on_logits}\nright      {right}")
+assert np.allclose(list(on_logits.values()), list(at_062.values()), atol=1e-6)  # threshold 0.62
+assert np.any((logit_scores > 0) & (logit_scores <= 0.5))  # samples decided the wrong way
+
 # %%
 outside = np.mean((logit_scores < 0) | (logit_scores > 1))
 normal_cdf = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # positives ~ N(1, 1), negatives ~ N(-1, 1)
 expected = 0.5 * (normal_cdf(-1) + 0.5) + 0.5 * (normal_cdf(1) + normal_cdf(-2))
-print(f"{outside:.1%} of the logits lie below 0 or above 1 (expected {expected:.1%})")
+print(f"{outside:.1%} of the logits lie below 0 or above 1 (expected {expected:.1%}): AUC on logits "
+      f"{results[False]:.4f}, exact {exact_logits:.4f}")
 assert 0.70 < outside < 0.82 and abs(expected - 0.761) < 1e-3  # 73.4 % to 79.6 % for seeds 0 to 9
+buckets = keras_buckets(logit_scores)  # Keras's buckets (they gave its AUC exactly, above)
+assert np.all(buckets[logit_scores < 0] == 0) and np.all(buckets[logit_scores > 1] == 198)
+
+# %% [markdown]
+# The fix: apply the sigmoid first, or move the threshold to the logit 0
+# (`BinaryAccuracy(threshold=0.0)`, `Precision(thresholds=0.0)`), or, for `AUC`, pass
+# `from_logits=True`. Which metrics take `from_logits` (listed for your Keras: in 3.15 the
+# crossentropy metrics and `AUC`, not the thresholded ones):
+
+# %%
+import inspect
+
+takes = sorted(name for name, value in vars(keras.metrics).items()
+               if isinstance(value, type) and "from_logits" in inspect.signature(value).parameters)
+print("from_logits:", takes)
+assert "AUC" in takes and not {"BinaryAccuracy", "Precision", "Recall"} & set(takes)
+fixed = {"accuracy": keras_value(keras.metrics.BinaryAccuracy(threshold=0.0), logit_scores),
+         "precision": keras_value(keras.metrics.Precision(thresholds=0.0), logit_scores)}
+on_probabilities = {"accuracy": keras_value(keras.metrics.BinaryAccuracy(), sigmoid),
+                    "precision": keras_value(keras.metrics.Precision(), sigmoid)}
+assert np.allclose(list(fixed.values()), list(right.values()), atol=1e-6)
+assert np.allclose(list(on_probabilities.values()), list(right.values()), atol=1e-6)
+assert np.isclose(keras_value(keras.metrics.AUC(), sigmoid), results[True], atol=1e-6)  # = from_logits=True
 
 # %% [markdown]
 # ## Choosing a threshold
@@ -642,7 +703,7 @@ passed = check_threshold_for_recall(threshold_for_recall)
 # Solution: compute recall and precision at every distinct score at once, keep the
 # thresholds that reach the recall, take the best precision.
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def threshold_for_recall(y_true, y_score, recall):
     thresholds = np.unique(y_score)
     predicted = y_score[None, :] >= thresholds[:, None]  # one row per threshold
@@ -669,5 +730,7 @@ assert check_threshold_for_recall(threshold_for_recall)
 # - Micro pools every sample-class decision into one curve; macro averages the class
 #   curves. Not the other way round.
 # - Pick thresholds from the goal: a target rate, or the costs of FP and FN.
+# - Thresholded metrics assume probabilities: on logits, apply the sigmoid, move the
+#   threshold to 0, or use `AUC(from_logits=True)`.
 #
 # Next: [07 k-fold cross-validation](07_kfold_cross_validation.ipynb).

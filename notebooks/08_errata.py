@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -58,7 +58,8 @@
 # | 002_cdc74149d41b2dbb.txt | `keras.losses.kullback_leibler_divergence` and `cosine_proximity`. | Now `kl_divergence` and `cosine_similarity` (a negative loss). | [09 Old posts](09_other_probabilistic_losses.ipynb#What-old-blog-posts-get-wrong) |
 # | 002_cdc74149d41b2dbb.txt | `keras.losses.is_categorical_crossentropy(loss)` tells which loss you have. | Gone; compare with `keras.losses.get(...)`. | [02 Keras 2 helpers](02_probabilistic_losses.ipynb#Keras-2-helpers-that-are-gone) |
 # | 002_cdc74149d41b2dbb.txt | `to_categorical` comes from `keras.utils.np_utils`. | The module is gone: `keras.utils.to_categorical`. | [02 Keras 2 helpers](02_probabilistic_losses.ipynb#Keras-2-helpers-that-are-gone) |
-# | 003_87e3d8cd2abdd2b2.txt | A loss can take only `y_true` and `y_pred`, nothing else. | True of a loss function; a `keras.losses.Loss` subclass carries hyperparameters and, registered with `get_config`, keeps them through save and load. | [03 Three ways](03_custom_losses.ipynb#Code:-three-ways-to-write-a-loss-in-Keras-3) |
+# | 003_87e3d8cd2abdd2b2.txt | A loss can take only `y_true` and `y_pred`, nothing else. | Keras calls it with those two, but a closure or `functools.partial` (pinball with its `q`) carries hyperparameters; a `keras.losses.Loss` subclass with `get_config` also keeps them through save and load. | [03 Closure or partial](03_custom_losses.ipynb#Hyperparameters-in-a-closure-or-functools.partial) |
+# | 003_87e3d8cd2abdd2b2.txt | The loss must use `y_pred`, or the gradient is undefined. | It depends on the backend: with no gradient path to `y_pred` (a loss that ignores it, or goes through `ops.round`) TensorFlow's `fit` raises "No gradients provided", while JAX differentiates it as 0 and trains silently without moving the weights; `check_loss` reports it (`gradient`) on both, checked at the end of this page. | [02 Backends](02_probabilistic_losses.ipynb#What-differs-across-backends) |
 # | 003_87e3d8cd2abdd2b2.txt | Prefer Keras backend functions to NumPy in a loss. | The backend maths is gone; use `keras.ops`, which runs on every backend. | [03 From Keras 2](03_custom_losses.ipynb#From-Keras-2-(and-the-blog-posts)) |
 # | 003_87e3d8cd2abdd2b2.txt | Weight two outputs 0.3 and 0.7 inside a custom MSE. | That equals `loss_weights=[0.3, 0.7]` on two outputs when the per-sample loss sums the weighted squared errors over the outputs. | [03 Weighting outputs](03_custom_losses.ipynb#Weighting-outputs:-two-regression-targets,-0.3-and-0.7) |
 # | 003_87e3d8cd2abdd2b2.txt | A custom metric is written just like a custom loss function. | Keras averages a metric function's values over batches: right for per-sample metrics such as MAE, wrong for ratios such as precision, recall and F1 (use a stateful `Metric`). | [05 One batch](05_custom_metrics.ipynb#Why-a-metric-of-one-batch-is-wrong) |
@@ -66,7 +67,7 @@
 # | 004_ad06910372634a61.txt | Precision, recall and F1 as functions of one batch (`tf.round`, `tf.reduce_sum`) in `compile(metrics=...)`. | Keras logs the mean of the batch values, not the epoch's precision, recall or F1; the gap grows as batches shrink. | [05 One batch](05_custom_metrics.ipynb#Why-a-metric-of-one-batch-is-wrong) |
 # | 004_ad06910372634a61.txt | `TP / (TP + FP)` and `TP / (TP + FN)` with nothing guarding the denominator. | A batch without positives gives 0/0 = NaN, and one NaN batch makes the epoch's value NaN. | [05 One batch](05_custom_metrics.ipynb#Why-a-metric-of-one-batch-is-wrong) |
 # | 004_ad06910372634a61.txt | The metrics printed during training evaluate the model. | They are running means over an epoch in which the model kept changing; `evaluate` after training gives another number. | [05 Running average](05_custom_metrics.ipynb#The-training-log-is-a-running-average) |
-# | 004_ad06910372634a61.txt | `numpy.random.seed(seed)` makes the runs reproducible. | Keras 3 draws initial weights from its own seed generator; `keras.utils.set_random_seed(seed)` seeds Python, NumPy and the backend. | [07 Keras 2 fold-loop lines](07_kfold_cross_validation.ipynb#Keras-2-fold-loop-lines-that-fail-or-mislead-in-Keras-3) |
+# | 004_ad06910372634a61.txt | `numpy.random.seed(seed)` makes the runs reproducible. | Keras 3 draws the seeds of its initial weights from Python's `random`, not NumPy: `random.seed` alone makes them reproducible, NumPy's seed does not; `keras.utils.set_random_seed(seed)` seeds Python, NumPy and the backend. | [07 Keras 2 fold-loop lines](07_kfold_cross_validation.ipynb#Keras-2-fold-loop-lines-that-fail-or-mislead-in-Keras-3) |
 # | 004_ad06910372634a61.txt | `model = model.compile(...)` inside the fold loop. | `compile` returns `None`. | [07 Keras 2 fold-loop lines](07_kfold_cross_validation.ipynb#Keras-2-fold-loop-lines-that-fail-or-mislead-in-Keras-3) |
 # | 004_ad06910372634a61.txt | Print `model.metrics_names[1]` with `scores[1]` from `evaluate`. | `metrics_names` is `["loss", "compile_metrics"]`; read values by name with `evaluate(..., return_dict=True)`. | [07 By name](07_kfold_cross_validation.ipynb#Read-results-by-name:-evaluate(return_dict=True)) |
 # | 004_ad06910372634a61.txt | A new model per fold is all the loop needs. | Also call `keras.backend.clear_session()` at the start of each fold, so Keras's global state does not pile up: without it, layer names count up from fold to fold. | [07 clear_session](07_kfold_cross_validation.ipynb#One-session-per-fold:-keras.backend.clear_session()) |
@@ -80,7 +81,7 @@
 # | 004_ad06910372634a61.txt | `roc_auc_score(..., average="micro")` computes one curve per class and averages them. | `average="micro"` ravels the label and score matrices into one binary problem. | [06 Micro and macro](06_roc_pr_curves.ipynb#Several-classes:-micro-and-macro-ROC) |
 # | 004_ad06910372634a61.txt | `label_binarize(y, np.arange(n_class))`. | `classes` is keyword-only: `label_binarize(y, classes=...)`; the positional call is a `TypeError`. | [06 Micro and macro](06_roc_pr_curves.ipynb#Several-classes:-micro-and-macro-ROC) |
 # | 004_ad06910372634a61.txt | `precision_recall_fscore_support(y, y_pred)` gives the macro scores. | Without `average` it returns per-class arrays; `average="macro"` gives their mean. | [05 Averaging](05_custom_metrics.ipynb#Several-classes:-micro,-macro-and-weighted-averaging) |
-# | 004_ad06910372634a61.txt | Fit a model on all the data, then report its accuracy, confusion matrix and ROC AUC on the same rows. | Scores on the training rows measure memory: on coin-flip labels the same recipe scores 100 %, held-out folds about 50 %. | [07 Training data](07_kfold_cross_validation.ipynb#Scores-on-the-training-data) |
+# | 004_ad06910372634a61.txt | Fit a model on all the data, then report its accuracy, confusion matrix and ROC AUC on the same rows. | Scores on the training rows measure memory: on coin-flip labels the same recipe scores 100 %, held-out folds about 50 % (inside the 99.9 % band of luck). | [07 Training data](07_kfold_cross_validation.ipynb#Scores-on-the-training-data) |
 # | 004_ad06910372634a61.txt | Tune `C` by cross-validation (`LogisticRegressionCV`) and report the model on the same data. | The best score of a search is a maximum over candidates; put the search inside each outer fold (nested cross-validation). | [07 Nested CV](07_kfold_cross_validation.ipynb#Nested-cross-validation-when-you-tune) |
 
 # %% [markdown]
@@ -99,6 +100,27 @@ import lossviz
 
 print("lossviz", lossviz.__version__, "| keras", keras.__version__, "| backend", keras.backend.backend(),
       "| scikit-learn", sklearn.__version__)
+
+
+# %% [markdown]
+# ### Wrong on purpose: losses with no gradient path to `y_pred`
+#
+# Post 003's row on gradients, checked here: one loss ignores `y_pred`, one rounds it.
+# `lossviz.check_loss` reports both under `gradient`, on TensorFlow (no gradient) and on
+# JAX (a gradient of 0 everywhere).
+
+# %% tags=["wrong-on-purpose"]
+def ignores_prediction(y_true, y_pred):  # WRONG: y_pred never used
+    return keras.ops.mean(keras.ops.square(y_true), axis=-1)
+
+
+def rounded_mse(y_true, y_pred):  # WRONG: ops.round cuts the gradient
+    return keras.ops.mean(keras.ops.square(y_true - keras.ops.round(y_pred)), axis=-1)
+
+
+codes = {loss.__name__: lossviz.check_loss(loss, verbose=False).codes for loss in (ignores_prediction, rounded_mse)}
+print(codes)
+assert all("gradient" in found for found in codes.values())
 
 # %% [markdown]
 # ## Summary

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: jupyter,tags,-all
 #     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -383,7 +383,7 @@ result
 # %% [markdown]
 # ### Solution
 
-# %% tags=["solution"]
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def dice_per_image(y_true, y_pred):
     overlap = ops.sum(y_true * y_pred, axis=-1)
     return 1 - 2 * overlap / (ops.sum(y_true, axis=-1) + ops.sum(y_pred, axis=-1) + EPSILON)

@@ -264,6 +264,68 @@ CELLS_SCRIPT = """
 """
 
 
+# The smallest window every figure and explorer must fit: a 1280 x 800 laptop screen with
+# JupyterLab's file browser open beside the notebook.
+FIT_VIEWPORT = {"width": 1280, "height": 800}
+# Every figure (ipympl canvas, inline <img>, SVG) in a notebook output: its width and right
+# edge against the output area's box, and the output area's right edge against the
+# notebook panel's. Hidden elements (zero width) are left out.
+FIGURE_FIT_SCRIPT = """
+() => {
+  const panel = document.querySelector('#jp-main-dock-panel .jp-NotebookPanel').getBoundingClientRect();
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
+  const found = [];
+  cells.forEach((cell, index) => {
+    for (const out of cell.querySelectorAll('.jp-OutputArea-output')) {
+      const area = out.getBoundingClientRect();
+      for (const el of out.querySelectorAll('canvas, img, svg')) {
+        if (el.closest('svg') !== el && el.tagName.toLowerCase() === 'svg') continue;
+        const box = el.getBoundingClientRect();
+        if (!box.width) continue;
+        found.push({cell: index, tag: el.tagName.toLowerCase(), width: Math.round(box.width),
+                    right: Math.round(box.right), left: Math.round(box.left),
+                    areaWidth: Math.round(out.clientWidth), areaRight: Math.round(area.right),
+                    areaLeft: Math.round(area.left), panelRight: Math.round(panel.right)});
+      }
+    }
+  });
+  return found;
+}
+"""
+
+
+def open_file_browser(page) -> None:
+    """Show JupyterLab's file browser in the left side panel (a click on its tab when it
+    is collapsed), and wait until the panel has its width."""
+    browser_panel = page.locator("#filebrowser")
+    if not (browser_panel.count() and browser_panel.first.is_visible()):
+        page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').first.click()
+    wait_until(
+        lambda: (
+            browser_panel.count()
+            and browser_panel.first.is_visible()
+            and browser_panel.first.bounding_box()["width"] > 100
+        ),
+        10,
+        lambda: "the file browser did not open",
+    )
+
+
+def figures_too_wide(measured: list[dict]) -> list[str]:
+    """The figures of FIGURE_FIT_SCRIPT's measurement that stick out of their output area
+    (by more than one pixel: rounding), or whose output area sticks out of the notebook."""
+    problems = []
+    for figure in measured:
+        where = f"cell {figure['cell']}: {figure['tag']} {figure['width']} px wide"
+        if figure["right"] > figure["areaRight"] + 1 or figure["width"] > figure["areaWidth"] + 1:
+            problems.append(f"{where}, its output area {figure['areaWidth']} px")
+        elif figure["areaRight"] > figure["panelRight"] + 1:
+            problems.append(
+                f"{where}: the output area ends at {figure['areaRight']} px, the notebook at {figure['panelRight']} px"
+            )
+    return problems
+
+
 @dataclass
 class DragResult:
     value_before: str

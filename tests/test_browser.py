@@ -8,7 +8,10 @@ Cells when the explorer is the last cell), wait for the kernel, drag the explore
 slider that moves its figure with the mouse, and check that the figure's pixels changed
 and that no cell shows an error. The cells after the last explorer display no widget:
 nbmake runs every cell of every notebook, on both backends, so the browser leaves them
-out (in notebook 07 they are the cross-validation and Dask cells, about 70 s). It also measures
+out (in notebook 07 they are the cross-validation and Dask cells, about 70 s). Before the drags, every
+figure must fit the notebook column of a 1280 x 800 window with the file browser open
+(bh.FIT_VIEWPORT; the widths go to NAME-figure-widths.txt), and a notebook with
+exercise solutions opens with them collapsed. It also measures
 the time from releasing the slider to the new image being on screen (median of several
 drags; target under 250 ms, recorded, not asserted).
 
@@ -67,7 +70,7 @@ NO_CHANGE_S = 8  # after this long idle without a new image, a slider does not m
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """One headless Chromium (Debian's, never a downloaded one) for the whole module."""
-    with bh.chromium(tmp_path_factory.mktemp("chromium-profile"), width=1400) as context:
+    with bh.chromium(tmp_path_factory.mktemp("chromium-profile"), **bh.FIT_VIEWPORT) as context:
         yield context
 
 
@@ -427,6 +430,38 @@ def first_slider_that_moves_its_figure(page, explorers, name: str, artifacts: Pa
 # --------------------------------------------------------------------------- tests
 
 
+def check_figures_fit(page, notebook_json: dict, name: str, artifacts: Path) -> None:
+    """Every figure of the page fits its output area at bh.FIT_VIEWPORT with the file
+    browser open; the measured widths are written to NAME-figure-widths.txt."""
+    page.set_viewport_size(bh.FIT_VIEWPORT)
+    bh.open_file_browser(page)
+    state = {"measured": None, "since": time.monotonic()}
+
+    def stable():  # the layout settles after the side panel opens
+        measured = page.evaluate(bh.FIGURE_FIT_SCRIPT)
+        if measured != state["measured"]:
+            state.update(measured=measured, since=time.monotonic())
+        return measured if measured and time.monotonic() - state["since"] >= QUIET_S else None
+
+    measured = bh.wait_until(stable, 30, lambda: f"no figure measured in {name}: {state['measured']}")
+    explorers = {
+        index: explorer_name(cell) for index, cell in enumerate(notebook_json["cells"]) if creates_explorer(cell)
+    }
+    lines = [
+        f"{name} cell {figure['cell']} ({explorers.get(figure['cell'], 'figure')}): {figure['tag']} "
+        f"{figure['width']} px in an output area of {figure['areaWidth']} px"
+        for figure in measured
+    ]
+    print("\n".join(lines))
+    (artifacts / f"{name}-figure-widths.txt").write_text("\n".join(lines) + "\n")
+    page.screenshot(path=artifacts / f"{name}-fit.png")
+    too_wide = bh.figures_too_wide(measured)
+    assert not too_wide, (
+        f"{name}: figures wider than the notebook column at "
+        f"{bh.FIT_VIEWPORT['width']}x{bh.FIT_VIEWPORT['height']} with the file browser open:\n" + "\n".join(too_wide)
+    )
+
+
 def notebooks_creating_an_explorer() -> list[str]:
     """Notebooks with a code cell that calls an explorer factory (``..._explorer(``)."""
     found = []
@@ -542,12 +577,17 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
                 60,
                 lambda: f"{len(explorer_outputs(page))} of {len(names)} explorers rendered",
             )
+            for _, figure, _ in explorers:
+                wait_for_settled_figure(page, figure, console_errors)
+            check_figures_fit(page, notebook_json, name, artifacts)
             dragged = [
                 drag_and_time(page, [explorer], f"{name}-{explorer_name_}", artifacts, console_errors, timings)
                 for explorer, explorer_name_ in zip(explorers, names, strict=True)
             ]
             label = ", ".join(label for label, _ in dragged)
         else:
+            wait_for_settled_figure(page, explorers[0][1], console_errors)
+            check_figures_fit(page, notebook_json, name, artifacts)
             label, _ = drag_and_time(page, explorers, name, artifacts, console_errors, timings)
         page.screenshot(path=artifacts / f"{name}-page.png")
 
@@ -573,3 +613,36 @@ def test_dragging_a_slider_redraws_the_figure(notebook, browser, lab, artifacts,
             page.close()
         with contextlib.suppress(OSError):
             bh.shut_down_sessions(lab, notebook)
+
+
+def test_solutions_open_collapsed(browser, lab):
+    """A notebook with exercise solutions opens with each solution's code collapsed
+    (``jupyter.source_hidden``, set by `make sync`): JupyterLab shows a placeholder for
+    it, and the code of every other code cell."""
+    import nbformat
+
+    notebook_path = next(
+        path
+        for path in topic_notebooks()
+        if any("solution" in cell.metadata.get("tags", ()) for cell in nbformat.read(path, as_version=4).cells)
+    )
+    cells = nbformat.read(notebook_path, as_version=4).cells
+    solutions = [index for index, cell in enumerate(cells) if "solution" in cell.metadata.get("tags", ())]
+    dialogs = []
+    page = browser.new_page()
+    try:
+        open_notebook(page, lab, notebook_path.name, dialogs)
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')].map((cell) => ({
+                 placeholder: !!cell.querySelector('.jp-InputPlaceholder'),
+                 editor: !!cell.querySelector('.jp-InputArea-editor'),
+               }))"""
+        )
+        assert len(shown) == len(cells)
+        collapsed = [index for index, cell in enumerate(shown) if cell["placeholder"] and not cell["editor"]]
+        assert collapsed == solutions, f"{notebook_path.name}: collapsed cells {collapsed}, solutions {solutions}"
+    finally:
+        with contextlib.suppress(Exception):
+            page.close()
+        with contextlib.suppress(OSError):
+            bh.shut_down_sessions(lab, notebook_path.name)

@@ -1,4 +1,5 @@
-"""The errata table of notebooks/08_errata.ipynb: every row links a section that asserts.
+"""The index tables of notebooks/08_errata.ipynb (old posts) and
+notebooks/13_why_do_my_numbers_differ.ipynb (symptoms): every row links a section that asserts.
 
 A link ``NN_name.ipynb#Heading-text`` must name an existing notebook and a markdown
 heading in it whose anchor, computed as JupyterLab computes it (the heading's rendered
@@ -15,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ERRATA = NOTEBOOKS / "08_errata.ipynb"
+SYMPTOMS = NOTEBOOKS / "13_why_do_my_numbers_differ.ipynb"
 # The blog posts the table covers. Our copies live outside the repository, in
 # ../shared/seeds/; when that folder is present, the list must match it.
 SEED_POSTS = [
@@ -58,10 +60,11 @@ def sections(path: Path) -> dict[str, list]:
     return found
 
 
-def errata_rows() -> list[list[str]]:
-    cells = nbformat.read(ERRATA, as_version=4).cells
-    tables = [cell for cell in cells if cell.cell_type == "markdown" and cell.source.lstrip().startswith("| post |")]
-    assert len(tables) == 1, "08_errata needs exactly one markdown cell whose table starts with '| post |'"
+def table_rows(path: Path, header: str) -> list[list[str]]:
+    """The rows of the one markdown table in ``path`` whose first line starts with ``header``."""
+    cells = nbformat.read(path, as_version=4).cells
+    tables = [cell for cell in cells if cell.cell_type == "markdown" and cell.source.lstrip().startswith(header)]
+    assert len(tables) == 1, f"{path.name} needs exactly one markdown cell whose table starts with {header!r}"
     lines = [line for line in tables[0].source.splitlines() if line.startswith("|")]
     rows = []
     for line in lines[2:]:  # skip the header and the |---| line
@@ -70,7 +73,20 @@ def errata_rows() -> list[list[str]]:
     return rows
 
 
+def errata_rows() -> list[list[str]]:
+    return table_rows(ERRATA, "| post |")
+
+
+def symptom_rows() -> list[list[str]]:
+    return table_rows(SYMPTOMS, "| symptom |")
+
+
 ROWS = errata_rows()
+SYMPTOM_ROWS = symptom_rows()
+# Every row of both tables, by the link in its last column.
+LINKED = [(f"08-{row[0][:3]}-{index}", row[-1]) for index, row in enumerate(ROWS)] + [
+    (f"13-{index}", row[-1]) for index, row in enumerate(SYMPTOM_ROWS)
+]
 
 
 def test_table_has_four_columns_and_many_rows():
@@ -93,10 +109,33 @@ def test_rows_do_not_repeat():
     assert len(claims) == len(set(claims))
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[f"{row[0][:3]}-{index}" for index, row in enumerate(ROWS)])
-def test_row_links_a_section_that_asserts(row):
-    links = LINK.findall(row[3])
-    assert len(links) == 1, f"expected one notebook#heading link in {row[3]!r}"
+def test_symptom_table_has_three_columns_and_the_rows_the_index_promises():
+    assert len(SYMPTOM_ROWS) >= 15
+    for row in SYMPTOM_ROWS:
+        assert len(row) == 3, row
+        assert all(row), f"empty cell in {row}"
+    symptoms = [row[0] for row in SYMPTOM_ROWS]
+    assert len(symptoms) == len(set(symptoms))
+    linked = " ".join(row[2] for row in SYMPTOM_ROWS)
+    for target in (  # the pairs issue 26 lists, each with its section
+        "05_custom_metrics.ipynb#The-training-log-is-a-running-average",
+        "05_custom_metrics.ipynb#Dropout-and-batch-normalisation:-fit's-log-against-evaluate",
+        "04_weighting.ipynb#Regularisation-and-add_loss-in-the-reported-loss",
+        "05_custom_metrics.ipynb#The-right-ways",
+        "06_roc_pr_curves.ipynb#Keras's-AUC-is-an-approximation",
+        "04_weighting.ipynb#sample_weight-in-evaluate-(and-fit),-metrics=-against-weighted_metrics=",
+        "02_probabilistic_losses.ipynb#from_logits-that-does-not-match-the-output-layer",
+        "06_roc_pr_curves.ipynb#Logits-into-thresholded-metrics",
+        "04_weighting.ipynb#Masks-and-ignore_class-in-the-reduction",
+        "05_custom_metrics.ipynb#Why-a-metric-of-one-batch-is-wrong",
+    ):
+        assert f"({target})" in linked, f"no symptom row links {target}"
+
+
+@pytest.mark.parametrize("link_cell", [cell for _, cell in LINKED], ids=[name for name, _ in LINKED])
+def test_row_links_a_section_that_asserts(link_cell):
+    links = LINK.findall(link_cell)
+    assert len(links) == 1, f"expected one notebook#heading link in {link_cell!r}"
     _, notebook, anchor = links[0]
     path = NOTEBOOKS / notebook
     assert path.exists(), f"{notebook} does not exist"

@@ -148,3 +148,76 @@ def test_precision_recall_f1_stay_in_the_unit_interval(problem):
         p, r, f, _ = lv.precision_recall_fscore_support(y_true, predicted, sample_weight=weight, average="binary")
     assert 0.0 <= min(p, r, f) and max(p, r, f) <= 1.0
     assert min(p, r) - 1e-12 <= f <= max(p, r) + 1e-12  # a harmonic mean lies between its terms
+
+
+# ---------------------------------------------------------------------------
+# Calibration and imbalance-proof scores
+# ---------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(binary_problems(grid=True), st.randoms(use_true_random=False))
+def test_probability_scores_lie_in_range_and_do_not_depend_on_sample_order(problem, random):
+    y_true, probability, weight = problem
+    order = np.array(random.sample(range(len(y_true)), len(y_true)))
+    shuffled_weight = None if weight is None else weight[order]
+    for strategy in ("uniform", "quantile"):
+        ece = lv.expected_calibration_error(y_true, probability, strategy=strategy, sample_weight=weight)
+        assert 0.0 <= ece <= 1.0
+        shuffled = lv.expected_calibration_error(
+            y_true[order], probability[order], strategy=strategy, sample_weight=shuffled_weight
+        )
+        assert shuffled == pytest.approx(ece, abs=1e-12)
+    assert 0.0 <= lv.brier_score_loss(y_true, probability, sample_weight=weight) <= 1.0
+    assert 0.0 <= lv.log_loss(y_true, probability, sample_weight=weight) <= -np.log(np.finfo(float).eps)
+    for metric in (lv.brier_score_loss, lv.log_loss):
+        assert metric(y_true[order], probability[order], sample_weight=shuffled_weight) == pytest.approx(
+            metric(y_true, probability, sample_weight=weight), abs=1e-12
+        )
+
+
+@SETTINGS
+@given(binary_problems(grid=True))
+def test_calibration_scores_with_integer_weights_equal_repeated_samples(problem):
+    y_true, probability, weight = problem
+    weight = np.ones(len(y_true)) if weight is None else weight
+    repeats = weight.astype(int)
+    y_repeated, probability_repeated = np.repeat(y_true, repeats), np.repeat(probability, repeats)
+    for metric in (lv.brier_score_loss, lv.log_loss, lv.expected_calibration_error):
+        assert metric(y_true, probability, sample_weight=weight) == pytest.approx(
+            metric(y_repeated, probability_repeated), abs=1e-12
+        )
+    predicted = (probability >= 0.5).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for metric in (lv.matthews_corrcoef, lv.balanced_accuracy_score):
+            assert metric(y_true, predicted, sample_weight=weight) == pytest.approx(
+                metric(y_repeated, (probability_repeated >= 0.5).astype(int)), abs=1e-12
+            )
+
+
+@SETTINGS
+@given(binary_problems(grid=True))
+def test_mcc_and_balanced_accuracy_stay_in_range_and_mcc_is_symmetric(problem):
+    y_true, probability, weight = problem
+    predicted = (probability >= 0.5).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mcc = lv.matthews_corrcoef(y_true, predicted, sample_weight=weight)
+        assert -1.0 - 1e-12 <= mcc <= 1.0 + 1e-12
+        assert lv.matthews_corrcoef(predicted, y_true, sample_weight=weight) == pytest.approx(mcc, abs=1e-12)
+        assert lv.matthews_corrcoef(y_true, 1 - predicted, sample_weight=weight) == pytest.approx(-mcc, abs=1e-12)
+        assert 0.0 <= lv.balanced_accuracy_score(y_true, predicted, sample_weight=weight) <= 1.0
+    assert lv.matthews_corrcoef(y_true, y_true) == pytest.approx(1.0)
+    assert lv.balanced_accuracy_score(y_true, y_true, adjusted=True) == pytest.approx(1.0)
+
+
+@SETTINGS
+@given(st.integers(1, 63))
+def test_brier_and_log_loss_are_proper_the_true_probability_minimises_their_expectation(numerator):
+    """E_y[score(y, q)] for y ~ Bernoulli(pi) is the weighted score of [1, 0] with weights [pi, 1 - pi]."""
+    true_probability = numerator / 64
+    candidates = np.arange(1, 64) / 64
+    for metric in (lv.brier_score_loss, lv.log_loss):
+        expected = [metric([1, 0], [q, q], sample_weight=[true_probability, 1 - true_probability]) for q in candidates]
+        assert candidates[int(np.argmin(expected))] == true_probability

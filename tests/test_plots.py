@@ -44,6 +44,8 @@ CASES = {
     "score_histograms": lambda ax: plots.plot_score_histograms([0, 1, 1], [0.1, 0.6, 0.9], ax, threshold=0.5),
     "linear_boundary": lambda ax: plots.plot_linear_boundary([[0, 0], [2, 2]], [0, 1], [1, 1], -2, ax),
     "probability_bars": lambda ax: plots.plot_probability_bars([0.5, 0.3, 0.2], ax),
+    "reliability_diagram": lambda ax: plots.plot_reliability_diagram([0.1, 0.6], [0.2, 0.5], ax, reference=([0], [0])),
+    "probability_histograms": lambda ax: plots.plot_probability_histograms([0, 1, 1], [0.1, 0.6, 0.9], ax),
 }
 
 
@@ -116,6 +118,10 @@ def test_single_loss_arrays_are_accepted():
         (lambda: plots.plot_confusion_matrix([[1, 0], [0, 1]], labels=["a"]), r"`labels`"),
         (lambda: plots.plot_linear_boundary([[0, 0, 0]], [0], [1, 1], 0), r"shape \(n, 2\)"),
         (lambda: plots.plot_probability_bars([[0.5, 0.5]]), r"Expected a 1-D array"),
+        (lambda: plots.plot_reliability_diagram([0.1, 0.2], [0.3]), r"argument `prob_pred`. Expected the same"),
+        (lambda: plots.plot_reliability_diagram([1.2], [0.3]), r"argument `prob_true`. Expected fractions in \[0, 1\]"),
+        (lambda: plots.plot_probability_histograms([0, 1], [0.2, 0.4], bins=0), r"argument `bins`"),
+        (lambda: plots.plot_probability_histograms([0, 1], [0.2]), r"argument `y_prob`. Expected the same"),
     ],
 )
 def test_bad_input_fails_loudly(call, message):
@@ -275,3 +281,27 @@ def test_fitted_lines_can_keep_limits_and_labels():
     assert (artists.ax.get_xlim(), artists.ax.get_ylim()) == limits
     assert artists.legend.get_texts()[2].get_text() == label == "MSE: slope 1.00"
     np.testing.assert_allclose(artists.lines["MSE"].get_ydata(), 5.0 * np.asarray(limits[0]))
+
+
+def test_reliability_diagram_plots_fraction_against_mean_probability_on_fixed_axes():
+    artists = plots.plot_reliability_diagram([0.1, 0.6], [0.2, 0.5], reference=([0.3], [0.4]))
+    np.testing.assert_array_equal(artists.curve.get_xdata(), [0.2, 0.5])
+    np.testing.assert_array_equal(artists.curve.get_ydata(), [0.1, 0.6])
+    np.testing.assert_array_equal(artists.reference.get_xydata(), [[0.4, 0.3]])
+    before = draw(artists.ax)
+    artists.update([0.0, 0.5, 0.9], [0.1, 0.4, 0.8])  # one bin more
+    assert len(artists.curve.get_xdata()) == 3
+    assert artists.ax.get_xlim() == artists.ax.get_ylim() == (0.0, 1.0)
+    assert (draw(artists.ax) != before).any()
+
+
+def test_probability_histograms_show_each_class_as_shares_of_itself():
+    y_true = np.r_[np.zeros(90, int), np.ones(10, int)]
+    y_prob = np.r_[np.full(60, 0.12), np.full(30, 0.47), np.full(10, 0.93)]
+    artists = plots.plot_probability_histograms(y_true, y_prob, bins=10)
+    negatives, positives = artists.negatives.get_data().values, artists.positives.get_data().values
+    assert negatives.sum() == pytest.approx(1.0) and positives.sum() == pytest.approx(1.0)
+    assert negatives[1] == pytest.approx(60 / 90) and negatives[4] == pytest.approx(30 / 90) and positives[9] == 1.0
+    artists.update(y_true, np.full(100, 0.55))
+    assert artists.positives.get_data().values[5] == 1.0 and artists.negatives.get_data().values[5] == 1.0
+    assert artists.ax.get_ylim() == (0.0, 1.0)

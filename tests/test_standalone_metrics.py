@@ -98,6 +98,13 @@ MULTICLASS_SCORE_CASES = {
     "multiclass": (_proba(120, 3, 10), {"multi_class": "ovr"}),
 }
 
+PROBABILITY_CASES = {  # calibration_curve takes no weights: its entry leaves "weighted" out
+    "binary": (SCORES, {}),
+    "imbalanced": (_scores(400, 0.03, 9), {}),
+    "float32": (FLOAT32, {}),
+    "weighted": (TIES, {"sample_weight": _weights(300, 7)}),
+}
+
 KERAS_CASES = {
     "binary": (tuple(y.astype(np.float32) for y in SCORES), {}),
     "imbalanced": (tuple(y.astype(np.float32) for y in _scores(400, 0.03, 9)), {}),
@@ -146,6 +153,28 @@ CASES = {
         "pr-curve": (KERAS_CASES["ties"][0], {"curve": "PR"}),
         "multi-label": (tuple(np.float32(y).reshape(20, 3) for y in _scores(60, 0.4, 11)), {"multi_label": True}),
     },
+    "brier_score_loss": {
+        **PROBABILITY_CASES,
+        "multiclass": (_proba(120, 3, 10), {"sample_weight": _weights(120, 10)}),
+        "multiclass-labels": ((_proba(40, 3, 12)[0] * 2, _proba(40, 3, 12)[1]), {"labels": [0, 2, 4]}),
+    },
+    "log_loss": {
+        **PROBABILITY_CASES,
+        "multiclass": (_proba(120, 3, 10), {"sample_weight": _weights(120, 10)}),
+        "multiclass-sum": (_proba(60, 4, 13), {"normalize": False}),
+    },
+    "calibration_curve": {
+        **_with({case: call for case, call in PROBABILITY_CASES.items() if case != "weighted"}, n_bins=10),
+        "quantile": (SCORES, {"strategy": "quantile", "n_bins": 7}),
+        "quantile-ties": (TIES, {"strategy": "quantile"}),
+    },
+    "expected_calibration_error": {
+        **PROBABILITY_CASES,
+        "quantile": (SCORES, {"strategy": "quantile", "n_bins": 7}),
+        "quantile-ties-weighted": (TIES, {"strategy": "quantile", "sample_weight": _weights(300, 7)}),
+    },
+    "matthews_corrcoef": MULTICLASS_CASES,
+    "balanced_accuracy_score": {**MULTICLASS_CASES, "adjusted": (MULTICLASS, {"adjusted": True})},
     "batch_averaged": {
         # np.dot of 0/1 labels and predictions: the true positives of each batch
         "batches-of-7": ((np.dot, *BINARY, 7), {}),
@@ -241,6 +270,40 @@ def _batch_mean(metric_fn, y_true, y_pred, batch_size, *, return_per_batch=False
     return (float(np.mean(values)), np.array(values, dtype=float)) if return_per_batch else float(np.mean(values))
 
 
+def _ece_from_sklearn_curve(y_true, y_prob, *, n_bins=10, strategy="uniform", sample_weight=None):
+    """Unweighted: the count-weighted gap of scikit-learn's calibration curve. Weighted: each
+    weighted sample repeated in proportion (weights scaled to integers) gives the same bins."""
+    from sklearn.calibration import calibration_curve
+
+    if sample_weight is not None:
+        return _ece_weighted_by_hand(y_true, y_prob, n_bins, strategy, sample_weight)
+    prob_true, prob_pred = calibration_curve(y_true, y_prob, n_bins=n_bins, strategy=strategy)
+    edges = (
+        np.linspace(0, 1, n_bins + 1)
+        if strategy == "uniform"
+        else np.percentile(y_prob, np.linspace(0, 100, n_bins + 1))
+    )
+    counts = np.bincount(np.searchsorted(edges[1:-1], y_prob), minlength=n_bins)
+    return float(np.sum(counts[counts > 0] * np.abs(prob_true - prob_pred)) / len(y_prob))
+
+
+def _ece_weighted_by_hand(y_true, y_prob, n_bins, strategy, sample_weight):
+    edges = (
+        np.linspace(0, 1, n_bins + 1)
+        if strategy == "uniform"
+        else np.percentile(y_prob, np.linspace(0, 100, n_bins + 1))
+    )
+    bins = np.searchsorted(edges[1:-1], y_prob)
+    gaps = [
+        abs(
+            np.sum(sample_weight[bins == b] * (y_true[bins == b] == 1))
+            - np.sum(sample_weight[bins == b] * y_prob[bins == b])
+        )
+        for b in range(n_bins)
+    ]
+    return float(np.sum(gaps) / np.sum(sample_weight))
+
+
 def reference(name, args, kwargs):
     """The value scikit-learn, Keras or a hand-worked formula gives for this call."""
     if name == "error_rate":
@@ -249,6 +312,12 @@ def reference(name, args, kwargs):
         return _specificity(*args, **kwargs)
     if name == "false_positive_rate":
         return _false_positive_rate(*args, **kwargs)
+    if name == "calibration_curve":
+        from sklearn.calibration import calibration_curve
+
+        return calibration_curve(*args, **kwargs)
+    if name == "expected_calibration_error":
+        return _ece_from_sklearn_curve(*args, **kwargs)
     if name == "batch_averaged":
         return _batch_mean(*args, **kwargs)
     if name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None):

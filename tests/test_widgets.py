@@ -47,8 +47,34 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # Explorers that no notebook shows yet, each with the reason; remove the entry once a
 # notebook shows it (the test below then says so).
 NOT_SHOWN_YET = {
-    "threshold_explorer": "notebook 06 shows roc_pr_explorer, which has the same slider",
+    "threshold_explorer": "notebook 06 shows roc_pr_explorer: the same slider, scores and numbers "
+    "(test_threshold_explorer_adds_no_number_to_roc_pr); its score histograms are 06's Intuition figure",
 }
+
+# The widest figure that fits a notebook's output area in a 1280 x 800 JupyterLab window
+# with the file browser open: 848 px measured by tests/test_browser.py (check_figures_fit,
+# which checks the real page), less a margin for a vertical scroll bar.
+COLUMN_PX = 820
+FIGSIZE = re.compile(r"figsize\s*=\s*\(\s*([\d.]+)\s*,\s*([\d.]+)\s*\)")
+
+
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
+def test_explorer_fits_the_notebook_column(name):
+    width_px = EXPLORER_CLASSES[name].figsize[0] * plt.rcParamsDefault["figure.dpi"]  # ipympl: 1 inch = dpi px
+    assert width_px <= COLUMN_PX, f"{name}: its figure is {width_px:.0f} px wide, the column {COLUMN_PX} px"
+
+
+def test_every_figsize_in_the_notebooks_and_plots_fits_the_column():
+    root = Path(__file__).resolve().parent.parent
+    sources = [
+        *sorted((root / "notebooks").glob("[0-9][0-9]_*.py")),
+        *sorted((root / "lossviz" / "plots").glob("*.py")),
+    ]
+    found = [(path.name, float(match.group(1))) for path in sources for match in FIGSIZE.finditer(path.read_text())]
+    assert len(found) >= 5, f"the figsize scan found only {found}"
+    too_wide = [(name, width) for name, width in found if width * plt.rcParamsDefault["figure.dpi"] > COLUMN_PX]
+    assert not too_wide, f"figures wider than the {COLUMN_PX} px column: {too_wide}"
+
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -190,6 +216,19 @@ def test_every_explorer_is_documented_and_shown_in_its_notebook(name):
         assert not shown, f"{script.name} shows {name} now: remove it from NOT_SHOWN_YET"
     else:
         assert shown, f"{script.name} (Taught in of {explorer_class.__name__}) never calls {name}("
+
+
+def test_threshold_explorer_adds_no_number_to_roc_pr():
+    """Why NOT_SHOWN_YET leaves threshold_explorer out of notebook 06."""
+    threshold, roc_pr = widgets.threshold_explorer(), widgets.roc_pr_explorer()
+    assert np.array_equal(threshold.y_score, roc_pr.y_score) and np.array_equal(threshold.y_true, roc_pr.y_true)
+    for value in np.linspace(0.0, 1.0, 21):
+        threshold.set(threshold=float(value))
+        roc_pr.set(threshold=float(value))
+        assert threshold.results.keys() == roc_pr.results.keys()
+        for key, result in threshold.results.items():
+            assert np.array_equal(result, roc_pr.results[key]), (value, key)
+        assert threshold.readout.value == roc_pr.readout.value
 
 
 def test_registry_is_a_copy():
@@ -620,6 +659,34 @@ def test_class_weight_trades_precision_for_recall():
     assert (
         f"class_weight={{0: 1, 1: 20}}: recall {weighted['recall']:.2f}, precision {weighted['precision']:.2f}"
     ) == explorer.readout.value
+
+
+def test_calibration_explorer_refits_per_weight_and_scores_held_out_probabilities():
+    from sklearn.calibration import calibration_curve
+    from sklearn.linear_model import LogisticRegression
+
+    explorer = widgets.calibration_explorer()
+    calibrated = explorer.results
+    explorer.set(class_weight=9.0, temperature=1.5)
+    results = explorer.results
+    model = LogisticRegression(class_weight={0: 1.0, 1: 9.0}, solver="newton-cholesky")
+    model.fit(explorer.X_train, explorer.y_train)
+    np.testing.assert_allclose(results["coef"], model.coef_[0], rtol=1e-10)
+    probability = 1 / (1 + np.exp(-model.decision_function(explorer.X_test) / 1.5))
+    np.testing.assert_allclose(results["probability"], probability, rtol=1e-10, atol=1e-15)
+    assert results["brier"] == pytest.approx(sk_metrics.brier_score_loss(explorer.y_test, probability))
+    assert results["log_loss"] == pytest.approx(sk_metrics.log_loss(explorer.y_test, probability))
+    for ours, theirs in zip(
+        (results["prob_true"], results["prob_pred"]), calibration_curve(explorer.y_test, probability, n_bins=10)
+    ):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10)
+    np.testing.assert_allclose(explorer.reliability.curve.get_xdata(), results["prob_pred"])
+    # The weight raises every probability above the prevalence, and all three scores.
+    assert results["mean_probability"] > calibrated["mean_probability"] + 0.05
+    for score in ("brier", "log_loss", "ece"):
+        assert results[score] > calibrated[score]
+    assert results["intercept_shift"] > 0
+    assert explorer.readout.value.startswith(f"T = 1.50, w = 9: Brier {results['brier']:.4f}, ")
 
 
 def test_threshold_explorer_matches_scikit_learn():

@@ -8,8 +8,14 @@ Usage::
 ``sync`` lets jupytext bring the older file of each pair up to date with the newer one
 (edit either, then sync), then strips outputs, execution counts and volatile metadata
 from the ``.ipynb`` so that it is committed clean. ``check`` compares the *parsed*
-notebooks (cell types, sources, tags), never file times; ``tests/test_notebook_pairs.py``
-runs it.
+notebooks (cell types, sources, tags, hidden sources), never file times;
+``tests/test_notebook_pairs.py`` runs it.
+
+A cell tagged ``solution`` opens collapsed in JupyterLab: its source is hidden
+(``jupyter: {source_hidden: true}`` in the cell metadata). In the ``.py`` that reads
+``# %% tags=["solution"] jupyter={"source_hidden": true}``; ``sync`` writes it into both
+files when a solution cell lacks it, and keeps no other ``jupyter`` cell metadata
+(collapsed outputs are a reader's view, not the lesson).
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # Notebook-level metadata we commit; everything else (widget state, language_info, ...)
 # is volatile and stripped.
 KEPT_NOTEBOOK_METADATA = ("kernelspec", "jupytext")
+# Cell metadata we commit: tags, and `jupyter.source_hidden` (see `strip`).
 KEPT_CELL_METADATA = ("tags",)
+SOLUTION_TAG = "solution"
+
+
+def source_hidden(cell) -> bool:
+    """Whether JupyterLab opens this cell with its source collapsed."""
+    return bool(cell.metadata.get("jupyter", {}).get("source_hidden", False))
 
 
 def pairs(folder: Path = NOTEBOOKS) -> list[tuple[Path, Path]]:
@@ -36,8 +49,11 @@ def pairs(folder: Path = NOTEBOOKS) -> list[tuple[Path, Path]]:
     return [(folder / f"{stem}.py", folder / f"{stem}.ipynb") for stem in stems]
 
 
-def _cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
-    return [(cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ()))) for cell in notebook.cells]
+def _cells(notebook) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    return [
+        (cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ())), source_hidden(cell))
+        for cell in notebook.cells
+    ]
 
 
 def problems(script: Path, notebook: Path) -> list[str]:
@@ -70,23 +86,36 @@ def problems(script: Path, notebook: Path) -> list[str]:
     return found
 
 
-def strip(notebook: Path) -> None:
-    """Remove outputs, execution counts and volatile metadata from an .ipynb, in place."""
+def strip(notebook: Path) -> bool:
+    """Remove outputs, execution counts and volatile metadata from an .ipynb, in place, and
+    hide the source of every solution cell. Returns whether a cell's ``jupyter`` metadata
+    changed (then the script, which carries it too, must be written again)."""
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
+    changed = False
     for cell in nb.cells:
+        before = cell.metadata.get("jupyter")
+        hidden = source_hidden(cell) or SOLUTION_TAG in cell.metadata.get("tags", ())
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
+        if hidden:
+            cell.metadata["jupyter"] = {"source_hidden": True}
+        changed |= cell.metadata.get("jupyter") != before
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
     nbformat.write(nb, notebook)
+    return changed
+
+
+def _jupytext_sync(path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "jupytext", "--sync", "--quiet", str(path)], check=True)
 
 
 def sync(folder: Path = NOTEBOOKS) -> None:
     for script, notebook in pairs(folder):
-        source = script if script.exists() else notebook
-        subprocess.run([sys.executable, "-m", "jupytext", "--sync", "--quiet", str(source)], check=True)
-        strip(notebook)
+        _jupytext_sync(script if script.exists() else notebook)
+        if strip(notebook):
+            _jupytext_sync(notebook)  # the .ipynb is now the newer file: the script gets the flag
 
 
 def main(argv: list[str]) -> int:

@@ -10,7 +10,10 @@ module                   functions                                              
 ``keras_thresholds``     Keras's threshold metrics (precision_at_recall ...) and     06
                          keras_auc
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
+``calibration``          Brier score, log loss, the calibration curve and its        12
+                         expected error; MCC, balanced accuracy
 ``_checks``              the input checks every public function starts with
+``_calibration_checks``  the input checks of ``calibration``
 ``_counts``              the one-vs-rest counts behind the precision_recall scores
 ``_fast_sort``           the library's faster sort for the ranking metrics
 ``_registry``            ``register_metric`` and :data:`METRICS`, the one list
@@ -57,7 +60,7 @@ from lossviz.metrics._registry import METRICS, register_metric
 # Importing a family module registers its metrics (``@register_metric`` on each
 # definition). This order is the order of METRICS, of __all__ and of the snippet table.
 # isort: off
-from lossviz.metrics import labels, precision_recall, ranking, keras_thresholds, batch  # noqa: F401
+from lossviz.metrics import labels, precision_recall, ranking, keras_thresholds, batch, calibration  # noqa: F401
 # isort: on
 
 # Every metric is an attribute of this module: ``metrics.f1_score``.

@@ -20,6 +20,7 @@ One module per notebook topic, every name importable from here:
 * ``custom_metrics`` (05): ``plot_confusion_matrix``, ``plot_batch_metric``;
 * ``roc_pr`` (06): ``plot_roc_curve``, ``plot_pr_curve``, ``plot_score_histograms``;
 * ``kfold`` (07): ``plot_cv_splits``;
+* ``calibration`` (12): ``plot_reliability_diagram``, ``plot_probability_histograms``;
 * ``_common``: the colours, ``ABOVE_TICKS`` and the helpers they all use.
 """
 
@@ -32,6 +33,12 @@ from lossviz.plots._common import (  # noqa: F401
     TEST_COLOR,
     TRAIN_COLOR,
     UNUSED_COLOR,
+)
+from lossviz.plots.calibration import (
+    ProbabilityHistogramArtists,
+    ReliabilityArtists,
+    plot_probability_histograms,
+    plot_reliability_diagram,
 )
 from lossviz.plots.custom_metrics import (
     BatchMetricArtists,
@@ -80,4 +87,8 @@ __all__ = [
     "plot_score_histograms",
     "plot_linear_boundary",
     "plot_probability_bars",
+    "ReliabilityArtists",
+    "ProbabilityHistogramArtists",
+    "plot_reliability_diagram",
+    "plot_probability_histograms",
 ]

@@ -202,7 +202,7 @@ def plot_loss_and_gradient(
     Taught in: notebooks/01_regression_losses.ipynb
     """
     if ax is None:
-        _, ax = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+        _, ax = plt.subplots(1, 2, figsize=(8, 3.2), layout="constrained")
     if len(ax) != 2:
         fail("ax", "a pair of Axes (loss, gradient) or None", ax)
     loss = _as_curves(loss) if not isinstance(loss, Mapping) else loss

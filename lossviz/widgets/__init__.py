@@ -16,8 +16,8 @@ moves, on ipympl (``%matplotlib widget``) and headless (an ``ipywidgets.Image`` 
 in :mod:`lossviz._explorer`.
 
 One module per notebook topic (``regression`` for notebook 01, ``probabilistic`` 02,
-``weighting`` 04, ``custom_metrics`` 05, ``roc_pr`` 06, ``kfold`` 07; ``_common`` holds
-the controls and figure helpers they share). A class that sets ``name`` is registered
+``weighting`` 04, ``custom_metrics`` 05, ``roc_pr`` 06, ``kfold`` 07, ``calibration`` 12;
+``_common`` holds the controls and figure helpers they share). A class that sets ``name`` is registered
 where it is defined (``Explorer.__init_subclass__``); this package serves its factory
 ``<name>_explorer`` and its class by name, so a new explorer needs no line here.
 """
@@ -32,7 +32,7 @@ from lossviz._explorer import Explorer, option_values, registered_explorers
 
 # Importing a topic module defines, and so registers, its explorers. This order is the
 # order of explorers().
-from lossviz.widgets import custom_metrics, kfold, probabilistic, regression, roc_pr, weighting  # noqa: F401, I001
+from lossviz.widgets import calibration, custom_metrics, kfold, probabilistic, regression, roc_pr, weighting  # noqa: F401, I001
 from lossviz.widgets.kfold import SPLITTERS  # noqa: F401
 from lossviz.widgets.regression import OUTLIER_FIT_LOSSES, REGRESSION_LOSSES  # noqa: F401
 

@@ -52,7 +52,7 @@ class BatchF1Explorer(Explorer):
 
     name = "batch_f1"
     seed_context = {}
-    figsize = (9.0, 3.8)
+    figsize = (8.0, 3.6)
 
     def _make_controls(self):
         return {"batch_size": _int_slider(32, 4, 256, "batch size")}

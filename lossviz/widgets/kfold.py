@@ -48,7 +48,7 @@ class KFoldExplorer(Explorer):
 
     name = "kfold"
     seed_context = {"splitter": "KFold", "shuffle": True}
-    figsize = (9.0, 4.2)
+    figsize = (8.0, 4.0)
     control_context = {"shuffle": {"splitter": "KFold"}}
     n_samples = 50
     group_size = 5

@@ -142,7 +142,7 @@ class SoftmaxTemperatureExplorer(Explorer):
     """
 
     name = "softmax_temperature"
-    figsize = (9.0, 3.8)
+    figsize = (8.0, 3.6)
     logits = np.array([3.0, 1.5, 0.5, -1.0])
     temperatures = np.linspace(0.1, 5.0, 200)
 

@@ -46,7 +46,7 @@ class RegressionLossExplorer(Explorer):
     """
 
     name = "regression_loss"
-    figsize = (9.5, 3.6)
+    figsize = (8.0, 3.4)
     control_context = {
         "delta": {"loss": "huber"},
         "alpha": {"loss": "general_robust"},

@@ -34,6 +34,13 @@ def _threshold_scores(y_true, y_score, threshold: float) -> dict[str, Any]:
     }
 
 
+def _threshold_readout(threshold: float, scores: dict[str, Any]) -> str:
+    return (
+        f"predicted positive: score > {threshold:.2f}; precision {scores['precision']:.2f} · "
+        f"recall {scores['recall']:.2f} · F1 {scores['f1']:.2f} · FPR {scores['false_positive_rate']:.2f}"
+    )
+
+
 def _threshold_slider() -> ipywidgets.FloatSlider:
     return _float_slider(0.5, 0.0, 1.0, 0.01, "threshold")
 
@@ -62,7 +69,7 @@ class ThresholdExplorer(Explorer):
 
     name = "threshold"
     seed_context = {}
-    figsize = (9.0, 3.8)
+    figsize = (8.0, 3.6)
 
     def _make_controls(self):
         return {"threshold": _threshold_slider()}
@@ -74,7 +81,7 @@ class ThresholdExplorer(Explorer):
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
         _static_legend(self.histograms.legend, ["negatives (y=0)", "positives (y=1)", "threshold"])
         _static_title(histogram_ax, "scores by class")
-        _static_title(matrix_ax, "predicted positive: score > threshold")
+        _static_title(matrix_ax, "score > threshold")
 
     def _update(self, params):
         scores = _threshold_scores(self.y_true, self.y_score, params["threshold"])
@@ -83,11 +90,7 @@ class ThresholdExplorer(Explorer):
         self._results = scores
 
     def _readout(self):
-        scores = self._results
-        return [
-            f"predicted positive: score > {self.params['threshold']:.2f}; precision "
-            f"{scores['precision']:.2f} · recall {scores['recall']:.2f} · F1 {scores['f1']:.2f}"
-        ]
+        return [_threshold_readout(self.params["threshold"], self._results)]
 
     def _moving_artists(self):
         return [self.histograms.threshold_line, *_matrix_artists(self.matrix)]
@@ -116,7 +119,7 @@ class RocPrExplorer(Explorer):
 
     name = "roc_pr"
     seed_context = {}
-    figsize = (11.0, 3.8)
+    figsize = (8.0, 3.0)
 
     def _make_controls(self):
         return {"threshold": _threshold_slider()}
@@ -133,19 +136,20 @@ class RocPrExplorer(Explorer):
             recall, precision, pr_ax, baseline=float(np.mean(self.y_true)), title=f"PR (AP {average_precision:.3f})"
         )
         self.matrix = plots.plot_confusion_matrix(np.zeros((2, 2), int), matrix_ax)
+        _static_title(matrix_ax, "score > threshold")
 
     def _update(self, params):
         scores = _threshold_scores(self.y_true, self.y_score, params["threshold"])
         self.roc.update(operating_point=(scores["false_positive_rate"], scores["recall"]))
         self.pr.update(operating_point=(scores["recall"], scores["precision"]))
-        self.matrix.update(
-            scores["confusion_matrix"],
-            title=f"score > {params['threshold']:.2f}: P {scores['precision']:.2f}, R {scores['recall']:.2f}",
-        )
+        self.matrix.update(scores["confusion_matrix"])
         self._results = scores
 
+    def _readout(self):
+        return [_threshold_readout(self.params["threshold"], self._results)]
+
     def _moving_artists(self):
-        return [self.roc.point, self.pr.point, *_matrix_artists(self.matrix, title=True)]
+        return [self.roc.point, self.pr.point, *_matrix_artists(self.matrix)]
 
 
 class ImbalanceExplorer(Explorer):

@@ -44,7 +44,7 @@ class ClassWeightExplorer(Explorer):
 
     name = "class_weight"
     seed_context = {}
-    figsize = (9.0, 4.0)
+    figsize = (8.0, 3.8)
 
     def _make_controls(self):
         return {"class_weight": _float_slider(1.0, 1.0, 30.0, 0.5, "weight of class 1 (minority)")}
