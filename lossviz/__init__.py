@@ -29,6 +29,7 @@ _SUBMODULES = {
     "keras_models",
     "keras_reference",
     "keras_facts",
+    "keras_on_backend",
     "standalone",
     "session",
 }

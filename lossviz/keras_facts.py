@@ -124,7 +124,7 @@ def tversky_swaps_alpha_beta(tversky=None) -> bool:
         >>> tversky_swaps_alpha_beta()  # Keras 3.15
         True
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     keras = import_keras()
     tversky = keras.losses.tversky if tversky is None else tversky

@@ -19,7 +19,7 @@ from lossviz._validation import as_float_array, check_integer, check_same_length
 
 keras = import_keras()
 
-__all__ = ["fit_logistic_regression", "predict_scores"]
+__all__ = ["fit_logistic_regression", "fit_steps", "predict_scores"]
 
 
 def fit_logistic_regression(
@@ -101,3 +101,39 @@ def predict_scores(model: keras.Model, X) -> np.ndarray:
     if output.ndim != 2 or output.shape[1] != 1:
         fail("model", "a model with one sigmoid output, shape (n, 1)", f"Received: output of shape {output.shape}")
     return output[:, 0].astype(np.float64)
+
+
+def fit_steps(model: keras.Model, x, y, *, steps: int, batch_size: int | None = None) -> keras.Model:
+    """Train ``steps`` batches in order in one epoch: the weights of ``steps`` short epochs, faster.
+
+    A speed trick, not a lesson: ``steps`` epochs of one batch each pay Keras's per-epoch
+    overhead ``steps`` times. Stacking copies of the data and running one epoch without
+    shuffling gives the same batches in the same order, so the same weights, in a
+    fraction of the time. With ``batch_size=None`` (the whole data) it is
+    ``model.fit(x, y, batch_size=len(x), epochs=steps, shuffle=False)``.
+
+    Args:
+        model: a compiled Keras model.
+        x: inputs, shape (n, ...).
+        y: targets, shape (n, ...).
+        steps: how many batches to train on, >= 1.
+        batch_size: samples per step; must divide len(x). Defaults to None (len(x)).
+
+    Returns:
+        The model, trained.
+
+    Raises:
+        ValueError: if ``steps`` < 1 or ``batch_size`` does not divide len(x).
+
+    Taught in: notebooks/01_regression_losses.ipynb
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    check_same_length(x, y, ("x", "y"))
+    steps = check_integer(steps, "steps", minimum=1)
+    batch_size = len(x) if batch_size is None else check_integer(batch_size, "batch_size", minimum=1)
+    if len(x) % batch_size:
+        fail("batch_size", f"a divisor of len(x) = {len(x)}", f"Received: batch_size={batch_size}")
+    copies = -(-steps * batch_size // len(x))  # enough copies for `steps` batches
+    tiled = [np.concatenate([array] * copies)[: steps * batch_size] for array in (x, y)]
+    model.fit(*tiled, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model

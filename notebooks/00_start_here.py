@@ -23,11 +23,14 @@
 #
 # This collection is for people who learned Keras from blog posts and want to know what
 # Keras 3 actually computes. Every number on screen is computed here, and every claim about
-# what Keras, scikit-learn or the data do is checked by an `assert` in the cell below it
-# (advice, such as "use StratifiedKFold for labels", is not an assert). If a notebook runs
-# to the end, its measured claims held on your machine, your Keras version and backend,
-# and your `LOSSVIZ_SEED`; where a fact depends on the Keras version or the backend, the
-# notebook detects which case you are in and says so.
+# what Keras, scikit-learn or the data do is checked by an `assert` in the cell below it,
+# with two visible exceptions: a claim that cannot be measured here (PyTorch, which is
+# not installed; release history; a behaviour over many data sets) is marked
+# *(not measured here)* or "from the Keras source, not run here", and advice (such as
+# "use StratifiedKFold for labels") is not an assert. If a notebook runs to the end, its
+# measured claims held on your machine, your Keras version and backend, and your
+# `LOSSVIZ_SEED`; where a fact depends on the Keras version or the backend, the notebook
+# detects which case you are in and says so.
 
 # %% [markdown]
 # ## The map
@@ -35,7 +38,8 @@
 # | # | notebook | what you will learn |
 # |---|---|---|
 # | 01 | [Regression losses](01_regression_losses.ipynb) | MSE, MAE, Huber, log-cosh, MAPE, MSLE and robust losses; outliers |
-# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) | crossentropies, from_logits, label smoothing, focal, dice, tversky |
+# | 02 | [Probabilistic losses](02_probabilistic_losses.ipynb) | crossentropies, from_logits, label smoothing, what differs across backends |
+# | 09 | [Other probabilistic losses](09_other_probabilistic_losses.ipynb) | KL, Poisson, hinge, cosine, focal, dice, tversky (read after 02) |
 # | 03 | [Custom losses](03_custom_losses.ipynb) | writing, checking and saving your own loss in Keras 3 |
 # | 04 | [Weighting](04_weighting.ipynb) | sample_weight, class_weight, loss_weights, and how Keras reduces |
 # | 05 | [Custom metrics](05_custom_metrics.ipynb) | precision, recall, F1 done right; why batch-wise metrics are wrong |
@@ -106,6 +110,10 @@ before = pixels(explorer)
 explorer.set(loss="huber", delta=0.5)
 assert explorer.params["delta"] == 0.5
 assert not np.array_equal(before, pixels(explorer)), "the figure did not change"
+shown = explorer.results  # what the figure draws: quadratic inside delta, gradient clipped at delta
+inside = np.abs(shown["residual"]) <= 0.5
+assert np.allclose(shown["loss"][inside], 0.5 * shown["residual"][inside] ** 2)
+assert np.max(np.abs(shown["gradient"])) == 0.5
 
 # %% [markdown]
 # ## How to copy a reference implementation
@@ -200,9 +208,12 @@ def huber(y_true, y_pred, *, delta=1.0):
 
 # %% [markdown]
 # The pasted `huber` computes exactly what the library's twin computes, in float64 and in
-# float32 (the twins keep the input's dtype, as Keras does on the **TensorFlow** backend;
-# on **JAX** Keras computes float64 input in float32 unless x64 is enabled, see
+# float32. The twins keep the input's dtype, as Keras's loss **functions**
+# (`keras.losses.huber`) do on **TensorFlow**; on **JAX** Keras computes float64 input in
+# float32 unless x64 is enabled (see
 # [02's table of backend differences](02_probabilistic_losses.ipynb#What-differs-across-backends)).
+# Keras's loss **classes** (`keras.losses.Huber()`, and what `compile` builds) cast both
+# inputs to their own `dtype`, float32 by default, on TensorFlow too. Measured below.
 
 # %%
 rng = np.random.default_rng(seed)
@@ -213,6 +224,18 @@ for dtype in (np.float64, np.float32):
     assert pasted.dtype == twin.dtype == dtype and np.array_equal(pasted, twin)
 assert "lossviz" not in lossviz.standalone_source("huber")
 print("pasted == lossviz.losses.huber")
+
+# %%
+import keras
+
+import lossviz.keras_facts
+
+as_function = keras.ops.convert_to_numpy(keras.losses.huber(y_true, y_pred)).dtype  # float64 arrays in
+as_class = keras.ops.convert_to_numpy(keras.losses.Huber()(y_true, y_pred)).dtype
+print(f"on {keras.backend.backend()}, float64 input: keras.losses.huber gives {as_function}, "
+      f"keras.losses.Huber() gives {as_class}")
+assert as_class == np.float32
+assert (as_function == np.float64) == lossviz.keras_facts.computes_float64()
 
 # %% [markdown]
 # The pasted block is right by Keras's own measure too: `lossviz.check_loss` runs Keras's

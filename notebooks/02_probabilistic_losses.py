@@ -14,17 +14,20 @@
 # ---
 
 # %% [markdown]
-# # Probabilistic losses: crossentropy, from_logits, focal, dice and friends
+# # Probabilistic losses: crossentropy, from_logits and label smoothing
 #
 # **After this notebook you can**
 # - choose between binary, categorical and sparse crossentropy, and set `from_logits` to
 #   match your output layer (and know what a mismatch costs, measured on a training run);
-# - say what label smoothing, focal loss (`gamma`, `alpha`, `apply_class_balancing`),
-#   KL divergence, Poisson, the hinge losses, cosine similarity, dice and tversky compute
-#   in Keras 3.15, including two places where Keras surprises;
+# - say what label smoothing does to the targets, and what differs between the
+#   TensorFlow and JAX backends;
 # - write a weighted binary crossentropy with `keras.ops` and check it.
 #
-# Every number the text quotes is computed in the cell below it and checked by an `assert`.
+# KL divergence, Poisson, the hinge losses, cosine similarity, focal loss, dice and
+# tversky are in [09 other probabilistic losses](09_other_probabilistic_losses.ipynb).
+#
+# Every number the text quotes is computed in the cell below it and checked by an `assert`,
+# or visibly marked *(not measured here)*.
 
 # %% [markdown]
 # ## Setup
@@ -45,6 +48,7 @@ from sklearn.datasets import load_digits
 from sklearn.preprocessing import StandardScaler
 
 import lossviz.keras_facts
+import lossviz.keras_on_backend
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
@@ -58,12 +62,13 @@ print("epsilon", EPSILON)
 # For one binary label the loss is `-log` of the probability the model gave to the
 # correct answer: `-log p` when the label is 1, `-log(1 - p)` when it is 0. Being sure
 # and wrong costs without bound. Keras clips a probability `p` to `[eps, 1 - eps]`
-# (`eps = 1e-7`) on every backend, but in float32 `1 - 1e-7` rounds to `1 - 1.19e-7`: a
-# label 1 predicted at `p = 0` costs at most `-log(1e-7) = 16.12`, a label 0 predicted at
-# `p = 1` at most `-log(1.19e-7) = 15.94`. Those bounds hold for probabilities Keras receives as arrays,
-# on every backend. On the **TensorFlow backend only**, a tensor that comes straight out
-# of a Keras sigmoid or softmax is scored from the logits it carries, unclipped and
-# unbounded (measured in "from_logits" below).
+# (`eps = 1e-7`), but in float32 `1 - 1e-7` rounds to `1 - 1.19e-7`: a label 1
+# predicted at `p = 0` costs at most `-log(1e-7) = 16.12`, a label 0 predicted at `p = 1`
+# at most `-log(1.19e-7) = 15.94`. Those bounds hold for probabilities Keras receives as
+# arrays, on TensorFlow and JAX (measured below on the backend this notebook runs on; on
+# PyTorch from the Keras source, not run here). On the **TensorFlow backend only**, a
+# tensor that comes straight out of a Keras sigmoid or softmax is scored from the logits
+# it carries, unclipped and unbounded (measured in "from_logits" below).
 
 # %%
 p = np.linspace(0.0, 1.0, 501)[:, None]
@@ -94,21 +99,7 @@ assert np.isclose(label_0_at_1, -np.log(1 - np.float32(1 - EPSILON)), rtol=1e-5)
 # |---|---|
 # | `binary_crossentropy` | `y <- y (1 - ls) + ls / 2`; `mean(-(y log p + (1 - y) log(1 - p)))`, `p` clipped to `[eps, 1 - eps]`; logits: `max(x, 0) - x y + log(1 + exp(-abs(x)))` |
 # | `categorical_crossentropy` | `y <- y (1 - ls) + ls / C`; `-sum(y log p)`, `p <- clip(p / sum(p))`; logits: `-sum(y log_softmax(x))` |
-# | `sparse_categorical_crossentropy` | `-log p[y]` for an integer label `y` (no label smoothing) |
-# | `binary_focal_crossentropy` | `mean(w (1 - p_t)**gamma bce)`, `p_t = y p + (1 - y)(1 - p)`; `w = y alpha + (1 - y)(1 - alpha)` **only if** `apply_class_balancing=True`, else `w = 1` |
-# | `kl_divergence` | `sum(t log(t / p))`, `t` and `p` clipped to `[eps, 1]` |
-# | `poisson` | `mean(p - y log(p + eps))` (rates `p`, counts `y`) |
-
-# %% [markdown]
-# Margins and overlaps (`x` raw scores, `p` probabilities or soft masks):
-#
-# | loss | per sample |
-# |---|---|
-# | `hinge` / `squared_hinge` | `mean(max(1 - y x, 0))` / its square; 0/1 labels become -1/+1 when every label is 0 or 1 |
-# | `categorical_hinge` | `max(max((1 - y) x) - sum(y x) + 1, 0)`: the true entry is masked to **0**, not removed |
-# | `cosine_similarity` | `-sum(y / norm(y) * x / norm(x))`: **negative**, -1 when aligned |
-# | `dice` | `1 - 2 sum(y p) / (sum(y) + sum(p) + eps)`, sums over `axis` (default: everything) |
-# | `tversky(alpha, beta)` | `1 - TP / (TP + alpha FP + beta FN + eps)`, `TP = sum(y p)`, `FP = sum((1 - y) p)`, `FN = sum(y (1 - p))` (as documented) |
+# | `sparse_categorical_crossentropy` | `-log p[y]` for an integer label `y` (no label smoothing); `p` normalised and clipped, in an order that depends on the backend ("What differs across backends") |
 
 # %% [markdown]
 # ## Code: a tiny classifier on the digits
@@ -157,7 +148,7 @@ print(f"mean sparse {sparse.mean():.4f}, categorical {categorical.mean():.4f}, b
 # %% [markdown]
 # ### The lossviz twins equal `keras.losses` on these outputs
 #
-# Every probabilistic loss of this notebook, twin against Keras, on the digits model's
+# The three crossentropies, twin against Keras, on the digits model's
 # logits and probabilities, passed as float64. The twin computes in float64; Keras does
 # too on **TensorFlow**, and in float32 on **JAX** (see "What differs across backends"
 # below), so the allowed gap follows from the dtype Keras returned
@@ -167,16 +158,8 @@ print(f"mean sparse {sparse.mean():.4f}, categorical {categorical.mean():.4f}, b
 # %%
 cases = {
     "binary_crossentropy": (is_zero, p_zero, {"label_smoothing": 0.1}),
-    "binary_focal_crossentropy": (is_zero, p_zero, {"gamma": 2.0}),
     "categorical_crossentropy": (one_hot, probabilities, {"label_smoothing": 0.1}),
     "sparse_categorical_crossentropy": (labels, logits, {"from_logits": True}),
-    "kl_divergence": (one_hot * 0.9 + 0.01, probabilities, {}),
-    "poisson": (one_hot, probabilities, {}),
-    "hinge": (one_hot, logits, {}),
-    "squared_hinge": (one_hot, logits, {}),
-    "categorical_hinge": (one_hot, logits, {}),
-    "cosine_similarity": (one_hot, probabilities, {}),
-    "dice": (is_zero, p_zero, {}),
 }
 
 # %%
@@ -209,98 +192,27 @@ assert np.allclose(binary_option, binary_by_hand)
 assert "label_smoothing" not in inspect.signature(keras.losses.SparseCategoricalCrossentropy).parameters
 
 # %% [markdown]
-# ### KL divergence and Poisson
+# ## Explore: crossentropy against the prediction
 #
-# KL divergence is crossentropy minus the entropy of the targets: `KL(t || p) =
-# CE(t, p) - H(t)`. With one-hot targets `H = 0` and the two coincide; with soft targets
-# (distillation) only KL reaches 0 at `p = t`. The Poisson loss is the negative
-# log-likelihood of counts `y` under a rate `p`, without the constant `log(y!)`: it is
-# smallest at `p = y` and can be negative.
-
-# %%
-soft = smoothed
-entropy = -np.sum(soft * np.log(soft), axis=-1)
-kl = lossviz.losses.kl_divergence(soft, probabilities)
-ce = lossviz.losses.categorical_crossentropy(soft, probabilities)
-assert np.allclose(kl, ce - entropy, atol=1e-5)
-assert np.allclose(lossviz.losses.kl_divergence(soft, soft), 0.0, atol=1e-12)
-
-rates = np.linspace(0.1, 10.0, 991)[:, None]
-poisson = lossviz.losses.poisson(np.full_like(rates, 3.0), rates)
-print(f"Poisson loss for count 3: smallest at rate {rates[np.argmin(poisson), 0]:.2f}, value {poisson.min():.3f}")
-assert np.isclose(rates[np.argmin(poisson), 0], 3.0) and poisson.min() < 0
-
-# %% [markdown]
-# ### Hinge losses and the 0/1 -> -1/+1 mapping
-#
-# Hinge losses want labels -1/+1 and raw scores. Keras maps 0/1 labels to -1/+1, but only
-# when **every** label in the call is 0 or 1. Categorical hinge asks the true class's score
-# to beat the best wrong score by 1, **when some wrong score is positive**: Keras computes
-# `max((1 - y) x)`, which sets the true entry to 0 instead of leaving it out, so when every
-# wrong score is negative the true score must beat 0 by 1. Scores `[-3, 0.5, -3]` with true
-# class 1 beat the best wrong score by 3.5 and still cost 0.5.
-
-# %%
-scores = np.array([[0.5, -2.0]])
-zero_one, minus_plus = np.array([[1.0, 0.0]]), np.array([[1.0, -1.0]])
-hinge_01 = float(keras.losses.hinge(zero_one, scores)[0])
-print("hinge with labels 1/0:", hinge_01)  # margins 1 - 0.5 and max(1 - 2, 0): (0.5 + 0) / 2
-assert hinge_01 == float(keras.losses.hinge(minus_plus, scores)[0]) == 0.25
-assert np.isclose(float(keras.losses.squared_hinge(zero_one, scores)[0]), 0.125)
-
-true_class_1 = np.array([[0.0, 1.0, 0.0]])
-short_margin = float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 0.9, 0.5]]))[0])
-margin_met = float(keras.losses.categorical_hinge(true_class_1, np.array([[0.3, 1.6, 0.5]]))[0])
-assert np.isclose(short_margin, 0.5 - 0.9 + 1) and margin_met == 0.0
-all_wrong_negative = float(keras.losses.categorical_hinge(true_class_1, np.array([[-3.0, 0.5, -3.0]]))[0])
-print(f"[-3, 0.5, -3], true class 1: margin 3.5, loss {all_wrong_negative}")
-assert np.isclose(all_wrong_negative, max(0.0 - 0.5 + 1, 0))  # max over wrong = 0 (the masked true entry)
-assert np.isclose(lossviz.losses.categorical_hinge(true_class_1, np.array([[-3.0, 0.5, -3.0]]))[0], 0.5)
-
-# %% [markdown]
-# ### Cosine similarity is a negative loss
-#
-# `keras.losses.cosine_similarity` is **minus** the cosine, so that minimising it aligns
-# the vectors: -1 for the same direction, 0 for orthogonal, +1 for opposite. The metric
-# `keras.metrics.CosineSimilarity` is the cosine itself, +1 when aligned. A loss curve
-# going down to -0.9 is a good sign, not a bug.
-
-# %%
-target = np.array([[1.0, 2.0]])
-for direction, expected in [([2.0, 4.0], -1.0), ([-2.0, 1.0], 0.0), ([-1.0, -2.0], 1.0)]:
-    value = float(keras.losses.cosine_similarity(target, np.array([direction]))[0])
-    assert np.isclose(value, expected, atol=1e-6), (direction, value)
-metric = keras.metrics.CosineSimilarity()
-metric.update_state(target, np.array([[2.0, 4.0]]))
-assert np.isclose(float(metric.result()), 1.0)
-
-# %% [markdown]
-# ## Explore: crossentropy and focal loss against the prediction
-#
-# Move `gamma` (focal loss flattens where the prediction is already right), `alpha` (try
-# it with and without `apply_class_balancing`), `label_smoothing`, and switch the x axis
-# to logits with `from_logits`.
+# Move `label_smoothing`, and switch the x axis to logits with `from_logits`. The focal
+# curves and their `gamma` and `alpha` are the subject of
+# [09](09_other_probabilistic_losses.ipynb#Explore:-focal-loss-against-the-prediction).
 
 # %%
 ce_explorer = lossviz.widgets.crossentropy_explorer()
 ce_explorer
 
 # %% [markdown]
-# What you should have seen: `alpha` does nothing until `apply_class_balancing=True`,
-# then it multiplies the label-1 curve by `alpha`; `gamma = 0` turns the focal loss into
-# plain crossentropy; with `label_smoothing = 0.2` the label-1 curve is lowest at
-# `p = 0.9`, not at 1 (its minimum is the entropy of the smoothed target, 0.325).
+# What you should have seen: with `label_smoothing = 0.2` the label-1 curve is lowest at
+# `p = 0.9`, not at 1 (its minimum is the entropy of the smoothed target, 0.325); with
+# `from_logits` the same loss is drawn against the logit `z`, where label 1 costs
+# `log(1 + exp(-z))`.
 
 # %%
-ce_explorer.set(gamma=2.0, alpha=0.25, apply_class_balancing=False, label_smoothing=0.0)
-focal_default = ce_explorer.results["focal, y=1"].copy()
-ce_explorer.set(alpha=0.9)
-assert np.array_equal(ce_explorer.results["focal, y=1"], focal_default)  # ignored
-ce_explorer.set(apply_class_balancing=True)
-assert np.allclose(ce_explorer.results["focal, y=1"], 0.9 * focal_default)
-ce_explorer.set(gamma=0.0, apply_class_balancing=False)
-assert np.allclose(ce_explorer.results["focal, y=1"], ce_explorer.results["crossentropy, y=1"])
-ce_explorer.set(label_smoothing=0.2)
+ce_explorer.set(from_logits=True, label_smoothing=0.0)
+z_axis = ce_explorer.results["x"]
+assert np.allclose(ce_explorer.results["crossentropy, y=1"], np.log1p(np.exp(-z_axis)), rtol=1e-5)
+ce_explorer.set(from_logits=False, label_smoothing=0.2)
 curve, x_axis = ce_explorer.results["crossentropy, y=1"], ce_explorer.results["x"]
 print(f"smoothed curve lowest at p = {x_axis[np.argmin(curve)]:.3f}, value {curve.min():.4f}")
 smoothed_entropy = -(0.9 * np.log(0.9) + 0.1 * np.log(0.1))
@@ -336,9 +248,14 @@ assert np.ptp(flat["probabilities"]) < 0.2 and flat["crossentropy"] < 2.0
 # ### `from_logits` that does not match the output layer
 #
 # **Linear output, `from_logits=False` (the default).** The loss takes the raw outputs
-# for probabilities: it clips them to `[1e-7, 1 - 1e-7]` and renormalises each row.
-# Every output below 1e-7 (all negative logits) or above 1 is clipped, its gradient is
-# 0, and training limps.
+# for probabilities. How, depends on the loss and the backend (the table in "What
+# differs across backends" measures it): `categorical_crossentropy` divides each row by
+# its sum and then clips to `[1e-7, 1 - 1e-7]` on both backends; this model's
+# `sparse_categorical_crossentropy` clips first and then divides by the clipped row's
+# sum on **TensorFlow**, and divides by the raw row sum and then clips on **JAX**.
+# Either way the raw outputs are read as probabilities (from the Keras source): entries
+# that end below 1e-7 (the negative logits, when the row sum is positive) are clipped and
+# get a gradient of 0. The training run below measures what that costs.
 
 # %%
 _, no_flag = train_digits(activation=None, from_logits=False)
@@ -351,8 +268,9 @@ assert right["accuracy"][-1] - no_flag["accuracy"][-1] > 0.1
 # **Softmax output, `from_logits=True`: a double softmax.** The loss applies a second
 # softmax to probabilities. The **TensorFlow** backend catches the common case: when the
 # tensor comes straight from a Keras softmax, it warns and uses the stored logits, so the
-# value is right. JAX and PyTorch have no such rescue: the double softmax happens. A NumPy
-# array of probabilities (the output of `model.predict`) carries no logits on any backend.
+# value is right. JAX has no such rescue: the double softmax happens (PyTorch neither,
+# from the Keras source, not run here). A NumPy array of probabilities (the output of
+# `model.predict`) carries no logits on either backend.
 # `lossviz.keras_facts.scores_stored_logits()` measures which case you are in.
 
 # %%
@@ -366,13 +284,10 @@ with warnings.catch_warnings(record=True) as caught:
 as_numpy = ops.convert_to_numpy(softmax_model(features))  # what model.predict returns
 double = float(loss_on_logits(labels, as_numpy))
 print(f"correct {correct:.4f}, softmax tensor {rescued:.4f}, NumPy probabilities {double:.4f}")
-stored_logits = lossviz.keras_facts.scores_stored_logits()
-print(f"keras {keras.__version__} on {keras.backend.backend()}: stored logits read: {stored_logits}")
-if stored_logits:  # TensorFlow: rescued, with a warning
-    assert np.isclose(rescued, correct, rtol=1e-5)
-    assert any("does not represent logits" in str(warning.message) for warning in caught)
-else:  # JAX, PyTorch: the softmax tensor gets the double softmax too
-    assert np.isclose(rescued, double, rtol=1e-5)
+stored_logits = lossviz.keras_facts.scores_stored_logits()  # True on TensorFlow
+print(f"on this backend ({keras.backend.backend()}), the stored logits are read: {stored_logits}")
+assert np.isclose(rescued, correct if stored_logits else double, rtol=1e-5)
+assert any("does not represent logits" in str(warning.message) for warning in caught) == stored_logits
 assert double > np.log(1 + 9 / np.e) > 10 * correct
 
 # %% [markdown]
@@ -381,22 +296,17 @@ assert double > np.log(1 + 9 / np.e) > 10 * correct
 # `log(1 + 9 / e) = 1.461`. The rescue is TensorFlow's alone, and it has a second face:
 # with `from_logits=False` too, a sigmoid output is scored from its logit, so the 16.12
 # bound of the intuition section does not hold there. Measured on one sigmoid of 50,
-# labelled 0: on TensorFlow the loss is 50 (the logit), on JAX and PyTorch the clipped
-# 15.94.
+# labelled 0: on TensorFlow the loss is 50 (the logit), on JAX the clipped 15.94 (PyTorch
+# clips too, from the Keras source, not run here).
 
 # %%
-sure_and_wrong = float(keras.losses.binary_crossentropy(np.zeros((1, 1), "float32"),
-                                                        keras.activations.sigmoid(ops.convert_to_tensor([[50.0]])))[0])
-print(f"keras {keras.__version__}, {keras.backend.backend()}: bce(0, sigmoid(50)) = {sure_and_wrong:.2f}")
-if stored_logits:
-    assert np.isclose(sure_and_wrong, 50.0, rtol=1e-5)  # unclipped, unbounded
-else:
-    assert np.isclose(sure_and_wrong, -np.log(1 - np.float32(1 - EPSILON)), rtol=1e-5)
+measured, expected = lossviz.keras_on_backend.on_this_backend("bce(0, sigmoid(50))")
+assert measured == expected
 
 
 # %% [markdown]
-# So on JAX and PyTorch every softmax output with `from_logits=True` trains like the next
-# run, where the softmax is written by hand so that TensorFlow cannot see it either.
+# So on JAX (and, from the Keras source, PyTorch) every softmax output with
+# `from_logits=True` trains like the next run, where the softmax is written by hand so that TensorFlow cannot see it either.
 
 # %%
 def softmax_by_hand(z):
@@ -418,85 +328,6 @@ assert double_softmax["accuracy"][0] < right["accuracy"][0]  # slower start
 # does, and the shrunken gradients slow learning. Fix: a linear last layer with
 # `from_logits=True` (the stable choice), or a softmax/sigmoid layer with
 # `from_logits=False`.
-#
-# ### Focal loss ignores `alpha` unless `apply_class_balancing=True`
-#
-# Many posts tune `alpha=0.25` for rare positives. In Keras the default
-# `apply_class_balancing=False` drops `alpha` entirely:
-
-# %%
-y_focal = np.array([[1.0, 0.0, 1.0, 0.0]])
-p_focal = np.array([[0.9, 0.2, 0.3, 0.6]])
-for balance in [False, True]:
-    values = [float(keras.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=alpha,
-                                                           apply_class_balancing=balance)[0])
-              for alpha in [0.25, 0.5, 0.9]]
-    print(f"apply_class_balancing={balance}: alpha 0.25 / 0.5 / 0.9 -> {np.round(values, 4)}")
-    assert (len(set(values)) == 1) == (not balance)
-assert np.allclose(keras.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=0.9),
-                   lossviz.losses.binary_focal_crossentropy(y_focal, p_focal, alpha=0.25))
-
-# %% [markdown]
-# ### Tversky: Keras <= 3.15 swaps `alpha` and `beta`
-#
-# Documented (and in the paper): `alpha` prices false positives, `beta` false negatives.
-# Keras 3.15's code applies `alpha` to FN and `beta` to FP. Measured on one small mask:
-
-# %%
-mask = np.array([[1.0, 1.0, 0.0, 0.0, 1.0]])
-soft_mask = np.array([[0.9, 0.4, 0.6, 0.1, 0.8]])
-tp, fp, fn = np.sum(mask * soft_mask), np.sum((1 - mask) * soft_mask), np.sum(mask * (1 - soft_mask))
-
-
-def documented(alpha, beta):
-    return 1 - tp / (tp + alpha * fp + beta * fn + EPSILON)
-
-
-keras_tversky = float(keras.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3))
-print(f"TP {tp:.1f}, FP {fp:.1f}, FN {fn:.1f}; keras {keras_tversky:.4f}, documented {documented(0.7, 0.3):.4f}")
-assert np.isclose(keras_tversky, documented(0.3, 0.7) if lossviz.keras_facts.tversky_swaps_alpha_beta()
-                  else documented(0.7, 0.3))
-assert np.isclose(lossviz.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3), documented(0.7, 0.3))
-
-# %% [markdown]
-# Fix: ask which Keras you have. `lossviz.keras_facts.tversky_swaps_alpha_beta()` scores
-# this very example and says which formula the value matches. Where Keras swaps (3.15),
-# pass the weights swapped (`keras.losses.Tversky(alpha=beta, beta=alpha)`); where it does
-# not (after the upstream fix), pass them as documented. Choosing from the detection keeps
-# your code right on both sides of the upgrade.
-
-# %%
-swapped = lossviz.keras_facts.tversky_swaps_alpha_beta()
-print(f"keras {keras.__version__}: tversky swaps alpha and beta: {swapped}")
-alpha, beta = (0.3, 0.7) if swapped else (0.7, 0.3)  # ask for FP weight 0.7, FN weight 0.3
-assert np.isclose(float(keras.losses.tversky(mask, soft_mask, alpha=alpha, beta=beta)), documented(0.7, 0.3))
-#
-# ### Dice and tversky reduce over the whole batch by default
-#
-# With `axis=None` the sums run over every axis, the batch included: one number per call,
-# so sample weights cannot weight images. Pass the non-batch axes for one value per sample.
-
-# %%
-masks = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-predicted = np.array([[0.9, 0.8, 0.1], [0.5, 0.5, 0.2]])
-whole_batch = ops.convert_to_numpy(keras.losses.dice(masks, predicted))
-per_image = ops.convert_to_numpy(keras.losses.dice(masks, predicted, axis=-1))
-print(f"axis=None: {whole_batch.round(4)} (shape {whole_batch.shape}); axis=-1: {per_image.round(4)}")
-assert whole_batch.shape == () and per_image.shape == (2,)
-assert np.allclose(per_image, lossviz.losses.dice(masks, predicted, axis=-1))
-
-# %% [markdown]
-# ### Hinge with mixed labels
-#
-# The 0/1 mapping is all or nothing. One -1 label in the call and the 0 labels stay 0:
-# `max(1 - 0 * x, 0) = 1` whatever the score. Here every score has the right sign with a
-# margin of 2, yet the loss is 1/3 instead of 0.
-
-# %%
-mixed = float(keras.losses.hinge(np.array([[0.0, 1.0, -1.0]]), np.array([[-2.0, 2.0, -2.0]]))[0])
-signed = float(keras.losses.hinge(np.array([[-1.0, 1.0, -1.0]]), np.array([[-2.0, 2.0, -2.0]]))[0])
-print(f"mixed 0/1/-1 labels: {mixed:.4f}; all -1/+1: {signed}")
-assert np.isclose(mixed, 1 / 3) and signed == 0.0
 
 # %% [markdown]
 # ### What old blog posts get wrong
@@ -505,20 +336,19 @@ assert np.isclose(mixed, 1 / 3) and signed == 0.0
 #   `BinaryCrossentropy`, `CategoricalCrossentropy` (CamelCase), the functions
 #   `binary_crossentropy` ...; lower-case run-together names are refused, and
 #   `reduction="auto"` is gone (`"sum_over_batch_size"` is the default).
-# - *`cosine_proximity`, `kullback_leibler_divergence`.* Now `cosine_similarity` (a
-#   negative loss, above) and `kl_divergence` (or `"kld"`).
+# - *`cosine_proximity`, `kullback_leibler_divergence`.* Renamed: see
+#   [09's list](09_other_probabilistic_losses.ipynb#What-old-blog-posts-get-wrong).
 # - *`K.mean(...)` from `keras.backend`, returning a scalar.* Use `keras.ops` and return
 #   one value per sample; the exercise's checker shows what a scalar breaks.
 
 # %%
-for old in ["binarycrossentropy", "categoricalcrossentropy", "cosine_proximity", "kullback_leibler_divergence"]:
+for old in ["binarycrossentropy", "categoricalcrossentropy"]:
     try:
         keras.losses.get(old)
         raise AssertionError(f"{old} is still accepted")
     except ValueError:
         pass
 assert keras.losses.BinaryCrossentropy().get_config()["reduction"] == "sum_over_batch_size"
-assert keras.losses.get("kld") is keras.losses.kl_divergence
 try:
     keras.losses.BinaryCrossentropy(reduction="auto")
     raise AssertionError("reduction='auto' is still accepted")
@@ -526,37 +356,18 @@ except ValueError as error:
     assert "sum_over_batch_size" in str(error)
 
 # %% [markdown]
-# ### Where Keras adds an epsilon
-#
-# Old posts print the Poisson loss as `y_pred - y_true * log(y_pred)` and KL divergence as
-# `y_true * log(y_true / y_pred)`. Keras 3.15 computes `mean(y_pred - y_true *
-# log(y_pred + eps))`, and clips both KL inputs to `[eps, 1]` before `sum(...)` over the
-# last axis. At the edges the printed formulas give `inf` or `NaN`; Keras gives finite
-# numbers, bounded by `-log(eps) = 16.12` for these inputs.
-
-# %%
-with np.errstate(divide="ignore", invalid="ignore"):
-    poisson_printed = 0.0 - 1.0 * np.log(0.0)  # count 1, rate 0
-    kl_zero_target = np.sum([0.0, 1.0] * np.log(np.array([0.0, 1.0]) / [0.5, 0.5]))
-    kl_zero_prediction = np.sum([1.0, 0.0] * np.log(np.array([1.0, 0.0]) / [0.0, 1.0]))
-poisson_keras = float(keras.losses.poisson(np.array([[1.0]]), np.array([[0.0]]))[0])
-kl_keras = ops.convert_to_numpy(keras.losses.kl_divergence(np.array([[0.0, 1.0], [1.0, 0.0]]),
-                                                           np.array([[0.5, 0.5], [0.0, 1.0]])))
-print(f"printed: {poisson_printed}, {kl_zero_target}, {kl_zero_prediction}; Keras: {poisson_keras:.4f}, {kl_keras.round(4)}")
-assert np.isinf(poisson_printed) and np.isnan(kl_zero_target) and np.isnan(kl_zero_prediction)
-assert np.isclose(poisson_keras, -np.log(EPSILON), rtol=1e-6)
-assert np.allclose(kl_keras, [np.log(2) + EPSILON * np.log(EPSILON / 0.5), -np.log(EPSILON) + EPSILON * np.log(EPSILON)], rtol=1e-6)
-
-# %% [markdown]
 # ### Probabilities outside [0, 1]: Keras clips them without a word
 #
 # Raw outputs of a linear layer passed as probabilities (a forgotten `from_logits=True`),
-# or a target of 2 from a label-encoding bug: Keras never raises. The crossentropies clip
-# each "probability" to `[eps, 1 - eps]` (the categorical ones first divide each row by
-# its sum), KL clips both inputs to `[eps, 1]`, and targets are used as they are. The
+# or a target of 2 from a label-encoding bug: Keras never raises. The binary
+# crossentropy clips each "probability" to `[eps, 1 - eps]`; the categorical one first
+# divides each row by its sum, then clips (the sparse one's order depends on the backend,
+# see the table below); KL clips both inputs to `[eps, 1]`
+# ([09](09_other_probabilistic_losses.ipynb#Where-Keras-adds-an-epsilon)); targets are
+# used as they are. The
 # lossviz twins exist to explain what Keras did to your data, so they return exactly
 # Keras's number, and add a `UserWarning` that names the argument, what was expected and
-# what Keras did with it. (Float32 input, so that every backend computes the same.)
+# what Keras did with it. (Float32 input, so that TensorFlow and JAX compute in the same dtype.)
 
 # %%
 one_hot_2 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype="float32")
@@ -612,7 +423,9 @@ except ValueError as error:
 # `keras.utils.to_categorical`. `keras.losses.is_categorical_crossentropy` is gone too:
 # compare with `keras.losses.get(...)` yourself. And `K.dot`, which some posts use to
 # "multiply each loss by its weight", was a matrix product, never an elementwise one; it
-# left `keras.backend` with the rest of the maths (`keras.ops.dot`, or just `*`).
+# left `keras.backend` with the rest of the maths (it is `keras.ops.dot` now, still a
+# matrix product: two vectors give one number). To weight, multiply the per-sample
+# values elementwise, `weights * per_sample`, or pass `fit(sample_weight=...)`.
 
 # %%
 from importlib.util import find_spec
@@ -622,6 +435,8 @@ assert np.array_equal(keras.utils.to_categorical([1, 2], num_classes=3), [[0, 1,
 assert not hasattr(keras.losses, "is_categorical_crossentropy")
 assert keras.losses.get("categorical_crossentropy") is keras.losses.categorical_crossentropy
 assert not hasattr(keras.backend, "dot") and ops.convert_to_numpy(ops.dot([1.0, 2.0], [3.0, 4.0])) == 11.0
+per_sample, weights = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+assert np.array_equal(ops.convert_to_numpy(weights * ops.convert_to_tensor(per_sample)), [3.0, 8.0])
 
 
 # %% [markdown]
@@ -682,7 +497,8 @@ assert accuracy["binary_crossentropy"] > 0.9 and np.isclose(accuracy["mse"], 1 -
 # ### What differs across backends
 #
 # Keras 3 runs the same code on TensorFlow, JAX and PyTorch, but not always to the same
-# number. Each row below is measured by `lossviz.keras_facts.backend_differences()` on
+# number (PyTorch is not installed here: nothing below is measured on it). Each row below
+# is measured by `lossviz.keras_facts.backend_differences()` on
 # the backend this notebook runs on; the cell under the table asserts that the values
 # equal that backend's column (`make test` runs the notebook on both backends, so both
 # columns are checked, and a test checks this table against
@@ -710,8 +526,9 @@ assert accuracy["binary_crossentropy"] > 0.9 and np.isclose(accuracy["mse"], 1 -
 #   16.12. With `from_logits=True` on a softmax output TensorFlow warns and rescues the
 #   value; JAX applies the softmax twice.
 # - **Clip, then normalise.** TensorFlow's `sparse_categorical_crossentropy` clips
-#   probabilities to `[eps, 1 - eps]` and then normalises each row; JAX normalises and
-#   then clips (as both backends do for `categorical_crossentropy`). On rows that sum to
+#   probabilities to `[eps, 1 - eps]` and then divides each row by its (clipped) sum;
+#   JAX divides by the raw row sum and then clips (as both backends do for
+#   `categorical_crossentropy`). On rows that sum to
 #   1 with scores in `[0, 1]` they agree to float32 precision; a score above 1 tells them
 #   apart.
 # - **float64.** JAX computes in float32 unless `jax.config.update("jax_enable_x64",
@@ -831,11 +648,9 @@ assert np.allclose(ours, ops.convert_to_numpy(as_class), rtol=1e-5)
 #   rescue (and so whether a probability loss is bounded), clip-then-normalise in the
 #   sparse crossentropy, float64 computed in float32 on JAX, the error types of a shape
 #   mismatch, and `fit` on a loss without gradient.
-# - Categorical hinge masks the true entry to 0: with every wrong score negative, the true
-#   score must beat 0, not the best wrong score, by 1.
-# - Label smoothing moves targets to `y (1 - ls) + ls / C`; focal `alpha` needs
-#   `apply_class_balancing=True`; Keras 3.15's tversky swaps `alpha` and `beta`; dice and
-#   tversky reduce over the batch unless you pass `axis`; the cosine loss is negative.
+# - Label smoothing moves targets to `y (1 - ls) + ls / C`; the sparse loss has none.
 #
-# **Next:** [03 custom losses](03_custom_losses.ipynb): writing, checking and saving your
-# own loss as a `keras.losses.Loss`.
+# **Next:** [09 other probabilistic losses](09_other_probabilistic_losses.ipynb): KL,
+# Poisson, hinge, cosine, focal, dice and tversky; then
+# [03 custom losses](03_custom_losses.ipynb): writing, checking and saving your own loss
+# as a `keras.losses.Loss`.

@@ -171,16 +171,36 @@ assert np.isclose(total, 0.3 * first + 0.7 * second, rtol=1e-5)
 # ### A hand-written weighted binary crossentropy
 #
 # `class_weight` is refused for several outputs, for generators, and together with
-# `sample_weight` (keras-team/keras#20701). A loss that weights the positive term works
-# everywhere. `lossviz.keras_losses.WeightedBinaryCrossentropy(pos_weight=9)` is
-# $-\frac{1}{d}\sum (9\, y \log p + (1 - y)\log(1 - p))$, and for 0/1 labels it equals
-# `class_weight={0: 1, 1: 9}` with the ordinary loss.
+# `sample_weight` (keras-team/keras#20701; measured in the pitfalls). A loss that weights
+# the positive term works everywhere. `lossviz.keras_losses.WeightedBinaryCrossentropy(pos_weight=9)`
+# is $-\frac{1}{d}\sum (9\, y \log p + (1 - y)\log(1 - p))$, and for 0/1 labels **in one
+# output column** it equals `class_weight={0: 1, 1: 9}` with the ordinary loss.
 
 # %%
 with_class_weight = keras.losses.BinaryCrossentropy()(y[:, None], p, sample_weight=class_weight_to_sample_weight(y, class_weight))
 with_weighted_loss = WeightedBinaryCrossentropy(pos_weight=9.0)(y[:, None], p)
 print(float(with_class_weight), float(with_weighted_loss))
 assert np.isclose(float(with_class_weight), float(with_weighted_loss), rtol=1e-6)
+
+# %% [markdown]
+# With several label columns (multi-label targets, shape `(B, 2)` here) they part ways.
+# `class_weight` keys are then **columns**: Keras gives each row the weight of its
+# argmax column, so a row with both labels on gets weight 1 (argmax 0) and a row with
+# none weight 1 too; `pos_weight` weights every positive entry. Measured on what `fit`
+# logs (learning rate 0, a model that outputs its input):
+
+# %%
+y_multi = np.array([[1, 1], [0, 1], [1, 0], [0, 0]] * 2, "float32")
+p_multi = np.random.default_rng(seed).uniform(0.05, 0.95, size=(8, 2)).astype("float32")
+passthrough = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, use_bias=False, kernel_initializer="identity")])
+passthrough.compile(optimizer=keras.optimizers.SGD(0.0), loss="binary_crossentropy")
+logged = passthrough.fit(p_multi, y_multi, class_weight=class_weight, batch_size=8, verbose=0).history["loss"][0]
+row_weights = class_weight_to_sample_weight(y_multi, class_weight)
+pos_weighted = float(WeightedBinaryCrossentropy(pos_weight=9.0)(y_multi, p_multi))
+print(f"row weights {row_weights[:4]}; class_weight {logged:.4f}, pos_weight {pos_weighted:.4f}")
+assert np.array_equal(row_weights[:4], [1.0, 9.0, 1.0, 1.0])
+assert np.isclose(logged, float(keras.losses.BinaryCrossentropy()(y_multi, p_multi, sample_weight=row_weights)), rtol=1e-5)
+assert not np.isclose(logged, pos_weighted, rtol=0.05)
 
 # %% [markdown]
 # ## Explore: class weight against the decision boundary
@@ -229,17 +249,37 @@ assert np.isclose(default_weighted / oversampled, len(y_over) / len(y), rtol=1e-
 weighted_fit = LogisticRegression(class_weight=class_weight, tol=1e-10, max_iter=1000).fit(X, y)
 oversampled_fit = LogisticRegression(tol=1e-10, max_iter=1000).fit(X_over, y_over)
 print(weighted_fit.coef_, oversampled_fit.coef_)
-assert np.allclose(weighted_fit.coef_, oversampled_fit.coef_, rtol=1e-5)
-assert np.allclose(weighted_fit.intercept_, oversampled_fit.intercept_, rtol=1e-5)
+assert np.allclose(np.append(weighted_fit.coef_, weighted_fit.intercept_),
+                   np.append(oversampled_fit.coef_, oversampled_fit.intercept_), rtol=1e-5)
+
 
 # %% [markdown]
 # With mini-batches in Keras they are no longer the same computation: oversampling changes
 # how many steps an epoch has and which samples share a batch. Weighting keeps the data as
-# it is. Counted for batches of 100:
+# it is. Counted by a callback during one epoch of `fit` with batches of 100:
 
 # %%
-steps_weighted, steps_oversampled = -(-len(y) // 100), -(-len(y_over) // 100)
-print(f"steps per epoch: weighted {steps_weighted}, oversampled {steps_oversampled}")
+class CountSteps(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.steps = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+
+
+def steps_in_one_epoch(X, y, **weighting):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    counter = CountSteps()
+    model.fit(X, y[:, None], batch_size=100, epochs=1, verbose=0, callbacks=[counter], **weighting)
+    return counter.steps
+
+
+steps_weighted = steps_in_one_epoch(X, y, sample_weight=sample_weight)
+steps_oversampled = steps_in_one_epoch(X_over, y_over)
+print(f"steps in one epoch: weighted {steps_weighted}, oversampled {steps_oversampled} "
+      f"({len(y)} and {len(y_over)} samples)")
+assert steps_weighted == -(-len(y) // 100) and steps_oversampled == -(-len(y_over) // 100)
 assert steps_oversampled > steps_weighted
 
 # %% [markdown]
@@ -261,7 +301,7 @@ assert (default_loss, mean_loss) == (0.5, 1.0)
 # should see `sample_weight` or `class_weight` in `weighted_metrics=`.
 #
 # **`class_weight` is refused** with `sample_weight`, with Python generators and for
-# several outputs. Build the weights yourself (`class_weight_to_sample_weight`) or use a
+# several outputs (the model with two outputs from above). Build the weights yourself (`class_weight_to_sample_weight`) or use a
 # weighted loss.
 
 # %%
@@ -276,8 +316,13 @@ for arguments in [
         small.fit(verbose=0, **arguments)
     except ValueError as error:
         refusals.append(str(error)[:80])
+try:
+    two_outputs.fit(X, [y[:, None], X[:, :1]], class_weight=class_weight, verbose=0)
+except ValueError as error:
+    refusals.append(str(error)[:80])
 print(*refusals, sep="\n")
 assert refusals[0].startswith("You cannot `class_weight` and `sample_weight`") and "generator" in refusals[1]
+assert len(refusals) == 3 and "single output" in refusals[2]
 
 
 # %% [markdown]
@@ -408,42 +453,61 @@ print(f"masked loss {masked:.6f}: mean over {real.sum()} real steps {squared[rea
 assert real.sum() == 14 and np.isclose(masked, squared[real].mean(), rtol=1e-5)
 assert not np.isclose(masked, squared.mean())
 
-
 # %% [markdown]
-# ## Exercise: a weighted binary crossentropy by hand
+# ## Exercise: predict what `evaluate` reports
 #
-# Write `my_weighted_bce(y_true, y_pred)` that weights the positive term by 4, per
-# sample, from `keras.ops`. The reference is built from the NumPy twin: for 0/1 labels,
-# weight 4 on positives times `lossviz.losses.binary_crossentropy`.
+# Everything at once: the padded sequences of the masks section, a weight per sequence
+# (0 for the second one), and an L2 penalty of 0.1 on the kernel. With a mask, Keras
+# multiplies the sample weights by it, so they take the mask's shape `(4, 5)`: each
+# sequence's weight repeated over its steps. Write `predicted_loss(...)` in NumPy: the
+# number `evaluate` prints, from the squared error of each step, the mask of real steps,
+# the weights and the kernel.
 
 # %%
-def reference_weighted_bce(y_true, y_pred):
-    return np.where(y_true[..., 0] == 1, 4.0, 1.0) * lossviz.losses.binary_crossentropy(y_true, y_pred)
+keras.utils.set_random_seed(seed)
+regularised = keras.Sequential([keras.Input((5, 2)), keras.layers.Masking(0.0),
+                                keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.1))])
+regularised.compile(loss="mse")
+step_weights = np.repeat(np.array([[1.0], [0.0], [2.0], [1.0]], "float32"), 5, axis=1)  # (4, 5)
+reported = regularised.evaluate(steps, step_targets, sample_weight=step_weights, batch_size=4, verbose=0)
+squared_errors = (ops.convert_to_numpy(regularised(steps)) - step_targets)[..., 0] ** 2  # (4, 5)
+kernel = ops.convert_to_numpy(regularised.layers[-1].kernel)
+
+
+def check_prediction(predicted_loss):
+    """Compare a prediction with what evaluate reported; True when they agree."""
+    guess = float(predicted_loss(squared_errors, real, step_weights, kernel))
+    agrees = bool(np.isclose(guess, reported, rtol=1e-5))
+    print(f"evaluate reports {reported:.6f}; your prediction {guess:.6f}: {'right' if agrees else 'not yet'}")
+    return agrees
 
 
 # %% [markdown]
-# The starting point below is the blog shape of it, wrong on purpose; make `check_loss`
-# pass.
+# The starting point, wrong on purpose: the plain mean of every squared error.
 
 # %% tags=["wrong-on-purpose"]
-def my_weighted_bce(y_true, y_pred):
-    return ops.mean(-(4.0 * y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred)))  # fix me
+def predicted_loss(squared_errors, valid, step_weights, kernel):
+    return np.mean(squared_errors)  # TODO: the mask, the weights and the penalty
 
 
-my_report = lossviz.check_loss(my_weighted_bce, reference=reference_weighted_bce, inputs="binary")
+check_prediction(predicted_loss)
 
 
 # %% [markdown]
-# One solution (run it to compare):
+# ### Solution
+#
+# Weighted sum over the real steps, divided by the number of real steps (a weight of 0
+# still counts, padding does not), plus the penalty, which no weight touches.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-def solution_weighted_bce(y_true, y_pred):
-    probability = ops.clip(y_pred, keras.backend.epsilon(), 1 - keras.backend.epsilon())
-    per_element = -(4.0 * y_true * ops.log(probability) + (1 - y_true) * ops.log(1 - probability))
-    return ops.mean(per_element, axis=-1)
+def predicted_loss(squared_errors, valid, step_weights, kernel):
+    data_term = np.sum(step_weights * squared_errors * valid) / np.sum(valid)
+    return data_term + 0.1 * np.sum(kernel**2)
 
 
-assert lossviz.check_loss(solution_weighted_bce, reference=reference_weighted_bce, inputs="binary")
+assert check_prediction(predicted_loss)
+as_reduced = reduce_values(squared_errors, step_weights, mask=real) + 0.1 * np.sum(kernel**2)
+assert np.isclose(as_reduced, reported, rtol=1e-5)  # lossviz.reduction says the same
 
 # %% [markdown]
 # ## Summary
@@ -452,8 +516,12 @@ assert lossviz.check_loss(solution_weighted_bce, reference=reference_weighted_bc
 #   included; `"mean_with_sample_weight"` and weighted metrics divide by $\sum w_i$.
 # - `metrics=` ignore weights; `weighted_metrics=` use them.
 # - `class_weight` is `sample_weight` made from the labels (`class_weight_to_sample_weight`);
-#   a weighted loss does the same where `class_weight` is refused; oversampling is the same
-#   objective up to a constant (exactly the same with `"mean_with_sample_weight"`).
+#   a weighted loss does the same where `class_weight` is refused (for one label column;
+#   with several, `class_weight` weights each row by its argmax column); oversampling is the
+#   same objective up to a constant (exactly the same with `"mean_with_sample_weight"`), but
+#   not the same number of steps.
+# - `evaluate` with a mask, weights and a regulariser: the weighted sum over real steps,
+#   divided by the number of real steps, plus the penalty.
 # - `loss_weights` weight the outputs' losses in the total; the logged parts are unweighted.
 #
 # Next: [05 Custom metrics](05_custom_metrics.ipynb) (precision, recall and F1 that

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from lossviz import keras_facts
+from lossviz import keras_facts, keras_on_backend
 from lossviz.keras_metrics import ROUTING_TARGETS, seen_by_each_output
 
 # Tier (conftest.py): compares with Keras
@@ -180,6 +180,24 @@ def test_float_tolerance_is_epsilons_of_the_dtype(dtype, scale):
     eps = np.finfo("float64" if dtype == "int64" else dtype).eps
     assert keras_facts.float_tolerance(values) == pytest.approx(16 * eps * max(1.0, scale))
     assert keras_facts.float_tolerance(values, ulps=2) == pytest.approx(2 * eps * max(1.0, scale))
+
+
+def test_keras_gradient_is_the_backends_autodiff_of_the_keras_loss():
+    y_true, y_pred = np.array([[1.0], [1.0], [0.0]]), np.array([[-0.5], [0.5], [2.0]])
+    mse = keras_on_backend.keras_gradient(keras.losses.mean_squared_error, y_true, y_pred)
+    assert mse.dtype == np.float32 and mse.shape == (3, 1)
+    assert np.allclose(mse, 2 * (y_pred - y_true))
+    msle = keras_on_backend.keras_gradient(keras.losses.mean_squared_logarithmic_error, y_true, y_pred)
+    assert msle[0, 0] == 0.0 and msle[1, 0] < 0 < msle[2, 0]  # clipped below 0: no pull
+
+
+def test_on_this_backend_measures_one_row_and_says_it(capsys):
+    measured, expected = keras_on_backend.on_this_backend("bce(0, sigmoid(50))")
+    assert measured == expected == keras_facts.backend_differences(["bce(0, sigmoid(50))"])["bce(0, sigmoid(50))"]
+    said = capsys.readouterr().out
+    assert said.startswith(f"on this backend ({keras.backend.backend()})") and "50.00" in said and "15.94" in said
+    with pytest.raises(ValueError, match="argument `label`"):
+        keras_on_backend.on_this_backend("no such row")
 
 
 def test_get_weights_during_fit_raises_on_jax_only(capsys):

@@ -106,3 +106,24 @@ def test_predict_scores_refuses_a_multi_output_model(split):
         match=r"argument `model`. Expected a model with one sigmoid output, shape \(n, 1\). Received: output of shape \(143, 2\)\.$",
     ):
         predict_scores(softmax, split[1])
+
+
+def test_fit_steps_equals_fit_with_one_batch_per_epoch():
+    from lossviz.keras_models import fit_steps
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(12, 2)).astype("float32"), rng.normal(size=(12, 1)).astype("float32")
+
+    def fresh():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    slow = fresh()
+    slow.fit(x, y, batch_size=6, epochs=5, shuffle=False, verbose=0)  # 10 steps
+    fast = fit_steps(fresh(), x, y, steps=10, batch_size=6)
+    for a, b in zip(slow.get_weights(), fast.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="argument `batch_size`. Expected a divisor of len"):
+        fit_steps(fresh(), x, y, steps=2, batch_size=5)

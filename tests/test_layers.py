@@ -18,7 +18,7 @@ The layers, lowest first; a unit may import its own layer and the layers below::
     1. lossviz (the package's __init__: the version; imports nothing of lossviz on load)
        _validation
     2. losses  metrics  reduction                       the maths, NumPy only
-    3. data  session  keras_reference  keras_losses  keras_metrics  keras_models  keras_facts
+    3. data  session  keras_reference  keras_losses  keras_metrics  keras_models  keras_facts  keras_on_backend
     4. standalone  _cv_fold  _cv_result  cv
     5. checks
     6. plots
@@ -46,7 +46,16 @@ MAX_LINES = 500
 LAYERS = [
     ["lossviz", "_validation"],
     ["losses", "metrics", "reduction"],
-    ["data", "session", "keras_reference", "keras_losses", "keras_metrics", "keras_models", "keras_facts"],
+    [
+        "data",
+        "session",
+        "keras_reference",
+        "keras_losses",
+        "keras_metrics",
+        "keras_models",
+        "keras_facts",
+        "keras_on_backend",
+    ],
     ["standalone", "_cv_fold", "_cv_result", "cv"],
     ["checks"],
     ["plots"],

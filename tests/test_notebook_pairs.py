@@ -19,6 +19,7 @@ TOPICS = [
     "06_roc_pr_curves",
     "07_kfold_cross_validation",
     "08_errata",
+    "09_other_probabilistic_losses",
     "10_multi_output_and_multi_label",
     "11_segmentation_and_masks",
     "12_calibration_and_imbalance",

@@ -217,7 +217,7 @@ def categorical_focal_crossentropy(
         >>> np.round(categorical_focal_crossentropy(y_true, y_pred), 6)
         array([2.63e-04, 6.75912e-01])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_gamma(gamma)
     y_true, y_pred = check_categorical_inputs(

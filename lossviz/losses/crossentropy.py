@@ -251,7 +251,7 @@ def binary_focal_crossentropy(
         >>> np.round(binary_focal_crossentropy(y_true, y_pred, gamma=2.0), 4)
         array([0.3299, 0.2058])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_binary_alpha(alpha)
     check_gamma(gamma)

@@ -45,7 +45,7 @@ def hinge(y_true, y_pred):
         >>> hinge([[1.0, 0.0]], [[0.5, -2.0]])  # labels 0/1 become +1/-1
         array([0.25])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
@@ -84,7 +84,7 @@ def squared_hinge(y_true, y_pred):
         >>> squared_hinge([[1.0, -1.0]], [[0.5, -2.0]])
         array([0.125])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_pair(y_true, y_pred)
     margin = 1.0 - _signed_labels(y_true) * y_pred
@@ -123,7 +123,7 @@ def categorical_hinge(y_true, y_pred):
         >>> categorical_hinge([[0.0, 1.0, 0.0]], [[0.3, 0.9, 0.5]])
         array([0.6])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_pair(y_true, y_pred, class_axis=-1)
     positive = np.sum(y_true * y_pred, axis=-1)

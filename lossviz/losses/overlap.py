@@ -71,7 +71,7 @@ def dice(y_true, y_pred, *, axis=None):
         >>> loss.shape, round(float(loss), 6)
         ((), 0.5)
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_mask_inputs(y_true, y_pred, axis)
     overlap = np.sum(y_true * y_pred, axis=axis)
@@ -145,7 +145,7 @@ def tversky(y_true, y_pred, *, alpha=0.5, beta=0.5, axis=None):
         >>> round(float(tversky(y_true, [[1.0, 0.0, 0.0, 0.0]], alpha=0.7, beta=0.3)), 6)
         0.230769
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_tversky_weights(alpha, beta)
     y_true, y_pred = check_mask_inputs(y_true, y_pred, axis, "tversky")

@@ -84,7 +84,7 @@ def poisson(y_true, y_pred):
         >>> np.round(poisson([[2.0, 0.0]], [[2.0, 1.0]]), 4)
         array([0.8069])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_poisson_inputs(y_true, y_pred)
     return np.asarray(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
@@ -145,7 +145,7 @@ def kl_divergence(y_true, y_pred):
         >>> np.round(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]]), 4)
         array([0.1438])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_distributions(y_true, y_pred)
     y_true, y_pred = np.clip(y_true, EPSILON, 1.0), np.clip(y_pred, EPSILON, 1.0)

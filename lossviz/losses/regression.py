@@ -375,7 +375,7 @@ def cosine_similarity(y_true, y_pred, *, axis=-1):
         >>> np.round(cosine_similarity([[1.0, 0.0], [1.0, 1.0]], [[1.0, 1.0], [2.0, 2.0]]), 6)
         array([-0.707107, -1.      ])
 
-    Taught in: notebooks/01_regression_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     y_true, y_pred = check_pair(y_true, y_pred)
     check_axis(axis, y_pred.ndim)
