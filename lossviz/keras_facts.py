@@ -21,8 +21,6 @@ Facts detected (Keras 3.15 answers in brackets):
   False on JAX without x64]; :func:`float_tolerance` sizes comparisons from the dtype.
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
-- :func:`get_weights_during_fit` ["no error" on TensorFlow, "TypeError" on JAX] and
-  :func:`random_seed_alone_reproduces_weights` [True]: notebooks 05 and 07.
 - :func:`metrics_reach_their_output`: a metrics dict reaches the outputs it names [True;
   Keras 3.14.0 paired them by position, keras-team/keras#22625].
 - :func:`accuracy_for_multi_label`: "accuracy" on multi-label targets ["categorical"].
@@ -37,7 +35,6 @@ notebooks/07_kfold_cross_validation.ipynb, notebooks/10_multi_output_and_multi_l
 from __future__ import annotations
 
 import functools
-import random
 
 import numpy as np
 
@@ -51,8 +48,6 @@ __all__ = [
     "computes_float64",
     "float_tolerance",
     "fit_refuses_a_loss_without_gradient",
-    "get_weights_during_fit",
-    "random_seed_alone_reproduces_weights",
     "metrics_reach_their_output",
     "accuracy_for_multi_label",
     "backend_differences",
@@ -292,56 +287,6 @@ def _fit_through_round() -> str:
     return "runs, weights moved" if moved else "runs, weights unchanged"
 
 
-def get_weights_during_fit(verbose: bool = True) -> str:
-    """The error ("no error" if none) of ``model.get_weights()`` from a callback during fit.
-
-    Read on the model variable at the second batch: JAX keeps the weights outside the
-    model during an epoch (``TypeError``); a callback's ``self.model`` syncs them first.
-
-    Example:
-        >>> get_weights_during_fit(verbose=False) in ("no error", "TypeError")
-        True
-
-    Taught in: notebooks/05_custom_metrics.ipynb
-    """
-    if verbose:
-        print(f"On {import_keras().backend.backend()}, model.get_weights() inside fit: {_get_weights_during_fit()}.")
-    return _get_weights_during_fit()
-
-
-@functools.cache  # the backend cannot change after Keras is imported
-def _get_weights_during_fit() -> str:
-    keras, seen = import_keras(), []
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    read = keras.callbacks.LambdaCallback(
-        on_train_batch_begin=lambda *_, **__: seen.append(_error_name(model.get_weights))
-    )
-    model.fit(np.ones((8, 1), "float32"), np.ones((8, 1), "float32"), batch_size=4, verbose=0, callbacks=[read])
-    return seen[1]
-
-
-def random_seed_alone_reproduces_weights(verbose: bool = True) -> bool:
-    """Whether ``random.seed(s)`` alone fixes initial weights (another ``s``: others).
-
-    Keras 3 draws each unseeded initializer's seed from Python's ``random``
-    (``keras/src/random/seed_generator.py: make_default_seed``). The state is restored.
-
-    Example:
-        >>> random_seed_alone_reproduces_weights(verbose=False)  # Keras 3.15
-        True
-
-    Taught in: notebooks/07_kfold_cross_validation.ipynb
-    """
-    keras, state, kernels = import_keras(), random.getstate(), []
-    for seed in (1, 1, 2):
-        random.seed(seed)  # and nothing else: no keras.utils.set_random_seed, no NumPy seed
-        kernels.append(keras.ops.convert_to_numpy(keras.layers.Dense(4).add_weight((3, 4))))
-    random.setstate(state)
-    same = np.array_equal(kernels[0], kernels[1]) and not np.array_equal(kernels[0], kernels[2])
-    if verbose:
-        print(f"On {import_keras().backend.backend()}, random.seed alone {'fixes' if same else 'leaves'} the weights.")
-    return bool(same)
 def metrics_reach_their_output(model_class=None) -> bool:
     """Whether a metrics dict sends each metric the tensors of the output it names.
 

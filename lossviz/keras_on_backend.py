@@ -8,11 +8,19 @@ backend (jax), ...") and return the values for the notebook to assert.
   (TensorFlow's ``GradientTape`` or ``jax.grad``), not a twin's formula.
 - :func:`on_this_backend`: one row of :data:`lossviz.keras_facts.BACKEND_DIFFERENCES`,
   measured, beside both columns of the table.
+- :func:`get_weights_during_fit`: ``model.get_weights()`` from a callback during fit
+  ["no error" on TensorFlow, "TypeError" on JAX].
+- :func:`random_seed_alone_reproduces_weights`: ``random.seed`` alone fixes the initial
+  weights [True on Keras 3.15].
 
-Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb
+Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb,
+notebooks/05_custom_metrics.ipynb, notebooks/07_kfold_cross_validation.ipynb
 """
 
 from __future__ import annotations
+
+import functools
+import random
 
 import numpy as np
 
@@ -20,11 +28,12 @@ from lossviz._validation import check_one_of, import_keras
 from lossviz.keras_facts import (
     BACKEND_DIFFERENCES,
     MEASURED_BACKENDS,
+    _error_name,
     backend_differences,
     expected_backend_differences,
 )
 
-__all__ = ["keras_gradient", "on_this_backend"]
+__all__ = ["keras_gradient", "on_this_backend", "get_weights_during_fit", "random_seed_alone_reproduces_weights"]
 
 
 def keras_gradient(loss, y_true, y_pred) -> np.ndarray:
@@ -101,3 +110,55 @@ def on_this_backend(label: str) -> tuple[str, str]:
     both = ", ".join(f"{name}: {value}" for name, value in zip(MEASURED_BACKENDS, columns))
     print(f"on this backend ({backend}), {what}: {measured} (table: {both})")
     return measured, expected
+
+
+def get_weights_during_fit(verbose: bool = True) -> str:
+    """The error ("no error" if none) of ``model.get_weights()`` from a callback during fit.
+
+    Read on the model variable at the second batch: JAX keeps the weights outside the
+    model during an epoch (``TypeError``); a callback's ``self.model`` syncs them first.
+
+    Example:
+        >>> get_weights_during_fit(verbose=False) in ("no error", "TypeError")
+        True
+
+    Taught in: notebooks/05_custom_metrics.ipynb
+    """
+    if verbose:
+        print(f"On {import_keras().backend.backend()}, model.get_weights() inside fit: {_get_weights_during_fit()}.")
+    return _get_weights_during_fit()
+
+
+@functools.cache  # the backend cannot change after Keras is imported
+def _get_weights_during_fit() -> str:
+    keras, seen = import_keras(), []
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    read = keras.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda *_, **__: seen.append(_error_name(model.get_weights))
+    )
+    model.fit(np.ones((8, 1), "float32"), np.ones((8, 1), "float32"), batch_size=4, verbose=0, callbacks=[read])
+    return seen[1]
+
+
+def random_seed_alone_reproduces_weights(verbose: bool = True) -> bool:
+    """Whether ``random.seed(s)`` alone fixes initial weights (another ``s``: others).
+
+    Keras 3 draws each unseeded initializer's seed from Python's ``random``
+    (``keras/src/random/seed_generator.py: make_default_seed``). The state is restored.
+
+    Example:
+        >>> random_seed_alone_reproduces_weights(verbose=False)  # Keras 3.15
+        True
+
+    Taught in: notebooks/07_kfold_cross_validation.ipynb
+    """
+    keras, state, kernels = import_keras(), random.getstate(), []
+    for seed in (1, 1, 2):
+        random.seed(seed)  # and nothing else: no keras.utils.set_random_seed, no NumPy seed
+        kernels.append(keras.ops.convert_to_numpy(keras.layers.Dense(4).add_weight((3, 4))))
+    random.setstate(state)
+    same = np.array_equal(kernels[0], kernels[1]) and not np.array_equal(kernels[0], kernels[2])
+    if verbose:
+        print(f"On {import_keras().backend.backend()}, random.seed alone {'fixes' if same else 'leaves'} the weights.")
+    return bool(same)

@@ -629,7 +629,7 @@ assert find_spec("sklearn.cross_validation") is None
 # attribute, not the `line` variable: on **JAX**, `fit` keeps the weights outside the
 # model during an epoch (reading `line.get_weights()` there raises a `TypeError` from the
 # second batch on), and the callback's `model` syncs them back first; on TensorFlow both
-# work. `lossviz.keras_facts.get_weights_during_fit()` measures it on your backend (cell
+# work. `lossviz.keras_on_backend.get_weights_during_fit()` measures it on your backend (cell
 # after next).
 
 # %%
@@ -656,7 +656,7 @@ assert np.isclose(logged, np.mean(batch_mae[8:]), rtol=1e-5)
 assert logged > 1.2 * after["mae"]
 
 # %%
-error = lossviz.keras_facts.get_weights_during_fit()  # the model variable, read from a callback
+error = lossviz.keras_on_backend.get_weights_during_fit()  # the model variable, read from a callback
 assert error == {"jax": "TypeError"}.get(keras.backend.backend(), "no error")
 
 # %% [markdown]

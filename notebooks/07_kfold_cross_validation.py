@@ -352,7 +352,7 @@ def first_kernel(seed_with):
 
 assert not np.array_equal(first_kernel(np.random.seed), first_kernel(np.random.seed))
 assert np.array_equal(first_kernel(keras.utils.set_random_seed), first_kernel(keras.utils.set_random_seed))
-assert lossviz.keras_facts.random_seed_alone_reproduces_weights()  # prints one sentence
+assert lossviz.keras_on_backend.random_seed_alone_reproduces_weights()  # prints one sentence
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     keras.Sequential([keras.layers.Dense(10, input_shape=(3,))])

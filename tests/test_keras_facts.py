@@ -202,7 +202,7 @@ def test_on_this_backend_measures_one_row_and_says_it(capsys):
 
 def test_get_weights_during_fit_raises_on_jax_only(capsys):
     backend = keras.backend.backend()
-    error = keras_facts.get_weights_during_fit()
+    error = keras_on_backend.get_weights_during_fit()
     assert error == ("TypeError" if backend == "jax" else "no error")
     assert capsys.readouterr().out == f"On {backend}, model.get_weights() inside fit: {error}.\n"
 
@@ -213,6 +213,6 @@ def test_random_seed_alone_fixes_the_weights_and_leaves_the_state(capsys):
     random.seed(7)
     expected = random.random()
     random.seed(7)
-    assert keras_facts.random_seed_alone_reproduces_weights(verbose=False)
+    assert keras_on_backend.random_seed_alone_reproduces_weights(verbose=False)
     assert random.random() == expected  # the helper restored Python's random state
     assert capsys.readouterr().out == ""

@@ -8,6 +8,7 @@ from lossviz import plots
 from lossviz._explorer import Explorer
 from lossviz.data import scored_binary
 from lossviz.widgets._common import _float_slider, _int_slider, _static_legend, _static_title
+from lossviz.widgets._static import StaticGrid
 from lossviz.widgets.segmentation import _CURVE_THRESHOLDS, _iou_and_dice, _overlap_counts
 
 # ============================================================ label threshold
@@ -42,7 +43,8 @@ class LabelThresholdExplorer(Explorer):
 
     name = "label_threshold"
     seed_context = {}
-    figsize = (10.0, 3.6)
+    static_grid = StaticGrid()  # every joint position
+    figsize = (8.0, 3.4)
     layout_controls = frozenset({"label"})  # rescales the histogram's counts
 
     def _make_controls(self):
