@@ -55,7 +55,7 @@ import lossviz.widgets
 # %%
 labels, probabilities = lossviz.data.segmentation_masks(n=8, size=32, seed=seed)
 predicted = probabilities.argmax(-1)  # class ids, (8, 32, 32)
-figure, axes = plt.subplots(1, 3, figsize=(9, 3.4), layout="constrained")
+figure, axes = plt.subplots(1, 3, figsize=(8, 3.2), layout="constrained")
 axes[0].imshow(labels[0], cmap="viridis", vmin=0, vmax=2, interpolation="nearest")
 axes[1].imshow(predicted[0], cmap="viridis", vmin=0, vmax=2, interpolation="nearest")
 for ax, title in zip(axes[:2], ["true classes", "predicted (argmax)"]):
