@@ -147,8 +147,8 @@ assert np.isclose(weighted_by_union, pooled, atol=1e-6)
 # pixel inside when its score is at least the threshold). The explorer shows one image's
 # disc score, the errors at the threshold, and IoU and Dice at every threshold. Move the
 # threshold down: the mask grows, false negatives turn into true positives and
-# background into false positives. Then try another image: a small disc has its best
-# threshold elsewhere.
+# background into false positives. Then try another image: the threshold with the best
+# IoU moves from image to image.
 
 # %%
 iou_explorer = lossviz.widgets.iou_threshold_explorer()
@@ -156,8 +156,9 @@ iou_explorer
 
 # %% [markdown]
 # The check: as the threshold rises, false positives never increase and false negatives
-# never decrease; Dice = 2 IoU / (1 + IoU) everywhere; and the explorer's IoU at 0.5 is
-# `lossviz.metrics.binary_iou` of that image (which equals Keras's `BinaryIoU`, above).
+# never decrease; Dice = 2 IoU / (1 + IoU) everywhere; the explorer's IoU at 0.5 is
+# `lossviz.metrics.binary_iou` of that image (which equals Keras's `BinaryIoU`, above); and
+# the eight images do not share one best threshold.
 
 # %%
 seen = []
@@ -171,6 +172,12 @@ assert np.all(np.diff(false_positives) <= 0) and np.all(np.diff(false_negatives)
 assert all(np.isclose(r["dice"], 2 * r["iou"] / (1 + r["iou"])) for r in seen)
 at_half = lossviz.metrics.binary_iou(labels[0] == 1, probabilities[0, ..., 1], target_class_ids=[1])
 assert np.isclose(seen[2]["iou"], at_half, atol=1e-6)
+best_by_image = []
+for image in range(8):
+    iou_explorer.set(image=image)
+    best_by_image.append(iou_explorer.results["best_threshold"])
+print("best threshold per image", np.round(best_by_image, 2))
+assert len(set(best_by_image)) > 1
 
 # %% [markdown]
 # ## Pitfalls: each IoU metric gets the wrong input
