@@ -138,9 +138,10 @@ assert np.ptp(list(aucs.values())) < 1e-12  # a monotone distortion leaves AUC u
 #
 # Keras's `binary_crossentropy` is the log loss and `MeanSquaredError` on probabilities is
 # the Brier score; they compute in float32, so they agree to float32 precision. (Keras also
-# clips probabilities to [1e-7, 1 - 1e-7], so on scores closer to 0 or 1 than that its log
-# loss is capped: [02](02_probabilistic_losses.ipynb) measures it. The true probabilities
-# here stay inside.)
+# clips probabilities given as arrays to [1e-7, 1 - 1e-7], so on scores closer to 0 or 1
+# than that its log loss is capped; on TensorFlow a sigmoid layer's output is scored from
+# its logits instead: [02](02_probabilistic_losses.ipynb) measures both. The true
+# probabilities here stay inside.)
 
 # %%
 score = scorers["true probability"]
