@@ -174,12 +174,15 @@ assert all(np.isclose(listed[name], logged[name], rtol=1e-6) for name in logged)
 # %% [markdown]
 # **`loss_weights` scale the total, not the log.** With `size` weighted 0.2, the per-output
 # losses logged are still the raw ones (checked above); only `loss` changes. A weight of
-# 0 trains one head only, but its loss and metrics are still logged.
+# 0 leaves a head out of the total, so out of the gradient, but its loss and metrics are
+# still logged.
 
 # %%
-list_model.compile(loss=["binary_crossentropy", "mse"], loss_weights=[1.0, 0.0])
+list_model.compile(loss=["binary_crossentropy", "mse"], loss_weights=[1.0, 0.0],
+                   metrics=[[keras.metrics.BinaryAccuracy(name="acc")], ["mae"]])
 kind_only = list_model.evaluate(X, [kind, size], batch_size=len(X), verbose=0, return_dict=True)
 assert np.isclose(kind_only["size_loss"], logged["size_loss"], rtol=1e-6)
+assert np.isclose(kind_only["size_mae"], logged["size_mae"], rtol=1e-6)
 assert np.isclose(kind_only["loss"], logged["kind_loss"], rtol=1e-6)
 
 # %% [markdown]
@@ -188,7 +191,8 @@ assert np.isclose(kind_only["loss"], logged["kind_loss"], rtol=1e-6)
 # A metric in `metrics={"kind": ..., "size": ...}` should be fed the targets and
 # predictions of the output it is keyed by. Keras 3.14.0 broke that: it paired the dict's
 # metrics with the outputs **by position** (keras-team/keras#22625), so a metric scored
-# another head, silently when the shapes fit, with a shape error when not. So we measure
+# another head, silently when the shapes fit, with a shape error when not *(from that
+# report, not run here: 3.14.0 is not installed)*. So we measure
 # it on the Keras installed: `lossviz.keras_metrics.MeanTarget` reports the mean of the
 # `y_true` it received, and `lossviz.keras_facts.metrics_reach_their_output()` compiles a
 # model whose outputs `[zeta, alpha]` are not in alphabetical order, with targets all 1
@@ -295,10 +299,13 @@ print(f"labels per sample {labels.sum(1).mean():.2f}; positive share per label {
 # Old posts compile a multi-label model with `metrics=["accuracy"]` and report 90 %.
 # Which accuracy that string means depends on the Keras version:
 #
-# - **Keras 2** (with binary crossentropy): binary accuracy, the share of **cells** right.
-#   Most cells are 0 and easy, so it is high even for a model that predicts no label.
-# - **Keras 3**: the string is resolved from the shapes only; with more than one column it
-#   is **categorical** accuracy: does each row's highest score sit on the argmax of its
+# - **Multi-backend Keras 2, and `tf.keras` up to TensorFlow 2.1** (with binary
+#   crossentropy): binary accuracy, the share of **cells** right. Most cells are 0 and
+#   easy, so it is high even for a model that predicts no label. *(From their source, not
+#   run here.)*
+# - **`tf.keras` from TensorFlow 2.2 (its `compile_utils`, from the source, not run here)
+#   and Keras 3**: the string is resolved from the shapes only; with more than one column
+#   it is **categorical** accuracy: does each row's highest score sit on the argmax of its
 #   targets, which for a row with several labels is only the first of them (and label 0
 #   for a row with none)?
 #

@@ -147,8 +147,8 @@ assert np.isclose(weighted_by_union, pooled, atol=1e-6)
 # pixel inside when its score is at least the threshold). The explorer shows one image's
 # disc score, the errors at the threshold, and IoU and Dice at every threshold. Move the
 # threshold down: the mask grows, false negatives turn into true positives and
-# background into false positives. Then try another image: a small disc has its best
-# threshold elsewhere.
+# background into false positives. Then try another image: the threshold with the best
+# IoU moves from image to image.
 
 # %%
 iou_explorer = lossviz.widgets.iou_threshold_explorer()
@@ -156,8 +156,9 @@ iou_explorer
 
 # %% [markdown]
 # The check: as the threshold rises, false positives never increase and false negatives
-# never decrease; Dice = 2 IoU / (1 + IoU) everywhere; and the explorer's IoU at 0.5 is
-# `lossviz.metrics.binary_iou` of that image (which equals Keras's `BinaryIoU`, above).
+# never decrease; Dice = 2 IoU / (1 + IoU) everywhere; the explorer's IoU at 0.5 is
+# `lossviz.metrics.binary_iou` of that image (which equals Keras's `BinaryIoU`, above); and
+# the eight images do not share one best threshold.
 
 # %%
 seen = []
@@ -171,6 +172,12 @@ assert np.all(np.diff(false_positives) <= 0) and np.all(np.diff(false_negatives)
 assert all(np.isclose(r["dice"], 2 * r["iou"] / (1 + r["iou"])) for r in seen)
 at_half = lossviz.metrics.binary_iou(labels[0] == 1, probabilities[0, ..., 1], target_class_ids=[1])
 assert np.isclose(seen[2]["iou"], at_half, atol=1e-6)
+best_by_image = []
+for image in range(8):
+    iou_explorer.set(image=image)
+    best_by_image.append(iou_explorer.results["best_threshold"])
+print("best threshold per image", np.round(best_by_image, 2))
+assert len(set(best_by_image)) > 1
 
 # %% [markdown]
 # ## Pitfalls: each IoU metric gets the wrong input
@@ -373,18 +380,30 @@ for reduction, formula in by_hand.items():
 
 # %%
 print(f"masked mean {by_hand['sum_over_batch_size'](1.0):.6f}, mean over every step {step_loss.mean():.6f}")
-assert not np.isclose(by_hand["sum_over_batch_size"](1.0), step_loss.mean(), rtol=1e-4)
+assert not np.isclose(by_hand["sum_over_batch_size"](1.0), step_loss.mean(), rtol=1e-5)
 
 # %% [markdown]
-# **Metrics.** The compiled metrics get the mask too (measured here, Keras 3.15:
-# `metrics=` and `weighted_metrics=` alike; Keras 2 posts warn that metrics ignore it). A
-# metric object you update yourself knows nothing of the mask: it scores the padding,
-# unless you pass the mask as `sample_weight`.
+# **Metrics.** Only some compiled metrics honour the mask. The mask travels on the
+# predictions, and the metrics built on `keras.metrics.Mean` (accuracy, crossentropy, MAE
+# ..., in `metrics=` and `weighted_metrics=` alike) read it; the confusion-matrix metrics
+# (`MeanIoU` and the IoU family, `Precision`, `Recall`, `AUC`, `F1Score`) do not, and score
+# the padding too (in Keras 3.15 only `keras/src/metrics/reduction_metrics.py` reads the
+# mask; measured here for accuracy and `MeanIoU`). A metric object you update yourself
+# with NumPy predictions knows nothing of the mask: it scores the padding, unless you pass
+# the mask as `sample_weight`.
 
 # %%
-tagger.compile(loss="sparse_categorical_crossentropy", metrics=["sparse_categorical_accuracy"])
+tagger.compile(loss="sparse_categorical_crossentropy",
+               metrics=["sparse_categorical_accuracy", keras.metrics.MeanIoU(3, sparse_y_pred=False, name="iou")],
+               weighted_metrics=[keras.metrics.SparseCategoricalAccuracy(name="weighted_accuracy")])
 compiled = tagger.evaluate(tokens, steps, batch_size=6, verbose=0, return_dict=True)
 right = step_probabilities.argmax(-1) == steps
+step_class = step_probabilities.argmax(-1)
+iou_every_step = lossviz.metrics.mean_iou(steps, step_class, num_classes=3)
+iou_real_steps = lossviz.metrics.mean_iou(steps[valid], step_class[valid], num_classes=3)
+print(f"compiled MeanIoU {compiled['iou']:.4f}: every step {iou_every_step:.4f}, real steps {iou_real_steps:.4f}")
+assert np.isclose(compiled["iou"], iou_every_step, atol=1e-6) and not np.isclose(iou_every_step, iou_real_steps)
+assert np.isclose(compiled["weighted_accuracy"], right[valid].mean(), atol=1e-6)
 standalone = keras.metrics.SparseCategoricalAccuracy()
 standalone.update_state(steps, step_probabilities)
 with_mask = keras.metrics.SparseCategoricalAccuracy()
@@ -504,7 +523,8 @@ assert check_dice_scores(dice_scores)
 # - The Dice loss is soft and, by default, one number for the whole batch; reduce over
 #   the pixel axes for a per-image loss.
 # - A mask (`mask_zero`, `Masking`, `ignore_class`) leaves padded steps out of the loss's
-#   numerator and denominator; compiled metrics honour it, a metric you update yourself
-#   does not; per-step `sample_weight` only.
+#   numerator and denominator; compiled mean-type metrics (accuracy, MAE ...) honour it,
+#   compiled confusion-matrix metrics (IoU, precision, AUC ...) and a metric you update
+#   yourself do not; per-step `sample_weight` only.
 #
 # Back to the start: [00 Start here](00_start_here.ipynb).

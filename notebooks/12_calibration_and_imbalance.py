@@ -138,9 +138,10 @@ assert np.ptp(list(aucs.values())) < 1e-12  # a monotone distortion leaves AUC u
 #
 # Keras's `binary_crossentropy` is the log loss and `MeanSquaredError` on probabilities is
 # the Brier score; they compute in float32, so they agree to float32 precision. (Keras also
-# clips probabilities to [1e-7, 1 - 1e-7], so on scores closer to 0 or 1 than that its log
-# loss is capped: [02](02_probabilistic_losses.ipynb) measures it. The true probabilities
-# here stay inside.)
+# clips probabilities given as arrays to [1e-7, 1 - 1e-7], so on scores closer to 0 or 1
+# than that its log loss is capped; on TensorFlow a sigmoid layer's output is scored from
+# its logits instead: [02](02_probabilistic_losses.ipynb) measures both. The true
+# probabilities here stay inside.)
 
 # %%
 score = scorers["true probability"]
@@ -253,6 +254,7 @@ for name in ("true probability", "shifted (log-odds + log 9)"):
     print(f"{name:>27}: Brier {brier:.5f} = REL {rel:.5f} - RES {res:.5f} + UNC {unc:.5f}")
     assert np.isclose(brier, rel - res + unc)
 assert parts["shifted (log-odds + log 9)"][0] > 10 * parts["true probability"][0]
+assert abs(parts["shifted (log-odds + log 9)"][1] - parts["true probability"][1]) < 0.1 * parts["true probability"][1]
 
 # %% [markdown]
 # ## Checking calibration: the ECE of a perfect model is not 0
@@ -260,8 +262,8 @@ assert parts["shifted (log-odds + log 9)"][0] > 10 * parts["true probability"][0
 # Give a scorer the true probabilities and draw the labels from them: it is perfectly
 # calibrated, its population ECE is 0. Measured on n samples, each bin's fraction of
 # positives is noisy and the absolute value turns noise into a positive number. So the ECE
-# is biased upwards, by roughly 1/sqrt(n). Measured over 100 draws per n, with 10 bins of
-# each kind:
+# is biased upwards, by roughly 1/sqrt(n): about 0.05 at n = 100. Measured over 100 draws
+# per n, with 10 bins of each kind:
 
 # %%
 sizes, draws = (100, 1000, 10000), 100
@@ -276,6 +278,7 @@ for n in sizes:
     for strategy in mean_ece:
         mean_ece[strategy].append(np.mean(values[strategy]))
     print(f"n={n:>5}: mean ECE equal-width {mean_ece['uniform'][-1]:.4f}, equal-mass {mean_ece['quantile'][-1]:.4f}")
+assert all(0.03 < values[0] < 0.07 for values in mean_ece.values())  # a perfect model, n = 100
 
 # %% [markdown]
 # Ten times the samples, about sqrt(10) = 3.2 times less bias: the slope of log ECE against
@@ -293,8 +296,8 @@ for strategy, values in mean_ece.items():
 #
 # An overconfident Keras model on purpose: 30 features of pure noise next to the two real
 # ones, and only 300 training samples (30 positives). Logistic regression (`Dense(2)`
-# logits, softmax crossentropy) fitted until it nearly separates the training set learns the
-# noise, so its log-odds are too large. It is wrapped in `keras.wrappers.SKLearnClassifier`
+# logits, softmax crossentropy) fitted for 20 epochs at a large learning rate learns the
+# noise, so its log-odds are too large (measured below). It is wrapped in `keras.wrappers.SKLearnClassifier`
 # so that scikit-learn's calibrators can use it.
 
 # %%
@@ -336,6 +339,7 @@ except ValueError as error:
     plain_calibrates = False
     print("ValueError:", str(error)[:90])
 print("a plain SKLearnClassifier calibrates:", plain_calibrates)
+assert plain.decision_function(X_val_noisy[:5]).shape == (5, 2) and not plain_calibrates
 
 
 # %%
@@ -377,8 +381,9 @@ assert temperature > 1 and abs(temperature - best_temperature) < 0.03 * best_tem
 
 # %% [markdown]
 # **Platt scaling and isotonic regression** through scikit-learn: `CalibratedClassifierCV`
-# around the fitted model frozen by `FrozenEstimator` (scikit-learn >= 1.6 has no
-# `cv="prefit"`; `cv=5` would refit the Keras model five times). Platt fits
+# around the fitted model frozen by `FrozenEstimator` (scikit-learn 1.6 deprecated
+# `cv="prefit"` for it and 1.8 removed it, from scikit-learn's changelog; `cv=5` would refit
+# the Keras model five times). Platt fits
 # sigmoid(a z + b) on the validation logits z (a slope and a shift), isotonic any increasing
 # step function. Every number below is on the **test** set, which none of them saw.
 
@@ -459,8 +464,8 @@ for name, prob in test_prob.items():
 # Read across: the ranking (AUC) barely moves, the probabilities move a lot.
 # - `class_weight` and oversampling are the same objective ([04](04_weighting.ipynb#Oversampling-against-weighting)
 #   shows it for the loss); with mini-batches they take different steps, so the two fits
-#   differ a little, far less than either differs from the plain one. Both push every
-#   probability up, the mean far above the 10 % base rate, and more positives cross 0.5.
+#   differ a little, far less than either differs from the plain one. Both push the
+#   probabilities up, the mean far above the 10 % base rate, and more positives cross 0.5.
 # - Focal loss down-weights the easy, confident samples: the probabilities are squeezed
 #   towards the middle, underconfident at both ends.
 # - Label smoothing 0.2 trains on targets 0.1 and 0.9: no probability needs to go below
@@ -532,8 +537,8 @@ assert np.all(eces[:, 1] > 5 * eces[:, 0])  # the weighted model is the badly ca
 # %% [markdown]
 # The Keras models above say the same: the class-weighted model's log-odds sit about
 # log 9 above the plain model's. (They are trained for 10 epochs with Adam, not fitted
-# exactly, and the same tolerance still holds; with half the learning rate it would not:
-# the weighted model would stop short of its optimum.)
+# exactly, and the same tolerance still holds; with a smaller learning rate the weighted
+# model can stop short of its optimum *(not measured here)*.)
 
 # %%
 def keras_logit(model, X):
@@ -762,8 +767,8 @@ def check_ece(function):
 
 # %% [markdown]
 # The start below is a version found in blog posts, wrong on purpose: it averages the bins
-# without weighting them by their size, and `np.digitize` puts a score of exactly 1.0 in a
-# bin of its own.
+# without weighting them by their size, and `np.digitize` puts a score on an inner edge in
+# the upper bin and a score of exactly 1.0 past the last bin, where the loop never looks.
 
 # %% tags=["wrong-on-purpose"]
 def my_ece(y_true, y_prob, n_bins=10):
@@ -774,6 +779,7 @@ def my_ece(y_true, y_prob, n_bins=10):
 
 
 passed = check_ece(my_ece)
+assert not passed
 
 
 # %% [markdown]
