@@ -152,8 +152,10 @@ np.testing.assert_allclose(scaler.mean_, X[train].mean(axis=0))  # fitted on T_0
 # and spread, not one lucky number. Read the spread with care: it is the **population**
 # standard deviation (`np.std`, ddof=0) of k scores from folds whose training sets overlap
 # (two folds share half their rows at k = 3), so the scores are correlated. It describes
-# these k folds; it understates the uncertainty of the mean, and no unbiased estimate of
-# that variance exists for k-fold (Bengio and Grandvalet, 2004).
+# these k folds. It is not a standard error: s / sqrt(k) would understate the uncertainty of
+# the mean, because the folds are not independent, and no estimator of that variance is
+# unbiased for every data distribution (Bengio and Grandvalet, 2004; a published result,
+# *not measured here*).
 
 # %%
 for fold, history in enumerate(result.histories):
@@ -434,8 +436,9 @@ assert on_training_rows == 1.0 and chance_band[0] <= held_out.mean() <= chance_b
 # inside each fold. Two things to know, both checked below. In Keras 3.15,
 # `sklearn.base.clone` (which `cross_validate` calls for every fold) drops the wrapper's
 # `fit_kwargs` (`lossviz.keras_facts.sklearn_clone_drops_fit_kwargs()` tells you whether
-# yours does); passing epochs through `cross_validate(params=...)` works on every
-# version, so do that. And the wrapper has no
+# yours does); epochs passed through `cross_validate(params=...)` reach `fit` without going
+# through `clone`, so they arrive whether or not clone drops `fit_kwargs` (measured: the
+# history of every fold has those epochs): do that. And the wrapper has no
 # `predict_proba`: its `decision_function` returns the (n, 2) softmax, which the `"roc_auc"`
 # scorer refuses, so score ROC AUC on column 1 yourself.
 
@@ -501,7 +504,7 @@ keras.config.enable_interactive_logging()
 # inner `GridSearchCV` chooses on the outer training rows only, and the outer test fold
 # scores the choice. Here a scaled logistic regression (fast; a `SKLearnClassifier` goes in
 # the same place) with four values of `C`, three outer and three inner folds (52 small
-# fits with the `liblinear` solver, about 2 s).
+# fits with the `liblinear` solver).
 
 # %%
 from sklearn.model_selection import GridSearchCV
@@ -577,7 +580,7 @@ assert check
 # ## Summary
 #
 # - Report the mean **and** the spread over k folds (a population std over correlated
-#   folds: it understates the uncertainty of the mean); use `StratifiedKFold` for labels,
+#   folds, not a standard error of the mean); use `StratifiedKFold` for labels,
 #   `GroupKFold` when rows come in groups, `TimeSeriesSplit` for time.
 # - Build a fresh model in every fold, from a function; never re-fit one model.
 # - Everything that learns from data goes inside the fold: scaler, feature selection,
