@@ -391,7 +391,8 @@ assert np.allclose([by_name["loss"], by_name["accuracy"], by_name["auc"]], value
 # memory for as long as anything refers to them *(not measured here)*. Call `keras.backend.clear_session()`
 # at the start of each fold (then seed): each fold starts from the same clean state, and
 # its layers get the same names, so weights and logs of different folds line up.
-# It never resets a model you kept: the fresh model still comes from `build_model()`.
+# It does not reset a model you kept *(not measured here)*: the fresh model still comes
+# from `build_model()`.
 
 # %%
 def layer_names_per_fold(clear, folds=3):
@@ -605,7 +606,8 @@ assert check
 # cluster with no other change. The numbers must not depend on where a fold ran, yet a
 # naive fold loop on Dask gives different ones. Keras draws the seed of every unseeded
 # initializer from Python's process-wide `random` module, and a Dask worker's event loop
-# draws from that module too (`dask.sizeof` samples the lists it measures) while a fold
+# draws from that module too (`dask.sizeof` samples the lists it measures, from Dask's
+# source, *not measured here*) while a fold
 # runs in another thread. One such draw between seeding and building is enough:
 
 # %%
