@@ -417,6 +417,7 @@ print(f"F1Score() {float(argmax_f1.result()[0]):.4f}; {keras_rule.mean():.0%} of
 assert np.isclose(float(argmax_f1.result()[0]), lossviz.metrics.f1_score(y_test, keras_rule),
                   atol=1e-6)
 assert keras_rule.mean() > 0.8 and float(argmax_f1.result()[0]) < epoch_f1 - 0.2
+assert abs(float(argmax_f1.result()[0]) - always_positive) < 0.03  # close (seeds 0 to 9: at most 0.011 apart)
 assert np.isclose(always_positive, 2 * y_test.mean() / (1 + y_test.mean()))
 spared = keras.metrics.F1Score()  # a score of exactly 0 is not counted positive
 spared.update_state(np.array([[1.0], [0.0]]), np.array([[0.3], [0.0]]))
@@ -580,10 +581,11 @@ assert np.isclose(float(macro_f1_keras.result()), macro_f1, atol=1e-6)
 # %% [markdown]
 # **`metrics=` ignores sample weights; `weighted_metrics=` uses them.** Weigh each
 # malignant sample 5 times as much and evaluate the same model with the same metric in
-# both places.
+# both places; then the same weights as `fit(class_weight={0: 1, 1: 5})` (learning rate
+# 0, so the weights stay): fit's log shows the same two numbers.
 
 # %%
-model.compile(loss="binary_crossentropy",
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="binary_crossentropy",
               metrics=[keras.metrics.BinaryAccuracy(name="plain")],
               weighted_metrics=[keras.metrics.BinaryAccuracy(name="weighted")])
 sample_weight = np.where(y_test == 1, 5.0, 1.0)
@@ -595,6 +597,9 @@ print(f"metrics=: {evaluated['plain']:.4f} (unweighted {by_formula['accuracy_sco
 assert np.isclose(evaluated["plain"], by_formula["accuracy_score"], atol=1e-6)
 assert np.isclose(evaluated["weighted"], weighted_accuracy, atol=1e-6)
 assert not np.isclose(by_formula["accuracy_score"], weighted_accuracy)
+fitted = model.fit(X_test, y_test[:, None], class_weight={0: 1.0, 1: 5.0}, batch_size=len(y_test),
+                   epochs=1, verbose=0).history  # class_weight: metrics= ignore it too
+assert np.allclose([fitted["plain"][-1], fitted["weighted"][-1]], [evaluated["plain"], evaluated["weighted"]], atol=1e-6)
 
 # %% [markdown]
 # **Old posts in a Keras 3 world.** The recipe above was written with `keras.backend`

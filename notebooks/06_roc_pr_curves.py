@@ -133,10 +133,11 @@ assert np.isclose(rounded_auc - ties_as_zero, tie_share / 2)
 # %% [markdown]
 # **Average precision against the trapezoid.** scikit-learn's `average_precision_score`
 # is the step sum; `auc(recall, precision)` the trapezoid. They are different numbers
-# (here: the model, then 400 scores whose classes overlap much more). Which is larger, and
-# by how much, depends on the data: there is no rule to learn from one pair of data sets.
-# The gaps are small (on the model's scores, in the fifth decimal) but far above float64
-# round-off (about 1e-16): they are different definitions, not rounding.
+# (here: the model, then 400 scores whose classes overlap much more). On both, AP is the
+# larger, but that is no rule: where tied scores make one step of the curve gain recall
+# and lose precision at once, the trapezoid is the larger (three samples, built on
+# purpose, last). The gaps are small (on the model's scores below 1e-3) but far above
+# float64 round-off (about 1e-16): they are different definitions, not rounding.
 
 # %%
 def ap_and_trapezoid(y_true, scores):
@@ -152,6 +153,10 @@ print(f"model:      AP {model_ap:.5f}, trapezoid {model_trapezoid:.5f}, gap {mod
 print(f"overlapping: AP {overlap_ap:.5f}, trapezoid {overlap_trapezoid:.5f}, gap {overlap_ap - overlap_trapezoid:+.1e}")
 # Seeds 0 to 9: model gaps 1.2e-5 to 8e-5, overlapping gaps 1e-3 to 2.6e-3.
 assert abs(model_ap - model_trapezoid) > 1e-6 and abs(overlap_ap - overlap_trapezoid) > 1e-4
+assert abs(model_ap - model_trapezoid) < 1e-3
+tied_ap, tied_trapezoid = ap_and_trapezoid(np.array([1, 1, 0]), np.array([0.9, 0.5, 0.5]))
+print(f"tied:        AP {tied_ap:.5f}, trapezoid {tied_trapezoid:.5f}")
+assert tied_trapezoid > tied_ap + 0.05  # 11/12 against 5/6
 
 # %% [markdown]
 # Why a straight line is optimistic, on two points of the overlapping scores: A at the
@@ -302,6 +307,7 @@ exact_rare = lossviz.metrics.roc_auc_score(rare_true, rare_score)
 assert np.isclose(exact_rare, lossviz.metrics.roc_auc_score(rare_true, symmetric_score))
 print(f"{np.mean(rare_score < 0.05):.1%} of the scores are below 0.05 "
       f"(the first 10 buckets); exact AUC {exact_rare:.4f}")
+assert np.mean(rare_score < 0.05) > 0.9
 
 
 # %% [markdown]
@@ -532,6 +538,7 @@ at_062 = {"accuracy": lossviz.metrics.accuracy_score(logit_labels, (logit_scores
 print(f"on logits {on_logits}\nright      {right}")
 assert np.allclose(list(on_logits.values()), list(at_062.values()), atol=1e-6)  # threshold 0.62
 assert np.any((logit_scores > 0) & (logit_scores <= 0.5))  # samples decided the wrong way
+assert abs(on_logits["precision"] - right["precision"]) > 0.02  # other numbers (seeds 0 to 199: 0.04 to 0.10)
 
 # %%
 outside = np.mean((logit_scores < 0) | (logit_scores > 1))

@@ -152,8 +152,10 @@ np.testing.assert_allclose(scaler.mean_, X[train].mean(axis=0))  # fitted on T_0
 # and spread, not one lucky number. Read the spread with care: it is the **population**
 # standard deviation (`np.std`, ddof=0) of k scores from folds whose training sets overlap
 # (two folds share half their rows at k = 3), so the scores are correlated. It describes
-# these k folds; it understates the uncertainty of the mean, and no unbiased estimate of
-# that variance exists for k-fold (Bengio and Grandvalet, 2004).
+# these k folds. It is not a standard error: s / sqrt(k) would understate the uncertainty of
+# the mean, because the folds are not independent, and no estimator of that variance is
+# unbiased for every data distribution (Bengio and Grandvalet, 2004; a published result,
+# *not measured here*).
 
 # %%
 for fold, history in enumerate(result.histories):
@@ -242,7 +244,7 @@ inside = cross_validate_keras(build_small_network, X_noise, y_noise, cv=noise_sp
 leak = leaky.summary["accuracy"]["mean"] - inside.summary["accuracy"]["mean"]
 print(f"accuracy on coin flips: selected on all rows {leaky.summary['accuracy']['mean']:.3f}, "
       f"inside the folds {inside.summary['accuracy']['mean']:.3f}")
-assert leaky.summary["accuracy"]["mean"] > chance_band[1]  # beyond luck: a leak
+assert leaky.summary["accuracy"]["mean"] > chance_band[1]  # beyond luck: a leak (0.78 to 0.89 for seeds 0 to 9, TensorFlow)
 assert chance_band[0] <= inside.summary["accuracy"]["mean"] <= chance_band[1]  # honest: luck
 
 
@@ -389,7 +391,8 @@ assert np.allclose([by_name["loss"], by_name["accuracy"], by_name["auc"]], value
 # memory for as long as anything refers to them *(not measured here)*. Call `keras.backend.clear_session()`
 # at the start of each fold (then seed): each fold starts from the same clean state, and
 # its layers get the same names, so weights and logs of different folds line up.
-# It never resets a model you kept: the fresh model still comes from `build_model()`.
+# It does not reset a model you kept *(not measured here)*: the fresh model still comes
+# from `build_model()`.
 
 # %%
 def layer_names_per_fold(clear, folds=3):
@@ -434,8 +437,9 @@ assert on_training_rows == 1.0 and chance_band[0] <= held_out.mean() <= chance_b
 # inside each fold. Two things to know, both checked below. In Keras 3.15,
 # `sklearn.base.clone` (which `cross_validate` calls for every fold) drops the wrapper's
 # `fit_kwargs` (`lossviz.keras_facts.sklearn_clone_drops_fit_kwargs()` tells you whether
-# yours does); passing epochs through `cross_validate(params=...)` works on every
-# version, so do that. And the wrapper has no
+# yours does); epochs passed through `cross_validate(params=...)` reach `fit` without going
+# through `clone`, so they arrive whether or not clone drops `fit_kwargs` (measured: the
+# history of every fold has those epochs): do that. And the wrapper has no
 # `predict_proba`: its `decision_function` returns the (n, 2) softmax, which the `"roc_auc"`
 # scorer refuses, so score ROC AUC on column 1 yourself.
 
@@ -501,7 +505,7 @@ keras.config.enable_interactive_logging()
 # inner `GridSearchCV` chooses on the outer training rows only, and the outer test fold
 # scores the choice. Here a scaled logistic regression (fast; a `SKLearnClassifier` goes in
 # the same place) with four values of `C`, three outer and three inner folds (52 small
-# fits with the `liblinear` solver, about 2 s).
+# fits with the `liblinear` solver).
 
 # %%
 from sklearn.model_selection import GridSearchCV
@@ -577,7 +581,7 @@ assert check
 # ## Summary
 #
 # - Report the mean **and** the spread over k folds (a population std over correlated
-#   folds: it understates the uncertainty of the mean); use `StratifiedKFold` for labels,
+#   folds, not a standard error of the mean); use `StratifiedKFold` for labels,
 #   `GroupKFold` when rows come in groups, `TimeSeriesSplit` for time.
 # - Build a fresh model in every fold, from a function; never re-fit one model.
 # - Everything that learns from data goes inside the fold: scaler, feature selection,
@@ -602,7 +606,8 @@ assert check
 # cluster with no other change. The numbers must not depend on where a fold ran, yet a
 # naive fold loop on Dask gives different ones. Keras draws the seed of every unseeded
 # initializer from Python's process-wide `random` module, and a Dask worker's event loop
-# draws from that module too (`dask.sizeof` samples the lists it measures) while a fold
+# draws from that module too (`dask.sizeof` samples the lists it measures, from Dask's
+# source, *not measured here*) while a fold
 # runs in another thread. One such draw between seeding and building is enough:
 
 # %%
