@@ -112,6 +112,7 @@ assert np.isclose(label_0_at_1, -np.log(1 - np.float32(1 - EPSILON)), rtol=1e-5)
 # %%
 features, labels = load_digits(return_X_y=True)
 features = StandardScaler().fit_transform(features).astype("float32")
+assert features.shape == (1797, 64) and set(labels) == set(range(10))
 
 
 def train_digits(activation, from_logits, epochs=10):
@@ -255,14 +256,17 @@ assert np.ptp(flat["probabilities"]) < 0.2 and flat["crossentropy"] < 2.0
 # sum on **TensorFlow**, and divides by the raw row sum and then clips on **JAX**.
 # Either way the raw outputs are read as probabilities (from the Keras source): entries
 # that end below 1e-7 (the negative logits, when the row sum is positive) are clipped and
-# get a gradient of 0. The training run below measures what that costs.
+# get a gradient of 0, and on TensorFlow so does every logit above 1, clipped to
+# `1 - 1e-7` before the division. The training run below measures what that costs. How
+# much depends on the backend: over seeds 0-9 this run reached 65-87 % accuracy on
+# TensorFlow and 10-44 % on JAX *(a seed sweep outside this notebook, not asserted here)*.
 
 # %%
 _, no_flag = train_digits(activation=None, from_logits=False)
 print(f"logits + from_logits=False: loss {no_flag['loss'][-1]:.3f}, accuracy {no_flag['accuracy'][-1]:.3f}")
 print(f"logits + from_logits=True:  loss {right['loss'][-1]:.3f}, accuracy {right['accuracy'][-1]:.3f}")
 assert no_flag["loss"][-1] > 3 * right["loss"][-1]
-assert right["accuracy"][-1] - no_flag["accuracy"][-1] > 0.1
+assert right["accuracy"][-1] - no_flag["accuracy"][-1] > 0.05
 
 # %% [markdown]
 # **Softmax output, `from_logits=True`: a double softmax.** The loss applies a second
@@ -294,8 +298,8 @@ assert double > np.log(1 + 9 / np.e) > 10 * correct
 # Why so high? After a second softmax, even a perfect one-hot prediction becomes
 # `e / (e + 9)` for 10 classes, so a double-softmax loss can never go below
 # `log(1 + 9 / e) = 1.461`. The rescue is TensorFlow's alone, and it has a second face:
-# with `from_logits=False` too, a sigmoid output is scored from its logit, so the 16.12
-# bound of the intuition section does not hold there. Measured on one sigmoid of 50,
+# with `from_logits=False` too, a sigmoid output is scored from its logit, so the 16.12 /
+# 15.94 bounds of the intuition section do not hold there. Measured on one sigmoid of 50,
 # labelled 0: on TensorFlow the loss is 50 (the logit), on JAX the clipped 15.94 (PyTorch
 # clips too, from the Keras source, not run here).
 
@@ -321,6 +325,7 @@ print(f"accuracy after epoch 1: {double_softmax['accuracy'][0]:.3f} (right: {rig
 assert min(double_softmax["loss"]) > np.log(1 + 9 / np.e)  # stuck above the floor
 assert double_softmax["loss"][-1] > 10 * right["loss"][-1]
 assert double_softmax["accuracy"][0] < right["accuracy"][0]  # slower start
+assert double_softmax["accuracy"][-1] > double_softmax["accuracy"][0] + 0.3  # yet it climbs
 
 # %% [markdown]
 # The reported loss is stuck above 1.46 while the accuracy still climbs: on this easy
@@ -349,6 +354,7 @@ for old in ["binarycrossentropy", "categoricalcrossentropy"]:
     except ValueError:
         pass
 assert keras.losses.BinaryCrossentropy().get_config()["reduction"] == "sum_over_batch_size"
+assert not hasattr(keras.backend, "mean") and hasattr(ops, "mean")  # K.mean -> keras.ops.mean
 try:
     keras.losses.BinaryCrossentropy(reduction="auto")
     raise AssertionError("reduction='auto' is still accepted")
@@ -383,10 +389,11 @@ for name in ["binary_crossentropy", "categorical_crossentropy", "kl_divergence"]
     assert "got values down to -1 and up to 2.5" in str(caught[0].message)
 
 # %% [markdown]
-# The clipping is all there is: Keras's value on the raw outputs equals its value on the
-# outputs clipped by hand, so every entry above 1 scores as a sure 1 and every entry
-# below 0 as a sure 0, and the loss gives no hint that the inputs were logits. A target
-# outside [0, 1] is worse: it is not clipped, and it can make the loss negative.
+# For the binary crossentropy the clipping is all there is: Keras's value on the raw
+# outputs equals its value on the outputs clipped by hand, so every entry above 1 scores
+# as a sure 1 and every entry below 0 as a sure 0, and the loss gives no hint that the
+# inputs were logits. (The categorical one divides by the row sum first, so there an
+# entry above 1 need not score as a sure 1.) A target outside [0, 1] is worse: it is not clipped, and it can make the loss negative.
 
 # %%
 clipped = np.clip(raw, EPSILON, 1 - EPSILON)
@@ -415,6 +422,12 @@ try:
 except ValueError as error:
     print(f"Keras: {keras_nan}; twin: {error}")
     assert np.isnan(keras_nan).all() and "`y_pred`" in str(error) and "returns NaN" in str(error)
+for bad_pred in [np.array([[np.nan, 0.5, 0.5]]), np.array([[np.inf, 0.5, 0.5]]), np.array([[0.2, 0.8]])]:
+    try:
+        lossviz.losses.binary_crossentropy(one_hot_2[:1], bad_pred)
+        raise AssertionError(f"{bad_pred} should raise")
+    except ValueError as error:
+        assert "`y_pred`" in str(error)
 
 # %% [markdown]
 # ### Keras 2 helpers that are gone
@@ -422,10 +435,11 @@ except ValueError as error:
 # `from keras.utils.np_utils import to_categorical` fails: the function is
 # `keras.utils.to_categorical`. `keras.losses.is_categorical_crossentropy` is gone too:
 # compare with `keras.losses.get(...)` yourself. And `K.dot`, which some posts use to
-# "multiply each loss by its weight", was a matrix product, never an elementwise one; it
-# left `keras.backend` with the rest of the maths (it is `keras.ops.dot` now, still a
-# matrix product: two vectors give one number). To weight, multiply the per-sample
-# values elementwise, `weights * per_sample`, or pass `fit(sample_weight=...)`.
+# "multiply each loss by its weight", was a matrix product, never an elementwise one
+# (Keras 2, from its source, not run here); it left `keras.backend` with the rest of the
+# maths (it is `keras.ops.dot` now, still a matrix product: two vectors give one number).
+# To weight, multiply the per-sample values elementwise, `weights * per_sample`, or pass
+# `fit(sample_weight=...)`.
 
 # %%
 from importlib.util import find_spec
@@ -618,10 +632,13 @@ assert result, result.codes
 result
 
 # %% [markdown]
-# On the digits "is it a 0?" column: for 0/1 labels, weighting the positive term by 3 is
-# Keras's binary crossentropy with a weight of 3 on every positive sample. The same loss
-# as a saveable `keras.losses.Loss` class is `lossviz.keras_losses.WeightedBinaryCrossentropy`
-# ([03 custom losses](03_custom_losses.ipynb) shows how to write one).
+# On the digits "is it a 0?" column: for 0/1 labels in one column, weighting the positive
+# term by 3 is Keras's binary crossentropy with a weight of 3 on every positive sample
+# (with several label columns it is not:
+# [04](04_weighting.ipynb#A-hand-written-weighted-binary-crossentropy) measures the
+# difference). The same loss as a saveable `keras.losses.Loss` class is
+# `lossviz.keras_losses.WeightedBinaryCrossentropy` ([03 custom losses](03_custom_losses.ipynb)
+# shows how to write one).
 
 # %%
 from lossviz.keras_losses import WeightedBinaryCrossentropy
@@ -639,8 +656,8 @@ assert np.allclose(ours, ops.convert_to_numpy(as_class), rtol=1e-5)
 # - Sparse and categorical crossentropy are the same loss for integer vs one-hot labels;
 #   binary crossentropy answers one yes/no question per column.
 # - Match `from_logits` to the last layer. Logits read as probabilities: loss over 3 times
-#   higher and accuracy more than 10 points lower here. A double softmax floors the loss at 1.46;
-#   only TensorFlow rescues a Keras softmax layer (with a warning), and only TensorFlow
+#   higher and accuracy more than 5 points lower here (how much depends on the backend).
+#   A double softmax floors the loss at 1.46; only TensorFlow rescues a Keras softmax layer (with a warning), and only TensorFlow
 #   scores a Keras sigmoid/softmax output from its logits, unclipped, with
 #   `from_logits=False`; elsewhere probabilities are clipped (in float32 at most 16.12 for
 #   label 1 at p = 0, and 15.94 for label 0 at p = 1).

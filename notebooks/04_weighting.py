@@ -79,7 +79,7 @@ assert list(reductions.values()) == [7.5, 1.25, 2.5]
 # | reduction | value |
 # |---|---|
 # | `"sum_over_batch_size"` (default; alias `"mean"`) | $\frac{1}{B}\sum_i w_i \ell_i$ |
-# | `"mean_with_sample_weight"` (Keras >= 3.7) | $\sum_i w_i \ell_i \,/\, \sum_i w_i$ |
+# | `"mean_with_sample_weight"` (Keras >= 3.7, from its changelog; not measured here) | $\sum_i w_i \ell_i \,/\, \sum_i w_i$ |
 # | `"sum"` | $\sum_i w_i \ell_i$ |
 # | `None` / `"none"` | the vector $w_i \ell_i$ |
 # | a metric in `weighted_metrics=` (`keras.metrics.Mean`) | $\sum_i w_i m_i \,/\, \sum_i w_i$ |
@@ -126,7 +126,8 @@ assert np.isclose(logs["weighted_mse"], weighted_mean(per_sample, weights))  # 2
 # %% [markdown]
 # ### `class_weight` is `sample_weight` built from the classes
 #
-# `fit(class_weight=...)` converts to per-sample weights before the first step.
+# `fit(class_weight=...)` converts to per-sample weights (for arrays, before the first
+# step; for a `tf.data.Dataset` or `PyDataset`, batch by batch: from the Keras source).
 # `class_weight_to_sample_weight` does the same conversion; training with either gives
 # the very same model. The data: 400 points, 10 % positives
 # (`lossviz.data.imbalanced_binary`).
@@ -151,8 +152,10 @@ by_sample = train(sample_weight=class_weight_to_sample_weight(y, class_weight))
 for a, b in zip(by_class.get_weights(), by_sample.get_weights()):
     assert np.array_equal(a, b)
 p = by_class.predict(X, verbose=0)
-print(f"identical weights; {(p > 0.5).mean():.0%} predicted positive for {y.mean():.0%} positives")
-assert (p > 0.5).mean() > 2 * y.mean()  # the weight of 9 pushed the model towards the rare class
+p_plain = train().predict(X, verbose=0)  # the same training without weights
+print(f"identical weights; {(p > 0.5).mean():.0%} predicted positive for {y.mean():.0%} positives "
+      f"({(p_plain > 0.5).mean():.0%} without weights)")
+assert (p > 0.5).mean() > 2 * y.mean() and (p > 0.5).mean() > (p_plain > 0.5).mean()  # pushed towards the rare class
 
 # %% [markdown]
 # ### `loss_weights` for several outputs
@@ -172,9 +175,11 @@ assert np.isclose(total, 0.3 * first + 0.7 * second, rtol=1e-5)
 #
 # `class_weight` is refused for several outputs, for generators, and together with
 # `sample_weight` (keras-team/keras#20701; measured in the pitfalls). A loss that weights
-# the positive term works everywhere. `lossviz.keras_losses.WeightedBinaryCrossentropy(pos_weight=9)`
-# is $-\frac{1}{d}\sum (9\, y \log p + (1 - y)\log(1 - p))$, and for 0/1 labels **in one
-# output column** it equals `class_weight={0: 1, 1: 9}` with the ordinary loss.
+# the positive term is an ordinary loss, so those refusals do not concern it.
+# `lossviz.keras_losses.WeightedBinaryCrossentropy(pos_weight=9)` is
+# $-\frac{1}{d}\sum (9\, y \log p + (1 - y)\log(1 - p))$ per sample, the sum over its
+# $d$ label columns, and for 0/1 labels **in one output column** ($d = 1$) it equals
+# `class_weight={0: 1, 1: 9}` with the ordinary loss.
 
 # %%
 with_class_weight = keras.losses.BinaryCrossentropy()(y[:, None], p, sample_weight=class_weight_to_sample_weight(y, class_weight))
@@ -391,7 +396,8 @@ assert tuple(reshaped.shape) == (3, 1) and np.isclose(float(ops.sum(reshaped)), 
 # The `loss` that `fit` and `evaluate` report is not only the loss you compiled. Keras adds
 # every term in `model.losses`: the penalties of `kernel_regularizer=` (here
 # `L2(0.01)`: 0.01 times the sum of the squared kernel entries) and whatever a layer passes
-# to `self.add_loss(...)` (here an activity penalty, 0.1 times the mean squared output).
+# to `self.add_loss(...)` (here a layer placed first that passes its input through and
+# adds 0.1 times its mean square: a penalty on the features, constant in the weights).
 # To the last digit: reported loss = data loss + the sum of those terms. A metric
 # (`metrics=["mse"]`) sees the data only.
 
@@ -425,8 +431,9 @@ assert np.isclose(reported["mse"], data_loss, rtol=1e-6) and penalties > 1e-3
 #
 # - `SparseCategoricalCrossentropy(ignore_class=-1)` gives the ignored labels a loss of 0
 #   and a mask; the mean runs over the labels that are left.
-# - A mask carried by the model's output (`Masking`, `Embedding(mask_zero=True)`) is
-#   applied the same way: padded time steps are left out of the sum and of the count.
+# - A mask carried by the model's output (`Masking` below; `Embedding(mask_zero=True)`
+#   sets the same kind of mask, *not measured here*) is applied the same way: padded time
+#   steps are left out of the sum and of the count.
 
 # %%
 rng = np.random.default_rng(seed)
@@ -458,10 +465,11 @@ assert not np.isclose(masked, squared.mean())
 #
 # Everything at once: the padded sequences of the masks section, a weight per sequence
 # (0 for the second one), and an L2 penalty of 0.1 on the kernel. With a mask, Keras
-# multiplies the sample weights by it, so they take the mask's shape `(4, 5)`: each
-# sequence's weight repeated over its steps. Write `predicted_loss(...)` in NumPy: the
-# number `evaluate` prints, from the squared error of each step, the mask of real steps,
-# the weights and the kernel.
+# multiplies the sample weights by it, so the weights must broadcast against the mask's
+# shape `(4, 5)`: pass `(4, 5)` (each sequence's weight repeated over its steps, as here)
+# or `(4, 1)`; a plain `(4,)` vector raises a `ValueError` (measured in the second cell
+# below). Write `predicted_loss(...)` in NumPy: the number `evaluate` prints, from the
+# squared error of each step, the mask of real steps, the weights and the kernel.
 
 # %%
 keras.utils.set_random_seed(seed)
@@ -473,7 +481,18 @@ reported = regularised.evaluate(steps, step_targets, sample_weight=step_weights,
 squared_errors = (ops.convert_to_numpy(regularised(steps)) - step_targets)[..., 0] ** 2  # (4, 5)
 kernel = ops.convert_to_numpy(regularised.layers[-1].kernel)
 
+# %%
+per_sequence = step_weights[:, 0]
+as_column = regularised.evaluate(steps, step_targets, sample_weight=per_sequence[:, None], batch_size=4, verbose=0)
+try:
+    regularised.evaluate(steps, step_targets, sample_weight=per_sequence, batch_size=4, verbose=0)
+    raise AssertionError("weights of shape (4,) against a (4, 5) mask should raise")
+except ValueError as error:
+    print(f"(4, 1) weights: {as_column:.6f}, as with (4, 5); (4,) weights: ValueError: {str(error)[:90]}")
+assert np.isclose(as_column, reported, rtol=1e-6)
 
+
+# %%
 def check_prediction(predicted_loss):
     """Compare a prediction with what evaluate reported; True when they agree."""
     guess = float(predicted_loss(squared_errors, real, step_weights, kernel))

@@ -26,7 +26,8 @@
 #
 # The crossentropies, `from_logits`, label smoothing and the table of backend differences
 # are in [02 probabilistic losses](02_probabilistic_losses.ipynb); read it first. Every
-# number the text quotes is computed in the cell below it and checked by an `assert`.
+# number the text quotes is computed in the cell below it and checked by an `assert`, or
+# visibly marked *(not measured here)*.
 
 # %% [markdown]
 # ## Setup
@@ -69,8 +70,10 @@ lossviz.plots.plot_curve_family(score[:, 0], curves, xlabel="score x, label 1", 
 past_margin = score[:, 0] >= 1.0
 print(f"at x = 3: hinge {curves['hinge'][-1]}, crossentropy {curves['crossentropy (logits)'][-1]:.4f}")
 assert np.all(curves["hinge"][past_margin] == 0) and np.all(curves["crossentropy (logits)"] > 0)
-far_wrong = score[:, 0] < 0
-assert np.all(curves["squared hinge"][far_wrong] > curves["hinge"][far_wrong])  # pulls harder far away
+slope = {name: np.gradient(values, score[:, 0]) for name, values in curves.items()}
+far_wrong, near_margin = score[:, 0] < 0.4, (score[:, 0] > 0.95) & (score[:, 0] < 1.0)
+assert np.all(np.abs(slope["squared hinge"][far_wrong]) > np.abs(slope["hinge"][far_wrong]))  # pulls harder
+assert np.all(np.abs(slope["squared hinge"][near_margin]) < 0.11)  # smooth: its pull fades to 0 at the margin
 
 # %% [markdown]
 # ## Formulas
@@ -84,7 +87,7 @@ assert np.all(curves["squared hinge"][far_wrong] > curves["hinge"][far_wrong])  
 # | `poisson` | `mean(p - y log(p + eps))` (rates `p`, counts `y`) |
 # | `binary_focal_crossentropy` | `mean(w (1 - p_t)**gamma bce)`, `p_t = y p + (1 - y)(1 - p)`; `w = y alpha + (1 - y)(1 - alpha)` **only if** `apply_class_balancing=True`, else `w = 1` |
 # | `categorical_focal_crossentropy` | `sum(alpha (1 - p)**gamma (-y log p))`, `p` normalised and clipped as in categorical crossentropy |
-# | `hinge` / `squared_hinge` | `mean(max(1 - y x, 0))` / its square; 0/1 labels become -1/+1 when every label is 0 or 1 |
+# | `hinge` / `squared_hinge` | `mean(max(1 - y x, 0))` / `mean(max(1 - y x, 0)**2)`; 0/1 labels become -1/+1 when every label is 0 or 1 |
 # | `categorical_hinge` | `max(max((1 - y) x) - sum(y x) + 1, 0)`: the true entry is masked to **0**, not removed |
 # | `cosine_similarity` | `-sum(y / norm(y) * x / norm(x))`: **negative**, -1 when aligned |
 # | `dice` | `1 - 2 sum(y p) / (sum(y) + sum(p) + eps)`, sums over `axis` (default: everything) |
@@ -213,6 +216,8 @@ focal_explorer
 # %%
 focal_explorer.set(gamma=2.0, alpha=0.25, apply_class_balancing=False, label_smoothing=0.0)
 focal_default = focal_explorer.results["focal, y=1"].copy()
+already_right = focal_explorer.results["x"] > 0.9  # label 1 predicted above 0.9: gamma 2 keeps under 1 %
+assert np.all(focal_default[already_right] < 0.01 * focal_explorer.results["crossentropy, y=1"][already_right])
 focal_explorer.set(alpha=0.9)
 assert np.array_equal(focal_explorer.results["focal, y=1"], focal_default)  # ignored
 focal_explorer.set(apply_class_balancing=True)
@@ -239,10 +244,12 @@ for balance in [False, True]:
     assert (len(set(values)) == 1) == (not balance)
 
 # %% [markdown]
-# ### Tversky: Keras <= 3.15 swaps `alpha` and `beta`
+# ### Tversky: Keras 3.15 swaps `alpha` and `beta`
 #
 # Documented (and in the paper): `alpha` prices false positives, `beta` false negatives.
-# Keras 3.15's code applies `alpha` to FN and `beta` to FP. Measured on one small mask:
+# Keras 3.15's code applies `alpha` to FN and `beta` to FP (earlier Keras 3 releases do
+# too and a later release fixes it, from the Keras history: *not measured here*, which
+# is why the fix below detects it). Measured on one small mask:
 
 # %%
 mask = np.array([[1.0, 1.0, 0.0, 0.0, 1.0]])
@@ -263,23 +270,27 @@ assert np.isclose(lossviz.losses.tversky(mask, soft_mask, alpha=0.7, beta=0.3), 
 # %% [markdown]
 # Fix: ask which Keras you have. `lossviz.keras_facts.tversky_swaps_alpha_beta()` scores
 # this very example and says which formula the value matches. Where Keras swaps (3.15),
-# pass the weights swapped (`keras.losses.Tversky(alpha=beta, beta=alpha)`); where it does
-# not (after the upstream fix), pass them as documented. Choosing from the detection keeps
-# your code right on both sides of the upgrade.
+# pass the weights swapped (`keras.losses.Tversky(alpha=beta, beta=alpha)`, or the same
+# to the function `keras.losses.tversky`); where it does not (after the upstream fix),
+# pass them as documented. Choosing from the detection keeps your code right on both
+# sides of the upgrade.
 
 # %%
 swapped = lossviz.keras_facts.tversky_swaps_alpha_beta()
 print(f"keras {keras.__version__}: tversky swaps alpha and beta: {swapped}")
 alpha, beta = (0.3, 0.7) if swapped else (0.7, 0.3)  # ask for FP weight 0.7, FN weight 0.3
 assert np.isclose(float(keras.losses.tversky(mask, soft_mask, alpha=alpha, beta=beta)), documented(0.7, 0.3))
+assert np.isclose(float(keras.losses.Tversky(alpha=alpha, beta=beta)(mask, soft_mask)), documented(0.7, 0.3))
 
 # %% [markdown]
 # ### Dice and tversky reduce over the whole batch by default
 #
 # With `axis=None` (the default of both) the sums run over every axis, the batch
-# included: one number per call, so sample weights cannot weight images. Pass the
-# non-batch axes for one value per sample. Tversky with `alpha = beta = 0.5` is dice
-# (up to where the epsilon sits), so the swap above does not matter here.
+# included: one number per call, so sample weights cannot weight images: Keras multiplies
+# that one number by the mean weight (measured below with weights 1 and 0, which should
+# give the first image's loss). Pass the non-batch axes for one value per sample. Tversky
+# with `alpha = beta = 0.5` is dice (up to where the epsilon sits), so the swap above does
+# not matter here.
 
 # %%
 masks = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
@@ -291,6 +302,19 @@ for name in ["dice", "tversky"]:
     assert whole_batch.shape == () and per_image.shape == (2,)
     twin = getattr(lossviz.losses, name)(masks, predicted, axis=-1)
     assert np.max(np.abs(per_image - twin)) <= lossviz.keras_facts.float_tolerance(per_image), name
+
+# %%
+first_image_only = np.array([1.0, 0.0])  # weights that should keep the first image's loss
+dice_whole, dice_by_image = (ops.convert_to_numpy(keras.losses.dice(masks, predicted, axis=axis)) for axis in (None, -1))
+weighted_whole = float(keras.losses.Dice()(masks, predicted, sample_weight=first_image_only))
+weighted_per_image = float(keras.losses.Dice(axis=-1, reduction="mean_with_sample_weight")(
+    masks, predicted, sample_weight=first_image_only))
+print(f"weights 1, 0: axis=None {weighted_whole:.4f} (the batch's {float(dice_whole):.4f} x 0.5); "
+      f"axis=-1 {weighted_per_image:.4f} (the first image's {dice_by_image[0]:.4f})")
+assert np.isclose(weighted_whole, 0.5 * dice_whole, rtol=1e-5)
+assert np.isclose(weighted_per_image, dice_by_image[0], rtol=1e-5)
+tversky_per_image = ops.convert_to_numpy(keras.losses.tversky(masks, predicted, axis=-1))
+assert np.allclose(tversky_per_image, dice_by_image, atol=1e-6)  # alpha = beta = 0.5: dice
 
 # %% [markdown]
 # ### Hinge with mixed labels
@@ -360,7 +384,7 @@ def dice_reference(y_true, y_pred):
     return lossviz.losses.dice(y_true, y_pred, axis=-1)
 
 
-assert np.allclose(dice_reference(masks, predicted), per_image)
+assert np.allclose(dice_reference(masks, predicted), dice_by_image)
 
 
 # %% [markdown]
