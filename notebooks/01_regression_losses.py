@@ -18,7 +18,7 @@
 #
 # **After this notebook you can**
 # - read a loss from its gradient against the residual, and say how hard an outlier pulls;
-# - pick a regression loss for data with outliers, having watched each one fit a Keras model;
+# - pick a regression loss for data with outliers, having watched MSE, MAE and Huber fit a Keras model;
 # - avoid the measured pitfalls: MAPE near 0, MSLE on negative predictions, naive
 #   `log(cosh(x))`, and targets shaped `(B,)` instead of `(B, 1)`.
 #
@@ -621,9 +621,9 @@ assert abs(below - QUANTILE) < 1e-9
 #   constant for MAE, capped at `delta` for Huber, smooth `tanh` for log-cosh, and falling
 #   back to 0 for Barron's loss with any `alpha < 1` (not convex there; bounded for
 #   `alpha < 0`).
-# - On 60 points with 6 outliers, the outliers moved the MSE line's slope by exactly the
-#   least-squares amount, more than twice as far as MAE's or Huber's; the Keras fits match
-#   SciPy's minimum of the same NumPy losses.
+# - On 60 points with 6 outliers, the outliers moved the MSE line's slope by the
+#   closed-form least-squares amount (to within 0.01), more than twice as far as MAE's or
+#   Huber's; the Keras fits reach the loss of SciPy's minimum of the same NumPy losses.
 # - MAPE explodes near 0, MSLE is flat for negative predictions, naive `log(cosh)`
 #   overflows at 90 in float32, and `(B,)` targets break hand-written losses and weights.
 # - Keras losses return one value per sample; so should yours (`ops.mean(..., axis=-1)`).
