@@ -354,12 +354,19 @@ assert np.allclose(edited / ops.convert_to_numpy(builtin), np.array(class_alpha)
 
 # %% [markdown]
 # The edited loss passes `check_loss` on one-hot targets and softmax rows (the checks
-# are explained under "Check a loss" below), and it trains: a linear
-# classifier on three seeded clusters (class 2 rare), compiled with it. The loss falls.
+# are explained under "Check a loss" below), and so does its logits form, which a model
+# with a linear last layer trains with. It trains: a linear classifier on three seeded
+# clusters (class 2 rare), compiled with it. The loss falls.
 
 # %%
+def per_class_focal_on_logits(y_true, y_pred):
+    return per_class_focal(y_true, y_pred, from_logits=True)
+
+
 edited_check = lossviz.check_loss(per_class_focal, inputs="categorical", verbose=False)
 assert edited_check, edited_check.report()
+logits_check = lossviz.check_loss(per_class_focal_on_logits, inputs="categorical", verbose=False)
+assert logits_check, logits_check.report()
 
 # %%
 rng = np.random.default_rng(seed + 2)
@@ -367,7 +374,7 @@ classes = rng.choice(3, size=300, p=[0.45, 0.45, 0.1])
 centres = np.array([[2.5, 0.0], [0.0, 2.5], [-1.5, -1.5]])
 points = (centres[classes] + rng.normal(size=(300, 2))).astype("float32")
 classifier = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])  # logits out
-classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss=lambda t, p: per_class_focal(t, p, from_logits=True))
+classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss=per_class_focal_on_logits)
 one_hot = np.eye(3, dtype="float32")[classes]
 before = classifier.evaluate(points, one_hot, verbose=0)
 classifier.fit(points, one_hot, epochs=20, batch_size=32, verbose=0)
