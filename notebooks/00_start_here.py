@@ -30,7 +30,9 @@
 # "use StratifiedKFold for labels") is not an assert. If a notebook runs to the end, its
 # measured claims held on your machine, your Keras version and backend, and your
 # `LOSSVIZ_SEED`; where a fact depends on the Keras version or the backend, the notebook
-# detects which case you are in and says so.
+# detects which case you are in and says so. The two index pages,
+# [08](08_errata.ipynb) and [13](13_why_do_my_numbers_differ.ipynb), assert little
+# themselves: each of their rows links to the section that measures and asserts it.
 
 # %% [markdown]
 # ## The map
@@ -51,8 +53,9 @@
 # | 12 | [Calibration and imbalance](12_calibration_and_imbalance.ipynb) | proper scores, reliability diagrams and ECE, temperature/Platt/isotonic, what class weights do to probabilities, imbalanced-data workflow |
 # | 13 | [Why do my two numbers differ?](13_why_do_my_numbers_differ.ipynb) | the symptom index: two numbers that should agree and do not (fit against evaluate, Keras against scikit-learn, loss against metric), why, and the section that measures it |
 #
-# Each notebook follows the same path: goal, intuition, formula, code beside Keras, an
-# explorer, the pitfalls old posts fall into (measured), an exercise, and a summary.
+# Each topic notebook (all but the index pages 08 and 13) follows the same path: goal,
+# intuition, formula, code beside Keras, an explorer, the pitfalls old posts fall into
+# (measured), an exercise, and a summary.
 
 # %% [markdown]
 # ## Setup
@@ -85,8 +88,8 @@ import lossviz.widgets
 # quadratic for residuals smaller than delta and linear beyond, and its gradient (right)
 # is clipped at plus or minus delta. Pick another loss from the menu to compare.
 #
-# **No live figure?** Colab, VS Code without the ipympl extension and other front ends
-# without ipympl cannot show `%matplotlib widget` canvases. There, set
+# **No live figure?** Some front ends cannot show ipympl's `%matplotlib widget` canvases
+# (which ones changes with their versions and settings; *not measured here*). There, set
 # `os.environ["LOSSVIZ_MATPLOTLIB"] = "inline"` in a cell before the setup cell (or start
 # Jupyter with `LOSSVIZ_MATPLOTLIB=inline` in its environment): the
 # explorer then shows its figure as an image that each slider move redraws.
@@ -119,8 +122,9 @@ assert np.max(np.abs(shown["gradient"])) == 0.5
 # ## How to copy a reference implementation
 #
 # Every loss and metric in `lossviz` is plain NumPy, written to be read. Print its source,
-# or type `lossviz.losses.huber??` in a cell. Each one is tested against Keras (losses) or
-# scikit-learn (metrics), so you can paste it into your own code with confidence.
+# or type `lossviz.losses.huber??` in a cell. Each one is tested against Keras or
+# scikit-learn in the project's test suite (not run in this notebook; the cells below check
+# `huber` against Keras), so you can paste it into your own code with confidence.
 
 # %%
 print(inspect.getsource(lossviz.losses.huber))
@@ -144,7 +148,19 @@ assert np.allclose(value, [1.5])
 # same loss written with `keras.ops`, for `model.compile` (notebook 03).
 
 # %%
+huber_alone = {"np": np}  # a fresh namespace that has NumPy and nothing else
+try:  # what pasting the printed source into a new notebook and calling it does
+    exec(inspect.getsource(lossviz.losses.huber), huber_alone)
+    huber_alone["huber"](np.zeros((1, 1)), np.ones((1, 1)))
+    pasted_alone_error = None
+except NameError as error:
+    pasted_alone_error = str(error)
+print(f"inspect.getsource(huber), pasted alone: NameError: {pasted_alone_error}")
+assert pasted_alone_error is not None
+
+# %%
 print(lossviz.standalone_source("huber"))
+assert "Argument validation is left out" in lossviz.standalone_source("huber")
 
 # %% [markdown]
 # The next cell is that output, pasted as is: it defines `huber` without `lossviz`.

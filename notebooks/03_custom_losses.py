@@ -172,6 +172,7 @@ model.save(folder / "pseudo_huber.keras")
 reloaded = keras.saving.load_model(folder / "pseudo_huber.keras")
 print(keras.saving.get_registered_name(PseudoHuber), reloaded.loss.get_config())
 assert isinstance(reloaded.loss, PseudoHuber) and reloaded.loss.delta == 0.5
+assert keras.saving.get_registered_name(PseudoHuber) == "lossviz>PseudoHuber"
 
 
 # %% [markdown]
@@ -297,15 +298,21 @@ for name, loss in [("function", weighted_outputs_mse),
 print(totals)
 assert np.allclose(list(totals.values()), totals["loss_weights"], rtol=1e-5)
 
+
 # %% [markdown]
 # `lossviz.check_loss` (explained under "Check a loss" below) passes the
-# function, on two-column targets, against a NumPy reference of the same formula:
+# function and the class, on two-column targets, against a NumPy reference of the same formula:
 
 # %%
-outputs_check = lossviz.check_loss(
-    weighted_outputs_mse, reference=lambda t, p: np.sum(np.array([0.3, 0.7]) * (t - p) ** 2, axis=-1),
-    target_shape=(2,), verbose=False)
+def outputs_reference(y_true, y_pred):
+    return np.sum(np.array([0.3, 0.7]) * (y_true - y_pred) ** 2, axis=-1)
+
+
+outputs_check = lossviz.check_loss(weighted_outputs_mse, reference=outputs_reference, target_shape=(2,), verbose=False)
 assert outputs_check, outputs_check.report()
+class_check = lossviz.check_loss(OutputWeightedSquaredError((0.3, 0.7)), reference=outputs_reference,
+                                 target_shape=(2,), verbose=False)
+assert class_check, class_check.report()
 
 # %% [markdown]
 # ### Start from Keras's own loss: `standalone_source(name, flavor="keras")`
@@ -327,8 +334,8 @@ builtin = keras.losses.categorical_focal_crossentropy(targets, logits, from_logi
 assert np.allclose(ops.convert_to_numpy(copied), ops.convert_to_numpy(builtin), rtol=1e-6)
 
 # %% [markdown]
-# Now edit it: one `alpha` per class instead of one number, class 2 (rare here) weighing
-# most. In your code you would edit the pasted text; here the line is replaced in the
+# Now edit it: one `alpha` per class instead of one number, class 2 (rare in the training
+# data below) weighing most. In your code you would edit the pasted text; here the line is replaced in the
 # string, so the cell fails if the snippet ever changes under it.
 
 # %%
@@ -347,12 +354,19 @@ assert np.allclose(edited / ops.convert_to_numpy(builtin), np.array(class_alpha)
 
 # %% [markdown]
 # The edited loss passes `check_loss` on one-hot targets and softmax rows (the checks
-# are explained under "Check a loss" below), and it trains: a linear
-# classifier on three seeded clusters (class 2 rare), compiled with it. The loss falls.
+# are explained under "Check a loss" below), and so does its logits form, which a model
+# with a linear last layer trains with. It trains: a linear classifier on three seeded
+# clusters (class 2 rare), compiled with it. The loss falls.
 
 # %%
+def per_class_focal_on_logits(y_true, y_pred):
+    return per_class_focal(y_true, y_pred, from_logits=True)
+
+
 edited_check = lossviz.check_loss(per_class_focal, inputs="categorical", verbose=False)
 assert edited_check, edited_check.report()
+logits_check = lossviz.check_loss(per_class_focal_on_logits, inputs="categorical", verbose=False)
+assert logits_check, logits_check.report()
 
 # %%
 rng = np.random.default_rng(seed + 2)
@@ -360,7 +374,7 @@ classes = rng.choice(3, size=300, p=[0.45, 0.45, 0.1])
 centres = np.array([[2.5, 0.0], [0.0, 2.5], [-1.5, -1.5]])
 points = (centres[classes] + rng.normal(size=(300, 2))).astype("float32")
 classifier = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])  # logits out
-classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss=lambda t, p: per_class_focal(t, p, from_logits=True))
+classifier.compile(optimizer=keras.optimizers.Adam(0.05), loss=per_class_focal_on_logits)
 one_hot = np.eye(3, dtype="float32")[classes]
 before = classifier.evaluate(points, one_hot, verbose=0)
 classifier.fit(points, one_hot, epochs=20, batch_size=32, verbose=0)
@@ -393,9 +407,11 @@ assert keras.backend.epsilon() == 1e-7
 assert not hasattr(keras.losses, "cosine_proximity") and not hasattr(keras.losses, "kullback_leibler_divergence")
 try:
     keras.losses.MeanSquaredError(reduction="auto")
+    auto_error = None
 except ValueError as error:
-    print(str(error)[:140])
-    assert "Received: reduction=auto" in str(error)
+    auto_error = str(error)
+print(auto_error[:140])
+assert "Received: reduction=auto" in auto_error
 
 # %% [markdown]
 # ## Explore: a loss with a hyperparameter
@@ -461,12 +477,13 @@ assert np.isclose(silent, scalar_version, rtol=1e-5) and not caught
 # %% [markdown]
 # **A weight vector hard-coded for one batch size breaks on another.** A blog post
 # weights samples inside the loss with `tf.constant([1, 2, 3])` "of shape (batch_size,)".
-# Written per sample, it works for batches of 3 and fails for every other size, such as
-# the last, smaller batch of an epoch (8 samples with `batch_size=3` end with a batch of 2).
-# The error type depends on the backend (**TensorFlow**: `InvalidArgumentError`,
-# "Incompatible shapes"; **JAX**: `TypeError`, "incompatible shapes for broadcasting"), so
-# the cells check the message, which says the same on both. The loss below is wrong on
-# purpose.
+# Written per sample, it works for batches of 3 and fails for every other size but one,
+# such as the last, smaller batch of an epoch (8 samples with `batch_size=3` end with a
+# batch of 2). A batch of 1 is worse: `(1,) * (3,)` broadcasts without an error and returns
+# 3 values for 1 sample. The error type depends on the backend (**TensorFlow**:
+# `InvalidArgumentError`, "Incompatible shapes"; **JAX**: `TypeError`, "incompatible shapes
+# for broadcasting"); catch the message, which says the same on both. The loss below is
+# wrong on purpose.
 
 # %% tags=["wrong-on-purpose"]
 def hard_coded_weights_mse(y_true, y_pred):
@@ -475,13 +492,15 @@ def hard_coded_weights_mse(y_true, y_pred):
 
 
 print(ops.convert_to_numpy(hard_coded_weights_mse(y_true[:3], y_pred[:3])))
+assert ops.shape(hard_coded_weights_mse(y_true[:1], y_pred[:1])) == (3,)  # 1 sample, 3 values, no error
 try:
     hard_coded_weights_mse(y_true[:2], y_pred[:2])
     batch_error = None
 except Exception as error:
-    batch_error = str(error)
-print(batch_error.splitlines()[0][:120])
-assert "incompatible shapes" in batch_error.lower()  # TensorFlow: "Incompatible shapes"; JAX: "incompatible shapes"
+    batch_error = error
+print(f"on {keras.backend.backend()}: {type(batch_error).__name__}: {str(batch_error).splitlines()[0][:120]}")
+assert "incompatible shapes" in str(batch_error).lower()  # TensorFlow: "Incompatible shapes"; JAX: "incompatible shapes"
+assert type(batch_error).__name__ == {"tensorflow": "InvalidArgumentError", "jax": "TypeError"}[keras.backend.backend()]
 
 # %%
 fit_model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
@@ -515,7 +534,8 @@ for batch in (3, 6):
 # %% [markdown]
 # **Keras's own `Huber(delta)` forgets `delta` on save** in Keras <= 3.15
 # (keras-team/keras#23286, which also fixes `CosineSimilarity(axis)` and
-# `SparseCategoricalCrossentropy(axis)`): its `get_config` has no `delta`, so the reloaded
+# `SparseCategoricalCrossentropy(axis)`; the version and the fix are from the Keras issue
+# tracker, *not measured here*): its `get_config` has no `delta`, so the reloaded
 # model trains with `delta=1`. After the fix, the reloaded model computes the same loss.
 # `lossviz.keras_facts.huber_forgets_delta()` measures which Keras you have; our
 # `PseudoHuber` keeps its hyperparameter on both.
@@ -556,10 +576,10 @@ assert np.isclose(halved, one_output.evaluate(x, y, batch_size=32, verbose=0), r
 # `learning_rate * gradient`, so half the loss is half the step: a silent factor of 2 on
 # the learning rate. Adam and RMSprop divide the gradient by a running estimate of its own
 # size, so a constant factor on the loss cancels, except where a gradient is as small as
-# their `epsilon` (default 1e-7). Measured: the first training step from the same weights,
-# blog loss against the summed one, with `epsilon=1e-12` so that only the optimizer's rule
-# is measured (with the default, a weight with a near-zero gradient still feels a little
-# of the factor).
+# their `epsilon` (default 1e-7, checked below). Measured: the first training step from the
+# same weights, blog loss against the summed one, with `epsilon=1e-12` so that only the
+# optimizer's rule is measured (with the default, a weight with a near-zero gradient still
+# feels a little of the factor; *not measured here*).
 
 # %%
 def first_step(loss, optimizer):
@@ -585,6 +605,7 @@ for name, make_optimizer in optimizers.items():
 print({name: round(float(value), 4) for name, value in step_ratio.items()})
 assert np.isclose(step_ratio["SGD"], 0.5, rtol=1e-4)  # half the loss, half the step
 assert abs(step_ratio["Adam"] - 1) < 1e-3 and abs(step_ratio["RMSprop"] - 1) < 1e-3
+assert keras.optimizers.Adam().epsilon == keras.optimizers.RMSprop().epsilon == 1e-7
 
 # %% [markdown]
 # That cancelling holds for the data loss alone. A regulariser (or anything added with
@@ -665,6 +686,8 @@ def my_log_cosh(y_true, y_pred):
 
 
 my_report = lossviz.check_loss(my_log_cosh, reference=lossviz.losses.log_cosh)
+literal_far = ops.convert_to_numpy(my_log_cosh(np.zeros((1, 1), "float32"), np.full((1, 1), 100.0, "float32")))
+assert np.isinf(literal_far)  # exp(100) overflows float32
 
 
 # %% [markdown]
