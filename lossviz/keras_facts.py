@@ -313,8 +313,8 @@ def metrics_reach_their_output(model_class=None) -> bool:
 def accuracy_for_multi_label(evaluate_accuracy=None) -> str:
     """Which accuracy ``compile(metrics=["accuracy"])`` computes on multi-label targets.
 
-    On four rows of three labels "binary" (cells with ``(y_pred > 0.5) == y_true``; Keras 2
-    with crossentropy) is 8/12, "categorical" (rows whose argmaxes agree) 3/4, measured by
+    On four rows of three labels "binary" (cells with ``(y_pred > 0.5) == y_true``; multi-backend
+    Keras 2 with crossentropy) is 8/12, "categorical" (rows whose argmaxes agree) 3/4, measured by
     ``evaluate_accuracy(y_true, y_pred)`` (default: a compiled identity model), else RuntimeError.
 
     Example:

@@ -91,9 +91,10 @@ class WeightedBinaryCrossentropy(keras.losses.Loss):
     With ``from_logits=True`` the stable form ``pos_weight * y * softplus(-x) +
     (1 - y) * softplus(x)`` of the logit ``x`` is used (the formula of
     ``tf.nn.weighted_cross_entropy_with_logits``). ``pos_weight=1`` is exactly Keras's
-    binary crossentropy. For 0/1 labels it equals ``class_weight={0: 1, 1: pos_weight}``
-    in ``fit`` with the built-in loss; unlike class_weight it also works for multi-output
-    models, generators and soft labels.
+    binary crossentropy. For 0/1 labels in one column it equals ``class_weight={0: 1,
+    1: pos_weight}`` in ``fit`` with the built-in loss (with several label columns
+    class_weight weights each row by its argmax instead); unlike class_weight it also
+    works for multi-output models, generators and soft labels.
 
     Args:
         pos_weight: weight of the positive term, > 0. Defaults to 1.0.
