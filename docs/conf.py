@@ -61,8 +61,8 @@ html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False
+html_context = {"default_mode": "light"}
 html_theme_options = {
-    "default_mode": "light",
     "navbar_end": ["navbar-icon-links"],
     "icon_links": [{"name": "GitHub", "url": f"https://github.com/{REPO}", "icon": "fa-brands fa-github"}],
     "secondary_sidebar_items": ["page-toc"],
@@ -177,7 +177,16 @@ def live_scripts(app, pagename, templatename, context, doctree):
             app.add_js_file(path, priority=600 + position, defer="defer")
 
 
+def drop_theme_leftovers(app, exception):
+    """The theme copies a Jinja template and its source maps into _static: not pages."""
+    if exception is None:
+        static = Path(app.outdir) / "_static"
+        for path in [static / "webpack-macros.html", *static.glob("scripts/*.map"), *static.glob("styles/*.map")]:
+            path.unlink(missing_ok=True)
+
+
 def setup(app):
+    app.connect("build-finished", drop_theme_leftovers)
     app.connect("html-page-context", live_scripts)
     app.connect("doctree-resolved", plain_problematic)
     app.connect("autodoc-process-docstring", link_taught_in)
