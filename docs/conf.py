@@ -52,14 +52,25 @@ autodoc_default_options = {"show-inheritance": False}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
-html_theme = "alabaster"
+# pydata-sphinx-theme (the theme of NumPy's and scikit-learn's sites): its fonts, icons and
+# scripts are in the package and served from _static, so a page still loads nothing from
+# the network. Light only: the explorers' figures and widget outputs are drawn on white.
+html_theme = "pydata_sphinx_theme"
 html_title = "lossviz"
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False
-html_theme_options = {"description": "How Keras 3 losses and metrics really behave", "fixed_sidebar": True}
-html_sidebars = {"**": ["about.html", "searchbox.html", "navigation.html"]}
+html_context = {"default_mode": "light"}
+html_theme_options = {
+    "navbar_end": ["navbar-icon-links"],
+    "icon_links": [{"name": "GitHub", "url": f"https://github.com/{REPO}", "icon": "fa-brands fa-github"}],
+    "secondary_sidebar_items": ["page-toc"],
+    "show_toc_level": 2,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+html_sidebars = {"index": []}
 
 
 def notebook_urls(name: str) -> dict[str, str]:
@@ -68,6 +79,41 @@ def notebook_urls(name: str) -> dict[str, str]:
         "Binder": f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/{name}",
         "Colab": f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name}",
     }
+
+
+def colab_install_line() -> str:
+    """The first cell of a notebook on Colab, as README.md shows it."""
+    return f'!pip install -q "lossviz @ git+https://github.com/{REPO}"'
+
+
+def open_live_note(name: str) -> nodes.container:
+    """The links at the top of notebook page ``name`` ("04_weighting.ipynb") that open it live."""
+    urls = notebook_urls(name)
+    paragraph = nodes.paragraph()
+    paragraph += nodes.strong(text="Run this notebook live: ")
+    paragraph += nodes.reference(text="Binder", refuri=urls["Binder"])
+    paragraph += nodes.Text(" (nothing to install) · ")
+    paragraph += nodes.reference(text="Colab", refuri=urls["Colab"])
+    paragraph += nodes.Text(" (first cell: ")
+    paragraph += nodes.literal(text=colab_install_line())
+    paragraph += nodes.Text(") · on your machine, from a clone of the repository: ")
+    paragraph += nodes.literal(text="make lab")
+    paragraph += nodes.Text(f", then open notebooks/{name}.")
+    note = nodes.container(classes=["lossviz-open-live"])
+    note += paragraph
+    return note
+
+
+def add_open_live(app, doctree, docname):
+    """Every notebook page starts, under its title, with the ways to run it live."""
+    if not docname.startswith("notebooks/"):
+        return
+    section = doctree.next_node(nodes.section)
+    note = open_live_note(docname.split("/", 1)[1] + ".ipynb")
+    if section is None:
+        doctree.insert(0, note)
+    else:
+        section.insert(1 if section.children and isinstance(section[0], nodes.title) else 0, note)
 
 
 TAUGHT_IN = re.compile(r"notebooks/(\w+)\.ipynb")
@@ -131,10 +177,20 @@ def live_scripts(app, pagename, templatename, context, doctree):
             app.add_js_file(path, priority=600 + position, defer="defer")
 
 
+def drop_theme_leftovers(app, exception):
+    """The theme copies a Jinja template and its source maps into _static: not pages."""
+    if exception is None:
+        static = Path(app.outdir) / "_static"
+        for path in [static / "webpack-macros.html", *static.glob("scripts/*.map"), *static.glob("styles/*.map")]:
+            path.unlink(missing_ok=True)
+
+
 def setup(app):
+    app.connect("build-finished", drop_theme_leftovers)
     app.connect("html-page-context", live_scripts)
     app.connect("doctree-resolved", plain_problematic)
     app.connect("autodoc-process-docstring", link_taught_in)
     app.connect("doctree-resolved", note_live_widgets)
+    app.connect("doctree-resolved", add_open_live)
     os.environ.setdefault("LOSSVIZ_MATPLOTLIB", "inline")
     return {"parallel_read_safe": True}

@@ -23,6 +23,7 @@ from sklearn import model_selection
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from lossviz._validation import describe, fail, import_keras
+from lossviz.session import _quiet_startup
 
 _PREDICT_CHUNK = 4096  # rows per direct model call, see _KerasFold.raw_output
 
@@ -69,26 +70,51 @@ def _seeded_fold(keras, seed: int):
 
 
 def _prepare_process(threads: int | None):
-    """Import Keras; in a worker, first limit TensorFlow to ``threads`` threads per pool."""
-    if threads is not None:
-        # Read by TensorFlow's runtime when it starts, in case this import starts it.
-        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
-        os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
-    keras = import_keras()
-    applied = None
-    if threads is not None and keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
+    """Import Keras; in a worker, first limit TensorFlow to ``threads`` threads per pool,
+    and start the backend there without its start-up lines (``session._quiet_startup``)."""
+    if threads is None:
+        return import_keras(), None
+    # Read by TensorFlow's runtime when it starts, in case this import starts it.
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
+    with _quiet_startup():
+        keras = import_keras()
+        applied = None
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
 
-        with contextlib.suppress(RuntimeError):  # the runtime started in an earlier fold
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-            tf.config.threading.set_inter_op_parallelism_threads(threads)
-        applied = tf.config.threading.get_intra_op_parallelism_threads()
+            with contextlib.suppress(RuntimeError):  # the runtime started in an earlier fold
+                tf.config.threading.set_intra_op_parallelism_threads(threads)
+                tf.config.threading.set_inter_op_parallelism_threads(threads)
+            applied = tf.config.threading.get_intra_op_parallelism_threads()
+        keras.ops.convert_to_numpy(keras.ops.zeros(1))  # the runtime's first op logs too
     return keras, applied
 
 
 def _rows_key(rows) -> str:
     """A fold's name for its training rows: sklearn passes ``rows[train]`` to ``fit``."""
     return hashlib.blake2b(np.asarray(rows, dtype=np.int64).tobytes(), digest_size=16).hexdigest()
+
+
+def _start_backend_in_worker(threads, caller_pid) -> None:
+    """Run while a worker unpickles a fold, before ``build_model`` (whose globals name
+    ``keras``) imports Keras: start the backend there quietly, limited to ``threads``."""
+    if caller_pid is not None and os.getpid() != caller_pid:
+        _prepare_process(threads)
+
+
+class _WorkerStart:
+    def __init__(self, threads, caller_pid):
+        self.args = (threads, caller_pid)
+
+    def __reduce__(self):
+        return _start_backend_in_worker, self.args
+
+
+def _unpickle_fold(_started, kind, state):
+    fold = kind.__new__(kind)
+    fold.__setstate__(state)
+    return fold
 
 
 # ========================================================================= the estimator
@@ -134,6 +160,10 @@ class _KerasFold(BaseEstimator):
         if not self.keep_model:
             state.pop("model_", None)  # do not ship a model nobody asked for
         return state
+
+    def __reduce__(self):
+        # _WorkerStart unpickles first: the backend starts before build_model is unpickled.
+        return _unpickle_fold, (_WorkerStart(self.threads, self.caller_pid), type(self), self.__getstate__())
 
     def fit(self, X, y, *, rows, sample_weight=None):
         in_worker = os.getpid() != self.caller_pid

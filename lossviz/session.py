@@ -15,9 +15,12 @@ Taught in: notebooks/00_start_here.ipynb
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,6 +75,60 @@ def read_seed(environ=None) -> int:
     return seed
 
 
+#: The lines TensorFlow's C++ runtime (through absl) writes to the process's stderr while it
+#: starts, on every import: notices, not warnings about the reader's code. Each pattern is
+#: one whole line; ``TF_CPP_MIN_LOG_LEVEL=3`` does not silence them in TensorFlow 2.21, and
+#: ``TF_ENABLE_ONEDNN_OPTS=0`` would change the numbers.
+_ABSL_PREFIX = r"[IWE]\d{4} [\d:.]+\s+\d+ \w+\.cc:\d+\] "
+STARTUP_NOISE = (
+    re.compile(r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"),
+    re.compile(_ABSL_PREFIX + r"oneDNN custom operations are on\..*"),
+    re.compile(_ABSL_PREFIX + r"This TensorFlow binary is optimized to use available CPU instructions.*"),
+    re.compile(r"To enable the following instructions: [\w ,.]+ in other operations, rebuild TensorFlow with .*"),
+)
+
+
+def drop_startup_noise(text: str) -> str:
+    """``text`` without the lines of :data:`STARTUP_NOISE`; every other line is kept, in order.
+
+    Example:
+        >>> drop_startup_noise("WARNING: All log messages before absl::InitializeLog() is called are "
+        ...                    "written to STDERR\\nUserWarning: a real one\\n")
+        'UserWarning: a real one\\n'
+    """
+    kept = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not any(p.fullmatch(line.rstrip("\r\n")) for p in STARTUP_NOISE)
+    ]
+    return "".join(kept)
+
+
+@contextlib.contextmanager
+def _quiet_startup():
+    """Capture the process's C-level stderr (file descriptor 2, where TensorFlow's runtime
+    writes) while the backend starts, then write back everything but the start-up noise."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2 (some embedded interpreters): nothing to filter
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        sys.stderr.flush()
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            kept = drop_startup_noise(capture.read().decode("utf-8", "replace"))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
+
+
 def _versions(keras) -> dict:
     import sklearn
 
@@ -111,8 +168,9 @@ def setup(*, verbose: bool = True) -> Session:
 
     Reads the seed (:func:`read_seed`), imports Keras through
     ``lossviz._validation.import_keras`` (which sets the default backend), calls
-    ``keras.utils.set_random_seed(seed)`` (Python, NumPy, backend and Keras generators),
-    and in IPython runs ``%matplotlib`` with ``LOSSVIZ_MATPLOTLIB`` (default ``widget``).
+    ``keras.utils.set_random_seed(seed)`` (Python, NumPy, backend and Keras generators)
+    with the start-up notices of TensorFlow's runtime left out of stderr
+    (:func:`drop_startup_noise`; every other line written meanwhile is kept), and in IPython runs ``%matplotlib`` with ``LOSSVIZ_MATPLOTLIB`` (default ``widget``).
 
     Args:
         verbose: print the seed and versions (default True).
@@ -136,8 +194,9 @@ def setup(*, verbose: bool = True) -> Session:
     from lossviz._validation import import_keras
 
     seed = read_seed()
-    keras = import_keras()
-    keras.utils.set_random_seed(seed)
+    with _quiet_startup():
+        keras = import_keras()
+        keras.utils.set_random_seed(seed)
     _select_matplotlib_backend()
     versions = _versions(keras)
     if verbose:

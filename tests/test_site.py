@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import gzip
+import html as html_module
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -274,7 +276,7 @@ def test_api_page_lists_every_public_function_with_taught_in_links(browser, serv
 def test_index_has_the_map_and_how_to_run_live(browser, server):
     page, _ = open_page(browser, server, "index.html")
     try:
-        text = page.locator("div.body").text_content()
+        text = page.locator("[role=main]").first.text_content()
         for phrase in ("The map", "Regression losses", "Run it live", "make lab", "Binder", "Colab"):
             assert phrase in text, phrase
         assert page.locator("input[name=q]").count() == 1, "no search box"
@@ -455,3 +457,31 @@ def test_gallery_lists_every_snippet_and_copies_it_exactly(browser, server):
         assert not errors, errors
     finally:
         page.close()
+
+
+def test_no_page_shows_backend_start_up_noise_or_loads_from_the_network(site):
+    """lossviz.setup() keeps TensorFlow's start-up lines out of every output, and no page
+    (theme included) loads a script, style sheet or font from outside the site."""
+    from lossviz.session import STARTUP_NOISE
+
+    external = re.compile(r"<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)=\"(?:https?:)?//[^\"]*\"")
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= len(PAGES)
+    for path in pages:
+        html = path.read_text()
+        assert not [p.pattern for p in STARTUP_NOISE if p.search(html)], path
+        assert not external.findall(html), (path, external.findall(html))
+
+
+def test_every_notebook_page_opens_live_on_binder_colab_and_make_lab(site):
+    install = re.search(r"^\s*(!pip install .*)$", (ROOT / "README.md").read_text(), re.M).group(1)
+    for path in sorted((site / "notebooks").glob("*.html")):
+        html = path.read_text()
+        note = re.search(r'<div class="[^"]*lossviz-open-live[^"]*">(.*?)</div>', html, re.S)
+        assert note, f"{path.name} has no links to open it live"
+        hrefs = re.findall(r'href="([^"]+)"', note.group(1))
+        name = f"notebooks/{path.stem}.ipynb"
+        assert [h for h in hrefs if h.startswith("https://mybinder.org/") and h.endswith(name)], hrefs
+        assert [h for h in hrefs if h.startswith("https://colab.research.google.com/github/") and h.endswith(name)]
+        text = html_module.unescape(re.sub(r"<[^>]+>", "", note.group(1)))
+        assert install in text and "make lab" in text, text
