@@ -184,6 +184,20 @@ def _rect_item(ax_index, boxes, facecolors, alpha) -> dict:
     }
 
 
+def _line_item(ax_index: int, xy, colour: str, width, opacity, dashes) -> dict:
+    """One polyline of the page's scene: a Line2D's line, or one segment of a LineCollection."""
+    return {
+        "t": "line",
+        "a": ax_index,
+        "x": _numbers(xy[:, 0]),
+        "y": _numbers(xy[:, 1]),
+        "c": colour,
+        "w": width,
+        "op": opacity,
+        "d": dashes,
+    }
+
+
 def _artist_items(artist, ax, ax_index: int) -> list[dict]:
     """What one artist draws, as items of the page's scene ([] for what it does not show)."""
     if not artist.get_visible():
@@ -194,18 +208,8 @@ def _artist_items(artist, ax, ax_index: int) -> list[dict]:
         opacity = _number(artist.get_alpha() if artist.get_alpha() is not None else alpha)
         items = []
         if artist.get_linestyle() not in ("None", "", " ", "none"):
-            items.append(
-                {
-                    "t": "line",
-                    "a": ax_index,
-                    "x": _numbers(xy[:, 0]),
-                    "y": _numbers(xy[:, 1]),
-                    "c": colour,
-                    "w": _number(artist.get_linewidth()),
-                    "op": opacity,
-                    "d": _DASHES.get(artist.get_linestyle(), [4, 4]),
-                }
-            )
+            dashes = _DASHES.get(artist.get_linestyle(), [4, 4])
+            items.append(_line_item(ax_index, xy, colour, _number(artist.get_linewidth()), opacity, dashes))
         if artist.get_marker() not in (None, "None", "", " ", "none"):
             items.append(
                 {
@@ -247,18 +251,9 @@ def _artist_items(artist, ax, ax_index: int) -> list[dict]:
         for index, segment in enumerate(artist.get_segments()):
             xy = _to_data(artist, ax, segment)
             colour, alpha = _colour(colours[index % len(colours)]) if len(colours) else ("#000000", 1.0)
-            items.append(
-                {
-                    "t": "line",
-                    "a": ax_index,
-                    "x": _numbers(xy[:, 0]),
-                    "y": _numbers(xy[:, 1]),
-                    "c": colour,
-                    "w": _number(widths[index % len(widths)]) if len(widths) else 1.0,
-                    "op": _number(artist.get_alpha() if artist.get_alpha() is not None else alpha),
-                    "d": None,
-                }
-            )
+            width = _number(widths[index % len(widths)]) if len(widths) else 1.0
+            opacity = _number(artist.get_alpha() if artist.get_alpha() is not None else alpha)
+            items.append(_line_item(ax_index, xy, colour, width, opacity, None))
         return items
     if isinstance(artist, QuadMesh):
         artist.update_scalarmappable()
