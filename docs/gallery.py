@@ -1,12 +1,11 @@
 """The snippet gallery of the site (used by docs/build_site.py): one page per name of
 ``lossviz.standalone_names()``, with NumPy and ``keras.ops`` tabs (sphinx-design), a copy
 button on every block (sphinx-copybutton), a download link, the tests that prove it,
-the notebook that teaches it, its deliberate differences from Keras and the errata rows
-that name it; and an index with every snippet's line count.
+the notebook section that teaches it, its deliberate differences from Keras and the
+errata rows that name it; and an index with every snippet's line count.
 
-The proof is read from the tests themselves: the test ids that run each block alone
-(tests/test_standalone.py, tests/test_standalone_metrics.py, tests/test_keras_reference.py)
-and, for a loss compared with Keras, the tolerance of its ``Spec`` in tests/test_losses.py.
+The proof is the block's own header (``lossviz.standalone.proof_header``), read from
+lossviz/proofs.json, which tools/proofs.py writes from the tests' own parameters.
 """
 
 from __future__ import annotations
@@ -15,25 +14,12 @@ import ast
 import importlib
 import inspect
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
 TAUGHT_IN = re.compile(r"Taught in:\s*notebooks/(\w+)\.ipynb")
-
-
-def _loss_specs() -> dict[str, list]:
-    """{loss name: its Specs} from tests/test_losses.py (its tolerances, its cases)."""
-    sys.path.insert(0, str(TESTS))
-    try:
-        test_losses = importlib.import_module("test_losses")
-    finally:
-        sys.path.remove(str(TESTS))
-    specs: dict[str, list] = {}
-    for spec in [*test_losses.SPECS, *test_losses.OWN_SPECS]:
-        specs.setdefault(spec.name, []).append(spec)
-    return specs, {spec.name for spec in test_losses.SPECS}
+#: Headings MyST gives an anchor to (conf.py: myst_heading_anchors = 3).
+HEADING = re.compile(r"^# (#{1,3}) (.+)$")
 
 
 def _function(name: str, flavor: str):
@@ -67,36 +53,47 @@ def errata_rows(name: str) -> list[str]:
     return [row for row in rows[1:] if re.search(rf"`[^`]*\b{re.escape(name)}\b[^`]*`", row)]
 
 
-def proof(name: str, specs: dict, keras_named: set[str], flavor: str) -> list[str]:
-    """Lines that say which tests prove the block, from the tests' own parameters."""
-    import lossviz
+def proof(name: str, flavor: str) -> list[str]:
+    """Lines that say which tests prove the block: its header's proof, in prose."""
+    from lossviz.standalone import _proofs, _public
 
-    lines = []
-    if flavor == "keras":
-        lines.append(
-            "`tests/test_keras_reference.py::test_every_keras_block_runs_alone` runs this block alone; "
-            "`test_value_and_gradient_equal_the_keras_builtin` holds its value and gradient to the built-in."
-        )
-        return lines
-    if name in specs:
-        for spec in specs[name][:1]:
-            against = f"`keras.losses.{name}`" if name in keras_named else "the library function (Keras has none)"
-            lines.append(
-                f"`tests/test_standalone.py::test_numpy_loss_block_alone_equals_the_library_and_keras[{name}]` "
-                f"runs this block alone on {len(spec.cases)} named cases x {len(spec.grid)} option sets: equal to "
-                f"`lossviz.losses.{name}` exactly in float64 and float32, and in float64 to {against} within "
-                f"rtol {spec.rtol:g}, atol {spec.atol:g}."
-            )
-    elif name in getattr(lossviz.metrics, "METRICS", {}) or hasattr(lossviz.metrics, name):
-        lines.append(
-            f"`tests/test_standalone_metrics.py::test_block_alone_equals_the_library_and_the_reference[{name}-...]` "
-            "runs this block alone on every case of the metric: equal to the library, and to scikit-learn "
-            "(rtol 1e-12) or to Keras's float32 counts (atol 1e-6)."
-        )
+    block = _proofs()["blocks"][f"{flavor}:{_public(flavor)[name][1]}"]
+    lines = [
+        f"Equal to {claim['against']}" + (f" ({claim['on']})" if claim["on"] else "") + f": {claim['how']}, "
+        f"on {claim['cases']} cases."
+        for claim in block["claims"]
+    ]
+    lines.append(f"Test: `{block['test']}`" + (f"; run alone by `{block['alone']}`." if block["alone"] else "."))
     return lines
 
 
-def page(name: str, specs: dict, keras_named: set[str], built: set[str], flavors: dict[str, list[str]]) -> str:
+def teaching_section(name: str, stem: str) -> str | None:
+    """The heading of the section of notebook ``stem`` that teaches ``name``: the first
+    heading that names it, else the section whose code first calls it (imports aside),
+    else the section whose text first names it in backticks."""
+    path = ROOT / "notebooks" / f"{stem}.py"
+    if not path.exists():
+        return None
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    heading, first_used, first_named = None, None, None
+    for cell in path.read_text().split("\n# %%")[1:]:
+        markdown = cell.startswith(" [markdown]")
+        for line in cell.splitlines()[1:]:
+            found = HEADING.match(line) if markdown else None
+            if found and len(found.group(1)) > 1:
+                heading = found.group(2).strip()
+                if word.search(heading):
+                    return heading
+            elif not heading:
+                continue
+            elif markdown and first_named is None and re.search(rf"`[^`]*{word.pattern}[^`]*`", line):
+                first_named = heading
+            elif not markdown and first_used is None and not re.match(r"\s*(#|import |from )", line):
+                first_used = heading if word.search(line) else None
+    return first_used or first_named
+
+
+def page(name: str, built: set[str], flavors: dict[str, list[str]]) -> str:
     from lossviz.standalone import code_lines, standalone_source
 
     function = _function(name, "numpy")
@@ -107,8 +104,10 @@ def page(name: str, specs: dict, keras_named: set[str], built: set[str], flavors
         parts += [summary, ""]
     if taught:
         stem = taught.group(1)
-        target = f"../notebooks/{stem}.ipynb" if stem in built else None
-        parts += [f"Taught in [{stem}]({target})." if target else f"Taught in `notebooks/{stem}.ipynb`.", ""]
+        section = teaching_section(name, stem)
+        anchor = "#" + section.replace(" ", "-") if section else ""
+        label = f"{stem}: {section}" if section else stem
+        parts += [_relinked(f"Taught in [{label}]({stem}.ipynb{anchor}).", built), ""]
     parts += ["::::{tab-set}", ""]
     for flavor, label in (("numpy", "NumPy"), ("keras", "keras.ops")):
         if name not in flavors[flavor]:
@@ -123,7 +122,7 @@ def page(name: str, specs: dict, keras_named: set[str], built: set[str], flavors
             f"{{download}}`Download {file_name} <{file_name}>` ({code_lines(source)} lines of code). "
             f"The same text as `lossviz.standalone_source({name!r}{'' if flavor == 'numpy' else ', flavor=' + repr(flavor)})`.",
             "",
-            *(f"- {line}" for line in proof(name, specs, keras_named, flavor)),
+            *(f"- {line}" for line in proof(name, flavor)),
             "",
             ":::",
             "",
@@ -160,7 +159,6 @@ def stage_gallery(stage_dir: Path, built: set[str]) -> list[str]:
     """Write gallery/<name>.md, its downloads and gallery/index.md; return the page names."""
     from lossviz.standalone import code_lines, standalone_names, standalone_source
 
-    specs, keras_named = _loss_specs()
     flavors = {flavor: standalone_names(flavor) for flavor in ("numpy", "keras")}
     # Aliases give their target's block: one page per block, under the registered name.
     names = sorted({name for name in flavors["numpy"] if _function(name, "numpy").__name__ == name})
@@ -168,7 +166,7 @@ def stage_gallery(stage_dir: Path, built: set[str]) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in names:
-        (folder / f"{name}.md").write_text(page(name, specs, keras_named, built, flavors))
+        (folder / f"{name}.md").write_text(page(name, built, flavors))
         (folder / f"{name}.py").write_text(standalone_source(name))
         keras_lines = ""
         if name in flavors["keras"]:

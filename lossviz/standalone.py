@@ -4,7 +4,13 @@ A reader who copies ``inspect.getsource(lossviz.losses.huber)`` gets a function 
 calls helpers from three files and fails with ``NameError``. ``standalone_source``
 assembles what the function really needs from the package's own code, so the block it
 returns runs by itself: its imports, the constants and helpers the function uses (each
-once, each before its first use), and the function last. It never mentions lossviz.
+once, each before its first use), and the function last. Its code never uses lossviz.
+
+Every block opens with a proof header (:func:`proof_header`): the SPDX licence, the
+lossviz version, and what the block was tested equal to, with the tolerance, the
+versions and the test's id. The header is read from ``lossviz/proofs.json``, which
+``tools/proofs.py`` writes from the tests' own parameters; tests/test_proofs.py fails when
+the two disagree.
 
 How the block is assembled (the rules the library code follows):
 
@@ -40,9 +46,11 @@ import difflib
 import importlib
 import importlib.util
 import io
+import json
 import re
 import tokenize
 from functools import cache, partial
+from importlib import resources
 
 from lossviz._validation import check_one_of, fail
 from lossviz.losses import _registry as _loss_registry
@@ -50,6 +58,7 @@ from lossviz.losses import _registry as _loss_registry
 __all__ = [
     "standalone_source",
     "standalone_names",
+    "proof_header",
     "code_lines",
     "length_table",
     "FLAVORS",
@@ -362,11 +371,51 @@ def standalone_source(name: str, flavor: str = "numpy") -> str:
     dropped_any = any(_validation_statements(m, _namespace(m)[0][n]) for m, n in seen if n in _namespace(m)[0])
     plain = sorted(line for line in imports if line.startswith("import "))
     froms = sorted(line for line in imports if line.startswith("from "))
-    header = [f"# {function}: reference implementation ({flavor}), copied whole: it runs by itself."]
+    header = [proof_header(name, flavor).rstrip("\n")]
     if dropped_any:
         header.append(_DROPPED_NOTE)
     blocks = ["\n".join(header + plain + froms), *seen.values()]
     return "\n\n\n".join(blocks) + "\n"
+
+
+@cache
+def _proofs() -> dict:
+    return json.loads(resources.files("lossviz").joinpath("proofs.json").read_text(encoding="utf-8"))
+
+
+def proof_header(name: str, flavor: str = "numpy") -> str:
+    """The comment lines that open the block of ``name``: licence, origin and proof.
+
+    Read from ``lossviz/proofs.json`` (written by ``tools/proofs.py`` from the tests):
+    which test runs the block alone, what it was compared with, on which versions and
+    backends, and within which tolerance.
+
+    Example:
+        >>> print(proof_header("mse").splitlines()[0])
+        # SPDX-License-Identifier: MIT
+    """
+    check_one_of(flavor, "flavor", FLAVORS)
+    if name not in _public(flavor):
+        standalone_source(name, flavor)  # raises the ValueError that names close names
+    function = _public(flavor)[name][1]
+    proofs = _proofs()
+    proof = proofs["blocks"].get(f"{flavor}:{function}")
+    if proof is None:
+        raise RuntimeError(f"lossviz/proofs.json has no proof of {flavor}:{function}: run tools/proofs.py")
+    call = f"{function!r}" + ("" if flavor == "numpy" else f", flavor={flavor!r}")
+    lines = [
+        f"# SPDX-License-Identifier: {proofs['license']}",
+        f"# {function}, from lossviz {proofs['lossviz']}: lossviz.standalone_source({call}).",
+    ]
+    if proof["alone"]:
+        lines += [f"# It runs by itself ({proof['alone']}).", "# Tested equal to:"]
+    else:
+        lines += ["# It runs by itself. Run alone, it was tested equal to:"]
+    for claim in proof["claims"]:
+        on = f" ({claim['on']})" if claim["on"] else ""
+        lines.append(f"#   {claim['against']}{on}: {claim['how']}; {claim['cases']} cases")
+    lines.append(f"# by {proof['test']}")
+    return "\n".join(lines) + "\n"
 
 
 def code_lines(source: str) -> int:

@@ -163,10 +163,17 @@ print(lossviz.standalone_source("huber"))
 assert "Argument validation is left out" in lossviz.standalone_source("huber")
 
 # %% [markdown]
-# The next cell is that output, pasted as is: it defines `huber` without `lossviz`.
+# The next cell is that output, pasted as is: it defines `huber` without `lossviz`. Its
+# header says what it was tested equal to and by which test of this repository (the
+# header is generated from the tests' own parameters, never typed).
 
 # %%
-# huber: reference implementation (numpy), copied whole: it runs by itself.
+# SPDX-License-Identifier: MIT
+# huber, from lossviz 0.1.0: lossviz.standalone_source('huber').
+# It runs by itself. Run alone, it was tested equal to:
+#   keras.losses.huber (Keras 3.15 on TensorFlow 2.21): rtol 1e-06, atol 1e-10, in float64; 27 cases
+#   lossviz.losses.huber: identical, in float64 and float32; 54 cases
+# by tests/test_standalone.py::test_numpy_loss_block_alone_equals_the_library_and_keras[huber]
 # Argument validation is left out here; add your own checks if you need them.
 import numpy as np
 
@@ -238,7 +245,7 @@ for dtype in (np.float64, np.float32):
     pasted = huber(y_true.astype(dtype), y_pred.astype(dtype), delta=1.5)
     twin = lossviz.losses.huber(y_true.astype(dtype), y_pred.astype(dtype), delta=1.5)
     assert pasted.dtype == twin.dtype == dtype and np.array_equal(pasted, twin)
-assert "lossviz" not in lossviz.standalone_source("huber")
+assert "lossviz" not in lossviz.standalone_source("huber").removeprefix(lossviz.standalone.proof_header("huber"))
 print("pasted == lossviz.losses.huber")
 
 # %%

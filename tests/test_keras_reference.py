@@ -31,12 +31,13 @@ keras = import_keras()
 ops = keras.ops
 
 RTOL, ATOL = 1e-5, 1e-7
+EPS_MULTIPLE = 4
 
 
 def atol_for(values):
     """ATOL, or 4 machine epsilons of the dtype Keras computed in when that is larger:
     float32 (JAX computes float64 input in float32) rounds values near 0 to about 1e-7."""
-    return max(ATOL, 4 * float(np.finfo(np.asarray(values).dtype).eps))
+    return max(ATOL, EPS_MULTIPLE * float(np.finfo(np.asarray(values).dtype).eps))
 
 
 def _jax_value_and_gradient(function, y_true, kwargs):

@@ -286,12 +286,14 @@ def test_index_has_the_map_and_how_to_run_live(browser, server):
         page.close()
 
 
-@pytest.mark.parametrize("query", ["huber"])
-def test_search_finds_a_function_offline(browser, server, offline, query):
+@pytest.mark.parametrize("query", ["huber", "roc_auc_score"])
+def test_search_finds_a_function_and_its_gallery_page_offline(browser, server, offline, query):
     attempts, _ = offline
     page, _ = open_page(browser, server, f"search.html?q={query}")
     try:
         bh.wait_until(lambda: page.locator("#search-results li").count(), 30, lambda: "no search results")
+        hrefs = page.evaluate("() => [...document.querySelectorAll('#search-results li a')].map((a) => a.href)")
+        assert any(href.split("#")[0].endswith(f"gallery/{query}.html") for href in hrefs), hrefs
         assert not attempts
     finally:
         page.close()
@@ -453,7 +455,10 @@ def test_gallery_lists_every_snippet_and_copies_it_exactly(browser, server):
         page.locator(".sd-tab-content button.copybtn").first.click()
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied.rstrip("\n") == standalone_source("huber").rstrip("\n")
+        assert copied.startswith("# SPDX-License-Identifier: MIT\n# huber, from lossviz ")  # its proof header
         assert page.locator("a.download, a[download], a.reference.download").count() >= 1
+        taught = page.locator("p:has-text('Taught in') a").first.get_attribute("href")
+        assert "01_regression_losses" in taught and "#" in taught, taught  # the section, not only the notebook
         assert not errors, errors
     finally:
         page.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pytest
@@ -311,7 +311,7 @@ def _keras():
     return import_keras()
 
 
-def _keras_reference(name, args, kwargs):
+def _keras_reference(name, *args, **kwargs):
     keras = _keras()
     if name == "keras_auc":
         y_true, y_score = args
@@ -375,7 +375,7 @@ IOU_CLASSES = {
 }
 
 
-def _keras_iou(name, args, kwargs):
+def _keras_iou(name, *args, **kwargs):
     options = {key: value for key, value in kwargs.items() if key != "sample_weight"}
     metric = getattr(_keras().metrics, IOU_CLASSES[name])(**options)
     with warnings.catch_warnings():
@@ -384,29 +384,42 @@ def _keras_iou(name, args, kwargs):
     return float(metric.result())
 
 
+def _sklearn(name):
+    return f"sklearn.metrics.{name}", getattr(sk, name)
+
+
+def reference_of(name, kwargs):
+    """(what it is called, the function) that gives the reference value of this call:
+    scikit-learn, Keras or a hand-worked formula. tools/proofs.py prints the name in the
+    header of the block (lossviz/proofs.json)."""
+    from sklearn.calibration import calibration_curve
+
+    if name in IOU_CLASSES:
+        return f"keras.metrics.{IOU_CLASSES[name]}", partial(_keras_iou, name)
+    if name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None):
+        label = "keras.metrics.AUC" if name == "keras_auc" else f"keras.metrics.{KERAS_CLASSES[name][0]}"
+        return label, partial(_keras_reference, name)
+    if name in KERAS_CLASSES:
+        return "the best rate read off sklearn.metrics.roc_curve", _sklearn_threshold_metric(name)
+    return {
+        "error_rate": _sklearn("zero_one_loss"),
+        "specificity_score": ("sklearn.metrics.recall_score of the negative class", _specificity),
+        "false_positive_rate": ("1 - sklearn.metrics.recall_score of the negative class", _false_positive_rate),
+        "calibration_curve": ("sklearn.calibration.calibration_curve", calibration_curve),
+        "expected_calibration_error": ("the bins of sklearn.calibration.calibration_curve", _ece_from_sklearn_curve),
+        "batch_averaged": ("a hand-worked mean over batches", _batch_mean),
+    }.get(name) or _sklearn(name)
+
+
 def reference(name, args, kwargs):
     """The value scikit-learn, Keras or a hand-worked formula gives for this call."""
-    if name in IOU_CLASSES:
-        return _keras_iou(name, args, kwargs)
-    if name == "error_rate":
-        return sk.zero_one_loss(*args, **kwargs)
-    if name == "specificity_score":
-        return _specificity(*args, **kwargs)
-    if name == "false_positive_rate":
-        return _false_positive_rate(*args, **kwargs)
-    if name == "calibration_curve":
-        from sklearn.calibration import calibration_curve
+    _, function = reference_of(name, kwargs)
+    return function(*args, **kwargs)
 
-        return calibration_curve(*args, **kwargs)
-    if name == "expected_calibration_error":
-        return _ece_from_sklearn_curve(*args, **kwargs)
-    if name == "batch_averaged":
-        return _batch_mean(*args, **kwargs)
-    if name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None):
-        return _keras_reference(name, args, kwargs)
-    if name in KERAS_CLASSES:
-        return _sklearn_threshold_metric(name)(*args, **kwargs)
-    return getattr(sk, name)(*args, **kwargs)
+
+#: The tolerances of the comparison with the reference: Keras counts in float32.
+KERAS_TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
+REFERENCE_TOLERANCE = {"rtol": 1e-12, "atol": 1e-15}
 
 
 # ---------------------------------------------------------------------------
@@ -445,11 +458,8 @@ def test_every_metric_has_cases():
 
 
 def _reference_is_keras(name, case):
-    """The reference() of this case is computed by Keras (the same test as reference's)."""
-    kwargs = CASES[name][case][1]
-    if name in IOU_CLASSES:
-        return True
-    return name == "keras_auc" or (name in KERAS_CLASSES and kwargs.get("num_thresholds") is not None)
+    """The reference of this case is computed by Keras."""
+    return reference_of(name, CASES[name][case][1])[0].startswith("keras.")
 
 
 @pytest.mark.parametrize(
@@ -470,11 +480,10 @@ def test_block_alone_equals_the_library_and_the_reference(name, case):
         library = getattr(lv, name)(*args, **kwargs)
         expected = reference(name, args, kwargs)
     assert_equal(alone, library, context=f"{name}[{case}] alone vs library")
-    keras_named = name == "keras_auc" or (name in KERAS_CLASSES and not case.startswith("exact"))
-    if keras_named or name in IOU_CLASSES:  # Keras counts in float32
-        assert_equal(library, expected, rtol=1e-6, atol=1e-6, context=f"{name}[{case}] vs Keras")
+    if _reference_is_keras(name, case):
+        assert_equal(library, expected, **KERAS_TOLERANCE, context=f"{name}[{case}] vs Keras")
     else:
-        assert_equal(library, expected, rtol=1e-12, atol=1e-15, context=f"{name}[{case}] vs reference")
+        assert_equal(library, expected, **REFERENCE_TOLERANCE, context=f"{name}[{case}] vs reference")
 
 
 @pytest.mark.parametrize("name", METRIC_NAMES)
