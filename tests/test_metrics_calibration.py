@@ -7,12 +7,11 @@ and whether a UserWarning is emitted.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn import calibration as sk_calibration
 from sklearn import metrics as sk
+from test_metrics import outcome
 
 from lossviz import metrics as lv
 
@@ -25,21 +24,9 @@ SKLEARN = {
 }
 
 
-def outcome(function, *args, **kwargs):
-    """(result, raised ValueError?, warning messages) of one call."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result, raised = function(*args, **kwargs), False
-        except ValueError:
-            result, raised = None, True
-    messages = sorted({str(w.message) for w in caught if issubclass(w.category, UserWarning)})
-    return result, raised, messages
-
-
 def assert_same_behaviour(name, *args, **kwargs):
-    ours, ours_raised, ours_warned = outcome(getattr(lv, name), *args, **kwargs)
-    theirs, theirs_raised, theirs_warned = outcome(SKLEARN[name], *args, **kwargs)
+    ours, ours_raised, ours_warned = outcome(getattr(lv, name), *args, warning="UserWarning", **kwargs)
+    theirs, theirs_raised, theirs_warned = outcome(SKLEARN[name], *args, warning="UserWarning", **kwargs)
     context = f"{name}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
     assert ours_raised == theirs_raised, f"{context}: ValueError lossviz={ours_raised} sklearn={theirs_raised}"
     assert bool(ours_warned) == bool(theirs_warned), f"{context}: warnings {ours_warned} vs {theirs_warned}"
