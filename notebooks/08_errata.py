@@ -103,7 +103,7 @@ print("lossviz", lossviz.__version__, "| keras", keras.__version__, "| backend",
 
 
 # %% [markdown]
-# ### Wrong on purpose: losses with no gradient path to `y_pred`
+# ## Wrong on purpose: losses with no gradient path to `y_pred`
 #
 # Post 003's row on gradients, checked here: one loss ignores `y_pred`, one rounds it.
 # `lossviz.check_loss` reports both under `gradient`, on TensorFlow (no gradient) and on

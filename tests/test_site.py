@@ -67,6 +67,9 @@ def site(tmp_path_factory):
     )
     assert result.returncode == 0, f"site build failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     assert "0 broken internal links" in result.stdout
+    # A docstring or notebook that Sphinx cannot parse renders wrongly on the page.
+    errors = [line for line in result.stderr.splitlines() if re.search(r": (ERROR|CRITICAL): ", line)]
+    assert not errors, errors
     return base / "site"
 
 

@@ -12,9 +12,9 @@ module                   functions                                              
 ``batch``                batch_averaged (what Keras logs for a batch-wise metric)    05
 ``calibration``          Brier score, log loss, the calibration curve and its        12
                          expected error; MCC, balanced accuracy
-``multilabel``           jaccard_score, hamming_loss, multilabel_confusion_matrix    05
-``iou_metrics``          Keras's IoU family: iou, mean_iou, binary_iou, one_hot_iou, 05
-                         one_hot_mean_iou
+``multilabel``           jaccard_score, hamming_loss, multilabel_confusion_matrix    10
+``iou_metrics``          Keras's IoU family: iou, mean_iou, binary_iou,              11
+                         one_hot_iou, one_hot_mean_iou
 ``_checks``              the input checks every public function starts with
 ``_calibration_checks``  the input checks of ``calibration``
 ``_counts``              the one-vs-rest counts behind the precision_recall scores

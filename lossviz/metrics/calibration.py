@@ -205,7 +205,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=10, strategy="uniform",
 
     With the bins of :func:`calibration_curve` (same edges, same rule: bin b holds
     e_(b-1) < p_i <= e_b), weights w_i (1 by default), W_b = sum of w_i in bin b and
-    W = sum_i w_i:
+    W = sum_i w_i::
 
         acc_b  = sum_(i in b) w_i y_i / W_b        (fraction of positives)
         conf_b = sum_(i in b) w_i p_i / W_b        (mean probability)

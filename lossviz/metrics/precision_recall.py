@@ -43,7 +43,7 @@ def precision_recall_fscore_support(
 ):
     """Precision, recall, F-beta and support per label, or averaged.
 
-    Per label l (one-vs-rest counts TP, FP, FN):
+    Per label l (one-vs-rest counts TP, FP, FN)::
 
         precision = TP / (TP + FP)        recall = TP / (TP + FN)
         F_beta = (1 + beta^2) TP / ((1 + beta^2) TP + beta^2 FN + FP)
