@@ -69,12 +69,14 @@ def proof(name: str, flavor: str) -> list[str]:
 
 def teaching_section(name: str, stem: str) -> str | None:
     """The heading of the section of notebook ``stem`` that teaches ``name``: the first
-    heading that names it, else the section whose code first calls it (imports aside),
-    else the section whose text first names it in backticks."""
+    heading that names it (capitalised too), else the section whose code first calls it
+    (imports aside), else the section whose text first names it in backticks."""
     path = ROOT / "notebooks" / f"{stem}.py"
     if not path.exists():
         return None
     word = re.compile(rf"\b{re.escape(name)}\b")
+    # A heading may open with the name capitalised ("Tversky: ...", "Hinge losses ...").
+    titled = re.compile(rf"\b(?:{re.escape(name)}|{re.escape(name.capitalize())})\b")
     heading, first_used, first_named = None, None, None
     for cell in path.read_text().split("\n# %%")[1:]:
         markdown = cell.startswith(" [markdown]")
@@ -82,7 +84,7 @@ def teaching_section(name: str, stem: str) -> str | None:
             found = HEADING.match(line) if markdown else None
             if found and len(found.group(1)) > 1:
                 heading = found.group(2).strip()
-                if word.search(heading):
+                if titled.search(heading):
                     return heading
             elif not heading:
                 continue

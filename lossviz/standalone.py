@@ -408,7 +408,10 @@ def proof_header(name: str, flavor: str = "numpy") -> str:
         f"# {function}, from lossviz {proofs['lossviz']}: lossviz.standalone_source({call}).",
     ]
     if proof["alone"]:
-        lines += [f"# It runs by itself ({proof['alone']}).", "# Tested equal to:"]
+        lines += [
+            f"# It runs by itself ({proof['alone']}).",
+            "# Run alone (exec'd in an empty namespace), it was tested equal to:",
+        ]
     else:
         lines += ["# It runs by itself. Run alone, it was tested equal to:"]
     for claim in proof["claims"]:

@@ -3,7 +3,7 @@
 tools/proofs.py writes the file from the tests' own parameters: the ids pytest collects,
 the tolerances and cases of the tests, the backends of the Makefile and the installed
 versions. Here the file is regenerated and must be what is committed, and a changed
-tolerance must make it disagree.
+tolerance, or a cited test that compares otherwise, must make it disagree.
 """
 
 from __future__ import annotations
@@ -82,3 +82,15 @@ def test_a_changed_tolerance_or_a_renamed_test_makes_the_proof_disagree(monkeypa
     renamed = {**_found(), "ids": [i.replace("[huber]", "[huber_renamed]") for i in _found()["ids"]]}
     with pytest.raises(SystemExit, match=r"test_numpy_loss_block_alone_equals_the_library_and_keras\[huber\]"):
         tool.build(renamed)
+
+
+@pytest.mark.keras
+def test_a_test_that_compares_otherwise_makes_the_proof_fail():
+    """The header describes the cited tests' comparison statements (tools/proofs.py
+    COMPARES): one that no longer reads as described stops the build."""
+    tool = _tool()
+    tool.COMPARES[tool.LOSS_TEST] = [
+        statement.replace("rtol=spec.rtol", "rtol=1e-3") for statement in tool.COMPARES[tool.LOSS_TEST]
+    ]
+    with pytest.raises(SystemExit, match=r"no longer holds .*rtol=1e-3"):
+        tool.build(_found())

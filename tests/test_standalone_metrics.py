@@ -406,7 +406,12 @@ def reference_of(name, kwargs):
         "specificity_score": ("sklearn.metrics.recall_score of the negative class", _specificity),
         "false_positive_rate": ("1 - sklearn.metrics.recall_score of the negative class", _false_positive_rate),
         "calibration_curve": ("sklearn.calibration.calibration_curve", calibration_curve),
-        "expected_calibration_error": ("the bins of sklearn.calibration.calibration_curve", _ece_from_sklearn_curve),
+        "expected_calibration_error": (
+            "the bins of sklearn.calibration.calibration_curve"
+            if kwargs.get("sample_weight") is None
+            else "a hand-worked weighted mean of the bins' gaps",  # calibration_curve takes no weights
+            _ece_from_sklearn_curve,
+        ),
         "batch_averaged": ("a hand-worked mean over batches", _batch_mean),
     }.get(name) or _sklearn(name)
 

@@ -12,6 +12,10 @@ reads all of that from the tests themselves, never from prose:
 - the backends, from the Makefile: a file listed in ``BACKEND_TESTS`` runs on JAX too;
 - the versions (major.minor), from the installed packages the tests run on.
 
+The headers describe the cited tests' comparison statements (``COMPARES``): a test that
+no longer compares as described (another tolerance written in, the library function
+instead of the block) stops the build until its proof is revisited.
+
 Run it after changing one of those tests, a loss or a metric, or the pinned versions:
 ``.venv/bin/python tools/proofs.py``. tests/test_proofs.py fails while the file and the
 tests disagree (``--check`` prints the difference and exits with 1).
@@ -103,6 +107,16 @@ def _tolerance(rtol: float, atol: float, note: str = "") -> str:
     return f"rtol {rtol:g}, atol {atol:g}{note}"
 
 
+def _keras_named(name: str, specs: list) -> str:
+    """keras.losses.<name>, and how the test maps the arguments when it does (a Spec's
+    ``to_keras_kwargs``, in its docstring's words): tversky's alpha and beta."""
+    mappings = {spec.to_keras_kwargs for spec in specs} - {dict}
+    if len(mappings) > 1:
+        raise SystemExit(f"{name}: several to_keras_kwargs in tests/test_losses.py; the header names one")
+    notes = [" ".join((mapping.__doc__ or mapping.__name__).split()).rstrip(".") for mapping in mappings]
+    return f"keras.losses.{name}" + "".join(f" with the arguments mapped ({note})" for note in notes)
+
+
 def numpy_loss_proof(name: str, found: dict) -> dict:
     import test_losses
 
@@ -113,7 +127,7 @@ def numpy_loss_proof(name: str, found: dict) -> dict:
     if specs:
         claims.append(
             {
-                "against": f"keras.losses.{name}",
+                "against": _keras_named(name, specs),
                 "on": _on(LOSS_TEST, found),
                 "how": _tolerance(max(s.rtol for s in specs), max(s.atol for s in specs), ", in float64"),
                 "cases": sum(len(s.grid) * len(s.cases) for s in specs),
@@ -137,12 +151,14 @@ def keras_loss_proof(name: str, found: dict) -> dict:
     import test_keras_reference
     import test_losses
 
-    tolerance = _tolerance(
-        test_keras_reference.RTOL, test_keras_reference.ATOL, f" or {test_keras_reference.EPS_MULTIPLE} float eps"
-    )
-    if any(spec.name == name for spec in test_losses.SPECS):
-        test, against, on = KERAS_TEST, f"keras.losses.{name}", _on(KERAS_TEST, found)
+    rtol, atol = test_keras_reference.RTOL, test_keras_reference.ATOL
+    specs = [spec for spec in test_losses.SPECS if spec.name == name]
+    if specs:
+        # atol_for: the larger of ATOL and EPS_MULTIPLE eps of the dtype Keras computed in.
+        tolerance = f"rtol {rtol:g}, atol max({atol:g}, {test_keras_reference.EPS_MULTIPLE} eps of Keras's dtype)"
+        test, against, on = KERAS_TEST, _keras_named(name, specs), _on(KERAS_TEST, found)
     else:
+        tolerance = _tolerance(rtol, atol)
         test, against, on = KERAS_OWN_TEST, f"lossviz.losses.{name} (Keras has no {name})", _on(KERAS_OWN_TEST, found)
     ids = _matching(found["ids"], test, re.escape(name) + r"\[.*")
     if not ids or KERAS_ALONE_TEST not in found["ids"]:
@@ -171,6 +187,55 @@ def metric_proof(name: str, found: dict) -> dict:
     return {"test": f"{METRIC_TEST}[{name}-*]", "alone": "", "claims": list(groups.values())}
 
 
+#: How each cited test compares, as its source says it: the header describes these
+#: statements (a tolerance read from a parameter above), so a test that compares
+#: otherwise makes build() fail until the proof is revisited.
+COMPARES = {
+    LOSS_TEST: [
+        "np.testing.assert_array_equal(result, expected)",
+        "assert result.dtype == expected.dtype == args[1].dtype",
+        "if spec is not None and args[1].dtype == np.float64:",
+        "np.testing.assert_allclose(result, keras_value, rtol=spec.rtol, atol=spec.atol)",
+        "run_alone(standalone_source(name), name,",
+    ],
+    KERAS_TEST: [
+        "np.testing.assert_allclose(value, expected_value, rtol=RTOL, atol=atol_for(expected_value))",
+        "np.testing.assert_allclose(gradient, expected_gradient, rtol=RTOL, atol=atol_for(expected_gradient))",
+        "keras_and_reference(spec, kwargs, case)",
+    ],
+    KERAS_OWN_TEST: [
+        "value_and_gradient(block(name), y_true, y_pred, kwargs)",
+        "np.testing.assert_allclose(value, losses.get(name)(y_true, y_pred, **kwargs), rtol=RTOL, atol=ATOL)",
+        "np.testing.assert_allclose(gradient.reshape(expected_gradient.shape), expected_gradient, rtol=RTOL, atol=ATOL)",
+    ],
+    METRIC_TEST: [
+        "alone = alone_results(name)[case]",
+        'assert_equal(alone, library, context=f"{name}[{case}] alone vs library")',
+        "if _reference_is_keras(name, case):",
+        "assert_equal(library, expected, **KERAS_TOLERANCE,",
+        "assert_equal(library, expected, **REFERENCE_TOLERANCE,",
+    ],
+    "tests/test_keras_reference.py::atol_for": [
+        "return max(ATOL, EPS_MULTIPLE * float(np.finfo(np.asarray(values).dtype).eps))"
+    ],
+    "tests/test_keras_reference.py::keras_and_reference": ["block(spec.name)"],
+    "tests/test_keras_reference.py::_jax_group": ["(block(spec.name), kwargs)"],
+}
+
+
+def check_comparisons() -> None:
+    """Fail when a cited test no longer compares the way its proof says."""
+    import importlib
+    import inspect
+
+    for test, statements in COMPARES.items():
+        path, function = test.split("::")
+        source = " ".join(inspect.getsource(getattr(importlib.import_module(Path(path).stem), function)).split())
+        missing = [statement for statement in statements if " ".join(statement.split()) not in source]
+        if missing:
+            raise SystemExit(f"{test} no longer holds {missing}: update its proof in tools/proofs.py")
+
+
 def found() -> dict:
     """What the proofs are read from besides the test modules: the collected test ids,
     the installed versions and the files that run on JAX too."""
@@ -186,6 +251,7 @@ def build(found: dict) -> dict:
     import lossviz
     from lossviz.standalone import _public
 
+    check_comparisons()
     blocks = {}
     for flavor in ("numpy", "keras"):
         for module, function in sorted(set(_public(flavor).values()), key=lambda pair: pair[1]):
