@@ -570,9 +570,9 @@ assert np.all(eces[:, 1] > 5 * eces[:, 0])  # the weighted model is the badly ca
 
 # %% [markdown]
 # The Keras models above say the same: the class-weighted model's log-odds, and the
-# oversampled model's, sit about log 9 above the plain model's. (They are trained for 10 epochs with Adam, not fitted
-# exactly, and the same tolerance still holds; with a smaller learning rate the weighted
-# model can stop short of its optimum *(not measured here)*.)
+# oversampled model's, sit about log 9 above the plain model's. (They are trained for 10
+# epochs with Adam, not fitted exactly, and the same tolerance still holds; with a smaller
+# learning rate the weighted model can stop short of its optimum *(not measured here)*.)
 
 # %%
 def keras_logit(model, X):
@@ -734,8 +734,8 @@ assert 0.1 < threshold < 0.9 and test_f1 > sklearn.metrics.f1_score(y_test, pred
 # What choosing it on the test set costs, measured: 200 test sets of 500 samples drawn
 # from the 20000 test scores. On each, we take the threshold that is best **on that test
 # set**: on average it reports an F1 that it does not keep on the rest of the data, so the
-# report is optimistic. The validation threshold's F1 on the same small test sets is, on average, what
-# it keeps.
+# report is optimistic. The validation threshold's F1 on the same small test sets is, on
+# average, what it keeps.
 
 # %%
 def f1_at(rows, t):
