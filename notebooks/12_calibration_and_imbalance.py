@@ -109,7 +109,7 @@ for name, score in scorers.items():
     ax.plot(mean_score, fraction_positive, "o-", label=f"{name}: AUC {aucs[name]:.4f}, Brier {brier:.4f}")
 ax.set(xlabel="mean score in the bin", ylabel="fraction of positives in the bin")
 ax.legend(fontsize=7)
-assert np.ptp(list(aucs.values())) < 1e-12  # a monotone distortion leaves AUC unchanged
+assert np.ptp(list(aucs.values())) < 1e-12  # a strictly increasing map leaves AUC unchanged
 
 # %% [markdown]
 # ## Formula
@@ -262,8 +262,8 @@ assert abs(parts["shifted (log-odds + log 9)"][1] - parts["true probability"][1]
 # Give a scorer the true probabilities and draw the labels from them: it is perfectly
 # calibrated, its population ECE is 0. Measured on n samples, each bin's fraction of
 # positives is noisy and the absolute value turns noise into a positive number. So the ECE
-# is biased upwards, by roughly 1/sqrt(n): about 0.05 at n = 100. Measured over 100 draws
-# per n, with 10 bins of each kind:
+# is biased upwards, and the bias shrinks like 1/sqrt(n): about 0.05 at n = 100 with 10
+# bins. Measured over 100 draws per n, with 10 bins of each kind:
 
 # %%
 sizes, draws = (100, 1000, 10000), 100
@@ -290,6 +290,27 @@ for strategy, values in mean_ece.items():
     slope = np.polyfit(np.log(sizes), np.log(values), 1)[0]
     print(f"{strategy}: slope {slope:.2f}")
     assert -0.65 < slope < -0.35 and values[0] > 2 * values[1] > 4 * values[2]
+
+# %% [markdown]
+# The number of bins moves it too: more bins, fewer samples in each, noisier fractions.
+# At n = 1000, 100 draws again, each doubling of the bins raises a perfect model's ECE
+# (by about sqrt(2) in our runs; asserted: by more than 15 %). So compare ECEs only at the
+# same n **and** the same bins.
+
+# %%
+bins_ece = {strategy: [] for strategy in ("uniform", "quantile")}
+for n_bins in (5, 10, 20):
+    values = {strategy: [] for strategy in bins_ece}
+    for _ in range(draws):
+        prob = session.rng.choice(true_prob, 1000)
+        labels = (session.rng.random(1000) < prob).astype(int)
+        for strategy in bins_ece:
+            values[strategy].append(ece(labels, prob, n_bins=n_bins, strategy=strategy))
+    for strategy in bins_ece:
+        bins_ece[strategy].append(np.mean(values[strategy]))
+for strategy, values in bins_ece.items():
+    print(f"{strategy}: mean ECE of a perfect model at n=1000 with 5, 10, 20 bins {np.round(values, 4)}")
+    assert values[2] > 1.15 * values[1] > 1.15**2 * values[0]
 
 # %% [markdown]
 # ## Fixing calibration on validation data
@@ -382,8 +403,8 @@ assert temperature > 1 and abs(temperature - best_temperature) < 0.03 * best_tem
 # %% [markdown]
 # **Platt scaling and isotonic regression** through scikit-learn: `CalibratedClassifierCV`
 # around the fitted model frozen by `FrozenEstimator` (scikit-learn 1.6 deprecated
-# `cv="prefit"` for it and 1.8 removed it, from scikit-learn's changelog; `cv=5` would refit
-# the Keras model five times). Platt fits
+# `cv="prefit"` for it and 1.8 removed it, from scikit-learn's changelog; without the freeze,
+# the default 5-fold `cv` would refit the Keras model five times). Platt fits
 # sigmoid(a z + b) on the validation logits z (a slope and a shift), isotonic any increasing
 # step function. Every number below is on the **test** set, which none of them saw.
 
@@ -404,20 +425,27 @@ for name, prob in calibrated.items():
 # and cannot move the probabilities by a shift. When the overfitted model is also off by a
 # shift (its mean probability, printed below, away from the base rate), scaling the
 # log-odds can even raise the ECE *(not asserted: it did for `LOSSVIZ_SEED=7` in our runs,
-# 0.070 to 0.074)*. What it fits, the log loss, it lowers on the test set too (asserted). Platt has the scale and the shift; isotonic regression any increasing map,
-# at the price of ties (its steps), a slightly different AUC, and steps at exactly 0 that
-# a positive landing there pays for in log loss (clipped to a large finite value).
+# 0.070 to 0.074)*. What it fits, the log loss, it lowers on the test set too (asserted).
+# Platt has the scale and the shift; isotonic regression any increasing map, at the price
+# of ties (its steps), a slightly different AUC, and a step at exactly 0: each test
+# positive that lands there (counted below; some seeds have none) costs -log(2.2e-16) = 36
+# in log loss (clipped to float64's machine epsilon, not infinite).
 # Both more than halve the test ECE, and Platt's mean probability is the base rate.
 
 # %%
 log_losses = {name: lossviz.metrics.log_loss(y_test, prob) for name, prob in calibrated.items()}
 for name, prob in calibrated.items():
     print(f"{name:>20}: mean probability {prob.mean():.4f} (positives {y_test.mean():.2f}), "
-          f"log loss {log_losses[name]:.4f}, exactly 0: {np.mean(prob == 0):.1%}")
+          f"log loss {log_losses[name]:.4f}, exactly 0: {np.mean(prob == 0):.1%} "
+          f"({np.sum((prob == 0) & (y_test == 1))} positives)")
 assert log_losses["temperature (Keras)"] < log_losses["before"]
 assert max(fix_table["Platt"][0], fix_table["isotonic"][0]) < fix_table["before"][0] / 2
 assert abs(calibrated["Platt"].mean() - PREVALENCE) < 0.01 and np.any(calibrated["isotonic"] == 0)
 assert np.isclose(fix_table["temperature (Keras)"][3], fix_table["before"][3])  # same ranking
+isotonic_auc_change = fix_table["isotonic"][3] - fix_table["before"][3]
+assert 0 < abs(isotonic_auc_change) < 0.02  # ties: slightly different
+assert np.isfinite(log_losses["isotonic"])
+assert np.isclose(2 * lossviz.metrics.log_loss([0, 1], [0.0, 0.0]), -np.log(np.finfo(np.float64).eps))  # 36.04
 
 # %% [markdown]
 # ## What training choices do to the probabilities
@@ -467,9 +495,11 @@ for name, prob in test_prob.items():
 #   differ a little, far less than either differs from the plain one. Both push the
 #   probabilities up, the mean far above the 10 % base rate, and more positives cross 0.5.
 # - Focal loss down-weights the easy, confident samples: the probabilities are squeezed
-#   towards the middle, underconfident at both ends.
+#   towards the middle, underconfident at both ends (the 2 % lowest scores are above the
+#   fraction of positives among them, the 2 % highest below it).
 # - Label smoothing 0.2 trains on targets 0.1 and 0.9: no probability needs to go below
-#   0.1 or above 0.9, and the 99th percentile stays below 0.9.
+#   0.1 or above 0.9, and the 99th percentile stays below 0.9; it is underconfident at
+#   both ends too.
 # Plain crossentropy, a proper score, is the only one of the five whose ECE is small.
 
 # %%
@@ -484,6 +514,10 @@ weighted_mean, oversampled_mean = effects["class_weight 9"]["mean"], effects["ov
 assert abs(weighted_mean - oversampled_mean) < abs(weighted_mean - plain["mean"]) / 3
 for name in ("focal, gamma 2", "label smoothing 0.2"):
     assert effects[name]["low"] > plain["low"] and effects[name]["high"] < plain["high"]
+    order = np.argsort(test_prob[name])  # the 2 % lowest and highest scores: above, then below the truth
+    lowest, highest = order[:400], order[-400:]
+    assert test_prob[name][lowest].mean() > y_test[lowest].mean()
+    assert test_prob[name][highest].mean() < y_test[highest].mean()
 assert effects["label smoothing 0.2"]["high"] < 0.9
 
 # %% [markdown]
@@ -535,10 +569,10 @@ assert np.all(eces[:, 1] > 5 * eces[:, 0])  # the weighted model is the badly ca
 
 
 # %% [markdown]
-# The Keras models above say the same: the class-weighted model's log-odds sit about
-# log 9 above the plain model's. (They are trained for 10 epochs with Adam, not fitted
-# exactly, and the same tolerance still holds; with a smaller learning rate the weighted
-# model can stop short of its optimum *(not measured here)*.)
+# The Keras models above say the same: the class-weighted model's log-odds, and the
+# oversampled model's, sit about log 9 above the plain model's. (They are trained for 10
+# epochs with Adam, not fitted exactly, and the same tolerance still holds; with a smaller
+# learning rate the weighted model can stop short of its optimum *(not measured here)*.)
 
 # %%
 def keras_logit(model, X):
@@ -546,9 +580,10 @@ def keras_logit(model, X):
     return np.log(prob / (1 - prob))
 
 
-keras_shift = np.median(keras_logit(models["class_weight 9"], X_test) - keras_logit(models["plain"], X_test))
-print(f"Keras: median shift of the log-odds {keras_shift:.3f} (log 9 = {np.log(WEIGHT):.3f})")
-assert abs(keras_shift - np.log(WEIGHT)) < shift_tolerance
+for name in ("class_weight 9", "oversampled x9"):
+    keras_shift = np.median(keras_logit(models[name], X_test) - keras_logit(models["plain"], X_test))
+    print(f"Keras, {name}: median shift of the log-odds {keras_shift:.3f} (log 9 = {np.log(WEIGHT):.3f})")
+    assert abs(keras_shift - np.log(WEIGHT)) < shift_tolerance
 
 # %% [markdown]
 # ## Explore: temperature and class weight
@@ -557,8 +592,9 @@ assert abs(keras_shift - np.log(WEIGHT)) < shift_tolerance
 # held-out samples), refitted for each class weight w, its log-odds divided by a
 # temperature T. Left: the held-out reliability diagram (dashed: w = 1, T = 1). Right: the
 # probabilities of each class. The readout shows Brier score, log loss and ECE. Raise w:
-# the curve falls below the diagonal, every probability moves up. Move T away from 1: the
-# probabilities sharpen (T < 1) or flatten (T > 1), and both scores rise.
+# the curve falls below the diagonal, every probability moves up. Move T well away from 1:
+# the probabilities sharpen (T < 1) or flatten (T > 1), and both scores rise. (Near 1 they
+# can fall a little: the held-out optimum is close to T = 1, not exactly at it.)
 
 # %%
 calibration = lossviz.widgets.calibration_explorer()
@@ -566,8 +602,10 @@ calibration
 
 # %% [markdown]
 # Moved from code: at w = 1, T = 1 the model is the calibrated one; a weight of 9 shifts
-# the intercept by log 9 (within the tolerance measured above) and raises the ECE and both
-# scores; a temperature of 0.5 or 2 raises the Brier score and the log loss.
+# the intercept by log 9 (within the tolerance measured above), moves every held-out
+# probability up and every bin of the curve below the diagonal, and raises the ECE and
+# both scores; a temperature of 0.5 or 2 raises the Brier score and the log loss. The
+# temperature that minimises the held-out log loss is near 1 but not exactly 1.
 
 # %%
 calibration.set(temperature=1.0, class_weight=1.0)
@@ -582,8 +620,15 @@ for temperature, class_weight in ((1.0, 9.0), (0.5, 1.0), (2.0, 1.0)):
     assert calibration.results["log_loss"] > calibrated_point["log_loss"]
 weighted_point = readings[1.0, 9.0]
 assert abs(weighted_point["intercept_shift"] - np.log(WEIGHT)) < shift_tolerance
+assert np.all(weighted_point["probability"] > calibrated_point["probability"])
+assert np.all(weighted_point["prob_true"] < weighted_point["prob_pred"])  # below the diagonal
 assert weighted_point["ece"] > 5 * calibrated_point["ece"]
 assert weighted_point["mean_probability"] > 2 * calibrated_point["prevalence"]
+held_out_logit = np.log(calibrated_point["probability"] / (1 - calibrated_point["probability"]))
+best_held_out_t = minimize_scalar(lambda t: lossviz.metrics.log_loss(calibration.y_test, sigmoid(held_out_logit / t)),
+                                  bounds=(0.25, 4), method="bounded").x
+print(f"held-out log loss is lowest at T = {best_held_out_t:.3f}")
+assert 0.8 < best_held_out_t < 1.25  # near 1 (0.94 to 1.12 over seeds 0-9 in our runs)
 
 
 # %% [markdown]
@@ -637,6 +682,7 @@ for name, predicted in predictions.items():
 constant = np.full(len(y_test), 0.3)
 print(f"AP: model {sklearn.metrics.average_precision_score(y_test, plain_prob):.3f}, "
       f"constant {sklearn.metrics.average_precision_score(y_test, constant):.3f} (prevalence {y_test.mean():.3f})")
+assert np.isclose(np.mean(predictions["all negative"] == y_test), 1 - PREVALENCE)  # accuracy 0.9
 assert sklearn.metrics.average_precision_score(y_test, constant) == y_test.mean()
 assert sklearn.metrics.roc_auc_score(y_test, constant) == 0.5
 assert lossviz.metrics.balanced_accuracy_score(y_test, predictions["all negative"]) == 0.5
@@ -686,10 +732,10 @@ assert 0.1 < threshold < 0.9 and test_f1 > sklearn.metrics.f1_score(y_test, pred
 
 # %% [markdown]
 # What choosing it on the test set costs, measured: 200 test sets of 500 samples drawn
-# from the 20000 test scores. On each, the threshold that is best **on that test set**
-# reports an F1 that its threshold does not keep on the rest of the data: the report is
-# optimistic. The validation threshold's F1 on the same small test sets is, on average, what
-# it keeps.
+# from the 20000 test scores. On each, we take the threshold that is best **on that test
+# set**: on average it reports an F1 that it does not keep on the rest of the data, so the
+# report is optimistic. The validation threshold's F1 on the same small test sets is, on
+# average, what it keeps.
 
 # %%
 def f1_at(rows, t):
@@ -800,7 +846,7 @@ assert check_ece(my_ece)
 # ## Summary
 #
 # - Log loss and the Brier score are proper: the true probability is their best answer.
-#   Accuracy and AUC are not: AUC cannot see any monotone distortion of the scores.
+#   Accuracy and AUC are not: AUC cannot see any strictly increasing distortion of the scores.
 # - Check calibration with a reliability diagram and the ECE, and read the ECE next to
 #   what a perfect model gets on as many samples (its bias shrinks like 1/sqrt(n)).
 # - Fix it on validation data, measure on test data: temperature scaling (a scale), Platt
