@@ -197,6 +197,50 @@ metric.update_state(target, np.array([[2.0, 4.0]]))
 assert np.isclose(float(metric.result()), 1.0)
 
 # %% [markdown]
+# ### Three rarer Keras losses: generalized crossentropy, circle and CTC
+#
+# Keras 3 ships three more losses that blog posts rarely show; each has its twin.
+# - `categorical_generalized_cross_entropy(y_true, y_pred, q)`: integer labels against
+#   probabilities, `(1 - p[y] ** q) / q`. It tends to crossentropy `-log p[y]` as `q -> 0`
+#   and is `1 - p[y]` at `q = 1`, so a confidently wrong (perhaps mislabelled) sample
+#   pulls less than under crossentropy.
+# - `circle(y_true, y_pred)`: integer labels against L2-normalised embeddings, for metric
+#   learning: it pulls pairs with the same label together and pushes the others apart.
+# - `ctc(y_true, y_pred)`: label sequences padded with 0 (the blank) against per-step
+#   logits `(B, T, C)`, summed over every alignment of the labels to the steps.
+#
+# Measured below on generated data, with the tolerance of the cell above.
+
+# %%
+labels = rng.integers(0, 10, size=200)
+embeddings = rng.normal(size=(200, 8))
+embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)  # circle expects unit vectors
+sequences = rng.integers(1, 5, size=(4, 3))  # 4 label sequences of length 3 over symbols 1-4
+# 12 steps, classes 0 (blank) to 4; float32, because Keras runs CTC in float32 on any input
+# (float64 logits come back as float64 on TensorFlow, but rounded to float32 on the way)
+step_logits = rng.normal(size=(4, 12, 5)).astype("float32")
+rare = {
+    "categorical_generalized_cross_entropy": (labels, probabilities, {"q": 0.5}),
+    "circle": (labels, embeddings, {}),
+    "ctc": (sequences, step_logits, {}),
+}
+for name, (y_true, y_pred, options) in rare.items():
+    ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
+    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
+    gap, allowed = np.max(np.abs(ours - theirs)), lossviz.keras_facts.float_tolerance(theirs)
+    print(f"{name:38s} largest difference {gap:.1e} ({theirs.dtype}, allowed {allowed:.1e})")
+    assert ours.shape == theirs.shape and gap <= allowed, name
+
+# %%
+p64 = probabilities.astype("float64")  # float32 (JAX's softmax) would cancel 1 - p**q at q = 1e-6
+p_true = p64[np.arange(200), labels]
+near_zero = lossviz.losses.categorical_generalized_cross_entropy(labels, p64, q=1e-6)
+assert np.allclose(near_zero, -np.log(p_true), rtol=1e-4)  # q -> 0: crossentropy
+at_one = lossviz.losses.categorical_generalized_cross_entropy(labels, p64, q=0.999999)
+assert np.allclose(at_one, 1 - p_true, atol=1e-5)  # q -> 1: 1 - p[y]
+print(f"q=1e-6: largest gap to -log p[y] {np.max(np.abs(near_zero + np.log(p_true))):.1e}")
+
+# %% [markdown]
 # ## Explore: focal loss against the prediction
 #
 # The crossentropy explorer of [02](02_probabilistic_losses.ipynb#Explore:-crossentropy-against-the-prediction)
@@ -429,6 +473,8 @@ result
 #   must beat 0 by 1. The cosine loss is negative: -1 when aligned.
 # - Focal `alpha` needs `apply_class_balancing=True`; Keras 3.15's tversky swaps `alpha`
 #   and `beta`; dice and tversky reduce over the batch unless you pass `axis`.
+# - Generalized crossentropy runs from crossentropy (`q -> 0`) to `1 - p[y]` (`q = 1`);
+#   circle and CTC have twins too, equal to Keras.
 #
 # **Next:** [03 custom losses](03_custom_losses.ipynb): writing, checking and saving your
 # own loss as a `keras.losses.Loss`.

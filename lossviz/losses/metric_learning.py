@@ -142,7 +142,7 @@ def circle(
         >>> np.round(circle([0, 0, 1, 1], embeddings, gamma=80.0), 4)  # the default scale
         array([0., 0., 0., 0.])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_circle_inputs(y_true, y_pred, ref_labels, ref_embeddings, gamma, margin)
     embeddings = np.asarray(y_pred)

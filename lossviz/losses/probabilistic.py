@@ -324,7 +324,7 @@ def ctc(y_true, y_pred):
         >>> np.round(loss, 6), np.round(-np.log(3 / 4), 6)
         (array([0.287682]), np.float64(0.287682))
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_ctc_inputs(y_true, y_pred)
     labels = np.asarray(y_true).astype(np.int64)

@@ -232,7 +232,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, *, q):
         >>> np.round(categorical_generalized_cross_entropy([0, 1], y_pred, q=0.5), 4)
         array([0.3267, 0.2111])
 
-    Taught in: notebooks/02_probabilistic_losses.ipynb
+    Taught in: notebooks/09_other_probabilistic_losses.ipynb
     """
     check_generalized_inputs(y_true, y_pred, q)
     y_pred = np.asarray(y_pred)
