@@ -352,7 +352,6 @@ edited = ops.convert_to_numpy(per_class_focal(targets, logits, from_logits=True)
 # Each sample's loss is rescaled by its class's alpha over the default 0.25.
 assert np.allclose(edited / ops.convert_to_numpy(builtin), np.array(class_alpha)[labels] / 0.25, rtol=1e-5)
 
-
 # %% [markdown]
 # The edited loss passes `check_loss` on one-hot targets and softmax rows (the checks
 # are explained under "Check a loss" below), and so does its logits form, which a model
