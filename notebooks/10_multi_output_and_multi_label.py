@@ -198,13 +198,13 @@ assert np.isclose(kind_only["loss"], logged["kind_loss"], rtol=1e-6)
 # outputs are a **list** and whose targets come as a **dict**: it lined the targets up in
 # the alphabetical order of their keys against the outputs in the model's order
 # (keras-team/keras#22625, fixed in 3.14.1), so a metric scored another head's targets,
-# silently when the shapes fit, with a shape error when not. Targets given as a list, and
-# models with dict outputs, were routed right. *(This review ran the 3.14.0 and 3.14.1
-# sources once to see it; not run here: 3.14.0 is not installed.)* So we measure it on
-# the Keras installed: `lossviz.keras_metrics.MeanTarget` reports the mean of the `y_true`
-# it received, and `lossviz.keras_facts.metrics_reach_their_output()` compiles a model
-# whose list of outputs `[zeta, alpha]` is not in alphabetical order, and feeds it a dict
-# of targets, all 1 and all 3.
+# silently when the shapes fit, with a shape error when not (the report's case). Targets
+# given as a list, and models with dict outputs, were routed right. *(This review ran the
+# 3.14.0 and 3.14.1 sources once to see it; not run here: 3.14.0 is not installed.)* So
+# we measure it on the Keras installed: `lossviz.keras_metrics.MeanTarget` reports the
+# mean of the `y_true` it received, and `lossviz.keras_facts.metrics_reach_their_output()`
+# compiles a model whose list of outputs `[zeta, alpha]` is not in alphabetical order,
+# and feeds it a dict of targets, all 1 and all 3.
 #
 # - **Each metric gets its own output** (True): `zeta`'s metric sees 1.0, `alpha`'s 3.0.
 # - **Swapped** (False): they see each other's targets, 3.0 and 1.0. Then give the
