@@ -230,7 +230,8 @@ def segmentation_masks(n: int = 8, size: int = 32, seed: int = 0) -> tuple[np.nd
     softmax output of an imperfect segmentation model for them.
 
     Each image has a disc of radius 2 to 8 and a square of half-width 2 to 6 (painted
-    over the disc) at random places. The "model" sees each object slightly shifted and
+    over the disc, placed again when it would hide more than three quarters of the disc)
+    at random places. The "model" sees each object slightly shifted and
     resized: its logit for a class is 1.5 times the signed distance (in pixels) inside
     its own guess of the object, plus smooth noise, so its errors sit along the edges,
     as a real model's do; a small object gets a lower IoU than a large one.
@@ -261,11 +262,14 @@ def segmentation_masks(n: int = 8, size: int = 32, seed: int = 0) -> tuple[np.nd
     labels = np.zeros((n, size, size), np.int64)
     logits = np.zeros((n, size, size, 3))
     for image in range(n):
-        disc, square = rng.uniform(0.2 * size, 0.8 * size, (2, 2))
-        radius, half_width = rng.uniform(2, 8), rng.uniform(2, 6)
+        visible_share = 0.0
+        while visible_share < 0.25:  # redraw a square that would hide most of the disc
+            disc, square = rng.uniform(0.2 * size, 0.8 * size, (2, 2))
+            radius, half_width = rng.uniform(2, 8), rng.uniform(2, 6)
+            inside_disc = radius - np.hypot(row - disc[0], column - disc[1])
+            inside_square = half_width - np.maximum(np.abs(row - square[0]), np.abs(column - square[1]))
+            visible_share = np.sum((inside_disc > 0) & (inside_square <= 0)) / max(np.sum(inside_disc > 0), 1)
         shift, scale = rng.normal(0, 1.0, (2, 2)), rng.uniform(0.8, 1.2, 2)
-        inside_disc = radius - np.hypot(row - disc[0], column - disc[1])
-        inside_square = half_width - np.maximum(np.abs(row - square[0]), np.abs(column - square[1]))
         labels[image][inside_disc > 0] = 1
         labels[image][inside_square > 0] = 2
         guess_disc = radius * scale[0] - np.hypot(row - disc[0] - shift[0, 0], column - disc[1] - shift[0, 1])

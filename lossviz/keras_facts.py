@@ -22,7 +22,7 @@ Facts detected (Keras 3.15 answers in brackets):
 - :func:`fit_refuses_a_loss_without_gradient`: ``fit`` raises on a loss through
   ``ops.round`` [True on TensorFlow; JAX differentiates rounding as 0].
 - :func:`metrics_reach_their_output`: a metrics dict reaches the outputs it names [True;
-  Keras 3.14.0 paired them by position, keras-team/keras#22625].
+  Keras 3.14.0 swapped them for list outputs and dict targets, keras-team/keras#22625].
 - :func:`accuracy_for_multi_label`: "accuracy" on multi-label targets ["categorical"].
 - :func:`backend_differences`: every row of :data:`BACKEND_DIFFERENCES` (the table of
   notebook 02, TensorFlow and JAX columns), measured on the backend in use.
@@ -291,7 +291,7 @@ def metrics_reach_their_output(model_class=None) -> bool:
     """Whether a metrics dict sends each metric the tensors of the output it names.
 
     True when each output's metric saw that output's targets, False when they saw each
-    other's (Keras 3.14.0 paired them by position, keras-team/keras#22625), as measured by
+    other's (Keras 3.14.0 did, for list outputs and dict targets: keras-team/keras#22625), as measured by
     :func:`lossviz.keras_metrics.seen_by_each_output` on ``model_class`` (default
     ``keras.Model``); RuntimeError when they saw neither.
 

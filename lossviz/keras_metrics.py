@@ -300,9 +300,13 @@ ROUTING_TARGETS = {"zeta": 1.0, "alpha": 3.0}
 def seen_by_each_output(model_class=None) -> dict:
     """The mean target that the metric compiled for each output of a two-output model saw.
 
-    A functional model with outputs ``[zeta (B, 1), alpha (B, 2)]`` in that order,
-    compiled with ``metrics={"zeta": MeanTarget(...), "alpha": MeanTarget(...)}`` and
-    evaluated on targets that are all 1.0 for ``zeta`` and all 3.0 for ``alpha``.
+    A functional model with a LIST of outputs ``[zeta (B, 1), alpha (B, 2)]`` in that
+    order, compiled with ``metrics={"zeta": MeanTarget(...), "alpha": MeanTarget(...)}``
+    and evaluated on a DICT of targets keyed by output name, all 1.0 for ``zeta`` and
+    all 3.0 for ``alpha``. That is the case Keras 3.14.0 got wrong (keras-team/keras#22625,
+    fixed in 3.14.1): it lined dict targets up in the alphabetical order of their keys
+    against the outputs in the model's order. With the targets as a list, or a model
+    with dict outputs, 3.14.0 routed them right, so a probe on those would miss it.
 
     Args:
         model_class: built as ``model_class(inputs, outputs)``; ``keras.Model`` by default.
@@ -326,7 +330,7 @@ def seen_by_each_output(model_class=None) -> dict:
         metrics={name: MeanTarget(name=f"seen_by_{name}") for name in ROUTING_TARGETS},
     )
     widths = {"zeta": 1, "alpha": 2}
-    targets = [np.full((4, widths[name]), value, "float32") for name, value in ROUTING_TARGETS.items()]
+    targets = {name: np.full((4, widths[name]), value, "float32") for name, value in ROUTING_TARGETS.items()}
     logged = model.evaluate(np.zeros((4, 1), "float32"), targets, verbose=0, return_dict=True)
     return {
         name: float(next(v for k, v in logged.items() if k.endswith(f"seen_by_{name}"))) for name in ROUTING_TARGETS

@@ -64,6 +64,8 @@ errors = lossviz.plots.plot_mask_errors(labels[0] == 1, predicted[0] == 1, axes[
 kinds = np.bincount(errors.image.get_array().ravel(), minlength=4)  # TN, TP, FP, FN
 print(f"disc of image 0: TP {kinds[1]}, FP {kinds[2]}, FN {kinds[3]}; IoU {kinds[1] / kinds[1:].sum():.3f}")
 assert kinds[1] + kinds[3] == np.sum(labels[0] == 1)
+assert np.isclose(kinds[1] / kinds[1:].sum(),
+                  lossviz.metrics.iou(labels[0], predicted[0], num_classes=3, target_class_ids=[1]), atol=1e-6)
 
 # %% [markdown]
 # ## Formula
@@ -242,8 +244,10 @@ assert "incompatible shapes" in message.lower()
 # ## `ignore_class`: leave pixels out
 #
 # Datasets mark pixels nobody should be scored on (borders, "void") with a label of
-# their own. `ignore_class` drops the pixels whose **true** label is that class. Here the
-# one-pixel border of every object becomes void, label 3, with `num_classes=4`:
+# their own. `ignore_class` drops the pixels whose **true** label is that class. Here
+# every pixel with a differently labelled neighbour (up, down, left or right) becomes
+# void, label 3, with `num_classes=4`: a band along each object's outline, one pixel on
+# each side of it.
 
 # %%
 interior = np.ones_like(labels, dtype=bool)
@@ -288,7 +292,8 @@ assert np.isclose(float(objects_only.result()), np.mean(per_class[1:]), atol=1e-
 #
 # - `keras.losses.Dice()`: **soft** (probabilities, no threshold) and, with the default
 #   `axis=None`, over **all** axes including the batch: one number for the batch, so it
-#   cannot weight images. `1 - loss` is a soft pooled Dice.
+#   cannot weight images (measured in [notebook 09](09_other_probabilistic_losses.ipynb)).
+#   `1 - loss` is a soft pooled Dice.
 # - the Dice **metric** per batch: hard masks (argmax), counts pooled.
 # - the Dice metric **per image**, then the mean.
 
@@ -416,9 +421,10 @@ assert np.isclose(float(standalone.result()), right.mean(), atol=1e-6)
 assert np.isclose(float(with_mask.result()), right[valid].mean(), atol=1e-6)
 
 # %% [markdown]
-# **One weight per sequence fails with a mask.** The mask is (samples, steps); weights of
-# shape (samples,) do not broadcast against it, and Keras raises (a `ValueError` on both
-# backends). Give one weight per step: `np.broadcast_to(w[:, None], mask.shape)`, as above.
+# **One weight per sequence, against a mask.** The mask is (samples, steps), and Keras
+# lines weights of shape (samples,) up with its **last** axis, the steps. With 6
+# sequences of 7 steps they do not fit, and Keras raises (a `ValueError` on both
+# backends):
 
 # %%
 try:
@@ -428,6 +434,24 @@ except ValueError as error:
     refused = str(error).splitlines()[0][:120]
 print(refused)
 assert refused != "no error"
+
+# %% [markdown]
+# With as many sequences as steps they fit, **silently**: step t of every sequence
+# weighs w[t], as seven sequences (the six and the first again) show. Either way, give
+# one weight per step: `np.broadcast_to(w[:, None], mask.shape)`, as above. (A fresh copy
+# of the model: on JAX the `evaluate` that raised above leaves `tagger`'s weights unset
+# *(seen while reviewing, not asserted here)*.)
+
+# %%
+fresh = keras.models.clone_model(tagger)
+fresh.compile(loss="sparse_categorical_crossentropy")
+tokens_7, steps_7 = np.concatenate([tokens, tokens[:1]]), np.concatenate([steps, steps[:1]])
+valid_7, w_7 = tokens_7 > 0, np.linspace(0.5, 2.0, 7)
+loss_7 = lossviz.losses.sparse_categorical_crossentropy(steps_7, fresh.predict(tokens_7, verbose=0))
+silent = fresh.evaluate(tokens_7, steps_7, sample_weight=w_7, batch_size=7, verbose=0, return_dict=True)["loss"]
+by_step, by_sequence = (np.sum(weight * loss_7 * valid_7) / valid_7.sum() for weight in (w_7[None, :], w_7[:, None]))
+print(f"Keras {silent:.6f}; step t weighs w[t]: {by_step:.6f}; sequence i weighs w[i] (meant): {by_sequence:.6f}")
+assert np.isclose(silent, by_step, rtol=1e-6) and not np.isclose(silent, by_sequence, rtol=1e-4)
 
 # %% [markdown]
 # **A `Masking` layer** does the same for float inputs: every step whose features are all
@@ -525,6 +549,7 @@ assert check_dice_scores(dice_scores)
 # - A mask (`mask_zero`, `Masking`, `ignore_class`) leaves padded steps out of the loss's
 #   numerator and denominator; compiled mean-type metrics (accuracy, MAE ...) honour it,
 #   compiled confusion-matrix metrics (IoU, precision, AUC ...) and a metric you update
-#   yourself do not; per-step `sample_weight` only.
+#   yourself do not. Give `sample_weight` per step: one per sequence raises, or, when a
+#   batch has as many sequences as steps, weighs the steps silently.
 #
 # Back to the start: [00 Start here](00_start_here.ipynb).

@@ -59,10 +59,22 @@ class PositionalMetricsModel(keras.Model):
         super().compile(metrics=metrics, **kwargs)
 
 
+class DictTargetsInKeyOrderModel(keras.Model):
+    """Pairs dict targets with a list of outputs as Keras 3.14.0 did (keras-team/keras#22625,
+    seen by running its source): the targets in the alphabetical order of their keys,
+    the outputs in the model's order."""
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        if isinstance(y, dict):
+            y = [y[name] for name in sorted(y)]
+        return super().compute_metrics(x, y, y_pred, sample_weight)
+
+
 class PooledMetricsModel(keras.Model):
     """Hands every metric the mean of all outputs' targets: neither routing."""
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        y = list(y.values()) if isinstance(y, dict) else y
         pooled = (ops.mean(y[0]) + ops.mean(y[1])) / 2
         y = [ops.full_like(target, 1.0) * pooled for target in y]
         return super().compute_metrics(x, y, y_pred, sample_weight)
@@ -73,6 +85,12 @@ def test_metrics_reach_their_output_in_keras_3_15_and_not_when_positional():
     assert keras_facts.metrics_reach_their_output() is True
     assert seen_by_each_output(PositionalMetricsModel) == {"zeta": 3.0, "alpha": 1.0}
     assert keras_facts.metrics_reach_their_output(PositionalMetricsModel) is False
+
+
+def test_metrics_routing_check_catches_keras_3_14_0s_dict_targets():
+    # 3.14.0 routed list targets right and dict targets wrong: the probe must use dict targets.
+    assert seen_by_each_output(DictTargetsInKeyOrderModel) == {"zeta": 3.0, "alpha": 1.0}
+    assert keras_facts.metrics_reach_their_output(DictTargetsInKeyOrderModel) is False
 
 
 def test_metrics_routing_check_refuses_a_third_routing():
