@@ -48,6 +48,7 @@ import importlib.util
 import io
 import json
 import re
+import textwrap
 import tokenize
 from functools import cache, partial
 from importlib import resources
@@ -403,20 +404,22 @@ def proof_header(name: str, flavor: str = "numpy") -> str:
     if proof is None:
         raise RuntimeError(f"lossviz/proofs.json has no proof of {flavor}:{function}: run tools/proofs.py")
     call = f"{function!r}" + ("" if flavor == "numpy" else f", flavor={flavor!r}")
-    lines = [
-        f"# SPDX-License-Identifier: {proofs['license']}",
-        f"# {function}, from lossviz {proofs['lossviz']}: lossviz.standalone_source({call}).",
-    ]
+    wrap = partial(textwrap.wrap, width=88, break_long_words=False, break_on_hyphens=False)
+    lines = [f"# SPDX-License-Identifier: {proofs['license']}"]
+    lines += wrap(
+        f"{function}, from lossviz {proofs['lossviz']}: lossviz.standalone_source({call}).",
+        initial_indent="# ",
+        subsequent_indent="# ",
+    )
     if proof["alone"]:
-        lines += [
-            f"# It runs by itself ({proof['alone']}).",
-            "# Run alone (exec'd in an empty namespace), it was tested equal to:",
-        ]
+        lines += wrap(f"It runs by itself ({proof['alone']}).", initial_indent="# ", subsequent_indent="# ")
+        lines += ["# Run alone (exec'd in an empty namespace), it was tested equal to:"]
     else:
         lines += ["# It runs by itself. Run alone, it was tested equal to:"]
     for claim in proof["claims"]:
         on = f" ({claim['on']})" if claim["on"] else ""
-        lines.append(f"#   {claim['against']}{on}: {claim['how']}; {claim['cases']} cases")
+        claim_text = f"{claim['against']}{on}: {claim['how']}; {claim['cases']} cases"
+        lines += wrap(claim_text, initial_indent="#   ", subsequent_indent="#     ")
     lines.append(f"# by {proof['test']}")
     return "\n".join(lines) + "\n"
 

@@ -171,7 +171,8 @@ assert "Argument validation is left out" in lossviz.standalone_source("huber")
 # SPDX-License-Identifier: MIT
 # huber, from lossviz 0.1.0: lossviz.standalone_source('huber').
 # It runs by itself. Run alone, it was tested equal to:
-#   keras.losses.huber (Keras 3.15 on TensorFlow 2.21): rtol 1e-06, atol 1e-10, in float64; 27 cases
+#   keras.losses.huber (Keras 3.15 on TensorFlow 2.21): rtol 1e-06, atol 1e-10, in
+#     float64; 27 cases
 #   lossviz.losses.huber: identical, in float64 and float32; 54 cases
 # by tests/test_standalone.py::test_numpy_loss_block_alone_equals_the_library_and_keras[huber]
 # Argument validation is left out here; add your own checks if you need them.

@@ -117,6 +117,16 @@ def _keras_named(name: str, specs: list) -> str:
     return f"keras.losses.{name}" + "".join(f" with the arguments mapped ({note})" for note in notes)
 
 
+def _input_dtype(specs: list) -> str:
+    """The dtype of the predictions of every case of ``specs`` (one, or the build stops)."""
+    import numpy as np
+
+    dtypes = {str(np.asarray(case.values[1]).dtype) for spec in specs for case in spec.cases}
+    if len(dtypes) != 1:
+        raise SystemExit(f"{specs[0].name}: cases of several dtypes {dtypes}; the header names one")
+    return dtypes.pop()
+
+
 def numpy_loss_proof(name: str, found: dict) -> dict:
     import test_losses
 
@@ -155,7 +165,10 @@ def keras_loss_proof(name: str, found: dict) -> dict:
     specs = [spec for spec in test_losses.SPECS if spec.name == name]
     if specs:
         # atol_for: the larger of ATOL and EPS_MULTIPLE eps of the dtype Keras computed in.
-        tolerance = f"rtol {rtol:g}, atol max({atol:g}, {test_keras_reference.EPS_MULTIPLE} eps of Keras's dtype)"
+        tolerance = (
+            f"rtol {rtol:g}, atol max({atol:g}, {test_keras_reference.EPS_MULTIPLE} eps of Keras's dtype), "
+            f"on {_input_dtype(specs)} input"
+        )
         test, against, on = KERAS_TEST, _keras_named(name, specs), _on(KERAS_TEST, found)
     else:
         tolerance = _tolerance(rtol, atol)
