@@ -55,6 +55,8 @@ def _export_one(name: str, seed: int, params: dict, target: str) -> tuple[str, i
     started = time.monotonic()
     data = _static.export(_REGISTRY[name], seed=seed, **params)
     Path(target).write_text(json.dumps(data, separators=(",", ":")))
+    # The first frame, for a reader without JavaScript (the <noscript> of live_div).
+    _static._snapshot(_REGISTRY[name], seed, params).figure.savefig(Path(target).with_suffix(".png"))
     return target, len(data["positions"]), time.monotonic() - started
 
 
@@ -74,8 +76,16 @@ def export_all(requests: dict[str, tuple[str, int, dict]], static: Path, jobs: i
     return positions
 
 
-def live_div(file_name: str, prefix: str) -> str:
-    return f'<div class="lossviz-live" data-src="{prefix}_static/{LIVE_DIR}/{file_name}"></div>'
+def live_div(file_name: str, prefix: str, element_id: str = "") -> str:
+    """The element lossviz_live.js fills; without JavaScript, its <noscript> shows the
+    explorer's first frame (a PNG written beside the data)."""
+    source = f"{prefix}_static/{LIVE_DIR}/{file_name}"
+    first_frame = source.removesuffix(".json") + ".png"
+    attribute = f' id="{element_id}"' if element_id else ""
+    return (
+        f'<div class="lossviz-live"{attribute} data-src="{source}"><noscript>'
+        f'<img src="{first_frame}" alt="the explorer at its first position"></noscript></div>'
+    )
 
 
 def _static_grid(name: str):
@@ -139,8 +149,7 @@ def explorers_page(requests: dict) -> str:
             "",
             summary,
             "",
-            f'<div class="lossviz-live" id="live-{explorer_class.name}" '
-            f'data-src="_static/{LIVE_DIR}/{file_name}"></div>',
+            live_div(file_name, "", f"live-{explorer_class.name}"),
             "",
         ]
     return "\n".join(parts)
@@ -153,8 +162,10 @@ def page_payload(site: Path, page: Path) -> dict[str, int]:
     import urllib.parse
 
     html = page.read_text(encoding="utf-8")
-    names = set(re.findall(r'(?:src|href)="([^"#?]+)', html))
-    names |= set(re.findall(r'data-src="([^"]+)"', html))
+    # What a <noscript> names loads only without JavaScript, when nothing else does.
+    html_loaded = re.sub(r"<noscript>.*?</noscript>", "", html, flags=re.S)
+    names = set(re.findall(r'(?:src|href)="([^"#?]+)', html_loaded))
+    names |= set(re.findall(r'data-src="([^"]+)"', html_loaded))
     sizes = {page.relative_to(site).as_posix(): len(gzip.compress(html.encode(), 6))}
     for name in names:
         if urllib.parse.urlsplit(name).scheme:

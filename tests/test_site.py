@@ -399,6 +399,19 @@ def test_every_explorer_moves_offline_and_the_figure_changes(browser, server, of
         page.close()
 
 
+@pytest.mark.parametrize("path", ["explorers.html", "notebooks/00_start_here.html"])
+def test_without_javascript_every_explorer_shows_its_first_frame(browser, server, path):
+    page = browser.new_page()
+    try:
+        page.context.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
+        page.goto(f"{server}/{path}", wait_until="load")
+        boxes = page.locator(".lossviz-live").count()
+        widths = page.evaluate("() => [...document.querySelectorAll('.lossviz-live img')].map((i) => i.naturalWidth)")
+        assert boxes >= 1 and len(widths) == boxes and min(widths) > 300, (boxes, widths)
+    finally:
+        page.close()
+
+
 def test_notebook_page_payload_within_budget(browser, server, site):
     """Everything a notebook page loads (HTML, scripts, styles, fonts, the explorers' data),
     each file gzip-compressed as a web server sends it: at most 3 MB."""
