@@ -12,9 +12,12 @@ backend (jax), ...") and return the values for the notebook to assert.
   ["no error" on TensorFlow, "TypeError" on JAX].
 - :func:`random_seed_alone_reproduces_weights`: ``random.seed`` alone fixes the initial
   weights [True on Keras 3.15].
+- :func:`twins_against_keras`: each loss's NumPy twin beside Keras's function, with the
+  gap the dtype Keras computed in allows.
 
 Taught in: notebooks/01_regression_losses.ipynb, notebooks/02_probabilistic_losses.ipynb,
-notebooks/05_custom_metrics.ipynb, notebooks/07_kfold_cross_validation.ipynb
+notebooks/05_custom_metrics.ipynb, notebooks/07_kfold_cross_validation.ipynb,
+notebooks/09_other_probabilistic_losses.ipynb
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import random
 
 import numpy as np
 
+from lossviz import losses
 from lossviz._validation import check_one_of, import_keras
 from lossviz.keras_facts import (
     BACKEND_DIFFERENCES,
@@ -31,9 +35,16 @@ from lossviz.keras_facts import (
     _error_name,
     backend_differences,
     expected_backend_differences,
+    float_tolerance,
 )
 
-__all__ = ["keras_gradient", "on_this_backend", "get_weights_during_fit", "random_seed_alone_reproduces_weights"]
+__all__ = [
+    "keras_gradient",
+    "on_this_backend",
+    "get_weights_during_fit",
+    "random_seed_alone_reproduces_weights",
+    "twins_against_keras",
+]
 
 
 def keras_gradient(loss, y_true, y_pred) -> np.ndarray:
@@ -162,3 +173,34 @@ def random_seed_alone_reproduces_weights(verbose: bool = True) -> bool:
     if verbose:
         print(f"On {import_keras().backend.backend()}, random.seed alone {'fixes' if same else 'leaves'} the weights.")
     return bool(same)
+
+
+def twins_against_keras(cases: dict, verbose: bool = True) -> dict[str, tuple]:
+    """Each loss's NumPy twin and Keras's function on the same input, and how far apart.
+
+    Args:
+        cases: {loss name: (y_true, y_pred, keyword arguments)}, each name a function of
+            both ``lossviz.losses`` and ``keras.losses``.
+        verbose: print one line per loss (shape, largest difference, Keras's dtype, the
+            allowed difference).
+
+    Returns:
+        {name: (the twin's shape, Keras's shape, largest difference, allowed difference)}:
+        the allowed one is :func:`lossviz.keras_facts.float_tolerance` of Keras's result,
+        whose dtype is the one the backend computed in. The notebook asserts.
+
+    Taught in: notebooks/02_probabilistic_losses.ipynb
+    """
+    keras = import_keras()
+    found = {}
+    for name, (y_true, y_pred, options) in cases.items():
+        ours = getattr(losses, name)(y_true, y_pred, **options)
+        theirs = keras.ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
+        gap, allowed = float(np.max(np.abs(ours - theirs))), float_tolerance(theirs)
+        if verbose:
+            print(
+                f"{name:38s} shape {str(ours.shape):8s} largest difference {gap:.1e} "
+                f"({theirs.dtype}, allowed {allowed:.1e})"
+            )
+        found[name] = (ours.shape, theirs.shape, gap, allowed)
+    return found

@@ -164,12 +164,9 @@ cases = {
 }
 
 # %%
-for name, (y_true, y_pred, options) in cases.items():
-    ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
-    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
-    gap, allowed = np.max(np.abs(ours - theirs)), lossviz.keras_facts.float_tolerance(theirs)
-    print(f"{name:32s} shape {str(ours.shape):8s} largest difference {gap:.1e} ({theirs.dtype}, allowed {allowed:.1e})")
-    assert ours.shape == theirs.shape and gap <= allowed, name
+compared = lossviz.keras_on_backend.twins_against_keras(cases)
+for name, (ours, theirs, gap, allowed) in compared.items():
+    assert ours == theirs and gap <= allowed, name
 
 # %% [markdown]
 # ### Label smoothing: what it does to the targets

@@ -43,6 +43,7 @@ import numpy as np
 from keras import ops
 
 import lossviz.keras_facts
+import lossviz.keras_on_backend
 import lossviz.losses
 import lossviz.plots
 import lossviz.widgets
@@ -123,12 +124,9 @@ cases = {
 }
 
 # %%
-for name, (y_true, y_pred, options) in cases.items():
-    ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
-    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
-    gap, allowed = np.max(np.abs(ours - theirs)), lossviz.keras_facts.float_tolerance(theirs)
-    print(f"{name:32s} shape {str(ours.shape):8s} largest difference {gap:.1e} ({theirs.dtype}, allowed {allowed:.1e})")
-    assert ours.shape == theirs.shape and gap <= allowed, name
+compared = lossviz.keras_on_backend.twins_against_keras(cases)
+for name, (ours, theirs, gap, allowed) in compared.items():
+    assert ours == theirs and gap <= allowed, name
 
 # %% [markdown]
 # ### KL divergence and Poisson
@@ -224,12 +222,8 @@ rare = {
     "circle": (labels, embeddings, {}),
     "ctc": (sequences, step_logits, {}),
 }
-for name, (y_true, y_pred, options) in rare.items():
-    ours = getattr(lossviz.losses, name)(y_true, y_pred, **options)
-    theirs = ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **options))
-    gap, allowed = np.max(np.abs(ours - theirs)), lossviz.keras_facts.float_tolerance(theirs)
-    print(f"{name:38s} largest difference {gap:.1e} ({theirs.dtype}, allowed {allowed:.1e})")
-    assert ours.shape == theirs.shape and gap <= allowed, name
+for name, (ours, theirs, gap, allowed) in lossviz.keras_on_backend.twins_against_keras(rare).items():
+    assert ours == theirs and gap <= allowed, name
 
 # %%
 p64 = probabilities.astype("float64")  # float32 (JAX's softmax) would cancel 1 - p**q at q = 1e-6

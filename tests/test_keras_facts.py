@@ -209,6 +209,17 @@ def test_keras_gradient_is_the_backends_autodiff_of_the_keras_loss():
     assert msle[0, 0] == 0.0 and msle[1, 0] < 0 < msle[2, 0]  # clipped below 0: no pull
 
 
+def test_twins_against_keras_reports_shapes_gaps_and_the_allowed_gap(capsys):
+    y_true, y_pred = np.array([[1.0, 0.0]]), np.array([[0.5, 2.0]])
+    found = keras_on_backend.twins_against_keras({"mean_squared_error": (y_true, y_pred, {})})
+    ours, theirs, gap, allowed = found["mean_squared_error"]
+    expected = keras.ops.convert_to_numpy(keras.losses.mean_squared_error(y_true, y_pred))
+    assert ours == theirs == (1,) and gap <= allowed == keras_facts.float_tolerance(expected)
+    assert "mean_squared_error" in capsys.readouterr().out
+    off = keras_on_backend.twins_against_keras({"huber": (y_true, y_pred, {"delta": 0.5})}, verbose=False)
+    assert off["huber"][2] <= off["huber"][3] and not capsys.readouterr().out
+
+
 def test_on_this_backend_measures_one_row_and_says_it(capsys):
     measured, expected = keras_on_backend.on_this_backend("bce(0, sigmoid(50))")
     assert measured == expected == keras_facts.backend_differences(["bce(0, sigmoid(50))"])["bce(0, sigmoid(50))"]
