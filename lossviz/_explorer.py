@@ -242,16 +242,23 @@ class Explorer:
         Raises:
             ValueError: for an unknown parameter, a value out of range or a bad seed.
         """
+        snapshot = cls._headless(seed, params)
+        lines = snapshot._readout()
+        if lines:
+            snapshot.figure.suptitle("\n".join(lines), fontsize="medium")
+        return snapshot.figure
+
+    @classmethod
+    def _headless(cls, seed: int | None, params: dict[str, Any]) -> Explorer:
+        """An explorer with its figure drawn for ``params`` on Agg and no widgets:
+        ``_update`` alone, as :meth:`static_figure` and the site's export need it."""
         snapshot = cls.__new__(cls)
         snapshot._init_controls(seed, params)
         snapshot.figure = Figure(figsize=cls.figsize, layout="constrained")
         FigureCanvasAgg(snapshot.figure)
         snapshot._build(snapshot.figure)
         snapshot._update(snapshot.params)
-        lines = snapshot._readout()
-        if lines:
-            snapshot.figure.suptitle("\n".join(lines), fontsize="medium")
-        return snapshot.figure
+        return snapshot
 
     # -- to implement -----------------------------------------------------------------
 

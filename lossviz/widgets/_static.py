@@ -36,7 +36,6 @@ import ipywidgets
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.category import StrCategoryLocator
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
@@ -394,12 +393,7 @@ def scene(explorer: Explorer) -> list[dict]:
 def _snapshot(explorer_class: type[Explorer], seed: int | None, start: Mapping[str, Any]) -> Explorer:
     """The explorer's figure and controls without the widget machinery: ``_update``
     alone per position, no drawing (what static_figure does, kept for every position)."""
-    snapshot = explorer_class.__new__(explorer_class)
-    snapshot._init_controls(seed, start)
-    snapshot.figure = Figure(figsize=explorer_class.figsize, layout="constrained")
-    FigureCanvasAgg(snapshot.figure)
-    snapshot._build(snapshot.figure)
-    snapshot._update(snapshot.params)
+    snapshot = explorer_class._headless(seed, dict(start))
     snapshot.figure.draw_without_rendering()  # the layout the notebook's figure has
     snapshot.figure.set_layout_engine("none")
     return snapshot
